@@ -1,0 +1,56 @@
+"""One way to write the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from samverkan.audit.models import AuditEntry
+
+
+def _label(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return str(actor.get_username())
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    cooperation: Any = None,
+    year: int | None = None,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    message: str = "",
+) -> AuditEntry:
+    """Write one audit entry. `actor` is a user, a label for a command-line run, or None.
+
+    `changes` maps a field name to {"before": ..., "after": ...}; values must
+    be JSON-serialisable (strings for dates and Decimals).
+    """
+    user = actor if (actor is not None and not isinstance(actor, str) and actor.pk) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_label=_label(actor),
+        cooperation=cooperation,
+        year=year,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        changes=changes or {},
+        message=message,
+    )
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields whose value changed, as {"field": {"before": b, "after": a}}."""
+    return {
+        key: {"before": before.get(key), "after": after.get(key)}
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }

@@ -1,0 +1,179 @@
+"""Funds, cost categories and the year's accounts lines.
+
+Sign convention: `LedgerLine.amount` is positive and `kind` says whether it is
+income or cost; a negative amount is a correction. A fund's closing balance is
+opening + income - costs (see finance.ledger, the pure maths).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.members.models import Cooperation, Member, Year, slug_validator
+
+
+class LineKind(models.TextChoices):
+    INCOME = "income", _("intäkt")
+    COST = "cost", _("kostnad")
+
+
+class CostCategory(models.Model):
+    """One of the report's account lines; chart-of-accounts numbers map onto them."""
+
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="cost_categories")
+    slug = models.SlugField(validators=[slug_validator])
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(max_length=10, choices=LineKind.choices)
+    is_fee = models.BooleanField(_("medlemsavgifter"), default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="category_slug_unique")]
+        verbose_name = _("kostnadsslag")
+        verbose_name_plural = _("kostnadsslag")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundKind(models.TextChoices):
+    OPERATIONS = "operations", _("drift")
+    PROJECT = "project", _("projekt")
+    GRANT = "grant", _("bidrag")
+    GRANT_RECEIVABLE = "grant_receivable", _("bidragsfordran")
+    EVENT = "event", _("arrangemang")
+    COMMUNICATION = "communication", _("kommunikation")
+    OTHER = "other", _("övrigt")
+
+
+class Fund(models.Model):
+    """A balance that is carried from year to year (the operations of one year, a project, ...)."""
+
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="funds")
+    slug = models.SlugField(validators=[slug_validator])
+    name = models.CharField(_("namn"), max_length=200)
+    carried_name = models.CharField(_("namn senare år"), max_length=200, blank=True)
+    kind = models.CharField(max_length=30, choices=FundKind.choices)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="fund_slug_unique")]
+        verbose_name = _("fond")
+        verbose_name_plural = _("fonder")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundYear(models.Model):
+    """A fund as the year's report shows it: the opening balance the source stated, a label, a note."""
+
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="fund_years")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="years")
+    label = models.CharField(max_length=200, blank=True)
+    opening_stated = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    footnote = models.CharField(max_length=10, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["year", "fund"], name="fund_year_unique")]
+
+
+class Footnote(models.Model):
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="footnotes")
+    key = models.CharField(max_length=10)
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["year", "key"], name="footnote_unique")]
+
+
+class LineSource(models.TextChoices):
+    YEAR_FILE = "yearfile", _("årsfil")
+    MANUAL = "manual", _("manuellt")
+    SIE = "sie", _("SIE-import")
+
+
+class ImportBatch(models.Model):
+    """One SIE import: which file (by checksum) brought which lines."""
+
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="import_batches")
+    file_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    selected_objects = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class LedgerLine(models.Model):
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="lines")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="lines")
+    category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="lines")
+    kind = models.CharField(max_length=10, choices=LineKind.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    date = models.DateField()
+    text = models.CharField(max_length=300, blank=True)
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+    )
+    grant = models.ForeignKey("projects.Grant", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    transfer = models.CharField(max_length=60, blank=True)
+    footnote = models.CharField(max_length=10, blank=True)
+    source = models.CharField(max_length=10, choices=LineSource.choices, default=LineSource.YEAR_FILE)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="lines")
+    voucher = models.CharField(max_length=60, blank=True)
+    account = models.CharField(max_length=20, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["year", "fund"])]
+        verbose_name = _("bokföringsrad")
+        verbose_name_plural = _("bokföringsrader")
+
+    def __str__(self) -> str:
+        return f"{self.fund} {self.category} {self.amount}"
+
+
+class AccountMapping(models.Model):
+    """Which report category and fund a chart-of-accounts number goes to.
+
+    `account` is a prefix: "5" catches every account starting with 5 unless a
+    longer prefix matches. The secretariat edits these in the admin.
+    """
+
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="account_mappings")
+    account = models.CharField(_("konto (prefix)"), max_length=20)
+    category = models.ForeignKey(CostCategory, on_delete=models.CASCADE, related_name="+")
+    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(_("objekt"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["account"]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "account", "object_id"], name="account_mapping_unique")
+        ]
+
+
+class PublishedFigure(models.Model):
+    """A total that the published report printed, kept to compare with the derived one."""
+
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="published_figures")
+    key = models.CharField(max_length=200)
+    place = models.CharField(max_length=200, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]

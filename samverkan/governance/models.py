@@ -1,0 +1,195 @@
+"""Bodies, their chairs, the secretariat's staff, networks, meetings and events."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.members.models import Cooperation, Member, Year, slug_validator
+
+
+class BodyKind(models.TextChoices):
+    COMMITTEE = "committee", _("Samarbetskommitté")
+    MANAGEMENT_GROUP = "management_group", _("Ledningsgrupp")
+    SECRETARIAT = "secretariat", _("Kansli")
+
+
+class Body(models.Model):
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="bodies")
+    slug = models.SlugField(validators=[slug_validator])
+    kind = models.CharField(max_length=30, choices=BodyKind.choices)
+    name = models.CharField(_("namn"), max_length=200)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="body_slug_unique")]
+        verbose_name = _("organ")
+        verbose_name_plural = _("organ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Network(models.Model):
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="networks")
+    slug = models.SlugField(validators=[slug_validator])
+    name = models.CharField(_("namn"), max_length=200)
+    short_name = models.CharField(_("kortnamn"), max_length=100, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    members = models.ManyToManyField(
+        Member, blank=True, related_name="networks", help_text=_("Tomt betyder alla medlemmar.")
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="network_slug_unique")]
+        verbose_name = _("nätverk")
+        verbose_name_plural = _("nätverk")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class ChairRole(models.TextChoices):
+    CHAIR = "chair", _("Ordförande")
+    VICE_CHAIR = "vice_chair", _("Vice ordförande")
+
+
+class Chair(models.Model):
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="chairs")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="chairs")
+    role = models.CharField(max_length=20, choices=ChairRole.choices)
+    person = models.CharField(_("person"), max_length=200)
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}, {self.body})"
+
+
+class StaffMember(models.Model):
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="staff")
+    person = models.CharField(_("person"), max_length=200)
+    role = models.CharField(_("roll"), max_length=200)
+    start = models.DateField(_("från"), null=True, blank=True)
+    end = models.DateField(_("till"), null=True, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.person}, {self.role}"
+
+
+class NetworkYear(models.Model):
+    """A network in one year: who stays away, and the network's own summary."""
+
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="network_years")
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="years")
+    absent = models.ManyToManyField(Member, blank=True, related_name="+")
+    participation_note = models.TextField(blank=True)
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    focus_area = models.ForeignKey(
+        "plan.FocusArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="network_summaries"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["year", "network"], name="network_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.network} {self.year.year}"
+
+
+class MeetingFormat(models.TextChoices):
+    DIGITAL = "digital", _("digitalt")
+    PHYSICAL = "physical", _("fysiskt")
+    HYBRID = "hybrid", _("hybrid")
+
+
+class MeetingKind(models.TextChoices):
+    ORDINARY = "ordinary", _("ordinarie möte")
+    EXTRA = "extra", _("extra möte")
+    PLANNING_CONFERENCE = "planning_conference", _("planeringskonferens")
+
+
+class Meeting(models.Model):
+    """A meeting of a body or of one or more networks (joint meetings list several).
+
+    When the source gives only a number ("fyra digitala möten"), one entry with
+    `count` stands for them; a dated meeting has count 1.
+    """
+
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="meetings")
+    body = models.ForeignKey(Body, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings")
+    networks = models.ManyToManyField(Network, blank=True, related_name="meetings")
+    date = models.DateField(_("datum"), null=True, blank=True)
+    month = models.PositiveSmallIntegerField(_("månad"), null=True, blank=True)
+    format = models.CharField(_("form"), max_length=20, choices=MeetingFormat.choices)
+    kind = models.CharField(_("typ"), max_length=30, choices=MeetingKind.choices, default=MeetingKind.ORDINARY)
+    place = models.CharField(_("plats"), max_length=300, blank=True)
+    count = models.PositiveIntegerField(_("antal"), default=1)
+    cancelled = models.BooleanField(_("inställt"), default=False)
+    cancel_reason = models.TextField(_("skäl"), blank=True)
+    guests = models.TextField(_("externa gäster"), blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("möte")
+        verbose_name_plural = _("möten")
+
+    def __str__(self) -> str:
+        who = self.body.name if self.body else ", ".join(str(n) for n in self.networks.all())
+        when = self.date.isoformat() if self.date else (f"månad {self.month}" if self.month else "")
+        return f"{who} {when}".strip()
+
+
+class EventKind(models.TextChoices):
+    RADSLAG = "radslag", _("Rådslag")
+    CONFERENCE = "conference", _("Konferens")
+    KEY_FIGURES_DAY = "key_figures_day", _("Nyckeltalsdag")
+    OTHER = "other", _("Annat arrangemang")
+
+
+class EventStatus(models.TextChoices):
+    HELD = "held", _("genomfört")
+    CANCELLED = "cancelled", _("inställt")
+    NOT_HELD = "not_held", _("hölls inte")
+
+
+class Event(models.Model):
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="events")
+    slug = models.SlugField(validators=[slug_validator])
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    name = models.CharField(_("namn"), max_length=200)
+    date = models.DateField(_("datum"), null=True, blank=True)
+    status = models.CharField(max_length=20, choices=EventStatus.choices, default=EventStatus.HELD)
+    reason = models.TextField(_("skäl"), blank=True)
+    hosts = models.ManyToManyField(Member, blank=True, related_name="hosted_events")
+    partners = models.JSONField(_("samarbetspartner"), default=list, blank=True)
+    theme = models.CharField(_("tema"), max_length=300, blank=True)
+    participants = models.PositiveIntegerField(_("deltagare"), null=True, blank=True)
+    cost_cap_per_participant = models.DecimalField(
+        _("kostnadstak per deltagare"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    fund = models.ForeignKey("finance.Fund", null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["year", "slug"], name="event_slug_unique")]
+        verbose_name = _("arrangemang")
+        verbose_name_plural = _("arrangemang")
+
+    def __str__(self) -> str:
+        return self.name

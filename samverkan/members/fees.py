@@ -1,0 +1,76 @@
+"""The members' fees of a year, derived from the fee rule and SCB population figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from samverkan.finance.ledger import fee_charges
+from samverkan.members.models import FeeRule, Member, PopulationFigure, Year
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeeCharge:
+    member_code: str
+    member_name: str
+    basis_date: dt.date
+    population: int | None
+    rate: Decimal
+    amount: Decimal | None  # None when the basis population is missing
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeeSchedule:
+    year: int
+    rate: Decimal | None
+    basis_date: dt.date | None
+    charges: tuple[FeeCharge, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.charges if c.amount is not None), Decimal(0))
+
+    @property
+    def basis_population(self) -> int:
+        return sum(c.population or 0 for c in self.charges)
+
+    @property
+    def missing(self) -> list[FeeCharge]:
+        return [c for c in self.charges if c.amount is None]
+
+
+def rule_for(year: Year) -> FeeRule | None:
+    return (
+        FeeRule.objects.filter(cooperation_id=year.cooperation_id, from_year__lte=year.year)
+        .order_by("-from_year")
+        .first()
+    )
+
+
+def fee_schedule(year: Year) -> FeeSchedule:
+    """Each member's fee: the rate in force times its population at the basis date."""
+    rule = rule_for(year)
+    if rule is None:
+        return FeeSchedule(year=year.year, rate=None, basis_date=None, charges=())
+    basis = rule.basis_date(year.year)
+    members = [m for m in Member.objects.filter(cooperation_id=year.cooperation_id) if m.is_member_in(year.year)]
+    figures = {
+        f.member_id: f.population
+        for f in PopulationFigure.objects.filter(member__in=members, date=basis)
+    }
+    amounts = fee_charges(rule.rate, {m.code: figures[m.pk] for m in members if m.pk in figures})
+    charges = tuple(
+        FeeCharge(member_code=m.code, member_name=m.name, basis_date=basis, population=figures.get(m.pk),
+                  rate=rule.rate, amount=amounts.get(m.code))
+        for m in members
+    )
+    return FeeSchedule(year=year.year, rate=rule.rate, basis_date=basis, charges=charges)
+
+
+def population_series(cooperation_id: int) -> list[tuple[dt.date, int, int]]:
+    """(date, total population, number of members with a figure) for every date the system holds."""
+    totals: dict[dt.date, list[int]] = {}
+    for figure in PopulationFigure.objects.filter(member__cooperation_id=cooperation_id):
+        totals.setdefault(figure.date, []).append(figure.population)
+    return [(date, sum(values), len(values)) for date, values in sorted(totals.items())]

@@ -1,0 +1,145 @@
+"""Programme, focus areas and goals, activities and their follow-ups."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.governance.models import Body, Network
+from samverkan.members.models import Cooperation, Year, slug_validator
+
+
+class Programme(models.Model):
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="programmes")
+    slug = models.SlugField(validators=[slug_validator])
+    name = models.CharField(_("namn"), max_length=200)
+    short_name = models.CharField(_("kortnamn"), max_length=50, blank=True)
+    adopted = models.CharField(_("antaget"), max_length=10, blank=True, help_text="YYYY-MM eller YYYY-MM-DD")
+    valid_from = models.PositiveIntegerField(_("gäller från år"), null=True, blank=True)
+    valid_until = models.PositiveIntegerField(_("gäller till år"), null=True, blank=True)
+    overall_goal = models.TextField(_("övergripande mål"), blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="programme_slug_unique")]
+        verbose_name = _("utvecklingsprogram")
+        verbose_name_plural = _("utvecklingsprogram")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class AreaGroupKind(models.TextChoices):
+    REGIONAL = "regional", _("Regionala utvecklingsfrågor")
+    INTERNAL = "internal", _("Internt samarbete")
+
+
+class AreaGroup(models.Model):
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="area_groups")
+    slug = models.SlugField(validators=[slug_validator])
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(max_length=20, choices=AreaGroupKind.choices)
+    purpose = models.TextField(_("syfte"), blank=True)
+    steering_document = models.TextField(_("styrdokument"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["year", "slug"], name="area_group_slug_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FocusArea(models.Model):
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="focus_areas")
+    group = models.ForeignKey(AreaGroup, on_delete=models.CASCADE, related_name="focus_areas")
+    slug = models.SlugField(validators=[slug_validator])
+    number = models.CharField(_("nummer"), max_length=10, blank=True)
+    title = models.CharField(_("rubrik"), max_length=200)
+    main_goal = models.TextField(_("huvudmål"), blank=True)
+    responsible_text = models.TextField(_("ansvariga"), blank=True)
+    responsible_networks = models.ManyToManyField(Network, blank=True, related_name="focus_areas")
+    responsible_bodies = models.ManyToManyField(Body, blank=True, related_name="focus_areas")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["year", "slug"], name="focus_area_slug_unique")]
+        verbose_name = _("fokusområde")
+        verbose_name_plural = _("fokusområden")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+class SubGoal(models.Model):
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="sub_goals")
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Activity(models.Model):
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="activities")
+    title = models.TextField(_("aktivitet"))
+    description = models.TextField(_("beskrivning"), blank=True)
+    networks = models.ManyToManyField(
+        Network, blank=True, related_name="activities", help_text=_("Tomt: fokusområdets ansvariga nätverk.")
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["focus_area__order", "order"]
+        verbose_name = _("aktivitet")
+        verbose_name_plural = _("aktiviteter")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def owners(self) -> list[Network]:
+        """The networks that answer for the activity: its own, else its focus area's."""
+        own = list(self.networks.all())
+        return own or list(self.focus_area.responsible_networks.all())
+
+
+class FollowUpStatus(models.TextChoices):
+    DONE = "done", _("Genomförd")
+    ONGOING = "ongoing", _("Pågår")
+    POSTPONED = "postponed", _("Uppskjuten")
+    CANCELLED = "cancelled", _("Inställd")
+    NOT_STARTED = "not_started", _("Ej påbörjad")
+
+
+class FollowUp(models.Model):
+    """What was done for an activity in its year. `version` guards against lost updates."""
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="follow_up")
+    status = models.CharField(
+        _("status"), max_length=20, choices=FollowUpStatus.choices, default=FollowUpStatus.NOT_STARTED
+    )
+    status_reason = models.TextField(_("skäl"), blank=True)
+    continues = models.BooleanField(_("fortsätter nästa år"), default=False)
+    text = models.TextField(_("uppföljning"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("uppföljning")
+        verbose_name_plural = _("uppföljningar")
+
+    def __str__(self) -> str:
+        return f"{self.activity}: {self.get_status_display()}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()

@@ -1,0 +1,92 @@
+"""Projects, how they are financed, and their grants.
+
+Projects and grants belong to the cooperation and are identified by slug
+across years (a grant decided in one year is paid in another); the year that
+describes a project in its year file owns it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.members.models import Cooperation, Year, slug_validator
+
+
+class Project(models.Model):
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="projects")
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="projects")
+    slug = models.SlugField(validators=[slug_validator])
+    name = models.CharField(_("namn"), max_length=300)
+    contractor = models.CharField(_("utförare"), max_length=300, blank=True)
+    stated_cost = models.DecimalField(_("angiven kostnad"), max_digits=14, decimal_places=2, null=True, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("slut"), null=True, blank=True)
+    focus_area = models.ForeignKey(
+        "plan.FocusArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
+    description = models.TextField(_("beskrivning"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="project_slug_unique")]
+        verbose_name = _("projekt")
+        verbose_name_plural = _("projekt")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FinancingSource(models.TextChoices):
+    OPERATING_BUDGET = "operating_budget", _("driftbudget")
+    SURPLUS = "surplus", _("överskott från tidigare år")
+    GRANT = "grant", _("bidrag")
+
+
+class ProjectFinancing(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="financing")
+    source = models.CharField(max_length=30, choices=FinancingSource.choices)
+    surplus_year = models.PositiveIntegerField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+
+class GrantTiming(models.TextChoices):
+    ARREARS = "arrears", _("betalas i efterskott")
+    ADVANCE = "advance", _("betalas i förskott")
+
+
+class Grant(models.Model):
+    """Co-financing of a project. Paid in arrears: a receivable until paid.
+    Paid in advance: the unspent part is a balance carried forward."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="grants")
+    slug = models.SlugField(validators=[slug_validator])
+    grantor = models.CharField(_("bidragsgivare"), max_length=200)
+    rate = models.DecimalField(_("andel (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    timing = models.CharField(max_length=20, choices=GrantTiming.choices)
+    amount = models.DecimalField(_("beviljat belopp"), max_digits=14, decimal_places=2, null=True, blank=True)
+    expected_payment_year = models.PositiveIntegerField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["project", "slug"], name="grant_slug_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.grantor} ({self.project})"
+
+
+class GrantPayment(models.Model):
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="grant_payments")
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
+    date = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["date", "order"]

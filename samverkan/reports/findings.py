@@ -1,0 +1,43 @@
+"""Findings: what a consistency check reports, as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from samverkan.lib.money import plain
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    check: str
+    severity: Severity
+    where: str
+    message: str
+    expected: Decimal | str | None = None
+    found: Decimal | str | None = None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if isinstance(self.expected, Decimal) and isinstance(self.found, Decimal):
+            return self.found - self.expected
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        def text(value: Decimal | str | None) -> str | None:
+            if value is None:
+                return None
+            return plain(value) if isinstance(value, Decimal) else value
+
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "where": self.where,
+            "message": self.message,
+            "expected": text(self.expected),
+            "found": text(self.found),
+            "difference": text(self.difference),
+        }

@@ -1,0 +1,183 @@
+"""Load the standing file (`kind: cooperation`) into the database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from samverkan.finance.models import CostCategory, Fund, FundKind, LineKind
+from samverkan.governance.models import Body, BodyKind, Network
+from samverkan.members.models import Cooperation, FeeBasis, FeeRule, Member, PopulationFigure
+from samverkan.plan.models import Programme
+from samverkan.yearfile.fields import Node
+
+COOPERATION_KEYS = (
+    "kind", "slug", "name", "short_name", "host_member", "members", "population", "fee_rules",
+    "bodies", "networks", "programmes", "cost_categories", "funds",
+)
+
+
+def _upsert_by_slug(model: type, parent: dict[str, object], slug: str, values: dict[str, object]) -> object:
+    obj, _ = model.objects.update_or_create(**parent, slug=slug, defaults=values)  # type: ignore[attr-defined]
+    return obj
+
+
+def _delete_missing(queryset: object, keep: list[int], node: Node, key: str, label: str) -> None:
+    from django.db.models import ProtectedError
+
+    stale = queryset.exclude(pk__in=keep)  # type: ignore[attr-defined]
+    for obj in stale:
+        try:
+            obj.delete()
+        except ProtectedError:
+            node.error(key, f"{label} {getattr(obj, 'slug', obj)!s} is still used by a year and cannot be removed")
+
+
+def load_cooperation(root: Node) -> Cooperation | None:
+    """Create or update a cooperation and its standing data from the file's mapping."""
+    root.only(*COOPERATION_KEYS)
+    slug = root.slug("slug", required=True)
+    name = root.str("name", required=True)
+    if not slug or not name:
+        return None
+    coop, _ = Cooperation.objects.update_or_create(
+        slug=slug, defaults={"name": name, "short_name": root.str("short_name")}
+    )
+
+    members_by_code: dict[str, Member] = {}
+    keep: list[int] = []
+    for order, node in enumerate(root.nodes("members")):
+        node.only("code", "name", "joined", "left")
+        code = node.code("code", required=True)
+        member_name = node.str("name", required=True)
+        if not code or not member_name:
+            continue
+        if code in members_by_code:
+            node.error("code", f"member {code} appears twice")
+            continue
+        member, _ = Member.objects.update_or_create(
+            cooperation=coop, code=code,
+            defaults={"name": member_name, "joined": node.int("joined", minimum=1900),
+                      "left": node.int("left", minimum=1900), "order": order},
+        )
+        members_by_code[code] = member
+        keep.append(member.pk)
+    _delete_missing(Member.objects.filter(cooperation=coop), keep, root, "members", "member")
+
+    host = root.code("host_member")
+    if host and host not in members_by_code:
+        root.error("host_member", f"unknown member code {host}")
+    coop.host_member = members_by_code.get(host)
+    coop.save(update_fields=["host_member"])
+
+    PopulationFigure.objects.filter(member__cooperation=coop).delete()
+    seen_population: set[tuple[str, object]] = set()
+    for node in root.nodes("population"):
+        node.only("member", "date", "population", "source")
+        code = node.code("member", required=True)
+        date = node.date("date", required=True)
+        population = node.int("population", required=True, minimum=0)
+        if code and code not in members_by_code:
+            node.error("member", f"unknown member code {code}")
+            continue
+        if not code or date is None or population is None:
+            continue
+        if (code, date) in seen_population:
+            node.error("date", f"a second figure for member {code} at {date}")
+            continue
+        seen_population.add((code, date))
+        PopulationFigure.objects.create(
+            member=members_by_code[code], date=date, population=population, source=node.str("source")
+        )
+
+    FeeRule.objects.filter(cooperation=coop).delete()
+    for node in root.nodes("fee_rules"):
+        node.only("from_year", "rate", "basis")
+        from_year = node.int("from_year", required=True, minimum=1900)
+        rate = node.decimal("rate", required=True, minimum=Decimal(0))
+        basis = node.choice("basis", FeeBasis.values, default=FeeBasis.PREVIOUS_YEAR_END)
+        if from_year is None or rate is None:
+            continue
+        if FeeRule.objects.filter(cooperation=coop, from_year=from_year).exists():
+            node.error("from_year", f"a second fee rule from {from_year}")
+            continue
+        FeeRule.objects.create(cooperation=coop, from_year=from_year, rate=rate, basis=basis)
+
+    keep = []
+    for order, node in enumerate(root.nodes("bodies")):
+        node.only("slug", "kind", "name")
+        body_slug = node.slug("slug", required=True)
+        kind = node.choice("kind", BodyKind.values, required=True)
+        body_name = node.str("name", required=True)
+        if body_slug and kind and body_name:
+            keep.append(_upsert_by_slug(Body, {"cooperation": coop}, body_slug,
+                                        {"kind": kind, "name": body_name, "order": order}).pk)  # type: ignore[attr-defined]
+    _delete_missing(Body.objects.filter(cooperation=coop), keep, root, "bodies", "body")
+
+    keep = []
+    for order, node in enumerate(root.nodes("networks")):
+        node.only("slug", "name", "short_name", "note", "members")
+        net_slug = node.slug("slug", required=True)
+        net_name = node.str("name", required=True)
+        codes = node.strings("members")
+        for code in codes:
+            if code not in members_by_code:
+                node.error("members", f"unknown member code {code}")
+        if not net_slug or not net_name:
+            continue
+        network = _upsert_by_slug(Network, {"cooperation": coop}, net_slug, {
+            "name": net_name, "short_name": node.str("short_name"), "note": node.text("note"), "order": order})
+        network.members.set([members_by_code[c] for c in codes if c in members_by_code])  # type: ignore[attr-defined]
+        keep.append(network.pk)  # type: ignore[attr-defined]
+    _delete_missing(Network.objects.filter(cooperation=coop), keep, root, "networks", "network")
+
+    keep = []
+    for node in root.nodes("programmes"):
+        node.only("slug", "name", "short_name", "adopted", "valid_from", "valid_until", "overall_goal")
+        prog_slug = node.slug("slug", required=True)
+        prog_name = node.str("name", required=True)
+        adopted = node.str("adopted")
+        if adopted and not _is_partial_date(adopted):
+            node.error("adopted", f"{adopted!r} is not YYYY-MM or YYYY-MM-DD")
+        if prog_slug and prog_name:
+            keep.append(_upsert_by_slug(Programme, {"cooperation": coop}, prog_slug, {
+                "name": prog_name, "short_name": node.str("short_name"), "adopted": adopted,
+                "valid_from": node.int("valid_from", minimum=1900),
+                "valid_until": node.int("valid_until", minimum=1900),
+                "overall_goal": node.text("overall_goal")}).pk)  # type: ignore[attr-defined]
+    _delete_missing(Programme.objects.filter(cooperation=coop), keep, root, "programmes", "programme")
+
+    keep = []
+    for order, node in enumerate(root.nodes("cost_categories")):
+        node.only("slug", "name", "kind", "fee")
+        cat_slug = node.slug("slug", required=True)
+        cat_name = node.str("name", required=True)
+        kind = node.choice("kind", LineKind.values, required=True)
+        if cat_slug and cat_name and kind:
+            keep.append(_upsert_by_slug(CostCategory, {"cooperation": coop}, cat_slug, {
+                "name": cat_name, "kind": kind, "is_fee": node.bool("fee"), "order": order}).pk)  # type: ignore[attr-defined]
+    _delete_missing(CostCategory.objects.filter(cooperation=coop), keep, root, "cost_categories", "category")
+
+    keep = []
+    for order, node in enumerate(root.nodes("funds")):
+        node.only("slug", "name", "carried_name", "kind")
+        fund_slug = node.slug("slug", required=True)
+        fund_name = node.str("name", required=True)
+        kind = node.choice("kind", FundKind.values, required=True)
+        if fund_slug and fund_name and kind:
+            keep.append(_upsert_by_slug(Fund, {"cooperation": coop}, fund_slug, {
+                "name": fund_name, "carried_name": node.str("carried_name"), "kind": kind,
+                "order": order}).pk)  # type: ignore[attr-defined]
+    _delete_missing(Fund.objects.filter(cooperation=coop), keep, root, "funds", "fund")
+    return coop
+
+
+def _is_partial_date(text: str) -> bool:
+    import datetime as dt
+
+    for fmt in ("%Y-%m", "%Y-%m-%d"):
+        try:
+            dt.datetime.strptime(text, fmt)
+            return True
+        except ValueError:
+            continue
+    return False

@@ -1,0 +1,139 @@
+"""Loading and exporting year files as services: all or nothing, audited."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from samverkan.audit.services import record
+from samverkan.members.models import Cooperation, Year
+from samverkan.yearfile.export import export_cooperation, export_year
+from samverkan.yearfile.fields import Errors, LoadError, Node
+from samverkan.yearfile.load_cooperation import load_cooperation
+from samverkan.yearfile.load_year import load_year
+from samverkan.yearfile.yamlio import YamlSyntaxError, parse
+
+
+class LoadFailed(Exception):
+    """Nothing was loaded; `errors` says where and why."""
+
+    def __init__(self, errors: list[LoadError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class LoadedFile:
+    name: str
+    kind: str
+    label: str
+    changed: bool
+
+
+@dataclass
+class LoadResult:
+    files: list[LoadedFile] = field(default_factory=list)
+
+
+@dataclass
+class _Parsed:
+    name: str
+    text: str
+    data: Any
+    kind: str
+
+
+def _read(path: Path, errors: Errors) -> _Parsed | None:
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        errors.add(name, None, "", f"cannot be read: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        errors.add(name, line, "", "is not UTF-8 text")
+        return None
+    try:
+        data = parse(text)
+    except YamlSyntaxError as exc:
+        errors.add(name, exc.line, "", f"YAML syntax: {exc.message}")
+        return None
+    if not isinstance(data, dict):
+        errors.add(name, 1, "", "expected a mapping with `kind: cooperation` or `kind: year`")
+        return None
+    kind = data.get("kind")
+    if kind not in ("cooperation", "year"):
+        line = getattr(data, "key_lines", {}).get("kind", 1)
+        errors.add(name, line, "kind", f"must be `cooperation` or `year`, found {kind!r}")
+        return None
+    return _Parsed(name=name, text=text, data=data, kind=kind)
+
+
+def _snapshot(parsed: _Parsed) -> str | None:
+    """The canonical export of what the file would replace, or None if it does not exist yet."""
+    data = parsed.data
+    coop = Cooperation.objects.filter(slug=data.get("slug" if parsed.kind == "cooperation" else "cooperation")).first()
+    if coop is None:
+        return None
+    if parsed.kind == "cooperation":
+        return export_cooperation(coop)
+    year = Year.objects.filter(cooperation=coop, year=data.get("year")).first()
+    return export_year(year) if year else None
+
+
+def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
+    """Load year files and standing files in one transaction.
+
+    Standing files go first. If any file has an error, nothing is stored and
+    LoadFailed lists every error with file, line and field. A file whose
+    content equals what is stored changes nothing (not even the audit trail).
+    A decided or published year can only be replaced after it is reopened.
+    """
+    errors = Errors()
+    parsed = [p for p in (_read(path, errors) for path in paths) if p is not None]
+    if errors:
+        raise LoadFailed(errors.items)
+    parsed.sort(key=lambda p: 0 if p.kind == "cooperation" else 1)
+    result = LoadResult()
+    with transaction.atomic():
+        for item in parsed:
+            before = _snapshot(item)
+            root = Node(item.data, file=item.name, path="", line=1, errors=errors)
+            if item.kind == "cooperation":
+                coop = load_cooperation(root)
+                label = coop.slug if coop else "?"
+                after = export_cooperation(coop) if coop and not errors else None
+                year_number = None
+            else:
+                year = load_year(root)
+                coop = year.cooperation if year else None
+                label = f"{coop.slug} {year.year}" if year and coop else "?"
+                after = export_year(year) if year and not errors else None
+                year_number = year.year if year else None
+                if year and before is not None and before != after and _was_locked(before):
+                    root.error("status", f"the year {year.year} is decided; reopen it before replacing its data")
+            changed = before != after
+            result.files.append(LoadedFile(name=item.name, kind=item.kind, label=label, changed=changed))
+            if changed and not errors and coop is not None:
+                record(actor=actor, action=f"yearfile.load.{item.kind}", cooperation=coop, year=year_number,
+                       changes={"sha256": hashlib.sha256(item.text.encode()).hexdigest()},
+                       message=f"{Path(item.name).name} loaded")
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise LoadFailed(errors.items)
+    return result
+
+
+def _was_locked(export_text: str) -> bool:
+    for line in export_text.splitlines():
+        if line.startswith("status:"):
+            return line.split(":", 1)[1].strip() in ("decided", "published")
+    return False
