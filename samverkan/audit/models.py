@@ -11,9 +11,15 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_label = models.CharField(max_length=200, blank=True, help_text="who, also when the user is gone")
+    actor_label = models.CharField(
+        max_length=200, blank=True, help_text="who, also when the user is gone"
+    )
     cooperation = models.ForeignKey(
-        "members.Cooperation", null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+        "members.Cooperation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
     )
     year = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     action = models.CharField(max_length=100)
@@ -28,4 +34,6 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )

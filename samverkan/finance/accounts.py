@@ -36,19 +36,41 @@ def _entries(year: Year) -> list[Entry]:
     rows = (
         LedgerLine.objects.filter(year=year)
         .order_by("order", "id")
-        .values_list("fund__slug", "category__slug", "kind", "amount", "text", "transfer", "member__code",
-                     "project__slug", "grant__slug")
+        .values_list(
+            "fund__slug",
+            "category__slug",
+            "kind",
+            "amount",
+            "text",
+            "transfer",
+            "member__code",
+            "project__slug",
+            "grant__slug",
+        )
     )
     return [
-        Entry(fund=f, category=c, kind=k, amount=a, text=t, transfer=tr, member=m or "", project=p or "",
-              grant=g or "")
+        Entry(
+            fund=f,
+            category=c,
+            kind="income" if k == "income" else "cost",
+            amount=a,
+            text=t,
+            transfer=tr,
+            member=m or "",
+            project=p or "",
+            grant=g or "",
+        )
         for f, c, k, a, t, tr, m, p, g in rows.iterator(chunk_size=5000)
     ]
 
 
 def year_accounts(year: Year) -> YearAccounts:
     """Build the accounts of `year`, computing earlier years of the chain as needed."""
-    chain = list(Year.objects.filter(cooperation_id=year.cooperation_id, year__lte=year.year).order_by("year"))
+    chain = list(
+        Year.objects.filter(cooperation_id=year.cooperation_id, year__lte=year.year).order_by(
+            "year"
+        )
+    )
     previous: YearAccounts | None = None
     result: YearAccounts | None = None
     for item in chain:
@@ -76,10 +98,18 @@ def _one_year(year: Year, previous: YearAccounts | None) -> YearAccounts:
     booked_fees = fee_category is not None and any(e.category == fee_category for e in entries)
     derived: list[Entry] = []
     if not booked_fees and fee_category and year.operating_fund_id and fees.rate is not None:
-        fund_slug = Fund.objects.filter(pk=year.operating_fund_id).values_list("slug", flat=True).get()
+        fund_slug = (
+            Fund.objects.filter(pk=year.operating_fund_id).values_list("slug", flat=True).get()
+        )
         derived = [
-            Entry(fund=fund_slug, category=fee_category, kind="income", amount=c.amount, member=c.member_code,
-                  derived=True)
+            Entry(
+                fund=fund_slug,
+                category=fee_category,
+                kind="income",
+                amount=c.amount,
+                member=c.member_code,
+                derived=True,
+            )
             for c in fees.charges
             if c.amount is not None
         ]
@@ -90,12 +120,22 @@ def _one_year(year: Year, previous: YearAccounts | None) -> YearAccounts:
         listed = [op, *[s for s in listed if s != op]]
     balances = fund_balances(all_entries, openings, listed)
     # Keep the standing order of funds (as the cooperation lists them) for rows not named by the year.
-    order = {slug: i for i, slug in enumerate(Fund.objects.filter(cooperation_id=year.cooperation_id)
-                                                .values_list("slug", flat=True))}
+    order = {
+        slug: i
+        for i, slug in enumerate(
+            Fund.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", flat=True)
+        )
+    }
     named = [s for s in listed if s in balances]
     rest = sorted((s for s in balances if s not in named), key=lambda s: order.get(s, 10**6))
     balances = {s: balances[s] for s in named + rest}
     return YearAccounts(
-        year=year.year, entries=tuple(all_entries), balances=balances, stated_openings=stated,
-        previous_closing=previous_closing, fees=fees, fees_derived=bool(derived), fee_category=fee_category,
+        year=year.year,
+        entries=tuple(all_entries),
+        balances=balances,
+        stated_openings=stated,
+        previous_closing=previous_closing,
+        fees=fees,
+        fees_derived=bool(derived),
+        fee_category=fee_category,
     )

@@ -99,7 +99,9 @@ def fund_balances(
         else:
             costs[entry.fund] += entry.amount
     return {
-        slug: FundBalance(fund=slug, opening=openings.get(slug, ZERO), income=income[slug], costs=costs[slug])
+        slug: FundBalance(
+            fund=slug, opening=openings.get(slug, ZERO), income=income[slug], costs=costs[slug]
+        )
         for slug in order
     }
 

@@ -21,7 +21,9 @@ class LineKind(models.TextChoices):
 class CostCategory(models.Model):
     """One of the report's account lines; chart-of-accounts numbers map onto them."""
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="cost_categories")
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="cost_categories"
+    )
     slug = models.SlugField(validators=[slug_validator])
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(max_length=10, choices=LineKind.choices)
@@ -30,7 +32,9 @@ class CostCategory(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="category_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "slug"], name="category_slug_unique")
+        ]
         verbose_name = _("kostnadsslag")
         verbose_name_plural = _("kostnadsslag")
 
@@ -60,7 +64,9 @@ class Fund(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="fund_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "slug"], name="fund_slug_unique")
+        ]
         verbose_name = _("fond")
         verbose_name_plural = _("fonder")
 
@@ -82,6 +88,9 @@ class FundYear(models.Model):
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["year", "fund"], name="fund_year_unique")]
 
+    def __str__(self) -> str:
+        return self.label or self.fund.name
+
 
 class Footnote(models.Model):
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="footnotes")
@@ -92,6 +101,9 @@ class Footnote(models.Model):
     class Meta:
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["year", "key"], name="footnote_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key}) {self.text}"
 
 
 class LineSource(models.TextChoices):
@@ -113,6 +125,9 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.sha256[:12]})"
+
 
 class LedgerLine(models.Model):
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="lines")
@@ -122,15 +137,23 @@ class LedgerLine(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     date = models.DateField()
     text = models.CharField(max_length=300, blank=True)
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     project = models.ForeignKey(
         "projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
     )
-    grant = models.ForeignKey("projects.Grant", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    grant = models.ForeignKey(
+        "projects.Grant", null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+    )
     transfer = models.CharField(max_length=60, blank=True)
     footnote = models.CharField(max_length=10, blank=True)
-    source = models.CharField(max_length=10, choices=LineSource.choices, default=LineSource.YEAR_FILE)
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="lines")
+    source = models.CharField(
+        max_length=10, choices=LineSource.choices, default=LineSource.YEAR_FILE
+    )
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="lines"
+    )
     voucher = models.CharField(max_length=60, blank=True)
     account = models.CharField(max_length=20, blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -152,17 +175,26 @@ class AccountMapping(models.Model):
     longer prefix matches. The secretariat edits these in the admin.
     """
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="account_mappings")
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="account_mappings"
+    )
     account = models.CharField(_("konto (prefix)"), max_length=20)
     category = models.ForeignKey(CostCategory, on_delete=models.CASCADE, related_name="+")
-    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    fund = models.ForeignKey(
+        Fund, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     object_id = models.CharField(_("objekt"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["account"]
         constraints = [
-            models.UniqueConstraint(fields=["cooperation", "account", "object_id"], name="account_mapping_unique")
+            models.UniqueConstraint(
+                fields=["cooperation", "account", "object_id"], name="account_mapping_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.category}"
 
 
 class PublishedFigure(models.Model):
@@ -177,3 +209,6 @@ class PublishedFigure(models.Model):
 
     class Meta:
         ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.amount if self.amount is not None else self.date}"

@@ -23,7 +23,9 @@ class Body(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="body_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "slug"], name="body_slug_unique")
+        ]
         verbose_name = _("organ")
         verbose_name_plural = _("organ")
 
@@ -44,7 +46,9 @@ class Network(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="network_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "slug"], name="network_slug_unique")
+        ]
         verbose_name = _("nätverk")
         verbose_name_plural = _("nätverk")
 
@@ -62,7 +66,9 @@ class Chair(models.Model):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="chairs")
     role = models.CharField(max_length=20, choices=ChairRole.choices)
     person = models.CharField(_("person"), max_length=200)
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -97,13 +103,19 @@ class NetworkYear(models.Model):
     participation_note = models.TextField(blank=True)
     summary = models.TextField(_("sammanfattning"), blank=True)
     focus_area = models.ForeignKey(
-        "plan.FocusArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="network_summaries"
+        "plan.FocusArea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="network_summaries",
     )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["year", "network"], name="network_year_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "network"], name="network_year_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.network} {self.year.year}"
@@ -129,12 +141,16 @@ class Meeting(models.Model):
     """
 
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="meetings")
-    body = models.ForeignKey(Body, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings")
+    body = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
     networks = models.ManyToManyField(Network, blank=True, related_name="meetings")
     date = models.DateField(_("datum"), null=True, blank=True)
     month = models.PositiveSmallIntegerField(_("månad"), null=True, blank=True)
     format = models.CharField(_("form"), max_length=20, choices=MeetingFormat.choices)
-    kind = models.CharField(_("typ"), max_length=30, choices=MeetingKind.choices, default=MeetingKind.ORDINARY)
+    kind = models.CharField(
+        _("typ"), max_length=30, choices=MeetingKind.choices, default=MeetingKind.ORDINARY
+    )
     place = models.CharField(_("plats"), max_length=300, blank=True)
     count = models.PositiveIntegerField(_("antal"), default=1)
     cancelled = models.BooleanField(_("inställt"), default=False)
@@ -182,7 +198,9 @@ class Event(models.Model):
     cost_cap_per_participant = models.DecimalField(
         _("kostnadstak per deltagare"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    fund = models.ForeignKey("finance.Fund", null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    fund = models.ForeignKey(
+        "finance.Fund", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -5,12 +5,32 @@ from __future__ import annotations
 import datetime as dt
 
 MONTHS_SV = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -19,7 +39,7 @@ def month_name(month: int, lang: str = "sv") -> str:
 
 
 def format_date(value: dt.date, lang: str = "sv") -> str:
-    """"14 januari 2021" in Swedish, "14 January 2021" in English."""
+    """ "14 januari 2021" in Swedish, "14 January 2021" in English."""
     return f"{value.day} {month_name(value.month, lang)} {value.year}"
 
 

@@ -69,7 +69,7 @@ def yaml_number(value: Decimal) -> int | Decimal:
 
 
 def group_thousands(digits: str, separator: str) -> str:
-    groups = []
+    groups: list[str] = []
     while len(digits) > 3:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -54,15 +54,25 @@ def fee_schedule(year: Year) -> FeeSchedule:
     if rule is None:
         return FeeSchedule(year=year.year, rate=None, basis_date=None, charges=())
     basis = rule.basis_date(year.year)
-    members = [m for m in Member.objects.filter(cooperation_id=year.cooperation_id) if m.is_member_in(year.year)]
+    members = [
+        m
+        for m in Member.objects.filter(cooperation_id=year.cooperation_id)
+        if m.is_member_in(year.year)
+    ]
     figures = {
         f.member_id: f.population
         for f in PopulationFigure.objects.filter(member__in=members, date=basis)
     }
     amounts = fee_charges(rule.rate, {m.code: figures[m.pk] for m in members if m.pk in figures})
     charges = tuple(
-        FeeCharge(member_code=m.code, member_name=m.name, basis_date=basis, population=figures.get(m.pk),
-                  rate=rule.rate, amount=amounts.get(m.code))
+        FeeCharge(
+            member_code=m.code,
+            member_name=m.name,
+            basis_date=basis,
+            population=figures.get(m.pk),
+            rate=rule.rate,
+            amount=amounts.get(m.code),
+        )
         for m in members
     )
     return FeeSchedule(year=year.year, rate=rule.rate, basis_date=basis, charges=charges)

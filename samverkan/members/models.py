@@ -8,7 +8,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Endast a–z, siffror och bindestreck."))
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Endast a–z, siffror och bindestreck.")
+)
 member_code_validator = RegexValidator(r"^\d{4}$", _("En kommunkod har fyra siffror."))
 
 
@@ -39,7 +41,9 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
-        constraints = [models.UniqueConstraint(fields=["cooperation", "code"], name="member_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "code"], name="member_code_unique")
+        ]
         verbose_name = _("medlemskommun")
         verbose_name_plural = _("medlemskommuner")
 
@@ -47,7 +51,9 @@ class Member(models.Model):
         return self.name
 
     def is_member_in(self, year: int) -> bool:
-        return (self.joined is None or self.joined <= year) and (self.left is None or year <= self.left)
+        return (self.joined is None or self.joined <= year) and (
+            self.left is None or year <= self.left
+        )
 
 
 class PopulationFigure(models.Model):
@@ -76,11 +82,15 @@ class FeeRule(models.Model):
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="fee_rules")
     from_year = models.PositiveIntegerField(_("gäller från år"))
     rate = models.DecimalField(_("kronor per invånare"), max_digits=10, decimal_places=2)
-    basis = models.CharField(max_length=40, choices=FeeBasis.choices, default=FeeBasis.PREVIOUS_YEAR_END)
+    basis = models.CharField(
+        max_length=40, choices=FeeBasis.choices, default=FeeBasis.PREVIOUS_YEAR_END
+    )
 
     class Meta:
         ordering = ["from_year"]
-        constraints = [models.UniqueConstraint(fields=["cooperation", "from_year"], name="fee_rule_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "from_year"], name="fee_rule_unique")
+        ]
         verbose_name = _("avgiftsregel")
         verbose_name_plural = _("avgiftsregler")
 
@@ -107,7 +117,9 @@ class Year(models.Model):
 
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveIntegerField(_("år"))
-    status = models.CharField(_("status"), max_length=20, choices=YearStatus.choices, default=YearStatus.PLANNING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=YearStatus.choices, default=YearStatus.PLANNING
+    )
     decided_on = models.DateField(_("beslutad"), null=True, blank=True)
     published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
     officer_name = models.CharField(_("handläggare"), max_length=200, blank=True)
@@ -116,9 +128,15 @@ class Year(models.Model):
         "plan.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="years"
     )
     operating_fund = models.ForeignKey(
-        "finance.Fund", null=True, blank=True, on_delete=models.PROTECT, related_name="operating_years"
+        "finance.Fund",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="operating_years",
     )
-    population_total = models.PositiveIntegerField(_("invånare totalt (tryckt)"), null=True, blank=True)
+    population_total = models.PositiveIntegerField(
+        _("invånare totalt (tryckt)"), null=True, blank=True
+    )
     population_total_date = models.DateField(null=True, blank=True)
     population_total_note = models.CharField(max_length=300, blank=True)
 

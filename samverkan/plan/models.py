@@ -11,18 +11,24 @@ from samverkan.members.models import Cooperation, Year, slug_validator
 
 
 class Programme(models.Model):
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="programmes")
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="programmes"
+    )
     slug = models.SlugField(validators=[slug_validator])
     name = models.CharField(_("namn"), max_length=200)
     short_name = models.CharField(_("kortnamn"), max_length=50, blank=True)
-    adopted = models.CharField(_("antaget"), max_length=10, blank=True, help_text="YYYY-MM eller YYYY-MM-DD")
+    adopted = models.CharField(
+        _("antaget"), max_length=10, blank=True, help_text="YYYY-MM eller YYYY-MM-DD"
+    )
     valid_from = models.PositiveIntegerField(_("gäller från år"), null=True, blank=True)
     valid_until = models.PositiveIntegerField(_("gäller till år"), null=True, blank=True)
     overall_goal = models.TextField(_("övergripande mål"), blank=True)
 
     class Meta:
         ordering = ["valid_from"]
-        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="programme_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "slug"], name="programme_slug_unique")
+        ]
         verbose_name = _("utvecklingsprogram")
         verbose_name_plural = _("utvecklingsprogram")
 
@@ -46,7 +52,9 @@ class AreaGroup(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["year", "slug"], name="area_group_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "slug"], name="area_group_slug_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -66,7 +74,9 @@ class FocusArea(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["year", "slug"], name="focus_area_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "slug"], name="focus_area_slug_unique")
+        ]
         verbose_name = _("fokusområde")
         verbose_name_plural = _("fokusområden")
 
@@ -91,7 +101,10 @@ class Activity(models.Model):
     title = models.TextField(_("aktivitet"))
     description = models.TextField(_("beskrivning"), blank=True)
     networks = models.ManyToManyField(
-        Network, blank=True, related_name="activities", help_text=_("Tomt: fokusområdets ansvariga nätverk.")
+        Network,
+        blank=True,
+        related_name="activities",
+        help_text=_("Tomt: fokusområdets ansvariga nätverk."),
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -122,7 +135,10 @@ class FollowUp(models.Model):
 
     activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="follow_up")
     status = models.CharField(
-        _("status"), max_length=20, choices=FollowUpStatus.choices, default=FollowUpStatus.NOT_STARTED
+        _("status"),
+        max_length=20,
+        choices=FollowUpStatus.choices,
+        default=FollowUpStatus.NOT_STARTED,
     )
     status_reason = models.TextField(_("skäl"), blank=True)
     continues = models.BooleanField(_("fortsätter nästa år"), default=False)

@@ -19,7 +19,9 @@ class Project(models.Model):
     slug = models.SlugField(validators=[slug_validator])
     name = models.CharField(_("namn"), max_length=300)
     contractor = models.CharField(_("utförare"), max_length=300, blank=True)
-    stated_cost = models.DecimalField(_("angiven kostnad"), max_digits=14, decimal_places=2, null=True, blank=True)
+    stated_cost = models.DecimalField(
+        _("angiven kostnad"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("slut"), null=True, blank=True)
     focus_area = models.ForeignKey(
@@ -30,7 +32,9 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["cooperation", "slug"], name="project_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "slug"], name="project_slug_unique")
+        ]
         verbose_name = _("projekt")
         verbose_name_plural = _("projekt")
 
@@ -54,6 +58,9 @@ class ProjectFinancing(models.Model):
     class Meta:
         ordering = ["order"]
 
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_source_display()}"
+
 
 class GrantTiming(models.TextChoices):
     ARREARS = "arrears", _("betalas i efterskott")
@@ -67,15 +74,21 @@ class Grant(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="grants")
     slug = models.SlugField(validators=[slug_validator])
     grantor = models.CharField(_("bidragsgivare"), max_length=200)
-    rate = models.DecimalField(_("andel (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    rate = models.DecimalField(
+        _("andel (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     timing = models.CharField(max_length=20, choices=GrantTiming.choices)
-    amount = models.DecimalField(_("beviljat belopp"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(
+        _("beviljat belopp"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     expected_payment_year = models.PositiveIntegerField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["project", "slug"], name="grant_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "slug"], name="grant_slug_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.grantor} ({self.project})"
@@ -90,3 +103,6 @@ class GrantPayment(models.Model):
 
     class Meta:
         ordering = ["date", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.grant} {self.date}: {self.amount}"

@@ -23,7 +23,12 @@ from samverkan.members.models import Year
 from samverkan.projects.models import Grant, GrantPayment, GrantTiming, Project
 from samverkan.reports.findings import Finding
 
-FIELD_NAMES = {"opening": "ingående balans", "income": "intäkter", "costs": "kostnader", "closing": "utgående balans"}
+FIELD_NAMES = {
+    "opening": "ingående balans",
+    "income": "intäkter",
+    "costs": "kostnader",
+    "closing": "utgående balans",
+}
 
 
 @dataclass
@@ -46,8 +51,12 @@ def build_context(year: Year) -> CheckContext:
     for fy in FundYear.objects.filter(year=year).select_related("fund"):
         if fy.label:
             names[fy.fund.slug] = fy.label
-    return CheckContext(year=year, accounts=accounts, published=list(PublishedFigure.objects.filter(year=year)),
-                        fund_names=names)
+    return CheckContext(
+        year=year,
+        accounts=accounts,
+        published=list(PublishedFigure.objects.filter(year=year)),
+        fund_names=names,
+    )
 
 
 Check = Callable[[CheckContext], list[Finding]]
@@ -74,34 +83,76 @@ def fee_income_is_rate_times_population(ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     fees = ctx.accounts.fees
     if fees.rate is None:
-        return [Finding(check="fee_income", severity="warning", where=ctx.where("avgifter"),
-                        message="Ingen avgiftsregel gäller för året.")]
+        return [
+            Finding(
+                check="fee_income",
+                severity="warning",
+                where=ctx.where("avgifter"),
+                message="Ingen avgiftsregel gäller för året.",
+            )
+        ]
     for charge in fees.missing:
-        findings.append(Finding(
-            check="fee_income", severity="error", where=ctx.where("avgifter", charge.member_name),
-            message=f"Invånarantal saknas för {charge.member_name} den {charge.basis_date.isoformat()}."))
+        findings.append(
+            Finding(
+                check="fee_income",
+                severity="error",
+                where=ctx.where("avgifter", charge.member_name),
+                message=f"Invånarantal saknas för {charge.member_name} den {charge.basis_date.isoformat()}.",
+            )
+        )
     expected = fees.total
     if not ctx.accounts.fees_derived and ctx.accounts.fee_category:
-        booked = sum((e.amount if e.kind == "income" else -e.amount for e in ctx.accounts.entries
-                      if e.category == ctx.accounts.fee_category), ZERO)
+        booked = sum(
+            (
+                e.amount if e.kind == "income" else -e.amount
+                for e in ctx.accounts.entries
+                if e.category == ctx.accounts.fee_category
+            ),
+            ZERO,
+        )
         if booked != expected:
-            findings.append(Finding(
-                check="fee_income", severity="error", where=ctx.where("avgifter", "bokförda intäkter"),
-                message=f"Bokförd avgiftsintäkt skiljer sig från {fees.rate} kr × {fees.basis_population} invånare.",
-                expected=expected, found=booked))
+            findings.append(
+                Finding(
+                    check="fee_income",
+                    severity="error",
+                    where=ctx.where("avgifter", "bokförda intäkter"),
+                    message=f"Bokförd avgiftsintäkt skiljer sig från {fees.rate} kr × {fees.basis_population} invånare.",
+                    expected=expected,
+                    found=booked,
+                )
+            )
     for figure in ctx.published:
         if figure.key == "fee_income" and figure.amount is not None and figure.amount != expected:
-            findings.append(Finding(
-                check="fee_income", severity="error", where=ctx.where(figure.place, "avgiftsintäkt"),
-                message=f"Tryckt avgiftsintäkt skiljer sig från {fees.rate} kr × {fees.basis_population} invånare.",
-                expected=expected, found=figure.amount))
-        if figure.key == "fee_basis_date" and figure.date and fees.basis_date and figure.date != fees.basis_date:
+            findings.append(
+                Finding(
+                    check="fee_income",
+                    severity="error",
+                    where=ctx.where(figure.place, "avgiftsintäkt"),
+                    message=f"Tryckt avgiftsintäkt skiljer sig från {fees.rate} kr × {fees.basis_population} invånare.",
+                    expected=expected,
+                    found=figure.amount,
+                )
+            )
+        if (
+            figure.key == "fee_basis_date"
+            and figure.date
+            and fees.basis_date
+            and figure.date != fees.basis_date
+        ):
             rule = rule_for(ctx.year)
-            findings.append(Finding(
-                check="fee_income", severity="warning", where=ctx.where(figure.place, "avgiftens underlag"),
-                message=("Texten anger ett annat datum för invånarantalet än avgiftsregeln "
-                         f"({rule.get_basis_display() if rule else ''}); avgiften stämmer med regelns datum."),
-                expected=fees.basis_date.isoformat(), found=figure.date.isoformat()))
+            findings.append(
+                Finding(
+                    check="fee_income",
+                    severity="warning",
+                    where=ctx.where(figure.place, "avgiftens underlag"),
+                    message=(
+                        "Texten anger ett annat datum för invånarantalet än avgiftsregeln "
+                        f"({rule.get_basis_display() if rule else ''}); avgiften stämmer med regelns datum."
+                    ),
+                    expected=fees.basis_date.isoformat(),
+                    found=figure.date.isoformat(),
+                )
+            )
     return findings
 
 
@@ -119,24 +170,42 @@ def printed_rows_are_consistent(ctx: CheckContext) -> list[Finding]:
         by_place[(figure.place, subject)][parts[-1]] = figure.amount
     for (place, subject), values in by_place.items():
         if "closing" in values and ("income" in values or "costs" in values or "opening" in values):
-            computed = values.get("opening", ZERO) + values.get("income", ZERO) - values.get("costs", ZERO)
+            computed = (
+                values.get("opening", ZERO) + values.get("income", ZERO) - values.get("costs", ZERO)
+            )
             if computed != values["closing"]:
                 label = "summa" if subject == "total" else ctx.fund_label(subject)
-                findings.append(Finding(
-                    check="printed_rows", severity="error", where=ctx.where(place, label, "utgående balans"),
-                    message="Den tryckta raden går inte ihop: ingående balans + intäkter − kostnader ≠ utgående balans.",
-                    expected=computed, found=values["closing"]))
+                findings.append(
+                    Finding(
+                        check="printed_rows",
+                        severity="error",
+                        where=ctx.where(place, label, "utgående balans"),
+                        message="Den tryckta raden går inte ihop: ingående balans + intäkter − kostnader ≠ utgående balans.",
+                        expected=computed,
+                        found=values["closing"],
+                    )
+                )
     for (place, subject), values in by_place.items():
         if subject != "total":
             continue
         for name, printed_total in values.items():
-            rows = [v[name] for (p, s), v in by_place.items() if p == place and s != "total" and name in v]
+            rows = [
+                v[name]
+                for (p, s), v in by_place.items()
+                if p == place and s != "total" and name in v
+            ]
             # One printed row is a figure quoted in prose, not a table to add up.
             if len(rows) >= 2 and sum(rows, ZERO) != printed_total:
-                findings.append(Finding(
-                    check="printed_rows", severity="error", where=ctx.where(place, "summa", FIELD_NAMES[name]),
-                    message="Den tryckta summan är inte summan av de tryckta raderna.",
-                    expected=sum(rows, ZERO), found=printed_total))
+                findings.append(
+                    Finding(
+                        check="printed_rows",
+                        severity="error",
+                        where=ctx.where(place, "summa av raderna", FIELD_NAMES[name]),
+                        message="Den tryckta summan är inte summan av de tryckta raderna.",
+                        expected=sum(rows, ZERO),
+                        found=printed_total,
+                    )
+                )
     return findings
 
 
@@ -152,30 +221,63 @@ def printed_totals_match_derived(ctx: CheckContext) -> list[Finding]:
         derived: Decimal | None = None
         label = ""
         if parts[0] == "total" and len(parts) == 2:
-            derived, label = _row_field(ctx.accounts.total, parts[1]), f"summa, {FIELD_NAMES[parts[1]]}"
+            derived, label = (
+                _row_field(ctx.accounts.total, parts[1]),
+                f"summa, {FIELD_NAMES[parts[1]]}",
+            )
         elif parts[0] == "fund" and len(parts) == 3:
             row = balances.get(parts[1], FundBalance(fund=parts[1]))
-            derived, label = _row_field(row, parts[2]), f"{ctx.fund_label(parts[1])}, {FIELD_NAMES[parts[2]]}"
+            derived, label = (
+                _row_field(row, parts[2]),
+                f"{ctx.fund_label(parts[1])}, {FIELD_NAMES[parts[2]]}",
+            )
         elif parts[0] == "fund" and len(parts) == 4:
-            derived = sum((e.amount for e in ctx.accounts.entries
-                           if e.fund == parts[1] and e.category == parts[3]), ZERO)
+            derived = sum(
+                (
+                    e.amount
+                    for e in ctx.accounts.entries
+                    if e.fund == parts[1] and e.category == parts[3]
+                ),
+                ZERO,
+            )
             label = f"{ctx.fund_label(parts[1])}, {parts[3]}"
         elif parts[0] == "project" and len(parts) == 3:
-            derived = sum((e.amount for e in ctx.accounts.entries
-                           if e.project == parts[1] and e.kind == "cost" and not e.transfer), ZERO)
-            project = Project.objects.filter(cooperation_id=ctx.year.cooperation_id, slug=parts[1]).first()
+            derived = sum(
+                (
+                    e.amount
+                    for e in ctx.accounts.entries
+                    if e.project == parts[1] and e.kind == "cost" and not e.transfer
+                ),
+                ZERO,
+            )
+            project = Project.objects.filter(
+                cooperation_id=ctx.year.cooperation_id, slug=parts[1]
+            ).first()
             label = f"{project.name if project else parts[1]}, kostnad"
             if derived != figure.amount:
-                findings.append(Finding(
-                    check="printed_totals", severity="warning", where=ctx.where(figure.place, label),
-                    message="Projektets angivna kostnad skiljer sig från de bokförda kostnaderna.",
-                    expected=derived, found=figure.amount))
+                findings.append(
+                    Finding(
+                        check="printed_totals",
+                        severity="warning",
+                        where=ctx.where(figure.place, label),
+                        message="Projektets angivna kostnad skiljer sig från de bokförda kostnaderna.",
+                        expected=derived,
+                        found=figure.amount,
+                    )
+                )
             continue
         if derived is None or derived == figure.amount:
             continue
-        findings.append(Finding(
-            check="printed_totals", severity="error", where=ctx.where(figure.place, label),
-            message="Den tryckta summan skiljer sig från summan av delarna.", expected=derived, found=figure.amount))
+        findings.append(
+            Finding(
+                check="printed_totals",
+                severity="error",
+                where=ctx.where(figure.place, label),
+                message="Den tryckta summan skiljer sig från summan av delarna.",
+                expected=derived,
+                found=figure.amount,
+            )
+        )
     return findings
 
 
@@ -189,11 +291,16 @@ def opening_balance_is_last_years_closing(ctx: CheckContext) -> list[Finding]:
     for slug, stated in ctx.accounts.stated_openings.items():
         carried = previous.get(slug, ZERO)
         if stated != carried:
-            findings.append(Finding(
-                check="opening_balance", severity="error",
-                where=ctx.where(ctx.fund_label(slug), "ingående balans"),
-                message=f"Angiven ingående balans skiljer sig från utgående balans {ctx.year.year - 1}.",
-                expected=carried, found=stated))
+            findings.append(
+                Finding(
+                    check="opening_balance",
+                    severity="error",
+                    where=ctx.where(ctx.fund_label(slug), "ingående balans"),
+                    message=f"Angiven ingående balans skiljer sig från utgående balans {ctx.year.year - 1}.",
+                    expected=carried,
+                    found=stated,
+                )
+            )
     return findings
 
 
@@ -201,9 +308,14 @@ def opening_balance_is_last_years_closing(ctx: CheckContext) -> list[Finding]:
 def transfers_net_to_zero(ctx: CheckContext) -> list[Finding]:
     """The two sides of every transfer between funds cancel out."""
     return [
-        Finding(check="transfers", severity="error", where=ctx.where("överföring", key),
-                message="Överföringens två sidor tar inte ut varandra (intäkt − kostnad ≠ 0).",
-                expected=ZERO, found=net)
+        Finding(
+            check="transfers",
+            severity="error",
+            where=ctx.where("överföring", key),
+            message="Överföringens två sidor tar inte ut varandra (intäkt − kostnad ≠ 0).",
+            expected=ZERO,
+            found=net,
+        )
         for key, net in transfer_imbalances(ctx.accounts.entries).items()
     ]
 
@@ -219,17 +331,32 @@ def event_cost_within_cap(ctx: CheckContext) -> list[Finding]:
         per_participant = round_kronor(costs / event.participants)
         cap = event.cost_cap_per_participant
         if cap is not None and per_participant > cap:
-            findings.append(Finding(
-                check="event_cost", severity="error", where=ctx.where(event.name, "kostnad per deltagare"),
-                message=f"Kostnaden per deltagare överstiger taket ({event.participants} deltagare).",
-                expected=cap, found=per_participant))
+            findings.append(
+                Finding(
+                    check="event_cost",
+                    severity="error",
+                    where=ctx.where(event.name, "kostnad per deltagare"),
+                    message=f"Kostnaden per deltagare överstiger taket ({event.participants} deltagare).",
+                    expected=cap,
+                    found=per_participant,
+                )
+            )
         for figure in ctx.published:
-            if figure.key == f"event.{event.slug}.cost_per_participant" and figure.amount is not None \
-                    and figure.amount != per_participant:
-                findings.append(Finding(
-                    check="event_cost", severity="error", where=ctx.where(figure.place, event.name),
-                    message="Tryckt kostnad per deltagare skiljer sig från kostnader / deltagare.",
-                    expected=per_participant, found=figure.amount))
+            if (
+                figure.key == f"event.{event.slug}.cost_per_participant"
+                and figure.amount is not None
+                and figure.amount != per_participant
+            ):
+                findings.append(
+                    Finding(
+                        check="event_cost",
+                        severity="error",
+                        where=ctx.where(figure.place, event.name),
+                        message="Tryckt kostnad per deltagare skiljer sig från kostnader / deltagare.",
+                        expected=per_participant,
+                        found=figure.amount,
+                    )
+                )
     return findings
 
 
@@ -243,24 +370,45 @@ def grant_in_arrears_is_receivable_until_paid(ctx: CheckContext) -> list[Finding
     """
     findings: list[Finding] = []
     end = ctx.year.end()
-    grants = Grant.objects.filter(project__cooperation_id=ctx.year.cooperation_id).select_related("project")
+    grants = Grant.objects.filter(project__cooperation_id=ctx.year.cooperation_id).select_related(
+        "project"
+    )
     for grant in grants:
         booked = sum(
-            (line.amount for line in grant.lines.filter(year__year__lte=ctx.year.year, kind="income")), ZERO)
-        paid = sum((p.amount for p in GrantPayment.objects.filter(grant=grant, date__lte=end)), ZERO)
+            (
+                line.amount
+                for line in grant.lines.filter(year__year__lte=ctx.year.year, kind="income")
+            ),
+            ZERO,
+        )
+        paid = sum(
+            (p.amount for p in GrantPayment.objects.filter(grant=grant, date__lte=end)), ZERO
+        )
         if grant.timing == GrantTiming.ARREARS:
             if paid > booked:
-                findings.append(Finding(
-                    check="grant_receivable", severity="error", where=ctx.where(str(grant), "utbetalning"),
-                    message="Bidraget betalas i efterskott men mer har betalats ut än bokförts som intäkt.",
-                    expected=booked, found=paid))
+                findings.append(
+                    Finding(
+                        check="grant_receivable",
+                        severity="error",
+                        where=ctx.where(str(grant), "utbetalning"),
+                        message="Bidraget betalas i efterskott men mer har betalats ut än bokförts som intäkt.",
+                        expected=booked,
+                        found=paid,
+                    )
+                )
             receivable = booked - paid
             due = grant.expected_payment_year
             if receivable > 0 and due is not None and ctx.year.year > due:
-                findings.append(Finding(
-                    check="grant_receivable", severity="warning", where=ctx.where(str(grant), "fordran"),
-                    message=f"Bidragsfordran är fortfarande obetald efter {due}, då utbetalning väntades.",
-                    expected=ZERO, found=receivable))
+                findings.append(
+                    Finding(
+                        check="grant_receivable",
+                        severity="warning",
+                        where=ctx.where(str(grant), "fordran"),
+                        message=f"Bidragsfordran är fortfarande obetald efter {due}, då utbetalning väntades.",
+                        expected=ZERO,
+                        found=receivable,
+                    )
+                )
     return findings
 
 
@@ -276,9 +424,16 @@ def run_checks(year: Year, checks: list[Check] | None = None) -> list[Finding]:
 def receivables(year: Year) -> list[tuple[Grant, Decimal]]:
     """Open receivables of arrears grants at the end of `year` (for the report)."""
     result = []
-    for grant in Grant.objects.filter(project__cooperation_id=year.cooperation_id, timing=GrantTiming.ARREARS):
-        booked = sum((line.amount for line in grant.lines.filter(year__year__lte=year.year, kind="income")), ZERO)
-        paid = sum((p.amount for p in GrantPayment.objects.filter(grant=grant, date__lte=year.end())), ZERO)
+    for grant in Grant.objects.filter(
+        project__cooperation_id=year.cooperation_id, timing=GrantTiming.ARREARS
+    ):
+        booked = sum(
+            (line.amount for line in grant.lines.filter(year__year__lte=year.year, kind="income")),
+            ZERO,
+        )
+        paid = sum(
+            (p.amount for p in GrantPayment.objects.filter(grant=grant, date__lte=year.end())), ZERO
+        )
         if booked - paid > 0:
             result.append((grant, booked - paid))
     return result

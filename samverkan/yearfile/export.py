@@ -5,8 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from samverkan.consultations.models import ConsultationResponse
-from samverkan.finance.models import CostCategory, Footnote, Fund, FundYear, LedgerLine, LineSource, PublishedFigure
-from samverkan.governance.models import Body, Chair, Event, Meeting, Network, NetworkYear, StaffMember
+from samverkan.finance.models import (
+    CostCategory,
+    Footnote,
+    Fund,
+    FundYear,
+    LedgerLine,
+    LineSource,
+    PublishedFigure,
+)
+from samverkan.governance.models import (
+    Body,
+    Chair,
+    Event,
+    Meeting,
+    Network,
+    NetworkYear,
+    StaffMember,
+)
 from samverkan.members.models import Cooperation, FeeRule, Member, PopulationFigure, Year
 from samverkan.plan.models import AreaGroup, FocusArea, Programme
 from samverkan.projects.models import GrantPayment, Project
@@ -31,24 +47,56 @@ def export_cooperation(coop: Cooperation) -> str:
         "name": coop.name,
         "short_name": coop.short_name,
         "host_member": coop.host_member.code if coop.host_member else None,
-        "members": [_compact({"code": m.code, "name": m.name, "joined": m.joined, "left": m.left}) for m in members],
-        "population": [
-            _compact({"member": p.member.code, "date": p.date, "population": p.population, "source": p.source},
-                     keep=("population",))
-            for p in PopulationFigure.objects.filter(member__cooperation=coop)
-            .select_related("member").order_by("date", "member__order")
+        "members": [
+            _compact({"code": m.code, "name": m.name, "joined": m.joined, "left": m.left})
+            for m in members
         ],
-        "fee_rules": [{"from_year": r.from_year, "rate": r.rate, "basis": r.basis}
-                      for r in FeeRule.objects.filter(cooperation=coop)],
-        "bodies": [{"slug": b.slug, "kind": b.kind, "name": b.name} for b in Body.objects.filter(cooperation=coop)],
+        "population": [
+            _compact(
+                {
+                    "member": p.member.code,
+                    "date": p.date,
+                    "population": p.population,
+                    "source": p.source,
+                },
+                keep=("population",),
+            )
+            for p in PopulationFigure.objects.filter(member__cooperation=coop)
+            .select_related("member")
+            .order_by("date", "member__order")
+        ],
+        "fee_rules": [
+            {"from_year": r.from_year, "rate": r.rate, "basis": r.basis}
+            for r in FeeRule.objects.filter(cooperation=coop)
+        ],
+        "bodies": [
+            {"slug": b.slug, "kind": b.kind, "name": b.name}
+            for b in Body.objects.filter(cooperation=coop)
+        ],
         "networks": [
-            _compact({"slug": n.slug, "name": n.name, "short_name": n.short_name, "note": n.note,
-                      "members": [m.code for m in n.members.order_by("order")]})
+            _compact(
+                {
+                    "slug": n.slug,
+                    "name": n.name,
+                    "short_name": n.short_name,
+                    "note": n.note,
+                    "members": [m.code for m in n.members.order_by("order")],
+                }
+            )
             for n in Network.objects.filter(cooperation=coop)
         ],
         "programmes": [
-            _compact({"slug": p.slug, "name": p.name, "short_name": p.short_name, "adopted": p.adopted,
-                      "valid_from": p.valid_from, "valid_until": p.valid_until, "overall_goal": p.overall_goal})
+            _compact(
+                {
+                    "slug": p.slug,
+                    "name": p.name,
+                    "short_name": p.short_name,
+                    "adopted": p.adopted,
+                    "valid_from": p.valid_from,
+                    "valid_until": p.valid_until,
+                    "overall_goal": p.overall_goal,
+                }
+            )
             for p in Programme.objects.filter(cooperation=coop).order_by("valid_from", "slug")
         ],
         "cost_categories": [
@@ -56,7 +104,9 @@ def export_cooperation(coop: Cooperation) -> str:
             for c in CostCategory.objects.filter(cooperation=coop)
         ],
         "funds": [
-            _compact({"slug": f.slug, "name": f.name, "carried_name": f.carried_name, "kind": f.kind})
+            _compact(
+                {"slug": f.slug, "name": f.name, "carried_name": f.carried_name, "kind": f.kind}
+            )
             for f in Fund.objects.filter(cooperation=coop)
         ],
     }
@@ -74,55 +124,117 @@ def export_year(year: Year) -> str:
         "programme": year.programme.slug if year.programme else None,
         "operating_fund": year.operating_fund.slug if year.operating_fund else None,
         "texts": {t.key: t.body for t in year.texts.all()},
-        "population_total": _compact({"date": year.population_total_date, "population": year.population_total,
-                                      "note": year.population_total_note}) if year.population_total is not None
+        "population_total": _compact(
+            {
+                "date": year.population_total_date,
+                "population": year.population_total,
+                "note": year.population_total_note,
+            }
+        )
+        if year.population_total is not None
         else None,
         "chairs": [
-            _compact({"body": c.body.slug, "role": c.role, "person": c.person,
-                      "member": c.member.code if c.member else None})
+            _compact(
+                {
+                    "body": c.body.slug,
+                    "role": c.role,
+                    "person": c.person,
+                    "member": c.member.code if c.member else None,
+                }
+            )
             for c in Chair.objects.filter(year=year).select_related("body", "member")
         ],
         "staff": [
-            _compact({"person": s.person, "role": s.role, "start": s.start, "end": s.end, "note": s.note})
+            _compact(
+                {"person": s.person, "role": s.role, "start": s.start, "end": s.end, "note": s.note}
+            )
             for s in StaffMember.objects.filter(year=year)
         ],
         "network_participation": [
-            _compact({"network": ny.network.slug, "absent": [m.code for m in ny.absent.order_by("order")],
-                      "note": ny.participation_note})
+            _compact(
+                {
+                    "network": ny.network.slug,
+                    "absent": [m.code for m in ny.absent.order_by("order")],
+                    "note": ny.participation_note,
+                }
+            )
             for ny in NetworkYear.objects.filter(year=year).select_related("network")
             if ny.participation_note or ny.absent.exists()
         ],
         "network_summaries": [
-            _compact({"network": ny.network.slug, "focus_area": ny.focus_area.slug if ny.focus_area else None,
-                      "text": ny.summary})
+            _compact(
+                {
+                    "network": ny.network.slug,
+                    "focus_area": ny.focus_area.slug if ny.focus_area else None,
+                    "text": ny.summary,
+                }
+            )
             for ny in NetworkYear.objects.filter(year=year).select_related("network", "focus_area")
             if ny.summary
         ],
-        "meetings": [_meeting(m) for m in Meeting.objects.filter(year=year).select_related("body")
-                     .prefetch_related("networks")],
+        "meetings": [
+            _meeting(m)
+            for m in Meeting.objects.filter(year=year)
+            .select_related("body")
+            .prefetch_related("networks")
+        ],
         "area_groups": [
-            _compact({"slug": g.slug, "name": g.name, "kind": g.kind, "purpose": g.purpose,
-                      "steering_document": g.steering_document})
+            _compact(
+                {
+                    "slug": g.slug,
+                    "name": g.name,
+                    "kind": g.kind,
+                    "purpose": g.purpose,
+                    "steering_document": g.steering_document,
+                }
+            )
             for g in AreaGroup.objects.filter(year=year)
         ],
-        "focus_areas": [_focus_area(a) for a in FocusArea.objects.filter(year=year).select_related("group")],
+        "focus_areas": [
+            _focus_area(a) for a in FocusArea.objects.filter(year=year).select_related("group")
+        ],
         "consultations": [
-            _compact({"subject": c.subject, "authority": c.authority, "received_on": c.received_on,
-                      "sent_on": c.sent_on, "month": c.month, "recipient": c.recipient, "answered": c.answered,
-                      "note": c.note}, keep=("answered",))
+            _compact(
+                {
+                    "subject": c.subject,
+                    "authority": c.authority,
+                    "received_on": c.received_on,
+                    "sent_on": c.sent_on,
+                    "month": c.month,
+                    "recipient": c.recipient,
+                    "answered": c.answered,
+                    "note": c.note,
+                },
+                keep=("answered",),
+            )
             for c in ConsultationResponse.objects.filter(year=year)
         ],
-        "projects": [_project(p) for p in Project.objects.filter(year=year).select_related("focus_area")],
-        "events": [_event(e) for e in Event.objects.filter(year=year).select_related("fund")
-                   .prefetch_related("hosts")],
+        "projects": [
+            _project(p) for p in Project.objects.filter(year=year).select_related("focus_area")
+        ],
+        "events": [
+            _event(e)
+            for e in Event.objects.filter(year=year)
+            .select_related("fund")
+            .prefetch_related("hosts")
+        ],
         "funds": [
-            _compact({"fund": fy.fund.slug, "label": fy.label, "opening": fy.opening_stated,
-                      "footnote": fy.footnote})
+            _compact(
+                {
+                    "fund": fy.fund.slug,
+                    "label": fy.label,
+                    "opening": fy.opening_stated,
+                    "footnote": fy.footnote,
+                }
+            )
             for fy in FundYear.objects.filter(year=year).select_related("fund")
         ],
-        "lines": [_line(line, year) for line in LedgerLine.objects.filter(year=year)
-                  .exclude(source=LineSource.SIE)
-                  .select_related("fund", "category", "member", "project", "grant")],
+        "lines": [
+            _line(line, year)
+            for line in LedgerLine.objects.filter(year=year)
+            .exclude(source=LineSource.SIE)
+            .select_related("fund", "category", "member", "project", "grant")
+        ],
         "grant_payments": [
             {"grant": p.grant.slug, "date": p.date, "amount": p.amount}
             for p in GrantPayment.objects.filter(year=year).select_related("grant")
@@ -137,60 +249,127 @@ def export_year(year: Year) -> str:
 
 
 def _meeting(m: Meeting) -> dict[str, Any]:
-    return _compact({
-        "body": m.body.slug if m.body else None,
-        "networks": [n.slug for n in m.networks.all().order_by("order")],
-        "date": m.date, "month": m.month, "format": m.format, "kind": m.kind, "place": m.place,
-        "count": m.count if m.count != 1 else None, "cancelled": m.cancelled, "cancel_reason": m.cancel_reason,
-        "guests": m.guests, "note": m.note,
-    })
+    return _compact(
+        {
+            "body": m.body.slug if m.body else None,
+            "networks": [n.slug for n in m.networks.all().order_by("order")],
+            "date": m.date,
+            "month": m.month,
+            "format": m.format,
+            "kind": m.kind,
+            "place": m.place,
+            "count": m.count if m.count != 1 else None,
+            "cancelled": m.cancelled,
+            "cancel_reason": m.cancel_reason,
+            "guests": m.guests,
+            "note": m.note,
+        }
+    )
 
 
 def _focus_area(area: FocusArea) -> dict[str, Any]:
     activities = []
     for activity in area.activities.all().prefetch_related("networks").select_related("follow_up"):
         follow = getattr(activity, "follow_up", None)
-        activities.append(_compact({
-            "title": activity.title,
-            "networks": [n.slug for n in activity.networks.all().order_by("order")],
-            "description": activity.description,
-            "follow_up": _compact({"status": follow.status, "status_reason": follow.status_reason,
-                                   "continues": follow.continues, "text": follow.text}) if follow else None,
-        }))
-    return _compact({
-        "slug": area.slug, "number": area.number, "group": area.group.slug, "title": area.title,
-        "main_goal": area.main_goal, "sub_goals": [g.text for g in area.sub_goals.all()],
-        "responsible_networks": [n.slug for n in area.responsible_networks.order_by("order")],
-        "responsible_bodies": [b.slug for b in area.responsible_bodies.order_by("order")],
-        "responsible_text": area.responsible_text, "activities": activities,
-    })
+        activities.append(
+            _compact(
+                {
+                    "title": activity.title,
+                    "networks": [n.slug for n in activity.networks.all().order_by("order")],
+                    "description": activity.description,
+                    "follow_up": _compact(
+                        {
+                            "status": follow.status,
+                            "status_reason": follow.status_reason,
+                            "continues": follow.continues,
+                            "text": follow.text,
+                        }
+                    )
+                    if follow
+                    else None,
+                }
+            )
+        )
+    return _compact(
+        {
+            "slug": area.slug,
+            "number": area.number,
+            "group": area.group.slug,
+            "title": area.title,
+            "main_goal": area.main_goal,
+            "sub_goals": [g.text for g in area.sub_goals.all()],
+            "responsible_networks": [n.slug for n in area.responsible_networks.order_by("order")],
+            "responsible_bodies": [b.slug for b in area.responsible_bodies.order_by("order")],
+            "responsible_text": area.responsible_text,
+            "activities": activities,
+        }
+    )
 
 
 def _project(p: Project) -> dict[str, Any]:
-    return _compact({
-        "slug": p.slug, "name": p.name, "contractor": p.contractor, "cost": p.stated_cost, "start": p.start,
-        "end": p.end, "focus_area": p.focus_area.slug if p.focus_area else None, "description": p.description,
-        "financing": [_compact({"source": f.source, "surplus_year": f.surplus_year, "amount": f.amount})
-                      for f in p.financing.all()],
-        "grants": [_compact({"slug": g.slug, "grantor": g.grantor, "rate": g.rate, "timing": g.timing,
-                             "amount": g.amount, "expected_payment_year": g.expected_payment_year})
-                   for g in p.grants.all()],
-    })
+    return _compact(
+        {
+            "slug": p.slug,
+            "name": p.name,
+            "contractor": p.contractor,
+            "cost": p.stated_cost,
+            "start": p.start,
+            "end": p.end,
+            "focus_area": p.focus_area.slug if p.focus_area else None,
+            "description": p.description,
+            "financing": [
+                _compact({"source": f.source, "surplus_year": f.surplus_year, "amount": f.amount})
+                for f in p.financing.all()
+            ],
+            "grants": [
+                _compact(
+                    {
+                        "slug": g.slug,
+                        "grantor": g.grantor,
+                        "rate": g.rate,
+                        "timing": g.timing,
+                        "amount": g.amount,
+                        "expected_payment_year": g.expected_payment_year,
+                    }
+                )
+                for g in p.grants.all()
+            ],
+        }
+    )
 
 
 def _event(e: Event) -> dict[str, Any]:
-    return _compact({
-        "slug": e.slug, "kind": e.kind, "name": e.name, "date": e.date, "status": e.status, "reason": e.reason,
-        "hosts": [m.code for m in e.hosts.all().order_by("order")], "partners": list(e.partners),
-        "theme": e.theme, "participants": e.participants, "cost_cap_per_participant": e.cost_cap_per_participant,
-        "fund": e.fund.slug if e.fund else None,
-    })
+    return _compact(
+        {
+            "slug": e.slug,
+            "kind": e.kind,
+            "name": e.name,
+            "date": e.date,
+            "status": e.status,
+            "reason": e.reason,
+            "hosts": [m.code for m in e.hosts.all().order_by("order")],
+            "partners": list(e.partners),
+            "theme": e.theme,
+            "participants": e.participants,
+            "cost_cap_per_participant": e.cost_cap_per_participant,
+            "fund": e.fund.slug if e.fund else None,
+        }
+    )
 
 
 def _line(line: LedgerLine, year: Year) -> dict[str, Any]:
-    return _compact({
-        "fund": line.fund.slug, "category": line.category.slug, "kind": line.kind, "amount": line.amount,
-        "date": line.date if line.date != year.end() else None, "text": line.text,
-        "member": line.member.code if line.member else None, "project": line.project.slug if line.project else None,
-        "grant": line.grant.slug if line.grant else None, "transfer": line.transfer, "footnote": line.footnote,
-    })
+    return _compact(
+        {
+            "fund": line.fund.slug,
+            "category": line.category.slug,
+            "kind": line.kind,
+            "amount": line.amount,
+            "date": line.date if line.date != year.end() else None,
+            "text": line.text,
+            "member": line.member.code if line.member else None,
+            "project": line.project.slug if line.project else None,
+            "grant": line.grant.slug if line.grant else None,
+            "transfer": line.transfer,
+            "footnote": line.footnote,
+        }
+    )

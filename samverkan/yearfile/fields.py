@@ -24,7 +24,9 @@ class LoadError:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class Errors:
@@ -71,7 +73,9 @@ class Node:
         return int(lines.get(key, self.line))
 
     def error(self, key: str, message: str) -> None:
-        self.errors.add(self.file, self.line_of(key) if key else self.line, self.field_path(key), message)
+        self.errors.add(
+            self.file, self.line_of(key) if key else self.line, self.field_path(key), message
+        )
 
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None
@@ -95,7 +99,7 @@ class Node:
         value = self.raw(key, required)
         if value is None:
             return default
-        if isinstance(value, bool | dict | list) or isinstance(value, dt.date):
+        if isinstance(value, bool | dict | list | dt.date):
             self.error(key, f"expected text, found {_type_name(value)}")
             return default
         return str(value)
@@ -116,12 +120,20 @@ class Node:
         if value is None:
             return ""
         if not isinstance(value, str) or not CODE_RE.match(value):
-            self.error(key, f"{value!r} is not a four-digit municipality code in quotes, e.g. \"0126\"")
+            self.error(
+                key, f'{value!r} is not a four-digit municipality code in quotes, e.g. "0126"'
+            )
             return ""
         return value
 
-    def int(self, key: str, *, required: bool = False, minimum: int | None = None,
-            maximum: int | None = None) -> int | None:
+    def int(
+        self,
+        key: str,
+        *,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int | None:
         value = self.raw(key, required)
         if value is None:
             return None
@@ -136,7 +148,9 @@ class Node:
             return None
         return value
 
-    def decimal(self, key: str, *, required: bool = False, minimum: Decimal | None = None) -> Decimal | None:
+    def decimal(
+        self, key: str, *, required: bool = False, minimum: Decimal | None = None
+    ) -> Decimal | None:
         value = self.raw(key, required)
         if value is None:
             return None
@@ -171,8 +185,14 @@ class Node:
             return default
         return value
 
-    def choice(self, key: str, choices: list[str] | tuple[str, ...], *, required: bool = False,
-               default: str = "") -> str:
+    def choice(
+        self,
+        key: str,
+        choices: list[str] | tuple[str, ...],
+        *,
+        required: bool = False,
+        default: str = "",
+    ) -> str:
         value = self.str(key, required=required)
         if not value:
             return default
@@ -200,8 +220,13 @@ class Node:
             return []
         lines = getattr(value, "item_lines", [self.line_of(key)] * len(value))
         return [
-            Node(item, file=self.file, path=f"{self.field_path(key)}[{index}]", line=lines[index],
-                 errors=self.errors)
+            Node(
+                item,
+                file=self.file,
+                path=f"{self.field_path(key)}[{index}]",
+                line=lines[index],
+                errors=self.errors,
+            )
             for index, item in enumerate(value)
         ]
 
@@ -209,7 +234,13 @@ class Node:
         value = self.raw(key)
         if value is None:
             return None
-        return Node(value, file=self.file, path=self.field_path(key), line=self.line_of(key), errors=self.errors)
+        return Node(
+            value,
+            file=self.file,
+            path=self.field_path(key),
+            line=self.line_of(key),
+            errors=self.errors,
+        )
 
 
 def _type_name(value: Any) -> str:

@@ -11,12 +11,25 @@ from samverkan.plan.models import Programme
 from samverkan.yearfile.fields import Node
 
 COOPERATION_KEYS = (
-    "kind", "slug", "name", "short_name", "host_member", "members", "population", "fee_rules",
-    "bodies", "networks", "programmes", "cost_categories", "funds",
+    "kind",
+    "slug",
+    "name",
+    "short_name",
+    "host_member",
+    "members",
+    "population",
+    "fee_rules",
+    "bodies",
+    "networks",
+    "programmes",
+    "cost_categories",
+    "funds",
 )
 
 
-def _upsert_by_slug(model: type, parent: dict[str, object], slug: str, values: dict[str, object]) -> object:
+def _upsert_by_slug(
+    model: type, parent: dict[str, object], slug: str, values: dict[str, object]
+) -> object:
     obj, _ = model.objects.update_or_create(**parent, slug=slug, defaults=values)  # type: ignore[attr-defined]
     return obj
 
@@ -29,7 +42,10 @@ def _delete_missing(queryset: object, keep: list[int], node: Node, key: str, lab
         try:
             obj.delete()
         except ProtectedError:
-            node.error(key, f"{label} {getattr(obj, 'slug', obj)!s} is still used by a year and cannot be removed")
+            node.error(
+                key,
+                f"{label} {getattr(obj, 'slug', obj)!s} is still used by a year and cannot be removed",
+            )
 
 
 def load_cooperation(root: Node) -> Cooperation | None:
@@ -55,9 +71,14 @@ def load_cooperation(root: Node) -> Cooperation | None:
             node.error("code", f"member {code} appears twice")
             continue
         member, _ = Member.objects.update_or_create(
-            cooperation=coop, code=code,
-            defaults={"name": member_name, "joined": node.int("joined", minimum=1900),
-                      "left": node.int("left", minimum=1900), "order": order},
+            cooperation=coop,
+            code=code,
+            defaults={
+                "name": member_name,
+                "joined": node.int("joined", minimum=1900),
+                "left": node.int("left", minimum=1900),
+                "order": order,
+            },
         )
         members_by_code[code] = member
         keep.append(member.pk)
@@ -86,7 +107,10 @@ def load_cooperation(root: Node) -> Cooperation | None:
             continue
         seen_population.add((code, date))
         PopulationFigure.objects.create(
-            member=members_by_code[code], date=date, population=population, source=node.str("source")
+            member=members_by_code[code],
+            date=date,
+            population=population,
+            source=node.str("source"),
         )
 
     FeeRule.objects.filter(cooperation=coop).delete()
@@ -109,8 +133,14 @@ def load_cooperation(root: Node) -> Cooperation | None:
         kind = node.choice("kind", BodyKind.values, required=True)
         body_name = node.str("name", required=True)
         if body_slug and kind and body_name:
-            keep.append(_upsert_by_slug(Body, {"cooperation": coop}, body_slug,
-                                        {"kind": kind, "name": body_name, "order": order}).pk)  # type: ignore[attr-defined]
+            keep.append(
+                _upsert_by_slug(
+                    Body,
+                    {"cooperation": coop},
+                    body_slug,
+                    {"kind": kind, "name": body_name, "order": order},
+                ).pk
+            )  # type: ignore[attr-defined]
     _delete_missing(Body.objects.filter(cooperation=coop), keep, root, "bodies", "body")
 
     keep = []
@@ -124,27 +154,50 @@ def load_cooperation(root: Node) -> Cooperation | None:
                 node.error("members", f"unknown member code {code}")
         if not net_slug or not net_name:
             continue
-        network = _upsert_by_slug(Network, {"cooperation": coop}, net_slug, {
-            "name": net_name, "short_name": node.str("short_name"), "note": node.text("note"), "order": order})
+        network = _upsert_by_slug(
+            Network,
+            {"cooperation": coop},
+            net_slug,
+            {
+                "name": net_name,
+                "short_name": node.str("short_name"),
+                "note": node.text("note"),
+                "order": order,
+            },
+        )
         network.members.set([members_by_code[c] for c in codes if c in members_by_code])  # type: ignore[attr-defined]
         keep.append(network.pk)  # type: ignore[attr-defined]
     _delete_missing(Network.objects.filter(cooperation=coop), keep, root, "networks", "network")
 
     keep = []
     for node in root.nodes("programmes"):
-        node.only("slug", "name", "short_name", "adopted", "valid_from", "valid_until", "overall_goal")
+        node.only(
+            "slug", "name", "short_name", "adopted", "valid_from", "valid_until", "overall_goal"
+        )
         prog_slug = node.slug("slug", required=True)
         prog_name = node.str("name", required=True)
         adopted = node.str("adopted")
         if adopted and not _is_partial_date(adopted):
             node.error("adopted", f"{adopted!r} is not YYYY-MM or YYYY-MM-DD")
         if prog_slug and prog_name:
-            keep.append(_upsert_by_slug(Programme, {"cooperation": coop}, prog_slug, {
-                "name": prog_name, "short_name": node.str("short_name"), "adopted": adopted,
-                "valid_from": node.int("valid_from", minimum=1900),
-                "valid_until": node.int("valid_until", minimum=1900),
-                "overall_goal": node.text("overall_goal")}).pk)  # type: ignore[attr-defined]
-    _delete_missing(Programme.objects.filter(cooperation=coop), keep, root, "programmes", "programme")
+            keep.append(
+                _upsert_by_slug(
+                    Programme,
+                    {"cooperation": coop},
+                    prog_slug,
+                    {
+                        "name": prog_name,
+                        "short_name": node.str("short_name"),
+                        "adopted": adopted,
+                        "valid_from": node.int("valid_from", minimum=1900),
+                        "valid_until": node.int("valid_until", minimum=1900),
+                        "overall_goal": node.text("overall_goal"),
+                    },
+                ).pk
+            )  # type: ignore[attr-defined]
+    _delete_missing(
+        Programme.objects.filter(cooperation=coop), keep, root, "programmes", "programme"
+    )
 
     keep = []
     for order, node in enumerate(root.nodes("cost_categories")):
@@ -153,9 +206,17 @@ def load_cooperation(root: Node) -> Cooperation | None:
         cat_name = node.str("name", required=True)
         kind = node.choice("kind", LineKind.values, required=True)
         if cat_slug and cat_name and kind:
-            keep.append(_upsert_by_slug(CostCategory, {"cooperation": coop}, cat_slug, {
-                "name": cat_name, "kind": kind, "is_fee": node.bool("fee"), "order": order}).pk)  # type: ignore[attr-defined]
-    _delete_missing(CostCategory.objects.filter(cooperation=coop), keep, root, "cost_categories", "category")
+            keep.append(
+                _upsert_by_slug(
+                    CostCategory,
+                    {"cooperation": coop},
+                    cat_slug,
+                    {"name": cat_name, "kind": kind, "is_fee": node.bool("fee"), "order": order},
+                ).pk
+            )  # type: ignore[attr-defined]
+    _delete_missing(
+        CostCategory.objects.filter(cooperation=coop), keep, root, "cost_categories", "category"
+    )
 
     keep = []
     for order, node in enumerate(root.nodes("funds")):
@@ -164,9 +225,19 @@ def load_cooperation(root: Node) -> Cooperation | None:
         fund_name = node.str("name", required=True)
         kind = node.choice("kind", FundKind.values, required=True)
         if fund_slug and fund_name and kind:
-            keep.append(_upsert_by_slug(Fund, {"cooperation": coop}, fund_slug, {
-                "name": fund_name, "carried_name": node.str("carried_name"), "kind": kind,
-                "order": order}).pk)  # type: ignore[attr-defined]
+            keep.append(
+                _upsert_by_slug(
+                    Fund,
+                    {"cooperation": coop},
+                    fund_slug,
+                    {
+                        "name": fund_name,
+                        "carried_name": node.str("carried_name"),
+                        "kind": kind,
+                        "order": order,
+                    },
+                ).pk
+            )  # type: ignore[attr-defined]
     _delete_missing(Fund.objects.filter(cooperation=coop), keep, root, "funds", "fund")
     return coop
 

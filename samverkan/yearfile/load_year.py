@@ -10,26 +10,76 @@ from django.db.models import ProtectedError
 
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.models import (
-    CostCategory, Footnote, Fund, FundYear, LedgerLine, LineKind, LineSource, PublishedFigure,
+    CostCategory,
+    Footnote,
+    Fund,
+    FundYear,
+    LedgerLine,
+    LineKind,
+    LineSource,
+    PublishedFigure,
 )
 from samverkan.governance.models import (
-    Body, Chair, ChairRole, Event, EventKind, EventStatus, Meeting, MeetingFormat, MeetingKind,
-    Network, NetworkYear, StaffMember,
+    Body,
+    Chair,
+    ChairRole,
+    Event,
+    EventKind,
+    EventStatus,
+    Meeting,
+    MeetingFormat,
+    MeetingKind,
+    Network,
+    NetworkYear,
+    StaffMember,
 )
 from samverkan.members.models import Cooperation, Member, Year, YearStatus, YearText
 from samverkan.plan.models import (
-    Activity, AreaGroup, AreaGroupKind, FocusArea, FollowUp, FollowUpStatus, Programme, SubGoal,
+    Activity,
+    AreaGroup,
+    AreaGroupKind,
+    FocusArea,
+    FollowUp,
+    FollowUpStatus,
+    Programme,
+    SubGoal,
 )
 from samverkan.projects.models import (
-    FinancingSource, Grant, GrantPayment, GrantTiming, Project, ProjectFinancing,
+    FinancingSource,
+    Grant,
+    GrantPayment,
+    GrantTiming,
+    Project,
+    ProjectFinancing,
 )
 from samverkan.yearfile.fields import SLUG_RE, Node
 
 YEAR_KEYS = (
-    "kind", "cooperation", "year", "status", "decided_on", "officer", "programme", "operating_fund",
-    "texts", "population_total", "chairs", "staff", "network_participation", "network_summaries",
-    "meetings", "area_groups", "focus_areas", "consultations", "projects", "events", "funds", "lines",
-    "grant_payments", "footnotes", "published",
+    "kind",
+    "cooperation",
+    "year",
+    "status",
+    "decided_on",
+    "officer",
+    "programme",
+    "operating_fund",
+    "texts",
+    "population_total",
+    "chairs",
+    "staff",
+    "network_participation",
+    "network_summaries",
+    "meetings",
+    "area_groups",
+    "focus_areas",
+    "consultations",
+    "projects",
+    "events",
+    "funds",
+    "lines",
+    "grant_payments",
+    "footnotes",
+    "published",
 )
 
 PUBLISHED_SIMPLE_KEYS = ("fee_income", "fee_basis_date")
@@ -61,8 +111,14 @@ class Refs:
             node.error(key, f"unknown {what} {value!r} (known: {known})")
         return found
 
-    def one(self, table: dict[str, Any], node: Node, key: str, what: str, required: bool = False) -> Any:
-        value = node.code(key, required=required) if table is self.members else node.slug(key, required=required)
+    def one(
+        self, table: dict[str, Any], node: Node, key: str, what: str, required: bool = False
+    ) -> Any:
+        value = (
+            node.code(key, required=required)
+            if table is self.members
+            else node.slug(key, required=required)
+        )
         return self.get(table, node, key, value, what)
 
     def many(self, table: dict[str, Any], node: Node, key: str, what: str) -> list[Any]:
@@ -90,7 +146,9 @@ def load_year(root: Node, *, actor_label: str = "") -> Year | None:
         return None
     coop = Cooperation.objects.filter(slug=coop_slug).first()
     if coop is None:
-        root.error("cooperation", f"unknown cooperation {coop_slug!r}: load its standing file first")
+        root.error(
+            "cooperation", f"unknown cooperation {coop_slug!r}: load its standing file first"
+        )
         return None
     refs = Refs(coop)
 
@@ -136,8 +194,19 @@ def load_year(root: Node, *, actor_label: str = "") -> Year | None:
 
 def _clear(year: Year) -> None:
     """Remove what a year file holds, so that loading replaces instead of adding."""
-    for model in (YearText, Chair, StaffMember, NetworkYear, Meeting, Event, ConsultationResponse,
-                  Footnote, FundYear, PublishedFigure, GrantPayment):
+    for model in (
+        YearText,
+        Chair,
+        StaffMember,
+        NetworkYear,
+        Meeting,
+        Event,
+        ConsultationResponse,
+        Footnote,
+        FundYear,
+        PublishedFigure,
+        GrantPayment,
+    ):
         model.objects.filter(year=year).delete()  # type: ignore[attr-defined]
     LedgerLine.objects.filter(year=year).exclude(source=LineSource.SIE).delete()
     AreaGroup.objects.filter(year=year).delete()
@@ -151,7 +220,9 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
         person = node.str("person", required=True)
         member = refs.one(refs.members, node, "member", "member")
         if body and role and person:
-            Chair.objects.create(year=year, body=body, role=role, person=person, member=member, order=order)
+            Chair.objects.create(
+                year=year, body=body, role=role, person=person, member=member, order=order
+            )
 
     for order, node in enumerate(root.nodes("staff")):
         node.only("person", "role", "start", "end", "note")
@@ -161,15 +232,23 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
         if start and end and end < start:
             node.error("end", "ends before it starts")
         if person and role:
-            StaffMember.objects.create(year=year, person=person, role=role, start=start, end=end,
-                                       note=node.text("note"), order=order)
+            StaffMember.objects.create(
+                year=year,
+                person=person,
+                role=role,
+                start=start,
+                end=end,
+                note=node.text("note"),
+                order=order,
+            )
 
     network_years: dict[str, NetworkYear] = {}
 
     def network_year(network: Network) -> NetworkYear:
         if network.slug not in network_years:
             network_years[network.slug] = NetworkYear.objects.create(
-                year=year, network=network, order=len(network_years))
+                year=year, network=network, order=len(network_years)
+            )
         return network_years[network.slug]
 
     for node in root.nodes("network_participation"):
@@ -198,26 +277,57 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
                 year._pending_summary_areas.append((ny, area, node))  # type: ignore[attr-defined]
 
     for order, node in enumerate(root.nodes("meetings")):
-        node.only("body", "networks", "date", "month", "format", "kind", "place", "count", "cancelled",
-                  "cancel_reason", "guests", "note")
+        node.only(
+            "body",
+            "networks",
+            "date",
+            "month",
+            "format",
+            "kind",
+            "place",
+            "count",
+            "cancelled",
+            "cancel_reason",
+            "guests",
+            "note",
+        )
         body = refs.one(refs.bodies, node, "body", "body")
         networks = refs.many(refs.networks, node, "networks", "network")
         if not node.has("body") and not node.has("networks"):
             node.error("", "a meeting needs a body or networks")
         date = _within_year(node, "date", node.date("date"), year.year)
         meeting = Meeting.objects.create(
-            year=year, body=body, date=date, month=node.int("month", minimum=1, maximum=12),
+            year=year,
+            body=body,
+            date=date,
+            month=node.int("month", minimum=1, maximum=12),
             format=node.choice("format", MeetingFormat.values, required=True),
             kind=node.choice("kind", MeetingKind.values, default=MeetingKind.ORDINARY),
-            place=node.str("place"), count=node.int("count", minimum=1) or 1,
-            cancelled=node.bool("cancelled"), cancel_reason=node.text("cancel_reason"),
-            guests=node.text("guests"), note=node.text("note"), order=order,
+            place=node.str("place"),
+            count=node.int("count", minimum=1) or 1,
+            cancelled=node.bool("cancelled"),
+            cancel_reason=node.text("cancel_reason"),
+            guests=node.text("guests"),
+            note=node.text("note"),
+            order=order,
         )
         meeting.networks.set(networks)
 
     for order, node in enumerate(root.nodes("events")):
-        node.only("slug", "kind", "name", "date", "status", "reason", "hosts", "partners", "theme",
-                  "participants", "cost_cap_per_participant", "fund")
+        node.only(
+            "slug",
+            "kind",
+            "name",
+            "date",
+            "status",
+            "reason",
+            "hosts",
+            "partners",
+            "theme",
+            "participants",
+            "cost_cap_per_participant",
+            "fund",
+        )
         slug = node.slug("slug", required=True)
         name = node.str("name", required=True)
         hosts = refs.many(refs.members, node, "hosts", "member")
@@ -228,13 +338,19 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
             node.error("slug", f"a second event {slug}")
             continue
         event = Event.objects.create(
-            year=year, slug=slug, name=name, kind=node.choice("kind", EventKind.values, required=True),
+            year=year,
+            slug=slug,
+            name=name,
+            kind=node.choice("kind", EventKind.values, required=True),
             date=_within_year(node, "date", node.date("date"), year.year),
             status=node.choice("status", EventStatus.values, default=EventStatus.HELD),
-            reason=node.text("reason"), partners=node.strings("partners"), theme=node.str("theme"),
+            reason=node.text("reason"),
+            partners=node.strings("partners"),
+            theme=node.str("theme"),
             participants=node.int("participants", minimum=0),
             cost_cap_per_participant=node.decimal("cost_cap_per_participant", minimum=Decimal(0)),
-            fund=fund, order=order,
+            fund=fund,
+            order=order,
         )
         event.hosts.set(hosts)
 
@@ -251,12 +367,28 @@ def _load_plan(root: Node, year: Year, refs: Refs) -> None:
                 node.error("slug", f"a second area group {slug}")
                 continue
             groups[slug] = AreaGroup.objects.create(
-                year=year, slug=slug, name=name, kind=kind, purpose=node.text("purpose"),
-                steering_document=node.text("steering_document"), order=order)
+                year=year,
+                slug=slug,
+                name=name,
+                kind=kind,
+                purpose=node.text("purpose"),
+                steering_document=node.text("steering_document"),
+                order=order,
+            )
 
     for order, node in enumerate(root.nodes("focus_areas")):
-        node.only("slug", "number", "group", "title", "main_goal", "sub_goals", "responsible_networks",
-                  "responsible_bodies", "responsible_text", "activities")
+        node.only(
+            "slug",
+            "number",
+            "group",
+            "title",
+            "main_goal",
+            "sub_goals",
+            "responsible_networks",
+            "responsible_bodies",
+            "responsible_text",
+            "activities",
+        )
         slug = node.slug("slug", required=True)
         title = node.str("title", required=True)
         group = refs.get(groups, node, "group", node.slug("group", required=True), "area group")
@@ -268,8 +400,15 @@ def _load_plan(root: Node, year: Year, refs: Refs) -> None:
             node.error("slug", f"a second focus area {slug}")
             continue
         area = FocusArea.objects.create(
-            year=year, group=group, slug=slug, number=node.str("number"), title=title,
-            main_goal=node.text("main_goal"), responsible_text=node.text("responsible_text"), order=order)
+            year=year,
+            group=group,
+            slug=slug,
+            number=node.str("number"),
+            title=title,
+            main_goal=node.text("main_goal"),
+            responsible_text=node.text("responsible_text"),
+            order=order,
+        )
         area.responsible_networks.set(networks)
         area.responsible_bodies.set(bodies)
         refs.focus_areas[slug] = area
@@ -291,8 +430,9 @@ def _load_activity(node: Node, area: FocusArea, refs: Refs, order: int) -> None:
     networks = refs.many(refs.networks, node, "networks", "network")
     if not title:
         return
-    activity = Activity.objects.create(focus_area=area, title=title, description=node.text("description"),
-                                       order=order)
+    activity = Activity.objects.create(
+        focus_area=area, title=title, description=node.text("description"), order=order
+    )
     activity.networks.set(networks)
     follow = node.node("follow_up")
     if follow is None:
@@ -302,28 +442,56 @@ def _load_activity(node: Node, area: FocusArea, refs: Refs, order: int) -> None:
     FollowUp.objects.create(
         activity=activity,
         status=follow.choice("status", FollowUpStatus.values, default=FollowUpStatus.NOT_STARTED),
-        status_reason=follow.text("status_reason"), continues=follow.bool("continues"),
+        status_reason=follow.text("status_reason"),
+        continues=follow.bool("continues"),
         text=follow.text("text"),
     )
 
 
 def _load_registers(root: Node, year: Year, refs: Refs) -> None:
     for order, node in enumerate(root.nodes("consultations")):
-        node.only("subject", "authority", "received_on", "sent_on", "month", "recipient", "answered", "note")
+        node.only(
+            "subject",
+            "authority",
+            "received_on",
+            "sent_on",
+            "month",
+            "recipient",
+            "answered",
+            "note",
+        )
         subject = node.text("subject", required=True)
         received, sent = node.date("received_on"), node.date("sent_on")
         if received and sent and sent < received:
             node.error("sent_on", "sent before it was received")
         if subject:
             ConsultationResponse.objects.create(
-                year=year, subject=subject, authority=node.str("authority"), received_on=received,
-                sent_on=sent, month=node.int("month", minimum=1, maximum=12), recipient=node.str("recipient"),
-                answered=node.bool("answered", default=True), note=node.text("note"), order=order)
+                year=year,
+                subject=subject,
+                authority=node.str("authority"),
+                received_on=received,
+                sent_on=sent,
+                month=node.int("month", minimum=1, maximum=12),
+                recipient=node.str("recipient"),
+                answered=node.bool("answered", default=True),
+                note=node.text("note"),
+                order=order,
+            )
 
     seen_projects: list[int] = []
     for order, node in enumerate(root.nodes("projects")):
-        node.only("slug", "name", "contractor", "cost", "start", "end", "focus_area", "description",
-                  "financing", "grants")
+        node.only(
+            "slug",
+            "name",
+            "contractor",
+            "cost",
+            "start",
+            "end",
+            "focus_area",
+            "description",
+            "financing",
+            "grants",
+        )
         slug = node.slug("slug", required=True)
         name = node.str("name", required=True)
         area = refs.one(refs.focus_areas, node, "focus_area", "focus area")
@@ -334,13 +502,25 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
             continue
         existing = refs.projects.get(slug)
         if existing is not None and existing.year_id != year.pk:
-            node.error("slug", f"project {slug} is already described by the year {existing.year.year}")
+            node.error(
+                "slug", f"project {slug} is already described by the year {existing.year.year}"
+            )
             continue
         project, _ = Project.objects.update_or_create(
-            cooperation=refs.coop, slug=slug,
-            defaults={"year": year, "name": name, "contractor": node.str("contractor"),
-                      "stated_cost": node.decimal("cost", minimum=Decimal(0)), "start": start, "end": end,
-                      "focus_area": area, "description": node.text("description"), "order": order})
+            cooperation=refs.coop,
+            slug=slug,
+            defaults={
+                "year": year,
+                "name": name,
+                "contractor": node.str("contractor"),
+                "stated_cost": node.decimal("cost", minimum=Decimal(0)),
+                "start": start,
+                "end": end,
+                "focus_area": area,
+                "description": node.text("description"),
+                "order": order,
+            },
+        )
         refs.projects[slug] = project
         seen_projects.append(project.pk)
         project.financing.all().delete()
@@ -349,8 +529,12 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
             source = fin.choice("source", FinancingSource.values, required=True)
             if source:
                 ProjectFinancing.objects.create(
-                    project=project, source=source, surplus_year=fin.int("surplus_year", minimum=1900),
-                    amount=fin.decimal("amount", minimum=Decimal(0)), order=fin_order)
+                    project=project,
+                    source=source,
+                    surplus_year=fin.int("surplus_year", minimum=1900),
+                    amount=fin.decimal("amount", minimum=Decimal(0)),
+                    order=fin_order,
+                )
         kept_grants: list[int] = []
         for grant_order, gnode in enumerate(node.nodes("grants")):
             gnode.only("slug", "grantor", "rate", "timing", "amount", "expected_payment_year")
@@ -361,14 +545,22 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
                 continue
             other = refs.grants.get(gslug)
             if other is not None and other.project_id != project.pk:
-                gnode.error("slug", f"grant {gslug} already belongs to project {other.project.slug}")
+                gnode.error(
+                    "slug", f"grant {gslug} already belongs to project {other.project.slug}"
+                )
                 continue
             grant, _ = Grant.objects.update_or_create(
-                project=project, slug=gslug,
-                defaults={"grantor": grantor, "timing": timing, "rate": gnode.decimal("rate", minimum=Decimal(0)),
-                          "amount": gnode.decimal("amount", minimum=Decimal(0)),
-                          "expected_payment_year": gnode.int("expected_payment_year", minimum=1900),
-                          "order": grant_order})
+                project=project,
+                slug=gslug,
+                defaults={
+                    "grantor": grantor,
+                    "timing": timing,
+                    "rate": gnode.decimal("rate", minimum=Decimal(0)),
+                    "amount": gnode.decimal("amount", minimum=Decimal(0)),
+                    "expected_payment_year": gnode.int("expected_payment_year", minimum=1900),
+                    "order": grant_order,
+                },
+            )
             refs.grants[gslug] = grant
             kept_grants.append(grant.pk)
         for stale in project.grants.exclude(pk__in=kept_grants):
@@ -376,13 +568,18 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
                 stale.delete()
                 refs.grants.pop(stale.slug, None)
             except ProtectedError:
-                node.error("grants", f"grant {stale.slug} is used by another year and cannot be removed")
+                node.error(
+                    "grants", f"grant {stale.slug} is used by another year and cannot be removed"
+                )
     for stale_project in Project.objects.filter(year=year).exclude(pk__in=seen_projects):
         try:
             refs.projects.pop(stale_project.slug, None)
             stale_project.delete()
         except ProtectedError:
-            root.error("projects", f"project {stale_project.slug} is used by another year and cannot be removed")
+            root.error(
+                "projects",
+                f"project {stale_project.slug} is used by another year and cannot be removed",
+            )
 
 
 def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
@@ -412,13 +609,30 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
             node.error("fund", f"fund {fund.slug} is listed twice")
             continue
         seen_funds.add(fund.slug)
-        FundYear.objects.create(year=year, fund=fund, label=node.str("label"),
-                                opening_stated=node.decimal("opening"), footnote=footnote(node), order=order)
+        FundYear.objects.create(
+            year=year,
+            fund=fund,
+            label=node.str("label"),
+            opening_stated=node.decimal("opening"),
+            footnote=footnote(node),
+            order=order,
+        )
 
     lines = []
     for order, node in enumerate(root.nodes("lines")):
-        node.only("fund", "category", "kind", "amount", "date", "text", "member", "project", "grant", "transfer",
-                  "footnote")
+        node.only(
+            "fund",
+            "category",
+            "kind",
+            "amount",
+            "date",
+            "text",
+            "member",
+            "project",
+            "grant",
+            "transfer",
+            "footnote",
+        )
         fund = refs.one(refs.funds, node, "fund", "fund", required=True)
         category = refs.one(refs.categories, node, "category", "cost category", required=True)
         kind = node.choice("kind", LineKind.values, required=True)
@@ -431,10 +645,24 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
             node.error("kind", f"category {category.slug} holds {category.kind}, not {kind}")
         if fund is None or category is None or not kind or amount is None:
             continue
-        lines.append(LedgerLine(
-            year=year, fund=fund, category=category, kind=kind, amount=amount, date=date, text=node.str("text"),
-            member=member, project=project, grant=grant, transfer=node.str("transfer"),
-            footnote=footnote(node), source=LineSource.YEAR_FILE, order=order))
+        lines.append(
+            LedgerLine(
+                year=year,
+                fund=fund,
+                category=category,
+                kind=kind,
+                amount=amount,
+                date=date,
+                text=node.str("text"),
+                member=member,
+                project=project,
+                grant=grant,
+                transfer=node.str("transfer"),
+                footnote=footnote(node),
+                source=LineSource.YEAR_FILE,
+                order=order,
+            )
+        )
     LedgerLine.objects.bulk_create(lines, batch_size=1000)
 
     for order, node in enumerate(root.nodes("grant_payments")):
@@ -443,7 +671,9 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
         date = _within_year(node, "date", node.date("date", required=True), year.year)
         amount = node.decimal("amount", required=True, minimum=Decimal(0))
         if grant and date and amount is not None:
-            GrantPayment.objects.create(year=year, grant=grant, date=date, amount=amount, order=order)
+            GrantPayment.objects.create(
+                year=year, grant=grant, date=date, amount=amount, order=order
+            )
 
     for order, node in enumerate(root.nodes("published")):
         node.only("key", "place", "amount", "date")
@@ -459,8 +689,9 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
         elif amount is None:
             node.error("amount", "is required")
         if key:
-            PublishedFigure.objects.create(year=year, key=key, place=node.str("place"), amount=amount, date=date,
-                                           order=order)
+            PublishedFigure.objects.create(
+                year=year, key=key, place=node.str("place"), amount=amount, date=date, order=order
+            )
 
 
 def _known_published_key(key: str, refs: Refs) -> bool:

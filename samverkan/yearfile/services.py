@@ -79,7 +79,9 @@ def _read(path: Path, errors: Errors) -> _Parsed | None:
 def _snapshot(parsed: _Parsed) -> str | None:
     """The canonical export of what the file would replace, or None if it does not exist yet."""
     data = parsed.data
-    coop = Cooperation.objects.filter(slug=data.get("slug" if parsed.kind == "cooperation" else "cooperation")).first()
+    coop = Cooperation.objects.filter(
+        slug=data.get("slug" if parsed.kind == "cooperation" else "cooperation")
+    ).first()
     if coop is None:
         return None
     if parsed.kind == "cooperation":
@@ -105,6 +107,7 @@ def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
     with transaction.atomic():
         for item in parsed:
             before = _snapshot(item)
+            savepoint = transaction.savepoint()
             root = Node(item.data, file=item.name, path="", line=1, errors=errors)
             if item.kind == "cooperation":
                 coop = load_cooperation(root)
@@ -118,13 +121,28 @@ def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
                 after = export_year(year) if year and not errors else None
                 year_number = year.year if year else None
                 if year and before is not None and before != after and _was_locked(before):
-                    root.error("status", f"the year {year.year} is decided; reopen it before replacing its data")
+                    root.error(
+                        "status",
+                        f"the year {year.year} is decided; reopen it before replacing its data",
+                    )
             changed = before != after
-            result.files.append(LoadedFile(name=item.name, kind=item.kind, label=label, changed=changed))
+            if not changed and not errors:
+                # Identical content: undo the rewrite so that ids and the audit trail stay as they were.
+                transaction.savepoint_rollback(savepoint)
+            else:
+                transaction.savepoint_commit(savepoint)
+            result.files.append(
+                LoadedFile(name=item.name, kind=item.kind, label=label, changed=changed)
+            )
             if changed and not errors and coop is not None:
-                record(actor=actor, action=f"yearfile.load.{item.kind}", cooperation=coop, year=year_number,
-                       changes={"sha256": hashlib.sha256(item.text.encode()).hexdigest()},
-                       message=f"{Path(item.name).name} loaded")
+                record(
+                    actor=actor,
+                    action=f"yearfile.load.{item.kind}",
+                    cooperation=coop,
+                    year=year_number,
+                    changes={"sha256": hashlib.sha256(item.text.encode()).hexdigest()},
+                    message=f"{Path(item.name).name} loaded",
+                )
         if errors:
             transaction.set_rollback(True)
     if errors:

@@ -121,5 +121,10 @@ _Dumper.add_representer(LineList, yaml.SafeDumper.represent_list)
 def dump(data: Any) -> str:
     """Canonical YAML: keys in the given order, Unicode as is, no line wrapping."""
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100000, default_flow_style=False
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100000,
+        default_flow_style=False,
     )

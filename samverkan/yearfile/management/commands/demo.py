@@ -1,0 +1,57 @@
+"""samverkan demo: the Södertörn demo in the configured database, its reports, and the web app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from samverkan.demo import DEMO_SLUG, demo_files
+from samverkan.members.models import Cooperation, Year
+from samverkan.yearfile.services import load_files
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the Södertörn demo, write its annual reports and serve on 127.0.0.1:8000."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="stop before serving")
+        parser.add_argument(
+            "--out", type=Path, default=Path("out"), help="folder for the generated reports"
+        )
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        result = load_files(demo_files(), actor="demo")
+        for loaded in result.files:
+            self.stdout.write(f"{loaded.label}: {'inläst' if loaded.changed else 'oförändrad'}")
+        coop = Cooperation.objects.get(slug=DEMO_SLUG)
+        self._write_reports(coop, options["out"])
+        self._print_logins(coop)
+        if not options["no_serve"]:
+            self.stdout.write(f"Webbappen: http://{options['addrport']}/  (Ctrl-C avslutar)")
+            call_command("runserver", options["addrport"], use_reloader=False)
+
+    def _write_reports(self, coop: Cooperation, out: Path) -> None:
+        try:
+            from samverkan.reports.api import write_reports
+        except ImportError:
+            self.stdout.write(
+                "Rapportgeneratorn finns inte i den här versionen; inga rapporter skrivs."
+            )
+            return
+        for year in Year.objects.filter(cooperation=coop, status="published").order_by("year"):
+            for path in write_reports(year, out / coop.slug):
+                self.stdout.write(f"Skrev {path}")
+
+    def _print_logins(self, coop: Cooperation) -> None:
+        try:
+            from samverkan.accounts.demo import create_demo_users
+        except ImportError:
+            return
+        self.stdout.write("Demoinloggningar (nya lösenord vid varje start):")
+        for role, username, password in create_demo_users(coop):
+            self.stdout.write(f"  {role:<32} användare: {username:<20} lösenord: {password}")
