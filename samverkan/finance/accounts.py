@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from samverkan.finance.ledger import Entry, FundBalance, carry_forward, fund_balances, total
-from samverkan.finance.models import CostCategory, Fund, FundYear, LedgerLine
+from samverkan.finance.models import CostCategory, Fund, FundYear, LedgerLine, LineSource
 from samverkan.members.fees import FeeSchedule, fee_schedule
 from samverkan.members.models import Year
 
@@ -33,6 +33,13 @@ class YearAccounts:
 
 
 def _entries(year: Year) -> list[Entry]:
+    """The year's lines as entries. Where a fund has lines imported from the books
+    (SIE), they replace the lines typed or transcribed for that fund."""
+    imported = set(
+        LedgerLine.objects.filter(year=year, source=LineSource.SIE)
+        .values_list("fund__slug", flat=True)
+        .distinct()
+    )
     rows = (
         LedgerLine.objects.filter(year=year)
         .order_by("order", "id")
@@ -46,6 +53,7 @@ def _entries(year: Year) -> list[Entry]:
             "member__code",
             "project__slug",
             "grant__slug",
+            "source",
         )
     )
     return [
@@ -60,7 +68,8 @@ def _entries(year: Year) -> list[Entry]:
             project=p or "",
             grant=g or "",
         )
-        for f, c, k, a, t, tr, m, p, g in rows.iterator(chunk_size=5000)
+        for f, c, k, a, t, tr, m, p, g, src in rows.iterator(chunk_size=5000)
+        if src == LineSource.SIE or f not in imported
     ]
 
 

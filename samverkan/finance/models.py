@@ -183,7 +183,15 @@ class AccountMapping(models.Model):
     fund = models.ForeignKey(
         Fund, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    object_id = models.CharField(_("objekt"), max_length=60, blank=True)
+    object_id = models.CharField(
+        _("objekt"),
+        max_length=60,
+        blank=True,
+        help_text=_("DIM:ID, t.ex. 6:P12; tomt: alla objekt"),
+    )
+    # A slug, not a key: the standing file that holds the mapping is loaded before
+    # the year files that describe the projects; the import resolves it.
+    project = models.CharField(_("projekt"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["account"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.models import (
+    AccountMapping,
     CostCategory,
     Footnote,
     Fund,
@@ -108,6 +109,20 @@ def export_cooperation(coop: Cooperation) -> str:
                 {"slug": f.slug, "name": f.name, "carried_name": f.carried_name, "kind": f.kind}
             )
             for f in Fund.objects.filter(cooperation=coop)
+        ],
+        "account_mappings": [
+            _compact(
+                {
+                    "account": m.account,
+                    "category": m.category.slug,
+                    "fund": m.fund.slug if m.fund else None,
+                    "object": m.object_id,
+                    "project": m.project,
+                }
+            )
+            for m in AccountMapping.objects.filter(cooperation=coop)
+            .select_related("category", "fund")
+            .order_by("account", "object_id")
         ],
     }
     return dump(_compact(data))

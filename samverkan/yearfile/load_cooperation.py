@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from samverkan.finance.models import CostCategory, Fund, FundKind, LineKind
+from samverkan.finance.models import AccountMapping, CostCategory, Fund, FundKind, LineKind
 from samverkan.governance.models import Body, BodyKind, Network
 from samverkan.members.models import Cooperation, FeeBasis, FeeRule, Member, PopulationFigure
 from samverkan.plan.models import Programme
@@ -24,6 +24,7 @@ COOPERATION_KEYS = (
     "programmes",
     "cost_categories",
     "funds",
+    "account_mappings",
 )
 
 
@@ -239,6 +240,35 @@ def load_cooperation(root: Node) -> Cooperation | None:
                 ).pk
             )  # type: ignore[attr-defined]
     _delete_missing(Fund.objects.filter(cooperation=coop), keep, root, "funds", "fund")
+
+    categories = {c.slug: c for c in CostCategory.objects.filter(cooperation=coop)}
+    funds = {f.slug: f for f in Fund.objects.filter(cooperation=coop)}
+    AccountMapping.objects.filter(cooperation=coop).delete()
+    seen_mappings: set[tuple[str, str]] = set()
+    for node in root.nodes("account_mappings"):
+        node.only("account", "category", "fund", "object", "project")
+        account = node.str("account", required=True)
+        category = categories.get(node.slug("category", required=True))
+        fund_slug = node.slug("fund")
+        object_id = node.str("object")
+        if node.has("category") and category is None:
+            node.error("category", f"unknown cost category {node.str('category')!r}")
+        if fund_slug and fund_slug not in funds:
+            node.error("fund", f"unknown fund {fund_slug!r}")
+        if object_id and ":" not in object_id:
+            node.error("object", f"{object_id!r} is not DIM:ID, e.g. 1:1510")
+        if (account, object_id) in seen_mappings:
+            node.error("account", f"account {account} is mapped twice")
+        seen_mappings.add((account, object_id))
+        if account and category is not None:
+            AccountMapping.objects.create(
+                cooperation=coop,
+                account=account,
+                category=category,
+                fund=funds.get(fund_slug),
+                object_id=object_id,
+                project=node.slug("project"),
+            )
     return coop
 
 

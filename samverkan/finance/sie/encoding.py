@@ -115,7 +115,9 @@ def detect_encoding(stream: BinaryIO, choice: EncodingChoice = "auto") -> Detect
             ),
         )
     if utf8_ok:
-        lossy = " Some letters were already lost before export (U+FFFD)." if replacement_bytes else ""
+        lossy = (
+            " Some letters were already lost before export (U+FFFD)." if replacement_bytes else ""
+        )
         return DetectedEncoding(
             codec="utf-8",
             diagnostics=(

@@ -124,9 +124,14 @@ class SieWriter:
         if self._checksum:
             self._line("#KSUMMA")
             self._in_sum = True
-        self.record("#PROGRAM", [_Quoted(header.program or "Samverkan"), _Quoted(header.program_version)])
+        self.record(
+            "#PROGRAM", [_Quoted(header.program or "Samverkan"), _Quoted(header.program_version)]
+        )
         self.record("#FORMAT", ["PC8"])
-        self.record("#GEN", [_date(header.generated_on or date.today()), _opt(header.generated_by)])
+        self.record(
+            "#GEN",
+            _trim([_date(header.generated_on or date.today()), _Quoted(header.generated_by)], 1),
+        )
         self.record("#SIETYP", ["4"])
         if header.prosa:
             self.record("#PROSA", [_Quoted(header.prosa)])
@@ -138,15 +143,14 @@ class SieWriter:
             self.record("#ORGNR", [header.org_number])
         if header.sni_code:
             self.record("#BKOD", [header.sni_code])
-        if any(header.address):
+        if header.address:
             parts = (*header.address, "", "", "", "")[:4]
             self.record("#ADRESS", [_Quoted(p) for p in parts])
         self.record("#FNAMN", [_Quoted(header.company_name)])
         for year in sorted(header.fiscal_years, key=lambda y: -y.index):
-            self.record(
-                "#RAR",
-                [str(year.index), _date(year.start) if year.start else "", _date(year.end) if year.end else ""],
-            )
+            start = _date(year.start) if year.start else ""
+            end = _date(year.end) if year.end else ""
+            self.record("#RAR", _trim([str(year.index), start, end], 1))
         if header.tax_year is not None:
             self.record("#TAXAR", [str(header.tax_year)])
         if header.omfattn is not None:
@@ -284,7 +288,9 @@ class SieWriter:
             value.encode("cp437")
         except UnicodeEncodeError:
             if self._errors == "strict":
-                raise ValueError(f"{value!r} holds characters that CP437 cannot represent") from None
+                raise ValueError(
+                    f"{value!r} holds characters that CP437 cannot represent"
+                ) from None
             value = value.encode("cp437", "replace").decode("cp437")
         return value
 
@@ -293,7 +299,9 @@ class SieWriter:
 
 
 def _quote(text: str) -> str:
-    if text.endswith("\\") and (not text or _NEEDS_QUOTES_RE.search(text) or True):
+    if text.endswith("\\"):
+        if not _NEEDS_QUOTES_RE.search(text):
+            return text  # a bare token is read verbatim, backslash included
         raise ValueError(
             f"{text!r} ends in a backslash, which SIE cannot quote (it would escape the quote)"
         )
@@ -311,10 +319,6 @@ def _trim(fields: list[WriterField], keep: int = 3) -> list[WriterField]:
     while len(fields) > keep and fields[-1] in ("", ()):
         fields.pop()
     return fields
-
-
-def _opt(value: str) -> str:
-    return _Quoted(value) if value else ""
 
 
 def _date(value: date) -> str:

@@ -8,9 +8,11 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from samverkan.demo import DEMO_SLUG, demo_files
+from samverkan.demo import DEMO_DIR, DEMO_SLUG, demo_files
 from samverkan.members.models import Cooperation, Year
 from samverkan.yearfile.services import load_files
+
+DEMO_SIE = DEMO_DIR / "huddinge-2020.se"
 
 
 class Command(BaseCommand):
@@ -29,11 +31,50 @@ class Command(BaseCommand):
         for loaded in result.files:
             self.stdout.write(f"{loaded.label}: {'inläst' if loaded.changed else 'oförändrad'}")
         coop = Cooperation.objects.get(slug=DEMO_SLUG)
+        self._import_books(coop)
         self._write_reports(coop, options["out"])
         self._print_logins(coop)
         if not options["no_serve"]:
             self.stdout.write(f"Webbappen: http://{options['addrport']}/  (Ctrl-C avslutar)")
             call_command("runserver", options["addrport"], use_reloader=False)
+
+    def _import_books(self, coop: Cooperation) -> None:
+        """Import Huddinge's SIE export of 2020; the published year is reopened for it, on the record."""
+        from django.db import transaction
+
+        from samverkan.audit.services import record
+        from samverkan.finance.models import ImportBatch
+        from samverkan.finance.sie_import import import_sie
+
+        year = Year.objects.get(cooperation=coop, year=2020)
+        if ImportBatch.objects.filter(year=year).exists():
+            return
+        with transaction.atomic():
+            status = year.status
+            record(
+                actor="demo",
+                action="year.reopen",
+                cooperation=coop,
+                year=year.year,
+                obj=year,
+                changes={"status": {"before": status, "after": "draft"}},
+                message="reopened for the SIE import",
+            )
+            Year.objects.filter(pk=year.pk).update(status="draft")
+            year.refresh_from_db()
+            plan, _ = import_sie(DEMO_SIE, year, objects=["1:1510"], actor="demo")
+            Year.objects.filter(pk=year.pk).update(status=status)
+            record(
+                actor="demo",
+                action="year.publish",
+                cooperation=coop,
+                year=year.year,
+                obj=year,
+                changes={"status": {"before": "draft", "after": status}},
+            )
+        self.stdout.write(
+            f"SIE: {plan.line_count} rader från {DEMO_SIE.name} (kostnadsställe 1:1510) inlästa för 2020"
+        )
 
     def _write_reports(self, coop: Cooperation, out: Path) -> None:
         try:

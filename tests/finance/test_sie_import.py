@@ -1,0 +1,134 @@
+"""SIE import into a cooperation's accounts, and the SIE export read back."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from samverkan.audit.models import AuditEntry
+from samverkan.demo import DEMO_DIR
+from samverkan.finance.accounts import year_accounts
+from samverkan.finance.models import AccountMapping, ImportBatch, LedgerLine
+from samverkan.finance.sie import read_sie
+from samverkan.finance.sie_export import category_accounts, export_sie
+from samverkan.finance.sie_import import ImportRefused, import_sie, plan_import
+from samverkan.members.models import Year
+from samverkan.reports.checks import run_checks
+
+DEMO_SIE = DEMO_DIR / "huddinge-2020.se"
+D = Decimal
+
+
+@pytest.fixture
+def draft_2020(demo: None) -> Year:
+    Year.objects.filter(cooperation__slug="sodertorn", year=2020).update(status="draft")
+    return Year.objects.get(cooperation__slug="sodertorn", year=2020)
+
+
+def codes(exc: ImportRefused) -> set[str]:
+    return {d.code for d in exc.diagnostics if d.severity == "error"}
+
+
+def test_a_dry_run_shows_the_totals_per_fund_and_category_and_stores_nothing(draft_2020: Year) -> None:
+    plan = plan_import(DEMO_SIE, draft_2020, objects=["1:1510"])
+    assert plan.errors == []
+    assert plan.totals[("drift-2020", "personalkostnader", "cost")] == D("1444300")
+    assert plan.totals[("drift-2020", "avgifter", "income")] == D("2012800")
+    assert plan.skipped_vouchers == 24  # the other cost centre's vouchers
+    assert not LedgerLine.objects.filter(source="sie").exists()
+
+
+def test_the_import_replaces_the_transcribed_lines_of_the_fund_and_keeps_the_totals(draft_2020: Year) -> None:
+    before = year_accounts(draft_2020).balances["drift-2020"]
+    plan, changed = import_sie(DEMO_SIE, draft_2020, objects=["1:1510"], actor="tests")
+    assert changed and plan.line_count == 47
+    after = year_accounts(draft_2020)
+    assert after.balances["drift-2020"] == before
+    assert not after.fees_derived  # the fees now come from the books, and the fee check agrees
+    assert not [f for f in run_checks(draft_2020) if f.check == "fee_income"]
+    entry = AuditEntry.objects.get(action="finance.sie_import")
+    assert entry.changes["sha256"] == ImportBatch.objects.get().sha256
+
+
+def test_importing_the_same_file_again_changes_nothing(draft_2020: Year) -> None:
+    import_sie(DEMO_SIE, draft_2020, objects=["1:1510"])
+    ids = list(LedgerLine.objects.filter(source="sie").values_list("pk", flat=True))
+    _, changed = import_sie(DEMO_SIE, draft_2020, objects=["1:1510"])
+    assert not changed
+    assert list(LedgerLine.objects.filter(source="sie").values_list("pk", flat=True)) == ids
+
+
+def test_a_newer_export_replaces_the_old_one_only_when_asked(draft_2020: Year, tmp_path: Path) -> None:
+    import_sie(DEMO_SIE, draft_2020, objects=["1:1510"])
+    newer = tmp_path / "newer.se"
+    newer.write_bytes(DEMO_SIE.read_bytes().replace(b"#GEN 20210108", b"#GEN 20210115"))
+    with pytest.raises(ImportRefused) as refused:
+        import_sie(newer, draft_2020, objects=["1:1510"])
+    assert codes(refused.value) == {"already_imported"}
+    _, changed = import_sie(newer, draft_2020, objects=["1:1510"], replace=True)
+    assert changed and ImportBatch.objects.get().file_name == "newer.se"
+    assert LedgerLine.objects.filter(source="sie").count() == 47
+
+
+def test_without_an_object_the_whole_ledger_is_taken(draft_2020: Year) -> None:
+    plan = plan_import(DEMO_SIE, draft_2020)
+    assert plan.totals[("drift-2020", "personalkostnader", "cost")] == D("1444300") + 12 * D("578900")
+
+
+def test_an_object_the_file_does_not_hold_is_an_error_and_nothing_is_stored(draft_2020: Year) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_sie(DEMO_SIE, draft_2020, objects=["1:9999"])
+    assert codes(refused.value) == {"unknown_object"}
+    assert not LedgerLine.objects.filter(source="sie").exists()
+
+
+def test_an_unmapped_account_is_listed_not_dropped(draft_2020: Year) -> None:
+    AccountMapping.objects.filter(account="71").delete()
+    with pytest.raises(ImportRefused) as refused:
+        import_sie(DEMO_SIE, draft_2020, objects=["1:1510"])
+    messages = [d.message for d in refused.value.diagnostics if d.code == "unmapped_account"]
+    assert messages == ["Account 7110 Representation (31637.00 kr) has no category in the mapping; add one "
+                        "(admin: account mappings)."]
+
+
+def test_a_year_the_file_does_not_hold_is_refused(demo: None) -> None:
+    year = Year.objects.get(cooperation__slug="sodertorn", year=2019)
+    Year.objects.filter(pk=year.pk).update(status="draft")
+    year.refresh_from_db()
+    with pytest.raises(ImportRefused) as refused:
+        import_sie(DEMO_SIE, year, objects=["1:1510"])
+    assert {"year_not_in_file", "voucher_outside_year"} <= codes(refused.value)
+
+
+def test_a_decided_year_is_refused(demo: None) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_sie(DEMO_SIE, Year.objects.get(cooperation__slug="sodertorn", year=2020))
+    assert codes(refused.value) == {"year_locked"}
+
+
+def test_a_damaged_file_is_refused_with_its_line(draft_2020: Year, tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.se"
+    damaged.write_bytes(DEMO_SIE.read_bytes().replace(b"#TRANS 5110 {1 \"1510\"} 93000", b"#TRANS 5110 {1 \"1510\"} 9x3"))
+    with pytest.raises(ImportRefused) as refused:
+        import_sie(damaged, draft_2020, objects=["1:1510"])
+    assert any(d.line for d in refused.value.diagnostics if d.severity == "error")
+    assert not LedgerLine.objects.filter(source="sie").exists()
+
+
+def test_the_sie_export_reads_back_to_the_same_accounts(demo: None) -> None:
+    year = Year.objects.get(cooperation__slug="sodertorn", year=2018)
+    sie = read_sie(export_sie(year))
+    assert [d for d in sie.diagnostics if d.severity == "error"] == []
+    numbers = {number: slug for slug, number in category_accounts(year).items()}
+    read_back: dict[str, Decimal] = defaultdict(Decimal)
+    for voucher in sie.vouchers:
+        for t in voucher.transactions:
+            if t.account != "1930":
+                read_back[numbers[t.account]] += t.amount
+    expected: dict[str, Decimal] = defaultdict(Decimal)
+    for e in year_accounts(year).entries:
+        expected[e.category] += -e.amount if e.kind == "income" else e.amount
+    assert dict(read_back) == dict(expected)
