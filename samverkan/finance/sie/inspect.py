@@ -141,11 +141,7 @@ class InspectReport:
 
 def inspect_report(source: SieFile | Iterable[Entry]) -> InspectReport:
     """Build the report from a whole file or from the entries of :func:`iter_sie`."""
-    entries: Iterable[Entry]
-    if isinstance(source, SieFile):
-        entries = _entries_of(source)
-    else:
-        entries = source
+    entries = _entries_of(source) if isinstance(source, SieFile) else source
     header = Header()
     accounts: set[str] = set()
     dimensions: dict[str, Dimension] = {}
@@ -290,9 +286,9 @@ def format_inspect_report(report: InspectReport) -> str:
     listed = [d for d in report.all_diagnostics if d.code != "reconciliation_difference"]
     if not listed:
         out.append(f"  {L['none']}")
-    for d in listed:
-        where = f"line {d.line}" if d.line is not None else "file"
-        out.append(f"  {d.severity.upper():<8}{d.code} ({where}): {d.message}")
+    for finding in listed:
+        where = f"line {finding.line}" if finding.line is not None else "file"
+        out.append(f"  {finding.severity.upper():<8}{finding.code} ({where}): {finding.message}")
     out.append("")
     if report.error_count:
         out.append(

@@ -1,8 +1,8 @@
 """Reading SIE files: bytes → typed records and diagnostics.
 
-:func:`iter_sie` streams: it reads one line at a time and yields each record as soon as it is
-complete, so memory does not grow with the number of vouchers. :func:`read_sie` collects the
-stream into a :class:`~.records.SieFile`.
+:func:`iter_sie` streams: it decodes the bytes a chunk at a time, reads them line by line and
+yields each record as soon as it is complete, so memory does not grow with the number of
+vouchers. :func:`read_sie` collects the stream into a :class:`~.records.SieFile`.
 
 Neither ever raises on bad input: whatever is wrong with the bytes becomes a
 :class:`~.records.Diagnostic` (see the module docstring of :mod:`.options` for how the read
@@ -12,16 +12,31 @@ options move findings between severities).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import io
 import os
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import IO, Any, BinaryIO, cast
 
+from . import _fast
+from ._fast import (
+    AMOUNT_RE,
+    COMMON_TRANS_RE,
+    COMMON_VER_RE,
+    ELEMENT_RE,
+    INT_RE,
+    TRANS_RE,
+    VER_RE,
+    cp437_bytes,
+    field_text,
+    new_voucher,
+    pairs,
+    parse_yyyymmdd,
+)
 from .encoding import LATIN1_MISREAD_AS_CP437, DetectedEncoding, detect_encoding
 from .options import LENIENT_INSPECT, STRICT_IMPORT, ReadOptions
 from .records import (
@@ -60,39 +75,6 @@ Source = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes]
 """Raw bytes, a path, or a binary file object."""
 
 _CHUNK = 1 << 20
-_AMOUNT_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
-_INT_RE = re.compile(r"[-+]?\d+")
-# An ordinary #TRANS row: bare account, object list (elements bare or quoted, no braces or
-# backslashes), a valid amount, then optionally a date (bare, quoted or ""), a text, and the
-# rest (quantity, sign, extra fields) for the general tokenizer. In the text a backslash
-# before a quote escapes it and any other backslash is literal, as in the tokenizer.
-_TEXT = r'(?:"((?:[^"\\]+|\\(?!")|\\")*)"|([^\s"{}\\]+))'
-_TRANS_RE = re.compile(
-    r'#TRANS[ \t]+([^\s"{}]+)[ \t]*\{((?:[^{}"\\]+|"[^"\\]*")*)\}[ \t]*'
-    r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))"
-    r'(?:[ \t]+(?:(\d{8})|"(\d{8})"|"")'
-    rf"(?:[ \t]+{_TEXT}"
-    r"(?:[ \t]+(.*))?)?)?[ \t]*$"
-)
-# The commonest shape of all, tried first because a regular expression without optional
-# parts is several times faster: account, object list, amount, date and a quoted text.
-_COMMON_TRANS_RE = re.compile(
-    r'#TRANS[ \t]+([^\s"{}]+)[ \t]+\{([^{}\\]*)\}[ \t]+(-?\d+(?:\.\d+)?)[ \t]+(\d{8})'
-    r'[ \t]+"([^"\\]*)"$'
-)
-_COMMON_VER_RE = re.compile(
-    r'#VER[ \t]+([^\s"{}\\]+|"[^"\\]*")[ \t]+([^\s"{}\\]+|"[^"\\]*")[ \t]+(\d{8})'
-    r'[ \t]+"([^"\\]*)"(?:[ \t]+(\d{8}))?$'
-)
-# An ordinary #VER: series and number (bare or quoted), a bare date, optionally a text and
-# the rest (registration date, sign) for the general tokenizer.
-_VER_RE = re.compile(
-    r'#VER[ \t]+(?:"([^"\\]*)"|([^\s"{}\\]+))[ \t]+(?:"([^"\\]*)"|([^\s"{}\\]+))'
-    r"[ \t]+(\d{8})"
-    rf"(?:[ \t]+{_TEXT}"
-    r"(?:[ \t]+(.*))?)?[ \t]*$"
-)
-_ELEMENT_RE = re.compile(r'"([^"]*)"|([^\s"]+)')
 _LATIN1_RE = re.compile(f"[{LATIN1_MISREAD_AS_CP437}]")
 
 _IDENTIFICATION = frozenset(
@@ -120,7 +102,7 @@ _CHART = frozenset({"#KONTO", "#KTYP", "#ENHET", "#SRU", "#DIM", "#UNDERDIM", "#
 _BALANCES = frozenset({"#IB", "#UB", "#RES", "#OIB", "#OUB", "#PSALDO", "#PBUDGET"})
 _ROWS = frozenset({"#TRANS", "#RTRANS", "#BTRANS"})
 _ACCOUNT_TYPES = frozenset({"T", "S", "K", "I"})
-_MISSING: Any = object()
+_ZERO = Decimal(0)
 
 
 def read_sie(source: Source, *, options: ReadOptions = STRICT_IMPORT) -> SieFile:
@@ -220,22 +202,46 @@ def _open(source: Source) -> tuple[BinaryIO, bool]:
     return stream, False
 
 
-@dataclass(slots=True)
 class _OpenVoucher:
-    """The voucher being read: its #VER fields and the rows seen so far."""
+    """The voucher being read: its #VER fields and the rows seen so far (mutable)."""
 
-    series: str
-    number: str
-    date: date | None
-    text: str
-    reg_date: date | None
-    sign: str
-    line: int
-    rows: list[Transaction] = field(default_factory=list)
-    history: list[Transaction] = field(default_factory=list)
-    pending_rtrans: Transaction | None = None
-    unreadable_rows: int = 0
-    in_block: bool = False
+    __slots__ = (
+        "series",
+        "number",
+        "date",
+        "text",
+        "reg_date",
+        "sign",
+        "line",
+        "rows",
+        "history",
+        "pending_rtrans",
+        "unreadable_rows",
+        "in_block",
+    )
+
+    def __init__(
+        self,
+        series: str,
+        number: str,
+        date: date | None,
+        text: str,
+        reg_date: date | None,
+        sign: str,
+        line: int,
+    ) -> None:
+        self.series = series
+        self.number = number
+        self.date = date
+        self.text = text
+        self.reg_date = reg_date
+        self.sign = sign
+        self.line = line
+        self.rows: list[Transaction] = []
+        self.history: list[Transaction] = []
+        self.pending_rtrans: Transaction | None = None
+        self.unreadable_rows = 0
+        self.in_block = False
 
 
 class _Reader:
@@ -272,6 +278,9 @@ class _Reader:
         self.ks_compute = options.verify_ksumma != "ignore"
         self.ks_open = False
         self.ks_crc = 0
+        # Checksum texts wait here and are summed in batches: CRC-32 over the joined text
+        # equals the chained sums, and one encode per batch is far cheaper than per record.
+        self.ks_parts: list[str] = []
         self.ks_alt_expected: int | None = None
         self.ks_opened_at: int | None = None
         self.stream_start = 0
@@ -333,15 +342,81 @@ class _Reader:
         out.extend(self.detected.diagnostics)
         self.stream_start = stream.tell()
         check_line = self.detected.check_latin1 or self.detected.check_replacement
-        trans_match = _TRANS_RE.match
-        common_match = _COMMON_TRANS_RE.match
+        trans_match = TRANS_RE.match
+        common_match = COMMON_TRANS_RE.match
         dates = self.dates
         parse_date = self.parse_date
-        crc32 = zlib.crc32
+        ks_parts = self.ks_parts
+        ks_active = False
+        ver_ready = False
+        # Local names: the hot path below runs once per row of a million-row file.
+        new_object = _fast.new_object
+        set_account, set_amount, set_objects = (
+            _fast.set_account,
+            _fast.set_amount,
+            _fast.set_objects,
+        )
+        set_date, set_text, set_quantity = _fast.set_date, _fast.set_text, _fast.set_quantity
+        set_sign, set_kind, set_line = _fast.set_sign, _fast.set_kind, _fast.set_line
+        # The voucher whose { } block is open; while set, each line is first tried as an
+        # ordinary #TRANS row before any other work is done on it.
+        block: _OpenVoucher | None = None
         lineno = 0
         for chunk in self.lines(stream):
+            if ks_parts:
+                self.ks_flush()
             for line in chunk:
                 lineno += 1
+                if block is not None:
+                    # The hot path: one regular expression reads the commonest row shape.
+                    m = common_match(line)
+                    if m is not None and block.pending_rtrans is None:
+                        account, inner, amount_text, date_text, text = m.groups()
+                        if "\\" in text:
+                            text = text.replace('\\"', '"')
+                        if not inner:
+                            elements: tuple[str, ...] = ()
+                        elif '"' in inner:
+                            elements = tuple(inner.replace('"', "").split())
+                        else:
+                            elements = tuple(inner.split())
+                        n_elements = len(elements)
+                        if not n_elements & 1:
+                            if check_line:
+                                self.check_characters(line.strip(), lineno)
+                            if ks_active:
+                                ks_parts.append(
+                                    "#TRANS"
+                                    + account
+                                    + "".join(elements)
+                                    + amount_text
+                                    + date_text
+                                    + text
+                                )
+                                if elements:
+                                    self.ks_lists = True
+                            # A Transaction built slot by slot (see the setters in _fast).
+                            t = new_object(Transaction)
+                            set_account(t, account)
+                            set_amount(t, Decimal(amount_text))
+                            set_objects(
+                                t,
+                                ()
+                                if not n_elements
+                                else ((elements[0], elements[1]),)
+                                if n_elements == 2
+                                else pairs(elements, n_elements),
+                            )
+                            set_date(
+                                t, dates.get(date_text) or parse_date(date_text, lineno, "#TRANS")
+                            )
+                            set_text(t, text)
+                            set_quantity(t, None)
+                            set_sign(t, "")
+                            set_kind(t, "TRANS")
+                            set_line(t, lineno)
+                            block.rows.append(t)
+                            continue
                 line = line.strip()
                 if not line:
                     continue
@@ -349,131 +424,77 @@ class _Reader:
                     self.check_characters(line, lineno)
                 first = line[0]
                 if first == "#":
-                    voucher = self.voucher
-                    if voucher is None:
-                        if not (
-                            line.startswith("#VER")
-                            and self.fast_path_ready
-                            and self.fast_ver(line, lineno)
-                        ):
-                            fields, flags = tokenize(line)
-                            self.record(cast(str, fields[0]), fields, flags, line, lineno)
-                        continue
-                    if voucher.in_block:
-                        m = common_match(line)
-                        if m is not None:
-                            account, inner, amount_text, date_text, text = m.groups()
-                            if not inner or inner.isspace():
-                                elements: tuple[str, ...] = ()
-                            elif '"' not in inner:
-                                elements = tuple(inner.split())
-                            elif inner.count('"') & 1:
-                                elements = ("",)  # odd: let the general path report it
-                            else:
-                                elements = tuple([q or b for q, b in _ELEMENT_RE.findall(inner)])
-                            if not (len(elements) & 1 or voucher.pending_rtrans is not None):
-                                if self.ks_open and self.ks_compute:
-                                    self.ks_crc = crc32(
-                                        _cp437(text),
-                                        crc32(
-                                            _cp437(
-                                                "#TRANS"
-                                                + account
-                                                + "".join(elements)
-                                                + amount_text
-                                                + date_text
-                                            ),
-                                            self.ks_crc,
-                                        ),
-                                    )
-                                    if elements:
-                                        self.ks_lists = True
-                                voucher.rows.append(
-                                    _new_transaction(
-                                        account,
-                                        Decimal(amount_text),
-                                        tuple(zip(elements[::2], elements[1::2], strict=True))
-                                        if elements
-                                        else (),
-                                        dates.get(date_text)
-                                        or parse_date(date_text, lineno, "#TRANS"),
-                                        text,
-                                        "",
-                                        lineno,
-                                    )
-                                )
-                                continue
-                        m = trans_match(line)
-                    else:
-                        m = None
-                    if m is None:
+                    if block is not None and (m := trans_match(line)) is not None:
+                        # Other #TRANS shapes the general expression still reads.
+                        self.fast_trans(block, m, lineno)
+                    elif not (
+                        ver_ready
+                        and line.startswith("#VER")
+                        and self.voucher is None
+                        and self.fast_ver(line, lineno)
+                    ):
                         fields, flags = tokenize(line)
                         self.record(cast(str, fields[0]), fields, flags, line, lineno)
-                        if out:
-                            yield from out
-                            out.clear()
-                        continue
-                    # The hot path: an ordinary #TRANS row inside a voucher block, read by
-                    # one regular expression. Anything unusual goes to fast_trans/add_row.
-                    account, inner, amount_text, bare_date, quoted_date, quoted_text, text, rest = (
-                        m.groups()
-                    )
-                    if rest is not None or voucher.pending_rtrans is not None:
-                        self.fast_trans(voucher, m, lineno)
-                        continue
-                    if not inner or inner.isspace():
-                        elements: tuple[str, ...] = ()
-                    elif '"' in inner:
-                        elements = tuple([q or b for q, b in _ELEMENT_RE.findall(inner)])
-                    else:
-                        elements = tuple(inner.split())
-                    if len(elements) & 1:
-                        self.fast_trans(voucher, m, lineno)
-                        continue
-                    date_text = bare_date or quoted_date or ""
-                    if quoted_text is not None:
-                        text = (
-                            quoted_text.replace('\\"', '"') if "\\" in quoted_text else quoted_text
+                        ks_active = self.ks_open and self.ks_compute
+                        # The #VER fast path skips what record() does for the first records.
+                        ver_ready = (
+                            self.chart_sent and self.flagga_checked and self.ks_closed_at is None
                         )
-                    elif text is None:
-                        text = ""
-                    if self.ks_open and self.ks_compute:
-                        head = "#TRANS" + account + "".join(elements) + amount_text + date_text
-                        if text.isascii():
-                            self.ks_crc = crc32(_cp437(head + text), self.ks_crc)
-                        else:  # encode the text apart: _cp437 caches repeated texts
-                            self.ks_crc = crc32(_cp437(text), crc32(_cp437(head), self.ks_crc))
-                        if elements:
-                            self.ks_lists = True
-                    voucher.rows.append(
-                        _new_transaction(
-                            account,
-                            Decimal(amount_text),
-                            tuple(zip(elements[::2], elements[1::2], strict=True))
-                            if elements
-                            else (),
-                            (dates.get(date_text) or parse_date(date_text, lineno, "#TRANS"))
-                            if date_text
-                            else None,
-                            text,
-                            "",
-                            lineno,
-                        )
-                    )
-                    continue
                 elif line == "{":
                     voucher = self.voucher
                     if voucher is not None and not voucher.in_block:
                         voucher.in_block = True
+                        block = voucher
                         continue
                     self.open_brace(lineno)
                 elif line == "}":
+                    voucher = self.voucher
+                    if (
+                        voucher is not None
+                        and voucher.in_block
+                        and voucher.rows
+                        and voucher.pending_rtrans is None
+                        and not voucher.unreadable_rows
+                        and not voucher.history
+                    ):
+                        # The common close, inlined: check the balance, emit the voucher.
+                        self.voucher = None
+                        rows = tuple(voucher.rows)
+                        total = _ZERO
+                        for t in rows:
+                            total += t.amount
+                        if total:
+                            self.unbalanced(voucher, total)
+                        out.append(
+                            new_voucher(
+                                (
+                                    voucher.series,
+                                    voucher.number,
+                                    voucher.date,
+                                    voucher.text,
+                                    voucher.reg_date,
+                                    voucher.sign,
+                                    rows,
+                                    (),
+                                    voucher.line,
+                                    self.voucher_count,
+                                )
+                            )
+                        )
+                        self.voucher_count += 1
+                        self.transaction_count += len(rows)
+                        block = None
+                        yield from out
+                        out.clear()
+                        continue
                     self.close_brace(lineno)
                 elif lineno == 1 and first == "\ufeff":
                     # A UTF-8 byte-order mark: read the rest of the line as usual.
                     fields, flags = tokenize(line[1:])
                     if fields:
                         self.record(cast(str, fields[0]), fields, flags, line[1:], lineno)
+                    ks_active = self.ks_open and self.ks_compute
+                    ver_ready = self.chart_sent and self.flagga_checked
                 else:
                     self.diag(
                         "warning",
@@ -481,6 +502,8 @@ class _Reader:
                         "not_a_record",
                         f"Line {lineno} is not a record (it does not start with '#'); ignored.",
                     )
+                voucher = self.voucher
+                block = voucher if voucher is not None and voucher.in_block else None
                 if out:
                     yield from out
                     out.clear()
@@ -501,9 +524,10 @@ class _Reader:
         if label == "#KSUMMA":
             self.ksumma(fields, lineno)
             return
-        if self.ks_open and self.ks_compute:
-            self.checksum(fields, line)
-        elif self.ks_state != "absent" and not self.after_ks_reported:
+        if self.ks_open:
+            if self.ks_compute:
+                self.checksum(fields, line)
+        elif self.ks_closed_at is not None and not self.after_ks_reported:
             self.after_ks_reported = True
             self.diag(
                 "warning",
@@ -628,10 +652,10 @@ class _Reader:
         if label == "#FLAGGA":
             head["flag"] = self.int_field(fields, 1, lineno, label)
         elif label == "#PROGRAM":
-            head["program"] = _text(fields, 1)
-            head["program_version"] = _text(fields, 2)
+            head["program"] = field_text(fields, 1)
+            head["program_version"] = field_text(fields, 2)
         elif label == "#FORMAT":
-            fmt = _text(fields, 1)
+            fmt = field_text(fields, 1)
             head["format"] = fmt
             if fmt.upper() != "PC8":
                 self.diag(
@@ -642,7 +666,7 @@ class _Reader:
                 )
         elif label == "#GEN":
             head["generated_on"] = self.date_field(fields, 1, lineno, label, required=True)
-            head["generated_by"] = _text(fields, 2)
+            head["generated_by"] = field_text(fields, 2)
         elif label == "#SIETYP":
             sie_type = self.int_field(fields, 1, lineno, label)
             if sie_type is not None and not 1 <= sie_type <= 4:
@@ -654,19 +678,19 @@ class _Reader:
                 )
             head["sie_type"] = sie_type
         elif label == "#PROSA":
-            head["prosa"] = _text(fields, 1)
+            head["prosa"] = field_text(fields, 1)
         elif label == "#FTYP":
-            head["company_type"] = _text(fields, 1)
+            head["company_type"] = field_text(fields, 1)
         elif label == "#FNR":
-            head["company_id"] = _text(fields, 1)
+            head["company_id"] = field_text(fields, 1)
         elif label == "#ORGNR":
-            head["org_number"] = _text(fields, 1)
+            head["org_number"] = field_text(fields, 1)
         elif label == "#BKOD":
-            head["sni_code"] = _text(fields, 1)
+            head["sni_code"] = field_text(fields, 1)
         elif label == "#ADRESS":
-            head["address"] = tuple(_text(fields, i) for i in range(1, 5))
+            head["address"] = tuple(field_text(fields, i) for i in range(1, 5))
         elif label == "#FNAMN":
-            head["company_name"] = _text(fields, 1)
+            head["company_name"] = field_text(fields, 1)
         elif label == "#RAR":
             index = self.int_field(fields, 1, lineno, label)
             if index is None:
@@ -695,9 +719,9 @@ class _Reader:
         elif label == "#OMFATTN":
             head["omfattn"] = self.date_field(fields, 1, lineno, label, required=True)
         elif label == "#KPTYP":
-            head["kptyp"] = _text(fields, 1)
+            head["kptyp"] = field_text(fields, 1)
         elif label == "#VALUTA":
-            head["currency"] = _text(fields, 1)
+            head["currency"] = field_text(fields, 1)
         if self.header_sent:
             self.out.append(Header(**head))
 
@@ -723,24 +747,24 @@ class _Reader:
         if self.chart_sent:
             self.late(label, lineno)
         if label == "#DIM" or label == "#UNDERDIM":
-            number = _text(fields, 1)
+            number = field_text(fields, 1)
             if not number:
                 self.missing(label, "dimension number", lineno, "warning")
                 return
-            parent = _text(fields, 3) or None if label == "#UNDERDIM" else None
+            parent = field_text(fields, 3) or None if label == "#UNDERDIM" else None
             if label == "#UNDERDIM" and parent is None:
                 self.missing(label, "super-dimension", lineno, "warning")
-            dim = Dimension(number=number, name=_text(fields, 2), parent=parent, line=lineno)
+            dim = Dimension(number=number, name=field_text(fields, 2), parent=parent, line=lineno)
             self.dimensions[number] = dim
             if self.chart_sent:
                 self.out.append(dim)
             return
         if label == "#OBJEKT":
-            dimension, obj_id = _text(fields, 1), _text(fields, 2)
+            dimension, obj_id = field_text(fields, 1), field_text(fields, 2)
             if not dimension or not obj_id:
                 self.missing(label, "dimension number or object id", lineno, "warning")
                 return
-            obj = Object(dimension=dimension, id=obj_id, name=_text(fields, 3), line=lineno)
+            obj = Object(dimension=dimension, id=obj_id, name=field_text(fields, 3), line=lineno)
             first = self.object_lines.setdefault((dimension, obj_id), lineno)
             if first != lineno:
                 self.diag(
@@ -755,7 +779,7 @@ class _Reader:
             else:
                 self.objects.append(obj)
             return
-        number = _text(fields, 1)
+        number = field_text(fields, 1)
         if not number:
             self.missing(label, "account number", lineno, "warning")
             return
@@ -771,14 +795,14 @@ class _Reader:
                 )
             account = Account(
                 number=number,
-                name=_text(fields, 2),
+                name=field_text(fields, 2),
                 type=account.type,
                 unit=account.unit,
                 sru=account.sru,
                 line=lineno,
             )
         elif label == "#KTYP":
-            value = _text(fields, 2).upper()
+            value = field_text(fields, 2).upper()
             if value not in _ACCOUNT_TYPES:
                 self.diag(
                     "warning",
@@ -788,15 +812,15 @@ class _Reader:
                     "ignored.",
                 )
                 return
-            account = _replace_account(account, type=cast(AccountType, value))
+            account = dataclasses.replace(account, type=cast(AccountType, value))
         elif label == "#ENHET":
-            account = _replace_account(account, unit=_text(fields, 2))
+            account = dataclasses.replace(account, unit=field_text(fields, 2))
         else:  # #SRU: several per account are allowed
-            code = _text(fields, 2)
+            code = field_text(fields, 2)
             if not code:
                 self.missing(label, "SRU code", lineno, "warning")
                 return
-            account = _replace_account(account, sru=(*account.sru, code))
+            account = dataclasses.replace(account, sru=(*account.sru, code))
         self.accounts[number] = account
         if self.chart_sent:
             self.out.append(account)
@@ -822,7 +846,7 @@ class _Reader:
         period: str | None = None
         if kind == "PSALDO" or kind == "PBUDGET":
             self.period_balances += 1
-            period = _text(fields, 2)
+            period = field_text(fields, 2)
             if len(period) != 6 or not period.isdigit() or not 1 <= int(period[4:]) <= 12:
                 self.diag(
                     "error",
@@ -832,7 +856,7 @@ class _Reader:
                 )
                 return
             i = 3
-        account = _text(fields, i)
+        account = field_text(fields, i)
         if not account:
             self.missing(label, "account number", lineno)
             return
@@ -871,12 +895,12 @@ class _Reader:
     def ver(self, fields: list[Field], lineno: int) -> None:
         # Series and number may be empty in 4I files; the receiving system assigns them.
         self.voucher = _OpenVoucher(
-            series=_text(fields, 1),
-            number=_text(fields, 2),
+            series=field_text(fields, 1),
+            number=field_text(fields, 2),
             date=self.date_field(fields, 3, lineno, "#VER", required=True),
-            text=_text(fields, 4),
+            text=field_text(fields, 4),
             reg_date=self.date_field(fields, 5, lineno, "#VER"),
-            sign=_text(fields, 6),
+            sign=field_text(fields, 6),
             line=lineno,
         )
 
@@ -904,18 +928,14 @@ class _Reader:
             f"Line {lineno}: '}}' without an open #VER block; ignored.",
         )
 
-    @property
-    def fast_path_ready(self) -> bool:
-        """True once nothing but vouchers is expected: the #VER fast path skips the
-        bookkeeping that :meth:`record` does for the first records of a file."""
-        return self.chart_sent and self.flagga_checked and self.ks_closed_at is None
-
     def fast_ver(self, line: str, lineno: int) -> bool:
         """Read an ordinary ``#VER`` line with one regular expression; False if it needs
         the general tokenizer."""
-        common = _COMMON_VER_RE.match(line)
+        common = COMMON_VER_RE.match(line)
         if common is not None:
             series, number, date_text, text, reg_date = common.groups()
+            if "\\" in text:
+                text = text.replace('\\"', '"')
             if series[0] == '"':
                 series = series[1:-1]
             if number[0] == '"':
@@ -923,7 +943,7 @@ class _Reader:
             self.records_seen += 1
             if self.ks_open and self.ks_compute:
                 content = "#VER" + series + number + date_text + text + (reg_date or "")
-                self.ks_crc = zlib.crc32(_cp437(content), self.ks_crc)
+                self.ks_parts.append(content)
             dates = self.dates
             self.voucher = _OpenVoucher(
                 series,
@@ -937,7 +957,7 @@ class _Reader:
                 lineno,
             )
             return True
-        m = _VER_RE.match(line)
+        m = VER_RE.match(line)
         if m is None:
             return False
         quoted_series, series, quoted_number, number, date_text, quoted_text, text, rest = (
@@ -949,8 +969,8 @@ class _Reader:
             rest_fields, flags = tokenize(rest)
             if flags or any(not isinstance(f, str) for f in rest_fields):
                 return False
-            reg_date = _text(rest_fields, 0)
-            sign = _text(rest_fields, 1)
+            reg_date = field_text(rest_fields, 0)
+            sign = field_text(rest_fields, 1)
         series = quoted_series if quoted_series is not None else series
         number = quoted_number if quoted_number is not None else number
         if quoted_text is not None:
@@ -962,7 +982,7 @@ class _Reader:
             content = "#VER" + series + number + date_text + text
             if rest_fields:
                 content += "".join(cast(list[str], rest_fields))
-            self.ks_crc = zlib.crc32(_cp437(content), self.ks_crc)
+            self.ks_parts.append(content)
         dates = self.dates
         self.voucher = _OpenVoucher(
             series=series,
@@ -978,8 +998,9 @@ class _Reader:
         return True
 
     def fast_trans(self, voucher: _OpenVoucher, m: re.Match[str], lineno: int) -> None:
-        """Finish a ``#TRANS`` row matched by the hot-path expression when it has a
-        quantity, sign or extra fields, an odd object list, or follows an ``#RTRANS``."""
+        """Read a ``#TRANS`` row that the general row expression matched but the hot path
+        did not take: a quantity, sign or extra fields, other quoting, an odd object list,
+        or a row right after an ``#RTRANS``."""
         account, inner, amount_text, bare_date, quoted_date, quoted_text, text, rest = m.groups()
         quantity = sign = ""
         rest_fields: list[Field] = []
@@ -987,12 +1008,12 @@ class _Reader:
             rest_fields, flags = tokenize(rest)
             if flags:
                 self.tokenizer_flags(flags, lineno)
-            quantity = _text(rest_fields, 0)
-            sign = _text(rest_fields, 1)
+            quantity = field_text(rest_fields, 0)
+            sign = field_text(rest_fields, 1)
         if not inner or inner.isspace():
             elements: tuple[str, ...] = ()
         elif '"' in inner:
-            elements = tuple([q or b for q, b in _ELEMENT_RE.findall(inner)])
+            elements = tuple([q or b for q, b in ELEMENT_RE.findall(inner)])
         else:
             elements = tuple(inner.split())
         date_text = bare_date or quoted_date or ""
@@ -1004,7 +1025,7 @@ class _Reader:
         if self.ks_open and self.ks_compute:
             content = "#TRANS" + account + "".join(elements) + amount_text + date_text + text
             content += checksum_text(rest_fields)
-            self.ks_crc = zlib.crc32(_cp437(content), self.ks_crc)
+            self.ks_parts.append(content)
             if elements:
                 self.ks_lists = True
         self.add_row(
@@ -1027,7 +1048,7 @@ class _Reader:
         objects_field = fields[2] if n > 2 else ()
         i = 3
         if isinstance(objects_field, str):
-            if objects_field and _AMOUNT_RE.fullmatch(objects_field):
+            if objects_field and AMOUNT_RE.fullmatch(objects_field):
                 # Some writers leave out the (empty) object list; read on without it.
                 self.diag(
                     "warning",
@@ -1050,7 +1071,7 @@ class _Reader:
             self.missing(f"#{kind}", "account number", lineno)
             return
         amount_text = fields[i] if i < n else ""
-        if not isinstance(amount_text, str) or not _AMOUNT_RE.fullmatch(amount_text):
+        if not isinstance(amount_text, str) or not AMOUNT_RE.fullmatch(amount_text):
             voucher.unreadable_rows += 1
             self.bad_amount(amount_text, lineno, f"#{kind}")
             return
@@ -1060,10 +1081,10 @@ class _Reader:
             account,
             objects_field,
             Decimal(amount_text),
-            _text(fields, i + 1),
-            _text(fields, i + 2),
-            _text(fields, i + 3),
-            _text(fields, i + 4),
+            field_text(fields, i + 1),
+            field_text(fields, i + 2),
+            field_text(fields, i + 3),
+            field_text(fields, i + 4),
             lineno,
         )
 
@@ -1093,7 +1114,7 @@ class _Reader:
             trans_date = self.dates.get(date_text) or self.parse_date(date_text, lineno, f"#{kind}")
         quantity = None
         if quantity_text:
-            if _AMOUNT_RE.fullmatch(quantity_text):
+            if AMOUNT_RE.fullmatch(quantity_text):
                 quantity = Decimal(quantity_text)
             else:
                 self.bad_quantity(quantity_text, lineno, f"#{kind}")
@@ -1143,6 +1164,15 @@ class _Reader:
             "was counted as part of the voucher.",
         )
 
+    def unbalanced(self, voucher: _OpenVoucher, total: Decimal) -> None:
+        self.diag(
+            self.options.unbalanced_severity(),
+            voucher.line,
+            "unbalanced_voucher",
+            f"Voucher {_vid(voucher)} (line {voucher.line}) does not balance: its "
+            f"#TRANS rows sum to {total} instead of 0.",
+        )
+
     def close_voucher(self) -> None:
         voucher = self.voucher
         if voucher is None:
@@ -1167,19 +1197,13 @@ class _Reader:
                 "row(s) could not be read, so its balance was not checked.",
             )
         else:
-            total = Decimal(0)
+            total = _ZERO
             for t in rows:
                 total += t.amount
             if total:
-                self.diag(
-                    self.options.unbalanced_severity(),
-                    voucher.line,
-                    "unbalanced_voucher",
-                    f"Voucher {_vid(voucher)} (line {voucher.line}) does not balance: its "
-                    f"#TRANS rows sum to {total} instead of 0.",
-                )
+                self.unbalanced(voucher, total)
         self.out.append(
-            _new_voucher(
+            new_voucher(
                 (
                     voucher.series,
                     voucher.number,
@@ -1200,12 +1224,12 @@ class _Reader:
     # -- checksum ------------------------------------------------------------------------
 
     def checksum(self, fields: list[Field], line: str) -> None:
-        self.ks_crc = zlib.crc32(_cp437(checksum_text(fields)), self.ks_crc)
+        self.ks_parts.append(checksum_text(fields))
         if not self.ks_lists and any(isinstance(f, tuple) and f for f in fields):
             self.ks_lists = True
 
     def ksumma(self, fields: list[Field], lineno: int) -> None:
-        value = _text(fields, 1)
+        value = field_text(fields, 1)
         if not value:
             if self.ks_state != "absent" or self.ks_open:
                 self.diag(
@@ -1240,7 +1264,7 @@ class _Reader:
         if not self.ks_compute:
             self.ks_state = "not_checked"
             return
-        if not _INT_RE.fullmatch(value):
+        if not INT_RE.fullmatch(value):
             self.ks_state = "mismatch"
             self.diag(
                 self.options.ksumma_severity(),
@@ -1250,6 +1274,7 @@ class _Reader:
             )
             return
         expected = int(value)
+        self.ks_flush()
         if expected == self.ks_crc:
             self.ks_state = "verified"
             self.diag(
@@ -1263,6 +1288,11 @@ class _Reader:
         else:
             self.ks_state = "mismatch"
             self.ksumma_mismatch(expected, lineno, self.options.ksumma_severity(), "")
+
+    def ks_flush(self) -> None:
+        """Add the waiting checksum texts to the running CRC."""
+        self.ks_crc = zlib.crc32(cp437_bytes("".join(self.ks_parts)), self.ks_crc)
+        self.ks_parts.clear()
 
     def ksumma_mismatch(self, expected: int, lineno: int, severity: Severity, note: str) -> None:
         self.diag(
@@ -1353,15 +1383,20 @@ class _Reader:
             )
         omfattn = head.get("omfattn")
         year0 = next((y for y in self.years if y.index == 0), None)
-        if omfattn and year0 and year0.start and year0.end:
-            if not year0.start <= omfattn <= year0.end:
-                self.diag(
-                    "warning",
-                    None,
-                    "implausible_omfattn",
-                    f"#OMFATTN {omfattn} lies outside the current fiscal year "
-                    f"({year0.start}–{year0.end}).",
-                )
+        if (
+            omfattn
+            and year0
+            and year0.start
+            and year0.end
+            and not year0.start <= omfattn <= year0.end
+        ):
+            self.diag(
+                "warning",
+                None,
+                "implausible_omfattn",
+                f"#OMFATTN {omfattn} lies outside the current fiscal year "
+                f"({year0.start}–{year0.end}).",
+            )
         if sie_type in (1, 2, 3) and self.voucher_count:
             self.diag(
                 "warning",
@@ -1421,7 +1456,7 @@ class _Reader:
 
     def amount_field(self, fields: list[Field], i: int, lineno: int, label: str) -> Decimal | None:
         value = fields[i] if i < len(fields) else ""
-        if isinstance(value, str) and _AMOUNT_RE.fullmatch(value):
+        if isinstance(value, str) and AMOUNT_RE.fullmatch(value):
             return Decimal(value)
         self.bad_amount(value, lineno, label)
         return None
@@ -1429,10 +1464,10 @@ class _Reader:
     def quantity_field(
         self, fields: list[Field], i: int, lineno: int, label: str
     ) -> Decimal | None:
-        value = _text(fields, i)
+        value = field_text(fields, i)
         if not value:
             return None
-        if _AMOUNT_RE.fullmatch(value):
+        if AMOUNT_RE.fullmatch(value):
             return Decimal(value)
         self.bad_quantity(value, lineno, label)
         return None
@@ -1446,8 +1481,8 @@ class _Reader:
         )
 
     def int_field(self, fields: list[Field], i: int, lineno: int, label: str) -> int | None:
-        value = _text(fields, i)
-        if _INT_RE.fullmatch(value):
+        value = field_text(fields, i)
+        if INT_RE.fullmatch(value):
             return int(value)
         what = f"{value[:40]!r} is not a whole number" if value else "is missing"
         self.diag(
@@ -1463,7 +1498,7 @@ class _Reader:
     def date_field(
         self, fields: list[Field], i: int, lineno: int, label: str, *, required: bool = False
     ) -> date | None:
-        value = _text(fields, i)
+        value = field_text(fields, i)
         if not value:
             if required:
                 self.diag(
@@ -1476,7 +1511,7 @@ class _Reader:
         return self.dates.get(value) or self.parse_date(value, lineno, label)
 
     def parse_date(self, value: str, lineno: int, label: str) -> date | None:
-        parsed = _parse_date(value)
+        parsed = parse_yyyymmdd(value)
         if parsed is None:
             self.diag(
                 "error",
@@ -1507,124 +1542,9 @@ class _Reader:
 _KNOWN = _IDENTIFICATION | _CHART | _BALANCES | _ROWS | {"#VER", "#KSUMMA"}
 
 
-def _cp437(text: str) -> bytes:
-    if text.isascii():
-        return text.encode("ascii")
-    encoded = _CP437_CACHE.get(text)
-    if encoded is None:
-        # The CP437 codec is slow per call; texts repeat a lot in real files.
-        encoded = text.encode("cp437", "replace")
-        if len(_CP437_CACHE) > 10_000:
-            _CP437_CACHE.clear()
-        _CP437_CACHE[text] = encoded
-    return encoded
-
-
-_CP437_CACHE: dict[str, bytes] = {}
-
-
-_T_SLOTS = Transaction.__dict__
-_set_t_account = _T_SLOTS["account"].__set__
-_set_t_amount = _T_SLOTS["amount"].__set__
-_set_t_objects = _T_SLOTS["objects"].__set__
-_set_t_date = _T_SLOTS["date"].__set__
-_set_t_text = _T_SLOTS["text"].__set__
-_set_t_quantity = _T_SLOTS["quantity"].__set__
-_set_t_sign = _T_SLOTS["sign"].__set__
-_set_t_kind = _T_SLOTS["kind"].__set__
-_set_t_line = _T_SLOTS["line"].__set__
-_object_new = object.__new__
-
-
-def _new_transaction(
-    account: str,
-    amount: Decimal,
-    objects: ObjectList,
-    on: date | None,
-    text: str,
-    sign: str,
-    line: int,
-) -> Transaction:
-    """Build a current #TRANS row without the generated ``__init__``.
-
-    The frozen dataclass ``__init__`` sets each field through ``object.__setattr__`` by
-    name, which costs about three times as much as setting the slots directly; on a
-    million-row file that is seconds. The result is an ordinary, immutable Transaction.
-    """
-    t = _object_new(Transaction)
-    _set_t_account(t, account)
-    _set_t_amount(t, amount)
-    _set_t_objects(t, objects)
-    _set_t_date(t, on)
-    _set_t_text(t, text)
-    _set_t_quantity(t, None)
-    _set_t_sign(t, sign)
-    _set_t_kind(t, "TRANS")
-    _set_t_line(t, line)
-    return t
-
-
-_VOUCHER_SETTERS = tuple(
-    Voucher.__dict__[name].__set__
-    for name in (
-        "series",
-        "number",
-        "date",
-        "text",
-        "reg_date",
-        "sign",
-        "transactions",
-        "history",
-        "line",
-        "index_in_file",
-    )
-)
-
-
-def _new_voucher(values: tuple[Any, ...]) -> Voucher:
-    """Build a Voucher from its field values in declaration order, without the generated
-    ``__init__`` (see :func:`_new_transaction` for why)."""
-    v = _object_new(Voucher)
-    for setter, value in zip(_VOUCHER_SETTERS, values, strict=True):
-        setter(v, value)
-    return v
-
-
-def _text(fields: list[Field], i: int) -> str:
-    if i >= len(fields):
-        return ""
-    value = fields[i]
-    if isinstance(value, str):
-        return value
-    # An unquoted text that happened to contain braces: give it back as written.
-    return "{" + " ".join(value) + "}"
-
-
-def _parse_date(value: str) -> date | None:
-    if len(value) != 8 or not value.isdigit() or not value.isascii():
-        return None
-    try:
-        return date(int(value[:4]), int(value[4:6]), int(value[6:]))
-    except ValueError:
-        return None
-
-
 def _vid(voucher: _OpenVoucher) -> str:
     empty = '""'
     return f"{voucher.series or empty} {voucher.number or empty}"
-
-
-def _replace_account(account: Account, **changes: Any) -> Account:
-    values = {
-        "number": account.number,
-        "name": account.name,
-        "type": account.type,
-        "unit": account.unit,
-        "sru": account.sru,
-        "line": account.line,
-    }
-    values.update(changes)
-    return Account(**values)
 
 
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}

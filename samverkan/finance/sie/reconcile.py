@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from .records import Account, Balance, Diagnostic, Entry, SieFile, Voucher
 
@@ -93,9 +93,8 @@ class Reconciler:
     """
 
     def __init__(self) -> None:
-        self._debit: dict[str, Decimal] = {}
-        self._credit: dict[str, Decimal] = {}
-        self._rows: dict[str, int] = {}
+        # account -> [debit, credit, rows]; one dict lookup per row on the hot path
+        self._sums: dict[str, list[Any]] = {}
         self._series: dict[str, list[int]] = {}
         self._stated: dict[tuple[str, int], dict[str, Decimal]] = {}
         self._types: dict[str, str | None] = {}
@@ -113,17 +112,22 @@ class Reconciler:
     def add_voucher(self, voucher: Voucher) -> None:
         """Add the current rows of one voucher to the per-account sums."""
         self._vouchers += 1
-        counts = self._series.setdefault(voucher.series, [0, 0])
+        counts = self._series.get(voucher.series)
+        if counts is None:
+            counts = self._series[voucher.series] = [0, 0]
         counts[0] += 1
         counts[1] += len(voucher.transactions)
-        debit, credit, rows = self._debit, self._credit, self._rows
+        sums = self._sums
         for t in voucher.transactions:
-            a = t.account
-            if t.amount >= 0:
-                debit[a] = debit.get(a, _ZERO) + t.amount
+            acc = sums.get(t.account)
+            if acc is None:
+                acc = sums[t.account] = [_ZERO, _ZERO, 0]
+            amount = t.amount
+            if amount.is_signed():
+                acc[1] -= amount
             else:
-                credit[a] = credit.get(a, _ZERO) - t.amount
-            rows[a] = rows.get(a, 0) + 1
+                acc[0] += amount
+            acc[2] += 1
 
     def add_balance(self, balance: Balance) -> None:
         """Remember an account-level ``#IB``/``#UB``/``#RES`` (object balances are ignored)."""
@@ -134,15 +138,9 @@ class Reconciler:
 
     def result(self) -> Reconciliation:
         """Reconcile what was added so far."""
-        accounts = sorted(set(self._debit) | set(self._credit) | set(self._rows))
         sums = tuple(
-            AccountSum(
-                account=a,
-                debit=self._debit.get(a, _ZERO),
-                credit=self._credit.get(a, _ZERO),
-                rows=self._rows.get(a, 0),
-            )
-            for a in accounts
+            AccountSum(account=a, debit=s[0], credit=s[1], rows=s[2])
+            for a, s in sorted(self._sums.items())
         )
         series = tuple(
             SeriesCount(series=s, vouchers=c[0], rows=c[1]) for s, c in sorted(self._series.items())

@@ -10,8 +10,8 @@ record read back from a written file equals the record that was written.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -44,8 +44,8 @@ class FiscalYear:
     """A ``#RAR`` record: year ``index`` 0 is the current year, -1 the one before, …"""
 
     index: int
-    start: date | None
-    end: date | None
+    start: datetime.date | None
+    end: datetime.date | None
     line: int | None = field(default=None, compare=False)
 
 
@@ -61,7 +61,7 @@ class Header:
     program: str = ""
     program_version: str = ""
     format: str = ""
-    generated_on: date | None = None
+    generated_on: datetime.date | None = None
     generated_by: str = ""
     sie_type: int | None = None
     prosa: str = ""
@@ -73,7 +73,7 @@ class Header:
     sni_code: str = ""
     fiscal_years: tuple[FiscalYear, ...] = ()
     tax_year: int | None = None
-    omfattn: date | None = None
+    omfattn: datetime.date | None = None
     kptyp: str = ""
     currency: str = ""
 
@@ -154,7 +154,7 @@ class Transaction:
     account: str
     amount: Decimal
     objects: ObjectList = ()
-    date: date | None = None
+    date: datetime.date | None = None
     text: str = ""
     quantity: Decimal | None = None
     sign: str = ""
@@ -175,9 +175,9 @@ class Voucher:
 
     series: str
     number: str
-    date: date | None
+    date: datetime.date | None
     text: str = ""
-    reg_date: date | None = None
+    reg_date: datetime.date | None = None
     sign: str = ""
     transactions: tuple[Transaction, ...] = ()
     history: tuple[Transaction, ...] = ()

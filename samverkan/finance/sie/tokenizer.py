@@ -13,6 +13,7 @@ quotes use the regular expression.
 from __future__ import annotations
 
 import re
+from typing import cast
 
 Field = str | tuple[str, ...]
 """A plain field (already unquoted and unescaped) or the elements of an object list."""
@@ -36,7 +37,7 @@ def tokenize(line: str) -> tuple[list[Field], int]:
     """
     if '"' not in line:
         if "{" not in line and "}" not in line:
-            return line.split(), 0
+            return cast(list[Field], line.split()), 0
         return _group_unquoted(line.replace("{", " { ").replace("}", " } ").split())
     return _tokenize_quoted(line)
 

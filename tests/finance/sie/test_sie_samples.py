@@ -3,9 +3,13 @@ findings that shared/sie-samples/SOURCES.md documents for it."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -88,6 +92,8 @@ SOURCES_TABLE: dict[str, tuple[int, int, int, int, int, int]] = {
     "XE_SIE_4_20151125095119.se": (4, 65, 248, 4, 48, 2),
 }
 
+SAMPLE_NAMES = sorted(SOURCES_TABLE, key=lambda name: name.lower())
+
 UNBALANCED = {
     "XE_SIE_4_20151125095119.se": ("1 1", "2.00"),
     "testWrite.se": ("1 1", "2.00"),
@@ -128,6 +134,20 @@ RECONCILIATION_DIFFERENCES = {
 _cache: dict[tuple[str, str], SieFile] = {}
 
 
+@contextmanager
+def general_tokenizer_only() -> Iterator[None]:
+    """Switch off the reader's fast-path expressions (they never match)."""
+    never = re.compile(r"(?!x)x")
+    with mock.patch.multiple(
+        "samverkan.finance.sie.reader",
+        TRANS_RE=never,
+        VER_RE=never,
+        COMMON_TRANS_RE=never,
+        COMMON_VER_RE=never,
+    ):
+        yield
+
+
 def read(name: str, preset: str = "lenient") -> SieFile:
     key = (name, preset)
     if key not in _cache:
@@ -145,7 +165,7 @@ def test_the_table_covers_every_sample_in_the_folder() -> None:
     assert on_disk == set(SOURCES_TABLE)
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES_TABLE, key=str.lower))
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_each_sample_reads_with_the_documented_counts(name: str) -> None:
     sie_type, vouchers, rows, dims, objects, psaldo = SOURCES_TABLE[name]
     sie = read(name)
@@ -159,7 +179,7 @@ def test_each_sample_reads_with_the_documented_counts(name: str) -> None:
     assert sie.summary is not None and sie.summary.voucher_count == vouchers
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES_TABLE, key=str.lower))
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_unbalanced_vouchers_are_found_exactly_where_documented(name: str) -> None:
     findings = [d for d in read(name, "strict").diagnostics if d.code == "unbalanced_voucher"]
     if name not in UNBALANCED:
@@ -180,7 +200,7 @@ def test_an_unbalanced_sample_voucher_is_only_a_warning_when_inspecting() -> Non
     assert [d.severity for d in findings] == ["warning"]
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES_TABLE, key=str.lower))
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_the_checksum_verifies_on_exactly_the_checksummed_samples(name: str) -> None:
     sie = read(name, "strict")
     assert sie.summary is not None
@@ -193,7 +213,7 @@ def test_the_checksum_verifies_on_exactly_the_checksummed_samples(name: str) -> 
     assert "truncated" not in codes(sie)
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES_TABLE, key=str.lower))
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_missing_omfattn_is_reported_for_exactly_the_seven_documented_files(name: str) -> None:
     strict = [d for d in read(name, "strict").diagnostics if d.code == "missing_omfattn"]
     lenient = [d for d in read(name).diagnostics if d.code == "missing_omfattn"]
@@ -204,7 +224,7 @@ def test_missing_omfattn_is_reported_for_exactly_the_seven_documented_files(name
         assert strict == lenient == []
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES_TABLE, key=str.lower))
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_encoding_choice_is_named_for_every_sample(name: str) -> None:
     sie = read(name)
     assert sie.summary is not None
@@ -231,7 +251,7 @@ def test_swedish_letters_decode_from_cp437() -> None:
     assert sie.header.program == "Edison Ekonomi Byrå"
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES_TABLE, key=str.lower))
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_reconciliation_differences_appear_exactly_where_documented(name: str) -> None:
     result = reconcile(read(name))
     stated_balance_differences = [
@@ -265,7 +285,7 @@ def test_the_bad_balance_sample_differs_by_the_edited_amount() -> None:
     assert [abs(r.difference) for r in result.differences] == [Decimal("12771.00")]
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES_TABLE, key=str.lower))
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_no_sample_has_an_error_when_inspected_except_known_defects(name: str) -> None:
     errors = [d for d in read(name).diagnostics if d.severity == "error"]
     assert errors == []
@@ -315,3 +335,16 @@ def test_crlf_versions_of_the_samples_read_the_same() -> None:
         data = (SAMPLES / name).read_bytes()
         crlf = read_sie(data.replace(b"\n", b"\r\n"), options=LENIENT_INSPECT)
         assert crlf == read(name)
+
+
+def test_the_fast_paths_read_every_sample_exactly_like_the_general_tokenizer() -> None:
+    # The reader tries regular expressions for the commonest #TRANS/#VER shapes first;
+    # with them switched off every line goes through the general tokenizer.
+    fast = {name: read(name) for name in SOURCES_TABLE}
+    with general_tokenizer_only():
+        for name, expected in fast.items():
+            slow = read_sie(SAMPLES / name, options=LENIENT_INSPECT)
+            assert slow == expected, name
+            assert [t.line for v in slow.vouchers for t in v.transactions] == [
+                t.line for v in expected.vouchers for t in v.transactions
+            ], name
