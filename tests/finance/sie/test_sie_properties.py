@@ -164,7 +164,7 @@ def test_the_fast_paths_read_written_files_like_the_general_tokenizer(
     fast = read_sie(data)
     never = re.compile(r"(?!x)x")
     with mock.patch.multiple(
-        "samverkan.finance.sie.reader",
+        "samverkan.finance.sie._fast",
         TRANS_RE=never,
         VER_RE=never,
         COMMON_TRANS_RE=never,

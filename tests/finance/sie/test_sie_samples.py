@@ -139,7 +139,7 @@ def general_tokenizer_only() -> Iterator[None]:
     """Switch off the reader's fast-path expressions (they never match)."""
     never = re.compile(r"(?!x)x")
     with mock.patch.multiple(
-        "samverkan.finance.sie.reader",
+        "samverkan.finance.sie._fast",
         TRANS_RE=never,
         VER_RE=never,
         COMMON_TRANS_RE=never,
