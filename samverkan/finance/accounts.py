@@ -62,7 +62,8 @@ def _entries(year: Year) -> list[Entry]:
             category=c,
             kind="income" if k == "income" else "cost",
             amount=a,
-            text=t,
+            # An imported line's text is the voucher's, not a label for the report.
+            text="" if src == LineSource.SIE else t,
             transfer=tr,
             member=m or "",
             project=p or "",

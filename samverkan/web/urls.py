@@ -1,11 +1,55 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+"""Every URL of the web app (namespace "web").
 
-from samverkan.web import views
+Public: `/` and `/<coop>/<year>/...` for published years only.
+Signed in: `/app/<coop>/<year>/...`. Fixed prefixes come first so that no
+cooperation slug can shadow them.
+"""
+
+from django.urls import include, path
+
+from samverkan.web.views import account, plan, public, registers, workflow
 
 app_name = "web"
 
+year_urls = [
+    path("", plan.dashboard, name="dashboard"),
+    path("aktiviteter/<int:pk>/", plan.activity, name="activity"),
+    path("moten/", registers.meetings, name="meetings"),
+    path("moten/nytt/", registers.meeting_new, name="meeting-new"),
+    path("moten/<int:pk>/", registers.meeting_edit, name="meeting-edit"),
+    path("natverk/", registers.networks, name="networks"),
+    path("remissvar/", registers.consultations, name="consultations"),
+    path("projekt/", registers.projects, name="projects"),
+    path("arrangemang/", registers.events, name="events"),
+    path("ekonomi/", registers.accounts, name="accounts"),
+    path("rapport/", workflow.report, name="report"),
+    path("rapport/<slug:fmt>/", workflow.report_file, name="report-file"),
+    path("status/", workflow.year_status, name="year-status"),
+    path("status/andra/", workflow.year_set_status, name="year-set-status"),
+    path("status/besluta/", workflow.year_decide, name="year-decide"),
+    path("status/publicera/", workflow.year_publish, name="year-publish"),
+    path("status/oppna/", workflow.year_reopen, name="year-reopen"),
+    path("logg/", workflow.audit_log, name="audit"),
+]
+
+public_year_urls = [
+    path("", public.public_year, name="public-year"),
+    path("rapport/<slug:fmt>/", public.public_report, name="public-report"),
+    path("data.json", public.public_data_json, name="public-data-json"),
+    path("plan.json", public.public_plan_json, name="public-plan-json"),
+    path("plan.csv", public.public_plan_csv, name="public-plan-csv"),
+    path("accounts.json", public.public_accounts_json, name="public-accounts-json"),
+    path("accounts.csv", public.public_accounts_csv, name="public-accounts-csv"),
+]
+
 urlpatterns = [
-    path("", views.public_index, name="public-index"),
-    path("hem/", views.home, name="home"),
+    path("", public.public_index, name="public-index"),
+    path("hem/", plan.home, name="home"),
+    path("konto/logga-in/", account.login, name="login"),
+    path("konto/logga-ut/", account.logout, name="logout"),
+    path("sprak/", account.set_language, name="set-language"),
+    path("app/<slug:coop>/", plan.cooperation_home, name="cooperation-home"),
+    path("app/<slug:coop>/<int:year>/", include(year_urls)),
+    path("<slug:coop>/", public.public_cooperation, name="public-cooperation"),
+    path("<slug:coop>/<int:year>/", include(public_year_urls)),
 ]

@@ -83,10 +83,13 @@ def parse(text: str) -> Any:
         raise YamlSyntaxError(None, str(exc)) from exc
 
 
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        # Indent list items under their key, as people write YAML by hand.
-        super().increase_indent(flow, False)
+# libyaml's emitter when PyYAML was built with it: exporting a year of 20 000
+# lines is then ten times faster. It writes list items level with their key.
+_Base: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_Base):
+    pass
 
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
@@ -114,8 +117,8 @@ def _represent_date(dumper: _Dumper, value: dt.date) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(Decimal, _represent_decimal)
 _Dumper.add_representer(dt.date, _represent_date)
-_Dumper.add_representer(LineDict, yaml.SafeDumper.represent_dict)
-_Dumper.add_representer(LineList, yaml.SafeDumper.represent_list)
+_Dumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
+_Dumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
 
 
 def dump(data: Any) -> str:

@@ -1,0 +1,157 @@
+"""The admin for the secretariat: only its own cooperation, never a locked year, always audited.
+
+Every domain model's admin derives from `ScopedAdmin`. A superuser sees
+every cooperation; a staff user sees the cooperations where they hold a role
+with the ADMIN capability (the secretariat), and nothing else: list, change
+forms and the choices of every foreign key are limited to them. Records of a
+decided or published year are read-only, and each add, change and delete
+writes an audit entry with the values before and after.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest
+
+from samverkan.accounts.roles import admin_cooperation_ids
+from samverkan.accounts.scope import COOPERATION_PATH, locked_year, scoped, years_touched
+from samverkan.audit.services import diff, record
+from samverkan.audit.snapshots import snapshot
+from samverkan.members.models import Cooperation
+from samverkan.members.services import lock_year_for_edit, locked_message
+
+
+def _cooperation_ids(request: HttpRequest) -> set[int] | None:
+    cache = request.__dict__.setdefault("_samverkan_admin_scope", {})
+    if "ids" not in cache:
+        cache["ids"] = admin_cooperation_ids(request.user)
+    ids: set[int] | None = cache["ids"]
+    return ids
+
+
+def cooperation_of(obj: models.Model) -> Cooperation | None:
+    path = COOPERATION_PATH.get(type(obj))
+    if path is None:
+        return None
+    *steps, last = path.split("__")
+    target: Any = obj
+    for step in steps:
+        target = getattr(target, step, None)
+        if target is None:
+            return None
+    if isinstance(target, Cooperation) and last == "id":
+        return target
+    coop_id = getattr(target, last, None)
+    return Cooperation.objects.filter(pk=coop_id).first() if coop_id else None
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    def _in_scope(self, request: HttpRequest) -> bool:
+        ids = _cooperation_ids(request)
+        return ids is None or bool(ids)
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        return scoped(super().get_queryset(request), _cooperation_ids(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) and self._in_scope(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) and self._in_scope(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._in_scope(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and locked_year(obj) is not None:
+            return False
+        return super().has_change_permission(request, obj) and self._in_scope(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and locked_year(obj) is not None:
+            return False
+        return super().has_delete_permission(request, obj) and self._in_scope(request)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._scope_choices(field, db_field, request)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._scope_choices(field, db_field, request)
+
+    def _scope_choices(self, field: Any, db_field: Any, request: HttpRequest) -> Any:
+        """Offer only the related records of the user's cooperations."""
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and db_field.related_model in COOPERATION_PATH:
+            field.queryset = scoped(queryset, _cooperation_ids(request))
+        return field
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        base = super().get_form(request, obj, change=change, **kwargs)
+
+        class LockedYearForm(base):  # type: ignore[misc, valid-type]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                # The instance now carries the new values: refuse if they land in a locked year.
+                year = locked_year(self.instance)
+                if year is not None:
+                    self.add_error(None, forms.ValidationError(locked_message(year)))
+
+        return LockedYearForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Holding the year rows closes the gap between the form's check and the save.
+        for year in years_touched(obj):
+            lock_year_for_edit(year.pk)
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        request.__dict__["_samverkan_before"] = snapshot(stored) if stored is not None else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        before = request.__dict__.pop("_samverkan_before", {})
+        changes = diff(before, snapshot(obj))
+        if changes:
+            self._record(request, obj, "admin.change" if change else "admin.add", changes)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        for year in years_touched(obj):
+            lock_year_for_edit(year.pk)
+        # Recorded first, while the record still has its id; the admin's transaction holds both.
+        self._record(request, obj, "admin.delete", diff(snapshot(obj), {}))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        objects = list(queryset)
+        # The bulk action asks for permission without the objects; a locked one refuses the lot.
+        for obj in objects:
+            year = locked_year(obj)
+            if year is not None:
+                raise PermissionDenied(locked_message(year))
+        for obj in objects:
+            self.delete_model(request, obj)
+
+    def _record(self, request: HttpRequest, obj: Any, action: str, changes: dict[str, Any]) -> None:
+        years = years_touched(obj)
+        record(actor=request.user, action=action, cooperation=cooperation_of(obj),
+               year=years[0].year if len(years) == 1 else None, obj=obj, changes=changes)
+
+
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """Shown, never changed here: the record has its own way in (the app's pages, an import)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from samverkan.accounts.admin_scope import ReadOnlyScopedAdmin
+from samverkan.audit.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyScopedAdmin):
+    list_display = ("created_at", "actor_label", "action", "object_repr", "year")
+    list_filter = ("action", "year")
+    search_fields = ("object_repr", "actor_label", "message")

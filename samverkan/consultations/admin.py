@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from samverkan.accounts.admin_scope import ScopedAdmin
+from samverkan.consultations.models import ConsultationResponse
+
+
+@admin.register(ConsultationResponse)
+class ConsultationResponseAdmin(ScopedAdmin):
+    list_display = ("subject", "authority", "sent_on", "answered", "year")
+    list_filter = (("year", admin.RelatedOnlyFieldListFilter), "answered")
+    search_fields = ("subject", "authority")

@@ -1,0 +1,763 @@
+"""Build the AnnualReport of one year from the database.
+
+This is the only module of the reports that reads all the apps. It gathers
+records with a fixed, small number of queries (prefetching what the chapters
+need) and derives every figure from its parts: fund balances and fees come
+from `finance.accounts.year_accounts`, project costs from the year's lines,
+meeting counts from the meetings register. Printed figures (PublishedFigure)
+are never read here; `checks` compares them with the derived ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.db.models import Min, Prefetch, Sum
+
+from samverkan.consultations.models import ConsultationResponse
+from samverkan.finance.accounts import YearAccounts, year_accounts
+from samverkan.finance.ledger import Entry
+from samverkan.finance.models import CostCategory, Footnote, Fund, FundKind, FundYear, LedgerLine
+from samverkan.governance.models import Body as BodyModel
+from samverkan.governance.models import (
+    BodyKind,
+    Chair,
+    EventStatus,
+    Meeting,
+    NetworkYear,
+    StaffMember,
+)
+from samverkan.governance.models import Event as EventModel
+from samverkan.governance.models import Network as NetworkModel
+from samverkan.lib.money import ZERO, round_kronor
+from samverkan.members.fees import population_series, rule_for
+from samverkan.members.models import Member, PopulationFigure, Year
+from samverkan.plan.models import Activity as ActivityModel
+from samverkan.plan.models import AreaGroup as AreaGroupModel
+from samverkan.plan.models import FocusArea as FocusAreaModel
+from samverkan.projects.models import Project as ProjectModel
+from samverkan.reports import report as r
+from samverkan.reports.checks import receivables
+
+# Year text keys that belong to a chapter; any other key is placed by matching
+# a focus area, project, body or event slug, else printed before the accounts.
+INTRODUCTION_KEYS = ("introduction", "population")
+GOALS_KEYS = ("area_groups_intro", "focus_areas", "overall_goal", "goals")
+FOLLOW_UP_KEYS = ("follow_up",)
+CONSULTATION_KEYS = ("consultations",)
+PROJECT_KEYS = ("projects",)
+MEETING_KEYS = ("meetings",)
+ADMINISTRATION_KEYS = ("administration",)
+ACCOUNTS_KEYS = ("accounts", "fees")
+
+
+class TextPool:
+    """The year's texts; each is handed out once, and `rest()` returns what no chapter took."""
+
+    def __init__(self, texts: Iterable[tuple[str, str]]) -> None:
+        self._texts = dict(texts)
+
+    def take(self, *keys: str) -> tuple[r.Text, ...]:
+        taken = []
+        for key in keys:
+            if key in self._texts:
+                taken.append(r.Text(key=key, body=self._texts.pop(key)))
+        return tuple(taken)
+
+    def take_matching(self, *candidates: str) -> tuple[r.Text, ...]:
+        """Texts whose key is a candidate, or a candidate's slug without its year suffix."""
+        keys = []
+        for candidate in candidates:
+            if not candidate:
+                continue
+            keys.append(candidate)
+            stem, _, suffix = candidate.rpartition("-")
+            if stem and suffix.isdigit():
+                keys.append(stem)
+        return self.take(*dict.fromkeys(keys))
+
+    def rest(self) -> tuple[r.Text, ...]:
+        return self.take(*list(self._texts))
+
+
+def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
+    """Assemble the year's report; `lang` is recorded for the renderers (data stay as entered)."""
+    year = Year.objects.select_related("cooperation", "programme", "operating_fund").get(pk=year.pk)
+    coop = year.cooperation
+    members = [m for m in Member.objects.filter(cooperation=coop) if m.is_member_in(year.year)]
+    accounts = year_accounts(year)
+    texts = TextPool(year.texts.order_by("order", "key").values_list("key", "body"))
+    funds = {f.slug: f for f in Fund.objects.filter(cooperation=coop)}
+    labels = _fund_labels(year, funds)
+
+    introduction = r.Introduction(
+        texts=texts.take(*INTRODUCTION_KEYS),
+        programme=_programme(year),
+        population=_population(year, members),
+        population_series=_population_series(year, members),
+    )
+    goals_texts = texts.take(*GOALS_KEYS)
+    area_groups = list(AreaGroupModel.objects.filter(year=year).prefetch_related("focus_areas"))
+    overall = year.programme.overall_goal if year.programme else ""
+    if overall and any(overall in t.body for t in goals_texts):
+        overall = ""  # the chapter's own text already quotes it
+    goals = r.Goals(
+        texts=goals_texts,
+        overall_goal=overall,
+        groups=tuple(
+            r.AreaGroup(
+                name=g.name,
+                kind=g.kind,
+                purpose=g.purpose,
+                steering_document=g.steering_document,
+                focus_areas=tuple(fa.title for fa in g.focus_areas.all()),
+            )
+            for g in area_groups
+        ),
+    )
+    follow_up_texts = texts.take(*FOLLOW_UP_KEYS)
+    consultations = _consultations(year, texts)
+    meetings = list(
+        Meeting.objects.filter(year=year).prefetch_related("networks").order_by("order", "id")
+    )
+    networks = _networks(year, members, meetings)
+    chapters, placed = _follow_up(year, networks, texts)
+    project_texts = texts.take(*PROJECT_KEYS)
+    projects = _projects(year, accounts, texts)
+    administration = _administration(year, meetings, networks, placed, accounts, texts)
+    accounts_texts = texts.take(*ACCOUNTS_KEYS)
+    other = texts.rest()
+    return r.AnnualReport(
+        lang=lang,
+        slug=coop.slug,
+        year=year.year,
+        cover=r.Cover(
+            cooperation_name=coop.name,
+            short_name=coop.short_name,
+            members=tuple(m.name for m in members),
+            year=year.year,
+            status=year.status,
+            decided_on=year.decided_on,
+            officer_name=year.officer_name,
+            officer_email=year.officer_email,
+        ),
+        introduction=introduction,
+        goals=goals,
+        follow_up_texts=follow_up_texts,
+        follow_up=chapters,
+        consultations=consultations,
+        project_texts=project_texts,
+        projects=projects,
+        administration=administration,
+        other_texts=other,
+        accounts=_accounts(year, accounts, funds, labels, accounts_texts),
+    )
+
+
+# --- introduction ---------------------------------------------------------------------------
+
+
+def _programme(year: Year) -> r.Programme | None:
+    p = year.programme
+    if p is None:
+        return None
+    return r.Programme(
+        name=p.name,
+        short_name=p.short_name,
+        adopted=p.adopted,
+        valid_from=p.valid_from,
+        valid_until=p.valid_until,
+        overall_goal=p.overall_goal,
+    )
+
+
+def _population(year: Year, members: list[Member]) -> r.Population | None:
+    """The members' figures at 31 December summed when every member has one, else the printed total."""
+    end = year.end()
+    figures = dict(
+        PopulationFigure.objects.filter(
+            member_id__in=[m.pk for m in members], date=end
+        ).values_list("member_id", "population")
+    )
+    if members and all(m.pk in figures for m in members):
+        return r.Population(date=end, population=sum(figures.values()), derived=True)
+    if year.population_total is not None:
+        return r.Population(
+            date=year.population_total_date,
+            population=year.population_total,
+            derived=False,
+            note=year.population_total_note,
+        )
+    return None
+
+
+def _population_series(year: Year, members: list[Member]) -> tuple[r.PopulationPoint, ...]:
+    """Totals at the dates up to the year's end where every member of that date's year has a figure."""
+    all_members = list(Member.objects.filter(cooperation_id=year.cooperation_id))
+    points = []
+    for date, total, count in population_series(year.cooperation_id):
+        if date > year.end():
+            continue
+        expected = sum(1 for m in all_members if m.is_member_in(date.year))
+        if count >= expected:
+            points.append(r.PopulationPoint(date=date, population=total))
+    return tuple(points)
+
+
+# --- focus areas, networks, activities -------------------------------------------------------
+
+
+def _tally(meetings: Iterable[Meeting]) -> r.MeetingTally:
+    counts: dict[str, int] = defaultdict(int)
+    for m in meetings:
+        if m.cancelled:
+            counts["cancelled"] += m.count
+            continue
+        counts[m.kind] += m.count
+        counts[m.format] += m.count
+    return r.MeetingTally(**counts)
+
+
+def _networks(
+    year: Year, members: list[Member], meetings: list[Meeting]
+) -> dict[str, tuple[r.Network, int | None]]:
+    """Every network with a NetworkYear or a meeting this year -> (network, focus area id)."""
+    network_years = {
+        ny.network_id: ny for ny in NetworkYear.objects.filter(year=year).prefetch_related("absent")
+    }
+    by_network: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        for network in meeting.networks.all():
+            by_network[network.pk].append(meeting)
+    result: dict[str, tuple[r.Network, int | None]] = {}
+    names = {m.pk: m.name for m in members}
+    for network in NetworkModel.objects.filter(cooperation_id=year.cooperation_id).prefetch_related(
+        "members"
+    ):
+        ny = network_years.get(network.pk)
+        if ny is None and network.pk not in by_network:
+            continue
+        own = [m.pk for m in network.members.all() if m.pk in names]
+        pool = own or list(names)
+        absent = {m.pk for m in ny.absent.all()} if ny else set()
+        result[network.slug] = (
+            r.Network(
+                slug=network.slug,
+                name=network.name,
+                short_name=network.short_name,
+                summary=ny.summary if ny else "",
+                meetings=_tally(by_network.get(network.pk, [])),
+                participants=tuple(names[pk] for pk in pool if pk not in absent),
+                absent=tuple(names[pk] for pk in names if pk in absent),
+                participation_note=ny.participation_note if ny else "",
+                all_members=not own and not absent,
+            ),
+            ny.focus_area_id if ny else None,
+        )
+    return result
+
+
+def _follow_up(
+    year: Year, networks: dict[str, tuple[r.Network, int | None]], texts: TextPool
+) -> tuple[tuple[r.FollowUpChapter, ...], set[str]]:
+    """Focus areas grouped into chapters by their number's first part; the networks placed under them."""
+    areas = (
+        FocusAreaModel.objects.filter(year=year)
+        .select_related("group")
+        .prefetch_related(
+            "sub_goals",
+            "responsible_networks",
+            "responsible_bodies",
+            Prefetch(
+                "activities",
+                queryset=ActivityModel.objects.select_related("follow_up").prefetch_related(
+                    "networks"
+                ),
+            ),
+        )
+        .order_by("order", "id")
+    )
+    placed: set[str] = set()
+    chapters: list[tuple[str, list[r.FocusArea], set[str]]] = []
+    for area in areas:
+        activities = []
+        for activity in area.activities.all():
+            follow = getattr(activity, "follow_up", None)
+            activities.append(
+                r.Activity(
+                    title=activity.title,
+                    description=activity.description,
+                    own_networks=tuple(n.short_name or n.name for n in activity.networks.all()),
+                    status=follow.status if follow else "",
+                    status_reason=follow.status_reason if follow else "",
+                    continues=follow.continues if follow else False,
+                    follow_up=follow.text if follow else "",
+                )
+            )
+        here = [net for net, area_id in networks.values() if area_id == area.pk]
+        placed.update(n.slug for n in here)
+        responsible = area.responsible_text or ", ".join(
+            [n.name for n in area.responsible_networks.all()]
+            + [b.name for b in area.responsible_bodies.all()]
+        )
+        focus = r.FocusArea(
+            slug=area.slug,
+            number=area.number,
+            title=area.title,
+            group=area.group.name,
+            main_goal=area.main_goal,
+            sub_goals=tuple(g.text for g in area.sub_goals.all()),
+            responsible=responsible,
+            activities=tuple(activities),
+            networks=tuple(here),
+            texts=texts.take_matching(area.slug),
+        )
+        prefix = area.number.split(".")[0] if area.number else ""
+        if chapters and chapters[-1][0] == prefix:
+            chapters[-1][1].append(focus)
+            chapters[-1][2].add(area.group.name)
+        else:
+            chapters.append((prefix, [focus], {area.group.name}))
+    result = tuple(
+        r.FollowUpChapter(
+            group=next(iter(groups)) if len(groups) == 1 and len(chapters) > 1 else "",
+            focus_areas=tuple(items),
+        )
+        for _, items, groups in chapters
+    )
+    return result, placed
+
+
+# --- registers -------------------------------------------------------------------------------
+
+
+def _consultations(year: Year, texts: TextPool) -> r.Consultations:
+    answered: list[r.Consultation] = []
+    not_answered: list[r.Consultation] = []
+    for c in ConsultationResponse.objects.filter(year=year).order_by("order", "id"):
+        item = r.Consultation(
+            subject=c.subject,
+            authority=c.authority,
+            month=c.month,
+            received_on=c.received_on,
+            sent_on=c.sent_on,
+            recipient=c.recipient,
+            note=c.note,
+        )
+        (answered if c.answered else not_answered).append(item)
+    return r.Consultations(
+        texts=texts.take(*CONSULTATION_KEYS),
+        answered=tuple(answered),
+        not_answered=tuple(not_answered),
+    )
+
+
+def _projects(year: Year, accounts: YearAccounts, texts: TextPool) -> tuple[r.Project, ...]:
+    booked: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    has_lines: set[str] = set()
+    for e in accounts.entries:
+        if e.project:
+            has_lines.add(e.project)
+            if e.kind == "cost" and not e.transfer:
+                booked[e.project] += e.amount
+    projects = list(
+        ProjectModel.objects.filter(year=year)
+        .select_related("focus_area")
+        .prefetch_related("financing", "grants")
+        .order_by("order", "id")
+    )
+    received = dict(
+        LedgerLine.objects.filter(
+            grant__project_id__in=[p.pk for p in projects], year__year__lte=year.year, kind="income"
+        )
+        .values("grant_id")
+        .annotate(total=Sum("amount"))
+        .values_list("grant_id", "total")
+    )
+    result = []
+    for p in projects:
+        if p.slug in has_lines:
+            cost: Decimal | None = booked[p.slug]
+        else:
+            cost = p.stated_cost
+        result.append(
+            r.Project(
+                slug=p.slug,
+                name=p.name,
+                contractor=p.contractor,
+                cost=cost,
+                cost_is_booked=p.slug in has_lines,
+                start=p.start,
+                end=p.end,
+                focus_area=p.focus_area.title if p.focus_area else "",
+                description=p.description,
+                financing=tuple(
+                    r.Financing(source=f.source, surplus_year=f.surplus_year, amount=f.amount)
+                    for f in p.financing.all()
+                ),
+                grants=tuple(
+                    r.Grant(
+                        grantor=g.grantor,
+                        rate=g.rate,
+                        timing=g.timing,
+                        amount=g.amount,
+                        expected_payment_year=g.expected_payment_year,
+                        received=received.get(g.pk, ZERO),
+                    )
+                    for g in p.grants.all()
+                ),
+                texts=texts.take_matching(p.slug),
+            )
+        )
+    return tuple(result)
+
+
+def _administration(
+    year: Year,
+    meetings: list[Meeting],
+    networks: dict[str, tuple[r.Network, int | None]],
+    placed: set[str],
+    accounts: YearAccounts,
+    texts: TextPool,
+) -> r.Administration:
+    intro = texts.take(*MEETING_KEYS)
+    chairs: dict[int, list[r.Chair]] = defaultdict(list)
+    for chair in Chair.objects.filter(year=year).select_related("member").order_by("order", "id"):
+        chairs[chair.body_id].append(
+            r.Chair(
+                role=chair.role,
+                person=chair.person,
+                member=chair.member.name if chair.member else "",
+            )
+        )
+    by_body: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        if meeting.body_id is not None:
+            by_body[meeting.body_id].append(meeting)
+    staff = tuple(
+        r.Staff(person=s.person, role=s.role, start=s.start, end=s.end, note=s.note)
+        for s in StaffMember.objects.filter(year=year).order_by("order", "id")
+    )
+    bodies = []
+    for body in BodyModel.objects.filter(cooperation_id=year.cooperation_id).order_by(
+        "order", "id"
+    ):
+        body_texts = texts.take_matching(body.kind, body.slug)
+        if not (
+            body_texts
+            or chairs[body.pk]
+            or by_body[body.pk]
+            or (body.kind == BodyKind.SECRETARIAT and staff)
+        ):
+            continue
+        bodies.append(
+            r.Body(
+                slug=body.slug,
+                kind=body.kind,
+                name=body.name,
+                chairs=tuple(chairs[body.pk]),
+                meetings=_tally(by_body[body.pk]),
+                cancelled=tuple(
+                    r.CancelledMeeting(
+                        date=m.date, month=m.month, reason=m.cancel_reason, note=m.note
+                    )
+                    for m in by_body[body.pk]
+                    if m.cancelled
+                ),
+                texts=body_texts,
+            )
+        )
+    co_financing = _co_financing(year, accounts)
+    events = []
+    for event in (
+        EventModel.objects.filter(year=year)
+        .select_related("fund")
+        .prefetch_related("hosts")
+        .order_by("order", "id")
+    ):
+        costs = None
+        if event.fund is not None and event.fund.slug in accounts.balances:
+            costs = accounts.balances[event.fund.slug].costs
+        per_participant = None
+        if event.status == EventStatus.HELD and costs and event.participants:
+            per_participant = round_kronor(costs / event.participants)
+        events.append(
+            r.Event(
+                slug=event.slug,
+                kind=event.kind,
+                name=event.name,
+                date=event.date,
+                status=event.status,
+                reason=event.reason,
+                hosts=tuple(m.name for m in event.hosts.all()),
+                partners=tuple(str(p) for p in event.partners or ()),
+                theme=event.theme,
+                participants=event.participants,
+                costs=costs,
+                cost_per_participant=per_participant,
+                cost_cap_per_participant=event.cost_cap_per_participant,
+                co_financing=co_financing.get(event.fund.slug, ()) if event.fund else (),
+                texts=texts.take_matching(event.slug, event.kind),
+            )
+        )
+    return r.Administration(
+        texts=intro,
+        bodies=tuple(bodies),
+        staff=staff,
+        networks=tuple(net for slug, (net, _) in networks.items() if slug not in placed),
+        events=tuple(events),
+        closing_texts=texts.take(*ADMINISTRATION_KEYS),
+    )
+
+
+def _co_financing(year: Year, accounts: YearAccounts) -> dict[str, tuple[tuple[str, Decimal], ...]]:
+    """Income per member in event funds (members co-financing an event), in the members' order."""
+    event_funds = set(
+        Fund.objects.filter(cooperation_id=year.cooperation_id, kind=FundKind.EVENT).values_list(
+            "slug", flat=True
+        )
+    )
+    members = list(
+        Member.objects.filter(cooperation_id=year.cooperation_id).values_list("code", "name")
+    )
+    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for e in accounts.entries:
+        if e.fund in event_funds and e.member and e.category != accounts.fee_category:
+            sums[e.fund][e.member] += e.amount if e.kind == "income" else -e.amount
+    return {
+        fund: tuple((name, per_member[code]) for code, name in members if code in per_member)
+        for fund, per_member in sums.items()
+    }
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+def _fund_labels(year: Year, funds: dict[str, Fund]) -> dict[str, str]:
+    """A fund's name in this year's report.
+
+    The year's own label when it gives one; else the fund's name in the year
+    it is the operating fund or in its first year; else its carried name.
+    """
+    own = dict(
+        FundYear.objects.filter(year=year).exclude(label="").values_list("fund__slug", "label")
+    )
+    first: dict[str, int] = {}
+    coop = year.cooperation_id
+    for rows in (
+        FundYear.objects.filter(fund__cooperation_id=coop)
+        .values("fund__slug")
+        .annotate(first=Min("year__year"))
+        .values_list("fund__slug", "first"),
+        LedgerLine.objects.filter(fund__cooperation_id=coop)
+        .values("fund__slug")
+        .annotate(first=Min("year__year"))
+        .values_list("fund__slug", "first"),
+    ):
+        for slug, first_year in rows:
+            first[slug] = min(first_year, first.get(slug, first_year))
+    operating = year.operating_fund.slug if year.operating_fund else ""
+    labels = {}
+    for slug, fund in funds.items():
+        if slug in own:
+            labels[slug] = own[slug]
+        elif slug == operating or first.get(slug, year.year) >= year.year:
+            labels[slug] = fund.name
+        else:
+            labels[slug] = fund.carried_name or fund.name
+    return labels
+
+
+def _line_footnotes(year: Year) -> dict[tuple[str, str, str, str, str], str]:
+    """Footnote keys of the year's lines, by (fund, category, kind, text, project)."""
+    rows = (
+        LedgerLine.objects.filter(year=year)
+        .exclude(footnote="")
+        .values_list("fund__slug", "category__slug", "kind", "text", "project__slug", "footnote")
+    )
+    return {(f, c, k, t, p or ""): note for f, c, k, t, p, note in rows}
+
+
+MAX_TEXT_ROWS = 12
+
+
+def _detail_rows(
+    entries: Iterable[Entry],
+    categories: dict[str, str],
+    members: dict[str, str],
+    fee_category: str | None,
+    footnotes: dict[tuple[str, str, str, str, str], str],
+) -> tuple[r.DetailRow, ...]:
+    entries = list(entries)
+    sums: dict[tuple[str, str, str], Decimal] = {}
+    notes: dict[tuple[str, str, str], str] = {}
+    texts: dict[tuple[str, str], set[str]] = {}
+    for e in entries:
+        texts.setdefault((e.kind, e.category), set()).add(e.text)
+    # A printed label per line suits a transcribed table; a category with many
+    # differently worded lines (a whole ledger) is shown as one row.
+    crowded = {key for key, values in texts.items() if len(values) > MAX_TEXT_ROWS}
+    for e in entries:
+        text = "" if (e.kind, e.category) in crowded else e.text
+        label = text or categories.get(e.category, e.category)
+        if not text and e.member and e.category != fee_category:
+            label = f"{label} – {members.get(e.member, e.member)}"
+        key = (e.kind, label, e.category)
+        sums[key] = sums.get(key, ZERO) + e.amount
+        note = footnotes.get((e.fund, e.category, e.kind, e.text, e.project))
+        if note:
+            notes[key] = note
+    return tuple(
+        r.DetailRow(
+            label=label, kind=kind, amount=amount, footnote=notes.get((kind, label, cat), "")
+        )
+        for (kind, label, cat), amount in sums.items()
+    )
+
+
+def _accounts(
+    year: Year,
+    accounts: YearAccounts,
+    funds: dict[str, Fund],
+    labels: dict[str, str],
+    texts: tuple[r.Text, ...],
+) -> r.Accounts:
+    fund_years = {
+        fy.fund.slug: fy for fy in FundYear.objects.filter(year=year).select_related("fund")
+    }
+    categories = dict(
+        CostCategory.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", "name")
+    )
+    members = dict(
+        Member.objects.filter(cooperation_id=year.cooperation_id).values_list("code", "name")
+    )
+    projects = dict(
+        ProjectModel.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", "name")
+    )
+    footnotes = _line_footnotes(year)
+
+    def label(slug: str) -> str:
+        return labels.get(slug, slug)
+
+    summary = tuple(
+        r.FundRow(
+            slug=slug,
+            label=label(slug),
+            footnote=fund_years[slug].footnote if slug in fund_years else "",
+            opening=b.opening,
+            income=b.income,
+            costs=b.costs,
+        )
+        for slug, b in accounts.balances.items()
+    )
+    total = accounts.total
+    by_fund: dict[str, list[Entry]] = defaultdict(list)
+    for e in accounts.entries:
+        by_fund[e.fund].append(e)
+    details = []
+    for slug in accounts.balances:
+        entries = by_fund.get(slug)
+        if not entries:
+            continue
+        plain = [e for e in entries if not e.project]
+        grouped: dict[str, list[Entry]] = defaultdict(list)
+        for e in entries:
+            if e.project:
+                grouped[e.project].append(e)
+        b = accounts.balances[slug]
+        details.append(
+            r.FundDetail(
+                slug=slug,
+                label=label(slug),
+                footnote=fund_years[slug].footnote if slug in fund_years else "",
+                rows=_detail_rows(plain, categories, members, accounts.fee_category, footnotes),
+                projects=tuple(
+                    r.ProjectLines(
+                        name=projects.get(p, p),
+                        rows=_detail_rows(
+                            items, categories, members, accounts.fee_category, footnotes
+                        ),
+                    )
+                    for p, items in grouped.items()
+                ),
+                income=b.income,
+                costs=b.costs,
+            )
+        )
+    operating = year.operating_fund.slug if year.operating_fund else ""
+    op_costs: dict[str, Decimal] = {}
+    for e in by_fund.get(operating, ()):
+        if e.kind == "cost":
+            name = categories.get(e.category, e.category)
+            op_costs[name] = op_costs.get(name, ZERO) + e.amount
+    rule = rule_for(year)
+    fees = accounts.fees
+    return r.Accounts(
+        texts=texts,
+        fees=r.Fees(
+            rate=fees.rate,
+            basis=rule.basis if rule else "",
+            basis_date=fees.basis_date,
+            charges=tuple(
+                r.FeeCharge(member=c.member_name, population=c.population, amount=c.amount)
+                for c in fees.charges
+            ),
+            total=fees.total,
+            population=fees.basis_population,
+        ),
+        summary=summary,
+        total=r.FundRow(
+            slug="",
+            label="",
+            footnote="",
+            opening=total.opening,
+            income=total.income,
+            costs=total.costs,
+        ),
+        details=tuple(details),
+        operating_costs=tuple(op_costs.items()),
+        operating_label=label(operating) if operating else "",
+        receivables=tuple(
+            r.Receivable(grantor=g.grantor, project=g.project.name, amount=amount)
+            for g, amount in receivables(year)
+        ),
+        footnotes=tuple(
+            r.Footnote(key=f.key, text=f.text)
+            for f in Footnote.objects.filter(year=year).order_by("order", "id")
+        ),
+        history=_history(year, accounts, label),
+    )
+
+
+def _history(
+    year: Year, accounts: YearAccounts, label: Callable[[str], str]
+) -> tuple[r.YearBalances, ...]:
+    """Closing balance per fund (non-zero) at the end of every year in the system up to this one.
+
+    A year's accounts carry the previous year's closing balances, so only
+    every second earlier year has to be computed.
+    """
+    held = list(
+        Year.objects.filter(cooperation_id=year.cooperation_id, year__lte=year.year).order_by(
+            "-year"
+        )
+    )
+    closings: dict[int, dict[str, Decimal]] = {}
+    for item in held:
+        if item.year in closings:
+            continue
+        acc = accounts if item.pk == year.pk else year_accounts(item)
+        closings[item.year] = {slug: b.closing for slug, b in acc.balances.items()}
+        if acc.previous_closing is not None:
+            closings[item.year - 1] = dict(acc.previous_closing)
+    return tuple(
+        r.YearBalances(
+            year=number,
+            closing=tuple(
+                (label(slug), value) for slug, value in closings[number].items() if value != ZERO
+            ),
+        )
+        for number in sorted(closings)
+    )

@@ -1,0 +1,327 @@
+"""The accounts chapter: fee rule, summary, detail per fund, co-financing, fees per member, receivables, notes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from samverkan.reports import formatting as fmt
+from samverkan.reports import report as r
+from samverkan.reports.charts import Bar, BarChart, BarGroup
+from samverkan.reports.document import (
+    Block,
+    Cell,
+    Column,
+    Notes,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+    TableBody,
+)
+from samverkan.reports.outline.base import WriterBase
+
+
+class AccountChapters(WriterBase):
+    # --- accounts ---------------------------------------------------------------------------
+
+    def accounts(self) -> Section:
+        acc = self.report.accounts
+        blocks: list[Block] = []
+        fees = acc.fees
+        if fees.rate is not None and fees.basis_date is not None:
+            basis = {"previous_year_end": _("invånare den 31 december föregående år")}.get(
+                fees.basis, fees.basis
+            )
+            blocks.append(
+                Paragraph(
+                    _(
+                        "Medlemskommunernas avgift är %(rate)s per invånare och år. Avgiften för %(year)s baseras på "
+                        "invånarantalet den %(date)s (avgiftsregeln: %(basis)s)."
+                    )
+                    % {
+                        "rate": self.kr(fees.rate),
+                        "year": self.year,
+                        "date": fmt.date(fees.basis_date, self.lang),
+                        "basis": basis,
+                    },
+                    style="lead",
+                )
+            )
+        else:
+            blocks.append(Paragraph(_("Ingen avgiftsregel gäller för året.")))
+        blocks.extend(self.texts(acc.texts))
+        children = [self.summary(acc), self.details(acc)]
+        co_financed = [e for e in self.report.administration.events if e.co_financing]
+        if co_financed:
+            children.append(self.co_financing(co_financed))
+        if fees.charges:
+            children.append(self.fees(fees))
+        if acc.receivables:
+            table = Table(
+                id=self.anchors.make("tabell-fordringar"),
+                caption=_("Obetalda bidrag vid årets slut"),
+                columns=(
+                    Column(_("Bidragsgivare")),
+                    Column(pgettext("table column", "Projekt")),
+                    Column(_("Fordran"), numeric=True),
+                ),
+                bodies=(
+                    TableBody(
+                        tuple(
+                            Row((Cell(x.grantor), Cell(x.project), Cell(self.amount(x.amount))))
+                            for x in acc.receivables
+                        )
+                    ),
+                ),
+                foot=(
+                    Row(
+                        (
+                            Cell(_("Summa")),
+                            Cell(""),
+                            Cell(self.amount(sum((x.amount for x in acc.receivables), Decimal(0)))),
+                        )
+                    ),
+                ),
+            )
+            children.append(
+                self.section(
+                    2,
+                    _("Bidragsfordringar"),
+                    [
+                        Paragraph(
+                            _(
+                                "Bidrag som betalas i efterskott och som bokförts som intäkt men ännu inte betalats "
+                                "ut."
+                            )
+                        ),
+                        table,
+                    ],
+                )
+            )
+        if acc.footnotes:
+            children.append(
+                self.section(
+                    2,
+                    _("Noter"),
+                    [Notes(title=_("Noter"), items=tuple((f.key, f.text) for f in acc.footnotes))],
+                )
+            )
+        return self.chapter(_("Bokslut %(year)s") % {"year": self.year}, blocks, children)
+
+    def co_financing(self, events: list[r.Event]) -> Section:
+        """Income per member in the funds of events the members co-finance."""
+        tables: list[Block] = [
+            self.amount_table(
+                "tabell-medfinansiering",
+                _("Medfinansiering per kommun – %(event)s") % {"event": e.name},
+                _("Kommun"),
+                _("Belopp"),
+                list(e.co_financing),
+                total_label=_("Summa"),
+            )
+            for e in events
+        ]
+        return self.section(2, _("Intäkter per medlemskommun"), tables)
+
+    def summary(self, acc: r.Accounts) -> Section:
+        def cells(row: r.FundRow, label: str) -> Row:
+            return Row(
+                (
+                    Cell(label, row.footnote),
+                    *(
+                        Cell(self.amount(v))
+                        for v in (row.opening, row.income, row.costs, row.closing)
+                    ),
+                )
+            )
+
+        table = Table(
+            id=self.anchors.make("tabell-sammanstallning"),
+            caption=_("Sammanställning %(year)s") % {"year": self.year},
+            columns=(
+                Column(_("Fond")),
+                Column(_("Ingående balans %(year)s") % {"year": self.year}, True),
+                Column(_("Intäkter"), True),
+                Column(_("Kostnader"), True),
+                Column(_("Utgående balans %(year)s") % {"year": self.year}, True),
+            ),
+            bodies=(TableBody(tuple(cells(row, row.label) for row in acc.summary)),),
+            foot=(cells(acc.total, _("Summa")),),
+        )
+        blocks: list[Block] = [table]
+        history = [h for h in acc.history if h.closing]
+        if history:
+            chart = BarChart(
+                id="diagram-balanser",
+                title=_("Utgående balans per fond och år"),
+                description=_(
+                    "Varje fonds utgående balans vid årets slut, för de år som finns i systemet "
+                    "(%(years)s). Fonder med balansen noll visas inte."
+                )
+                % {
+                    "years": f"{history[0].year}–{history[-1].year}"
+                    if len(history) > 1
+                    else history[0].year
+                },
+                label_heading=_("Fond"),
+                value_heading=_("Utgående balans"),
+                groups=tuple(
+                    BarGroup(
+                        label=str(h.year),
+                        bars=tuple(
+                            Bar(label=label, value=value, display=self.kr(value))
+                            for label, value in h.closing
+                        ),
+                    )
+                    for h in history
+                ),
+            )
+            blocks.append(self.figure(chart))
+        return self.section(2, _("Sammanställning"), blocks)
+
+    def details(self, acc: r.Accounts) -> Section:
+        blocks: list[Block] = []
+        for detail in acc.details:
+            blocks.append(self.detail_table(detail))
+            if detail.label == acc.operating_label and acc.operating_costs:
+                chart = BarChart(
+                    id="diagram-kostnader",
+                    title=_("Kostnader per kostnadsslag – %(fund)s")
+                    % {"fund": acc.operating_label},
+                    description=_(
+                        "Driftens kostnader %(year)s summerade per kostnadsslag; summa %(total)s."
+                    )
+                    % {
+                        "year": self.year,
+                        "total": self.kr(sum((v for _, v in acc.operating_costs), Decimal(0))),
+                    },
+                    label_heading=_("Kostnadsslag"),
+                    value_heading=_("Kostnad"),
+                    groups=(
+                        BarGroup(
+                            label="",
+                            bars=tuple(
+                                Bar(label=label, value=value, display=self.kr(value))
+                                for label, value in acc.operating_costs
+                            ),
+                        ),
+                    ),
+                )
+                blocks.append(self.figure(chart))
+        if not blocks:
+            blocks.append(Paragraph(_("Inga bokförda intäkter eller kostnader under året.")))
+        return self.section(2, _("Intäkter och kostnader per fond"), blocks)
+
+    def detail_rows(self, rows: tuple[r.DetailRow, ...]) -> tuple[Row, ...]:
+        return tuple(
+            Row(
+                (
+                    Cell(row.label, row.footnote),
+                    Cell(self.amount(row.amount) if row.kind == "income" else ""),
+                    Cell(self.amount(row.amount) if row.kind == "cost" else ""),
+                    Cell(""),
+                )
+            )
+            for row in rows
+        )
+
+    def detail_table(self, detail: r.FundDetail) -> Table:
+        bodies = [TableBody(self.detail_rows(detail.rows))] if detail.rows else []
+        bodies += [TableBody(self.detail_rows(p.rows), title=p.name) for p in detail.projects]
+        caption = detail.label
+        return Table(
+            id=self.anchors.make("tabell-fond", detail.slug),
+            caption=caption,
+            columns=(
+                Column(_("Post")),
+                Column(_("Intäkter"), True),
+                Column(_("Kostnader"), True),
+                Column(_("Resultat"), True),
+            ),
+            bodies=tuple(bodies),
+            foot=(
+                Row(
+                    (
+                        Cell(_("Summa")),
+                        Cell(self.amount(detail.income)),
+                        Cell(self.amount(detail.costs)),
+                        Cell(self.amount(detail.result)),
+                    )
+                ),
+            ),
+        )
+
+    def fees(self, fees: r.Fees) -> Section:
+        assert fees.basis_date is not None
+        day = fmt.date(fees.basis_date, self.lang)
+        table = Table(
+            id=self.anchors.make("tabell-avgifter"),
+            caption=_("Avgift per medlemskommun %(year)s") % {"year": self.year},
+            columns=(
+                Column(_("Kommun")),
+                Column(_("Invånare %(date)s") % {"date": day}, True),
+                Column(_("Avgift"), True),
+            ),
+            bodies=(
+                TableBody(
+                    tuple(
+                        Row(
+                            (
+                                Cell(c.member),
+                                Cell(
+                                    fmt.integer(c.population, self.lang)
+                                    if c.population is not None
+                                    else _("saknas")
+                                ),
+                                Cell(
+                                    self.amount(c.amount) if c.amount is not None else _("saknas")
+                                ),
+                            )
+                        )
+                        for c in fees.charges
+                    )
+                ),
+            ),
+            foot=(
+                Row(
+                    (
+                        Cell(_("Summa")),
+                        Cell(fmt.integer(fees.population, self.lang)),
+                        Cell(self.amount(fees.total)),
+                    )
+                ),
+            ),
+        )
+        blocks: list[Block] = [table]
+        charged = [c for c in fees.charges if c.amount is not None]
+        if charged:
+            chart = BarChart(
+                id="diagram-avgifter",
+                title=_("Avgift per medlemskommun %(year)s") % {"year": self.year},
+                description=_("%(rate)s per invånare den %(date)s; summa %(total)s.")
+                % {
+                    "rate": self.kr(fees.rate or Decimal(0)),
+                    "date": day,
+                    "total": self.kr(fees.total),
+                },
+                label_heading=_("Kommun"),
+                value_heading=_("Avgift"),
+                groups=(
+                    BarGroup(
+                        label="",
+                        bars=tuple(
+                            Bar(
+                                label=c.member,
+                                value=c.amount or Decimal(0),
+                                display=self.kr(c.amount or Decimal(0)),
+                            )
+                            for c in charged
+                        ),
+                    ),
+                ),
+            )
+            blocks.append(self.figure(chart))
+        return self.section(2, _("Avgift per medlemskommun"), blocks)

@@ -1,0 +1,93 @@
+"""Every view fetches its objects here: one helper per object family.
+
+Outside the user's cooperation everything is 404 (nobody learns that a
+cooperation, year or object exists); inside it, a missing right is 403. The
+rights themselves are declared in `samverkan.accounts.roles`.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from samverkan.accounts.roles import Capability, Standing, standing_for
+from samverkan.governance.models import Meeting
+from samverkan.members.models import Cooperation, Year, YearStatus
+from samverkan.plan.models import Activity
+
+
+def get_standing(request: HttpRequest, coop_slug: str) -> Standing:
+    """The user's standing in the cooperation; 404 when they hold no role there (or it does not exist)."""
+    cache: dict[str, Standing | None] = request.__dict__.setdefault("_samverkan_standing", {})
+    if coop_slug not in cache:
+        coop = Cooperation.objects.filter(slug=coop_slug).first()
+        cache[coop_slug] = standing_for(request.user, coop) if coop is not None else None
+    standing = cache[coop_slug]
+    if standing is None or not standing.can(Capability.READ):
+        raise Http404
+    return standing
+
+
+def require(standing: Standing, capability: Capability) -> None:
+    """403 unless the standing grants the capability."""
+    if not standing.can(capability):
+        raise PermissionDenied
+
+
+def get_year_for_user(request: HttpRequest, coop_slug: str, year: int) -> tuple[Year, Standing]:
+    """The year of a cooperation the user belongs to, drafts included."""
+    standing = get_standing(request, coop_slug)
+    found = get_object_or_404(Year.objects.select_related("cooperation"), cooperation=standing.cooperation,
+                              year=year)
+    return found, standing
+
+
+def get_activity_for_user(
+    request: HttpRequest, coop_slug: str, year: int, pk: int, *, edit: bool = False
+) -> tuple[Activity, Year, Standing]:
+    """An activity of the year; with edit=True, 403 unless the user may write its follow-up."""
+    found_year, standing = get_year_for_user(request, coop_slug, year)
+    activity = get_object_or_404(
+        Activity.objects.select_related("focus_area", "follow_up", "follow_up__updated_by"),
+        pk=pk, focus_area__year=found_year,
+    )
+    if edit and not standing.can_edit_activity(activity):
+        raise PermissionDenied
+    return activity, found_year, standing
+
+
+def get_meeting_for_user(
+    request: HttpRequest, coop_slug: str, year: int, pk: int, *, edit: bool = False
+) -> tuple[Meeting, Year, Standing]:
+    """A meeting of the year; with edit=True, 403 unless the user may edit it."""
+    found_year, standing = get_year_for_user(request, coop_slug, year)
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk, year=found_year)
+    if edit and not standing.can_edit_meeting(meeting):
+        raise PermissionDenied
+    return meeting, found_year, standing
+
+
+def require_meeting_author(standing: Standing) -> None:
+    """403 unless the user may add meetings (secretariat, or lead of a network)."""
+    if not standing.can_add_meeting():
+        raise PermissionDenied
+
+
+def get_published_year(coop_slug: str, year: int) -> Year:
+    """A published year, for anyone; every other year is 404 to the public."""
+    return get_object_or_404(
+        Year.objects.select_related("cooperation"), cooperation__slug=coop_slug, year=year,
+        status=YearStatus.PUBLISHED,
+    )
+
+
+def published_years_of(coop_slug: str) -> tuple[Cooperation, list[Year]]:
+    """A cooperation and its published years; 404 when it has none (it stays invisible)."""
+    years = list(
+        Year.objects.select_related("cooperation").filter(cooperation__slug=coop_slug, status=YearStatus.PUBLISHED)
+        .order_by("-year")
+    )
+    if not years:
+        raise Http404
+    return years[0].cooperation, years

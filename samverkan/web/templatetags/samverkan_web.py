@@ -1,0 +1,61 @@
+"""Template filters of the web app: Markdown, money in the page's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from samverkan.lib.money import format_amount, format_kr
+from samverkan.web.markup import render_markdown
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "sv").startswith("en") else "sv"
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    return render_markdown(text)
+
+
+@register.filter
+def kr(value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return format_kr(value, lang=_lang(), decimals=0)
+
+
+@register.filter
+def amount(value: Decimal | int | None) -> str:
+    if value is None:
+        return "–"
+    return format_amount(Decimal(value), lang=_lang(), decimals=0)
+
+
+@register.filter
+def change_rows(changes: object) -> list[tuple[str, Any, Any]]:
+    """An audit entry's changes as (field, before, after); a plain value is shown as "after"."""
+    if not isinstance(changes, dict):
+        return []
+    rows = []
+    for name, change in changes.items():
+        if isinstance(change, dict) and set(change) <= {"before", "after"}:
+            rows.append((str(name), change.get("before"), change.get("after")))
+        else:
+            rows.append((str(name), None, change))
+    return rows
+
+
+@register.filter
+def minutes(value: dt.timedelta | None) -> int:
+    """A duration in whole minutes (rounded up), for messages such as the login lock-out."""
+    if value is None:
+        return 0
+    return int(-(-value.total_seconds() // 60))

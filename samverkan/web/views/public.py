@@ -1,0 +1,105 @@
+"""Pages and files for everyone: published years only, everything else is 404."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from samverkan.members.models import Cooperation, YearStatus
+from samverkan.web import open_data
+from samverkan.web.access import get_published_year, published_years_of
+from samverkan.web.reports import formats, report_language, report_response
+from samverkan.web.summaries import plan_overview
+
+
+def _json(data: dict[str, Any], filename: str) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _csv(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_not_required
+@require_GET
+def public_index(request: HttpRequest) -> HttpResponse:
+    cooperations = (
+        Cooperation.objects.filter(years__status=YearStatus.PUBLISHED).distinct().order_by("name")
+    )
+    rows = [(coop, coop.years.filter(status=YearStatus.PUBLISHED).order_by("-year")) for coop in cooperations]
+    return render(request, "web/public/index.html", {"rows": rows})
+
+
+@login_not_required
+@require_GET
+def public_cooperation(request: HttpRequest, coop: str) -> HttpResponse:
+    cooperation, years = published_years_of(coop)
+    return render(request, "web/public/cooperation.html", {"cooperation": cooperation, "years": years})
+
+
+@login_not_required
+@require_GET
+def public_year(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found = get_published_year(coop, year)
+    try:
+        report_formats = formats()
+    except ImportError:
+        report_formats = []
+    return render(request, "web/public/year.html", {
+        "year": found, "cooperation": found.cooperation, "plan": plan_overview(found),
+        "report_formats": report_formats,
+    })
+
+
+@login_not_required
+@require_GET
+def public_report(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
+    return report_response(get_published_year(coop, year), fmt, report_language(request))
+
+
+@login_not_required
+@require_GET
+def public_data_json(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found = get_published_year(coop, year)
+    return _json(open_data.year_data(found), f"{coop}-{year}.json")
+
+
+@login_not_required
+@require_GET
+def public_plan_json(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found = get_published_year(coop, year)
+    return _json(open_data.plan_data(found), f"{coop}-{year}-plan.json")
+
+
+@login_not_required
+@require_GET
+def public_plan_csv(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found = get_published_year(coop, year)
+    return _csv(open_data.plan_csv(found), f"{coop}-{year}-plan.csv")
+
+
+@login_not_required
+@require_GET
+def public_accounts_json(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found = get_published_year(coop, year)
+    return _json(open_data.accounts_data(found), f"{coop}-{year}-accounts.json")
+
+
+@login_not_required
+@require_GET
+def public_accounts_csv(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found = get_published_year(coop, year)
+    return _csv(open_data.accounts_csv(found), f"{coop}-{year}-accounts.csv")

@@ -1,0 +1,104 @@
+"""The Markdown report: chapters in the order of the published report, GFM tables, links that resolve."""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+
+
+def headings(text: str, depth: int) -> list[str]:
+    return [line[depth + 1 :] for line in text.splitlines() if line.startswith("#" * depth + " ")]
+
+
+def test_the_2020_report_has_the_chapters_and_sections_of_the_published_one(rendered):
+    text = rendered(2020, "md").decode()
+
+    assert headings(text, 1) == [
+        "Södertörnskommunernas Samarbetskommitté: Årsredovisning och bokslut 2020"
+    ]
+    assert headings(text, 2) == [
+        "Innehållsförteckning",
+        "1. Inledning",
+        "2. Övergripande mål och fokusområden 2020",
+        "3. Uppföljning av fokusområdena",
+        "4. Gemensamma remissvar",
+        "5. Projekt",
+        "6. Möten, konferenser och administration",
+        "7. Bokslut 2020",
+    ]
+    assert [h for h in headings(text, 3) if re.match(r"\d", h)] == [
+        "3.1 Infrastruktur",
+        "3.2 Utbildning",
+        "3.3 Näringsliv",
+        "3.4 Funktionell samordning",
+        "5.1 Extra analyser av näringslivet på Södertörn som följd av Corona",
+        "5.2 Bisnode analys 2020",
+        "5.3 Kartor över infrastruktur på Södertörn",
+    ]
+
+
+def test_the_2018_report_splits_the_follow_up_by_area_group_as_the_published_one(rendered):
+    text = rendered(2018, "md").decode()
+
+    assert headings(text, 2)[3:5] == [
+        "3. Uppföljning – Regionala utvecklingsfrågor",
+        "4. Uppföljning – Verksamhetsfrågor",
+    ]
+    assert headings(text, 2)[-1] == "8. Bokslut 2018"
+    assert "4.7 Omvärldsbevakning och påverkansarbete" in headings(text, 3)
+
+
+def test_the_summary_table_is_a_gfm_table_of_derived_figures(rendered):
+    text = rendered(2020, "md").decode()
+    start = text.index("**Sammanställning 2020**")
+    table = text[start:].split("\n\n")[1].replace(NBSP, " ")
+
+    assert table.splitlines() == [
+        "| Fond | Ingående balans 2020 | Intäkter | Kostnader | Utgående balans 2020 |",
+        "|---|---:|---:|---:|---:|",
+        "| Södertörnsamarbetet drift | 0 | 2 012 800 | 1 824 369 | 188 431 |",
+        "| Södertörnsmodellen | 521 307 | 0 | 1 450 | 519 857 |",
+        "| Kommunikationsprojekt 1) | 0 | 50 500 | 0 | 50 500 |",
+        "| Södertörnskonferensen | 0 | 0 | 0 | 0 |",
+        "| Bidrag från Tillväxtverket 2) | 277 793 | 0 | 0 | 277 793 |",
+        "| Södertörnsamarbetet drift från 2019 | 233 696 | 0 | 0 | 233 696 |",
+        "| Södertörnsamarbetet drift från 2018 | 110 852 | 0 | 0 | 110 852 |",
+        "| **Summa** | **1 143 648** | **2 063 300** | **1 825 819** | **1 381 129** |",
+    ]
+
+
+def test_the_table_of_contents_links_to_the_ids_github_gives_the_headings(rendered):
+    text = rendered(2020, "md").decode()
+
+    assert "- [1. Inledning](#1-inledning)" in text
+    assert "  - [3.1 Infrastruktur](#31-infrastruktur)" in text
+    assert "- [7. Bokslut 2020](#7-bokslut-2020)" in text
+
+
+def test_nested_follow_up_points_keep_their_nesting(rendered):
+    text = rendered(2020, "md").decode()
+
+    assert (
+        "\n  - Region Stockholm (Irene Svenonius och Gustav Hemming) på mötet den 9 september,\n"
+        in text
+    )
+
+
+def test_footnotes_are_listed_under_notes(rendered):
+    text = rendered(2018, "md").decode()
+    notes = text[text.index("### Noter") :]
+
+    assert '- 1) Projektet "Teknisk försörjning"' in notes
+    assert "- 4) Pengarna finns i Nynäshamns kommun" in notes
+
+
+def test_the_members_co_financing_of_an_event_is_shown_per_member_in_the_accounts(rendered):
+    text = rendered(2018, "md").decode().replace(NBSP, " ")
+    accounts = text[text.index("## 8. Bokslut 2018") :]
+    table = accounts[accounts.index("**Medfinansiering per kommun – Södertörns Rådslag**") :].split(
+        "\n\n"
+    )[1]
+
+    assert "| Botkyrka | 16 718 |" in table.splitlines()
+    assert table.splitlines()[-1] == "| **Summa** | **106 791** |"

@@ -1,0 +1,240 @@
+"""The yearly cycle in a real browser: headless Chromium through Playwright against the live server.
+
+A network lead writes a follow-up and finds it on the dashboard; two people
+on the same form cannot overwrite each other; once the year is decided an
+edit is refused; the public sees published years only; axe-core finds no
+WCAG 2.1 AA violation on the dashboard, an activity page and the public page.
+Every change made here is found in the audit trail with before and after.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samverkan.audit.models import AuditEntry
+from samverkan.members.models import Year, YearStatus
+from samverkan.plan.models import FollowUp
+from tests.web.conftest import LEAD_A, LEAD_B, READER, SECRETARIAT, Place
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PASSWORD = "ett-långt-lösenord-för-test"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def passwords(users: dict[str, Any]) -> None:
+    for user in users.values():
+        if user is not None:
+            user.set_password(PASSWORD)
+            user.save()
+
+
+@pytest.fixture
+def open_page(browser: Any, live_server: Any, passwords: None, users: dict[str, Any]) -> Iterator[Any]:
+    """open_page(persona=None) -> a page in a fresh browser context, logged in through the login form."""
+    contexts = []
+
+    def make(persona: str | None = None) -> Any:
+        context = browser.new_context(locale="sv-SE")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if persona is not None:
+            page.goto(f"{live_server.url}/konto/logga-in/")
+            page.get_by_label("Användarnamn").fill(users[persona].username)
+            page.get_by_label("Lösenord").fill(PASSWORD)
+            page.get_by_role("button", name="Logga in").click()
+            page.wait_for_load_state()
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def url(live_server: Any, path: str) -> str:
+    return f"{live_server.url}{path}"
+
+
+def activity_path(place: Place, which: str = "a") -> str:
+    activity = place.activity_a if which == "a" else place.activity_b
+    return f"/app/sodertorn/2020/aktiviteter/{activity.pk}/"
+
+
+def axe_violations(page: Any) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', "
+        "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+def test_a_network_lead_updates_a_follow_up_and_sees_it_on_the_dashboard(
+    open_page: Any, live_server: Any, place: Place, users: dict[str, Any]
+) -> None:
+    page = open_page(LEAD_A)
+    assert page.url.endswith("/app/sodertorn/2020/"), "login leads to the latest year's dashboard"
+    old = FollowUp.objects.get(activity=place.activity_a)
+
+    page.goto(url(live_server, activity_path(place)))
+    page.get_by_label("Status").select_option("done")
+    page.get_by_label("Uppföljningstext").fill("- Remissvaret om Kollektivtrafikplan 2050 är skickat")
+    page.get_by_role("button", name="Spara uppföljningen").click()
+
+    assert page.get_by_text("Uppföljningen är sparad.").is_visible()
+    assert page.locator("#follow-up-text li").first.inner_text() == "Remissvaret om Kollektivtrafikplan 2050 är skickat"
+    page.get_by_role("link", name="Översikt").click()
+    row = page.get_by_role("row").filter(has_text="Kollektivtrafikens utveckling")
+    assert "Remissvaret om Kollektivtrafikplan 2050" in row.inner_text()
+    assert "Genomförd" in row.inner_text()
+    assert "sup-ledare" in row.inner_text()
+
+    entry = AuditEntry.objects.get(action="plan.follow_up.update", object_id=str(old.pk))
+    assert entry.actor == users[LEAD_A]
+    assert entry.changes["text"] == {"before": old.text,
+                                     "after": "- Remissvaret om Kollektivtrafikplan 2050 är skickat"}
+    assert entry.changes["status"] == {"before": "ongoing", "after": "done"}
+    assert entry.changes["version"] == {"before": old.version, "after": old.version + 1}
+
+
+def test_the_second_of_two_concurrent_edits_is_refused_with_a_clear_message(
+    open_page: Any, live_server: Any, place: Place, users: dict[str, Any]
+) -> None:
+    first, second = open_page(LEAD_A), open_page(SECRETARIAT)
+    for page in (first, second):
+        page.goto(url(live_server, activity_path(place)))
+    read_at = FollowUp.objects.get(activity=place.activity_a).version
+
+    first.get_by_label("Uppföljningstext").fill("Nätverkets version")
+    first.get_by_role("button", name="Spara uppföljningen").click()
+    assert first.get_by_text("Uppföljningen är sparad.").is_visible()
+    second.get_by_label("Uppföljningstext").fill("Kansliets version")
+    second.get_by_role("button", name="Spara uppföljningen").click()
+
+    alert = second.get_by_role("alert")
+    assert "sparades av sup-ledare" in alert.inner_text()
+    assert "Dina ändringar har inte sparats" in alert.inner_text()
+    assert second.locator("#follow-up-text").inner_text() == "Nätverkets version", "the stored version is shown"
+    assert second.get_by_label("Uppföljningstext").input_value() == "Kansliets version", "nothing typed is lost"
+    stored = FollowUp.objects.get(activity=place.activity_a)
+    assert (stored.text, stored.version) == ("Nätverkets version", read_at + 1)
+    entries = AuditEntry.objects.filter(action="plan.follow_up.update", object_id=str(stored.pk))
+    assert [(e.actor, e.changes["text"]["after"]) for e in entries] == [(users[LEAD_A], "Nätverkets version")]
+
+
+def test_after_the_secretariat_decides_the_year_an_edit_is_refused(
+    open_page: Any, live_server: Any, place: Place, users: dict[str, Any]
+) -> None:
+    lead = open_page(LEAD_A)
+    lead.goto(url(live_server, activity_path(place)))  # the form is open before the decision
+    secretariat = open_page(SECRETARIAT)
+
+    secretariat.goto(url(live_server, "/app/sodertorn/2020/status/"))
+    secretariat.get_by_label("Samarbetskommitténs beslutsdatum").fill("2021-01-14")
+    secretariat.get_by_role("button", name="Markera som beslutat").click()
+    assert secretariat.get_by_text("Året är beslutat och låst.").is_visible()
+
+    lead.get_by_label("Uppföljningstext").fill("Efter beslutet")
+    lead.get_by_role("button", name="Spara uppföljningen").click()
+    assert "låst" in lead.get_by_role("alert").inner_text()
+    lead.goto(url(live_server, activity_path(place)))
+    assert lead.get_by_role("button", name="Spara uppföljningen").count() == 0, "a locked year offers no form"
+
+    assert FollowUp.objects.get(activity=place.activity_a).text != "Efter beslutet"
+    decided = Year.objects.get(pk=place.year.pk)
+    assert (decided.status, decided.decided_on.isoformat()) == (YearStatus.DECIDED, "2021-01-14")
+    entry = AuditEntry.objects.get(action="year.decide", object_id=str(decided.pk))
+    assert entry.actor == users[SECRETARIAT]
+    assert entry.changes == {"status": {"before": "draft", "after": "decided"},
+                             "decided_on": {"before": None, "after": "2021-01-14"}}
+
+
+def test_the_public_sees_the_published_report_and_nothing_unpublished(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    page = open_page()
+    page.goto(url(live_server, "/"))
+    links = page.get_by_role("main").get_by_role("link").all_inner_texts()
+    assert "Årsredovisning 2018" in links
+    assert not any("2019" in text or "2020" in text for text in links), links
+    assert "Norrort" not in page.content()
+
+    page.get_by_role("link", name="Årsredovisning 2018").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Årsredovisning och bokslut 2018"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Läs i webbläsaren (HTML)").click()
+    assert "2018" in page.title() or "2018" in page.locator("h1").first.inner_text()
+
+    for path in ("/sodertorn/2019/", "/sodertorn/2020/", "/sodertorn/2020/data.json", "/norrort/2020/",
+                 "/app/sodertorn/2018/"):
+        response = page.goto(url(live_server, path))
+        assert response is not None
+        if path.startswith("/app/"):
+            assert "/konto/logga-in/" in page.url, "the signed-in pages send the public to the login"
+        else:
+            assert response.status == 404, path
+
+
+@pytest.mark.parametrize("persona, path", [
+    (LEAD_B, "/app/sodertorn/2020/"),
+    (LEAD_A, "activity"),
+    (READER, "/app/sodertorn/2020/ekonomi/"),
+    (SECRETARIAT, "/app/sodertorn/2020/moten/"),
+    (SECRETARIAT, "/app/sodertorn/2020/status/"),
+    (None, "/sodertorn/2018/"),
+    (None, "/konto/logga-in/"),
+])
+def test_axe_finds_no_wcag_violation(
+    open_page: Any, live_server: Any, place: Place, persona: str | None, path: str
+) -> None:
+    page = open_page(persona)
+    page.goto(url(live_server, activity_path(place) if path == "activity" else path))
+    assert axe_violations(page) == [], "desktop width"
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert axe_violations(page) == [], "phone width"
+
+
+def test_the_dashboard_works_on_a_phone_and_with_the_keyboard(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    page = open_page(LEAD_A)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(url(live_server, "/app/sodertorn/2020/"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, "nothing forces the page wider than the phone"
+    assert axe_violations(page) == [], "wide tables scroll in regions that the keyboard can reach"
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hoppa till huvudinnehållet")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.evaluate("el => getComputedStyle(el).outlineStyle") == "solid", "focus is visible"
+    assert skip.is_visible(), "the skip link shows when it has focus"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    assert page.evaluate("document.activeElement.id") == "main", "the skip link moves focus to the content"

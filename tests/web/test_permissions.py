@@ -1,0 +1,251 @@
+"""The URL x role matrix: every page and every write, for every persona.
+
+Each row names a URL and what each persona gets: a status code, LOGIN (a
+redirect to the login page) or MOVED (a redirect elsewhere: a save that
+succeeded, home sending on to the dashboard). Outside one's cooperation
+everything is 404; inside it, a missing right is 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from samverkan.plan.models import FollowUp
+from tests.web.conftest import (
+    ANONYMOUS,
+    LEAD_A,
+    LEAD_B,
+    OUTSIDER,
+    PERSONAS,
+    READER,
+    SECRETARIAT,
+    Place,
+)
+
+LOGIN = "login"
+MOVED = "moved"
+
+
+def everyone(value: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(PERSONAS, value)
+
+
+def insiders(value: int | str, **overrides: int | str) -> dict[str, int | str]:
+    """Södertörn's personas get `value`; the outsider 404; the anonymous visitor the login page."""
+    expected = {SECRETARIAT: value, LEAD_A: value, LEAD_B: value, READER: value, OUTSIDER: 404, ANONYMOUS: LOGIN}
+    expected.update(overrides)
+    return expected
+
+
+def secretariat_only(value: int | str) -> dict[str, int | str]:
+    return insiders(403, secretariat=value)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL name and its arguments; a callable argument is resolved against the Place."""
+
+    url_name: str
+    args: tuple[Any, ...]
+
+    def url(self, place: Place) -> str:
+        return reverse(f"web:{self.url_name}", args=[a(place) if callable(a) else a for a in self.args])
+
+
+@dataclass
+class Row:
+    name: str
+    target: Target
+    expected: dict[str, int | str]
+    data: Callable[[Place], dict[str, Any]] = field(default=lambda place: {})
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def app(name: str, *extra: Any, year: int | None = None, coop: str = "sodertorn") -> Target:
+    """A signed-in page of a year (2020 unless `year` is given)."""
+    return Target(name, (coop, year or 2020, *extra))
+
+
+def plain(name: str, *args: Any) -> Target:
+    return Target(name, args)
+
+
+activity_a = lambda place: place.activity_a.pk  # noqa: E731
+activity_b = lambda place: place.activity_b.pk  # noqa: E731
+meeting_a = lambda place: place.meeting_a.pk  # noqa: E731
+meeting_b = lambda place: place.meeting_b.pk  # noqa: E731
+body_meeting = lambda place: place.body_meeting.pk  # noqa: E731
+other_activity = lambda place: place.other_activity.pk  # noqa: E731
+other_meeting = lambda place: place.other_meeting.pk  # noqa: E731
+
+
+GET_ROWS = [
+    # public: published years only, for everyone
+    Row("public index", plain("public-index"), everyone(200)),
+    Row("public cooperation", plain("public-cooperation", "sodertorn"), everyone(200)),
+    Row("public cooperation without published years", plain("public-cooperation", "norrort"), everyone(404)),
+    Row("public year 2018 (published)", plain("public-year", "sodertorn", 2018), everyone(200)),
+    Row("public year 2019 (decided)", plain("public-year", "sodertorn", 2019), everyone(404)),
+    Row("public year 2020 (reopened, draft)", plain("public-year", "sodertorn", 2020), everyone(404)),
+    Row("public year of the other cooperation", plain("public-year", "norrort", 2020), everyone(404)),
+    Row("public data.json 2018", plain("public-data-json", "sodertorn", 2018), everyone(200)),
+    Row("public data.json 2020 (draft)", plain("public-data-json", "sodertorn", 2020), everyone(404)),
+    Row("public plan.json 2018", plain("public-plan-json", "sodertorn", 2018), everyone(200)),
+    Row("public plan.csv 2018", plain("public-plan-csv", "sodertorn", 2018), everyone(200)),
+    Row("public accounts.json 2018", plain("public-accounts-json", "sodertorn", 2018), everyone(200)),
+    Row("public accounts.csv 2018", plain("public-accounts-csv", "sodertorn", 2018), everyone(200)),
+    Row("public accounts.csv 2019 (decided)", plain("public-accounts-csv", "sodertorn", 2019), everyone(404)),
+    Row("public report md 2018", plain("public-report", "sodertorn", 2018, "md"), everyone(200)),
+    Row("public report md 2020 (draft)", plain("public-report", "sodertorn", 2020, "md"), everyone(404)),
+    Row("public report, unknown format", plain("public-report", "sodertorn", 2018, "exe"), everyone(404)),
+    Row("login page", plain("login"), {**everyone(MOVED), ANONYMOUS: 200}),
+    # signed in
+    Row("home", plain("home"), {**everyone(MOVED), ANONYMOUS: LOGIN}),
+    Row("cooperation home", plain("cooperation-home", "sodertorn"), insiders(MOVED)),
+    Row("dashboard", app("dashboard"), insiders(200)),
+    Row("dashboard of the locked 2019", app("dashboard", year=2019), insiders(200)),
+    Row("dashboard of a year not in the system", app("dashboard", year=1999), insiders(404)),
+    Row("activity of network A", app("activity", activity_a), insiders(200)),
+    Row("activity of network B", app("activity", activity_b), insiders(200)),
+    Row("activity of 2020 under the URL of 2018", app("activity", activity_a, year=2018), insiders(404)),
+    Row("meetings", app("meetings"), insiders(200)),
+    Row("new meeting", app("meeting-new"), insiders(200, reader=403)),
+    Row("edit meeting of network A", app("meeting-edit", meeting_a), insiders(403, secretariat=200, lead_a=200)),
+    Row("edit meeting of network B", app("meeting-edit", meeting_b), insiders(403, secretariat=200, lead_b=200)),
+    Row("edit committee meeting", app("meeting-edit", body_meeting), secretariat_only(200)),
+    Row("networks", app("networks"), insiders(200)),
+    Row("consultations", app("consultations"), insiders(200)),
+    Row("projects", app("projects"), insiders(200)),
+    Row("events", app("events"), insiders(200)),
+    Row("accounts", app("accounts"), insiders(200)),
+    Row("report page", app("report"), insiders(200)),
+    Row("report draft as markdown", app("report-file", "md"), insiders(200)),
+    Row("report, unknown format", app("report-file", "exe"), insiders(404)),
+    Row("year status", app("year-status"), secretariat_only(200)),
+    Row("audit trail", app("audit"), secretariat_only(200)),
+    # the other cooperation's pages: only its own secretariat
+    Row("other cooperation's dashboard", app("dashboard", coop="norrort"), {**insiders(404), OUTSIDER: 200}),
+    Row("other cooperation's activity", app("activity", other_activity, coop="norrort"),
+        {**insiders(404), OUTSIDER: 200}),
+    Row("other cooperation's activity under Södertörn's URL", app("activity", other_activity), insiders(404)),
+    Row("other cooperation's meeting under Södertörn's URL", app("meeting-edit", other_meeting), insiders(404)),
+    Row("a cooperation that does not exist", app("dashboard", coop="finns-inte"), insiders(404)),
+]
+
+
+def follow_up_data(activity: Callable[[Place], Any]) -> Callable[[Place], dict[str, Any]]:
+    def data(place: Place) -> dict[str, Any]:
+        target = place.activity_a if activity is activity_a else place.activity_b
+        # The version as stored now: an earlier persona's save has moved it on.
+        version = FollowUp.objects.get(activity=target).version
+        return {"status": "ongoing", "text": "Ny text", "version": version}
+    return data
+
+
+def meeting_data(network: str) -> Callable[[Place], dict[str, Any]]:
+    def data(place: Place) -> dict[str, Any]:
+        chosen = place.network_a if network == "a" else place.network_b
+        return {"networks": [chosen.pk], "date": "2020-05-05", "format": "digital", "kind": "ordinary", "count": 1}
+    return data
+
+
+POST_ROWS = [
+    Row("save follow-up of network A", app("activity", activity_a),
+        insiders(403, secretariat=MOVED, lead_a=MOVED), follow_up_data(activity_a)),
+    Row("save follow-up of network B", app("activity", activity_b),
+        insiders(403, secretariat=MOVED, lead_b=MOVED), follow_up_data(activity_b)),
+    # lead B may add meetings, but not ones that only network A attends: the form says so (400)
+    Row("add a meeting of network A", app("meeting-new"),
+        insiders(MOVED, lead_b=400, reader=403), meeting_data("a")),
+    Row("edit a meeting of network A", app("meeting-edit", meeting_a),
+        insiders(403, secretariat=MOVED, lead_a=MOVED), meeting_data("a")),
+    Row("edit the committee's meeting", app("meeting-edit", body_meeting), secretariat_only(MOVED),
+        lambda place: {"body": place.body_meeting.body_id, "format": "digital", "kind": "ordinary", "count": 1}),
+    Row("the status page takes no POST", app("year-status"), {**everyone(405), ANONYMOUS: LOGIN}),
+    Row("set status to follow-up", app("year-set-status"), secretariat_only(MOVED), lambda p: {"status": "follow_up"}),
+    Row("decide the year", app("year-decide"), secretariat_only(MOVED), lambda p: {"decided_on": "2021-02-01"}),
+    Row("publish the decided 2019", app("year-publish", year=2019), secretariat_only(MOVED), lambda p: {"confirm": "on"}),
+    Row("publish the draft 2020 (refused: not decided)", app("year-publish"), secretariat_only(409),
+        lambda p: {"confirm": "on"}),
+    Row("reopen the decided 2019", app("year-reopen", year=2019), secretariat_only(MOVED),
+        lambda p: {"reason": "rättelse"}),
+    Row("save follow-up in the other cooperation", app("activity", other_activity, coop="norrort"),
+        {**insiders(404), OUTSIDER: MOVED},
+        lambda p: {"status": "done", "text": "x", "version": FollowUp.objects.get(activity=p.other_activity).version}),
+    Row("logout", plain("logout"), {**everyone(MOVED), ANONYMOUS: LOGIN}),
+    Row("language switch", plain("set-language"), everyone(MOVED), lambda p: {"language": "en", "next": "/"}),
+]
+
+
+def outcome(response: Any) -> int | str:
+    if response.status_code == 302:
+        return LOGIN if response["Location"].startswith(reverse("web:login")) else MOVED
+    return int(response.status_code)
+
+
+def walk(row: Row, place: Place, client_for: Callable[[str], Client], method: str) -> list[str]:
+    problems = []
+    url = row.target.url(place)
+    for persona in PERSONAS:
+        client = client_for(persona)
+        response = client.get(url) if method == "GET" else client.post(url, row.data(place))
+        got = outcome(response)
+        if got != row.expected[persona]:
+            problems.append(f"{method} {url} as {persona}: expected {row.expected[persona]}, got {got}")
+    return problems
+
+
+@pytest.mark.parametrize("row", GET_ROWS, ids=str)
+def test_every_page_answers_every_persona_as_declared(row: Row, place: Place, client_for: Any) -> None:
+    assert walk(row, place, client_for, "GET") == []
+
+
+@pytest.mark.parametrize("row", POST_ROWS, ids=str)
+def test_every_write_answers_every_persona_as_declared(row: Row, place: Place, client_for: Any) -> None:
+    # Each persona acts on the state the earlier ones left; the rows are chosen so that a
+    # permitted write leaves the next persona's expected answer unchanged.
+    assert walk(row, place, client_for, "POST") == []
+
+
+def test_every_url_of_the_app_is_in_the_matrix() -> None:
+    """A new URL must get a row here, so that nobody forgets to decide who may reach it."""
+    from samverkan.web.urls import public_year_urls, urlpatterns, year_urls
+
+    names = {p.name for p in [*urlpatterns, *year_urls, *public_year_urls] if getattr(p, "name", None)}
+    assert names - {row.target.url_name for row in [*GET_ROWS, *POST_ROWS]} == set()
+
+
+def test_a_meeting_written_by_lead_b_for_network_a_was_not_saved(place: Place, client_for: Any) -> None:
+    before = place.year.meetings.count()
+    response = client_for(LEAD_B).post(reverse("web:meeting-new", args=["sodertorn", 2020]), meeting_data("a")(place))
+    assert response.status_code == 400
+    assert "nätverk du leder" in response.content.decode()
+    assert place.year.meetings.count() == before
+
+
+def test_forms_refuse_a_post_without_csrf_token(place: Place, users: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users[LEAD_A])
+    response = client.post(reverse("web:activity", args=["sodertorn", 2020, place.activity_a.pk]),
+                           follow_up_data(activity_a)(place))
+    assert response.status_code == 403
+    place.activity_a.follow_up.refresh_from_db()
+    assert place.activity_a.follow_up.text != "Ny text"
+
+
+def test_every_form_page_carries_a_csrf_token(place: Place, client_for: Any) -> None:
+    client = client_for(SECRETARIAT)
+    for url in (
+        reverse("web:activity", args=["sodertorn", 2020, place.activity_a.pk]),
+        reverse("web:meeting-new", args=["sodertorn", 2020]),
+        reverse("web:year-status", args=["sodertorn", 2020]),
+    ):
+        assert 'name="csrfmiddlewaretoken"' in client.get(url).content.decode(), url
