@@ -1,16 +1,31 @@
-"""Benchmark of the SIE reader on a large generated SIE 4E file.
+"""Benchmark of SIE inspect and import on a large generated SIE 4E file, with comparisons.
 
-Run: ``python bench/sie_bench.py [--rows N] [--keep DIR] [--file PATH]``. Prints a table and
-asserts nothing. Targets (this 2-core machine, 1,000,000 #TRANS rows): streaming inspect
-< 8 s, peak RSS < 300 MB. :func:`generate_sie` is meant to be reused by later benchmarks
-(import into SQLite, comparison with other tools).
+Run: ``python bench/sie_bench.py [--rows N] [--keep DIR] [--file PATH] [--skip-beancount]``.
+One run prints one table and asserts nothing:
+
+- the file (size, #TRANS rows) and the time of ``wc -l`` on it;
+- streaming inspect (:func:`~samverkan.finance.sie.inspect_path`): wall and CPU time, peak
+  RSS, in a child process;
+- import into a fresh SQLite database (:mod:`sie_import_bench`, a child process with
+  ``DATABASE_URL`` set before Django starts): migrate, a minimal cooperation whose account
+  mapping covers every result account of the file, then
+  :func:`~samverkan.finance.sie_import.import_sie` of one cost centre (:data:`IMPORT_OBJECT`,
+  about half the result-account rows); wall and CPU time, peak RSS;
+- beancount: the same ledger as beancount text (:mod:`beancount_ledger`), checked with
+  ``bean-check --no-cache``; wall and CPU time, peak RSS. Beancount is a dependency of the
+  benchmark only (``pip install 'beancount>=3'``); without ``bean-check`` the row says so.
+
+Targets (this 2-core machine, 1,000,000 #TRANS rows): inspect < 8 s, import < 15 s, peak
+RSS < 300 MB each. :func:`generate_sie` is meant to be reused by other benchmarks.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,7 +62,10 @@ _ACCOUNTS: dict[str, tuple[str, AccountType]] = {
     "6110": ("Kontorsmateriel", "K"),
     "7010": ("Löner", "K"),
 }
-_COST_CENTRES = ["100", "200", "300", "Nord", "Syd"]
+# Two cost centres on every result-account row: importing one (IMPORT_OBJECT) stores about
+# half of those rows, as when a cooperation is one cost centre of its host's ledger.
+_COST_CENTRES = ["100", "200"]
+IMPORT_OBJECT = "1:100"
 _PROJECTS = ["P1", "P2", "P3", "2024-IK"]
 _TEXTS = ["Hyra januari", "Faktura 1234", 'Kvitto "lunch"', "Löner juni", "Inköp å ä ö"]
 
@@ -55,9 +73,11 @@ _TEXTS = ["Hyra januari", "Faktura 1234", 'Kvitto "lunch"', "Löner juni", "Ink�
 def generate_sie(path: str | Path, rows: int, *, seed: int = 4) -> dict[str, int]:
     """Write a balanced SIE 4E file with about ``rows`` #TRANS rows to ``path``.
 
-    Vouchers have 2–4 rows on a handful of accounts, with cost centres (dim 1) and projects
-    (dim 6) on some rows, Swedish texts with quotes, and a correct #KSUMMA. The #UB/#RES
-    records make the file reconcile. Returns counts: ``vouchers``, ``rows``, ``bytes``.
+    Vouchers have 2–4 rows on a handful of accounts; every result-account row (classes 3–8)
+    has one of two cost centres (dim 1) and most also a project (dim 6). Swedish texts with
+    quotes, and a correct #KSUMMA. The #UB/#RES records make the file reconcile. Returns
+    counts: ``vouchers``, ``rows``, ``bytes``, ``result_rows`` (classes 3–8) and
+    ``selected_rows`` (those of them on :data:`IMPORT_OBJECT`).
     """
     rng = random.Random(seed)
     year_start = date(2024, 1, 1)
@@ -75,6 +95,9 @@ def generate_sie(path: str | Path, rows: int, *, seed: int = 4) -> dict[str, int
     totals: dict[str, Decimal] = dict.fromkeys(numbers, Decimal(0))
     vouchers = 0
     written = 0
+    result_rows = 0
+    selected_rows = 0
+    selected = tuple(IMPORT_OBJECT.split(":", 1))
     with Path(path).open("wb") as out:
         writer = SieWriter(out)
         writer.write_header(header)
@@ -96,8 +119,12 @@ def generate_sie(path: str | Path, rows: int, *, seed: int = 4) -> dict[str, int
             trans = []
             for account, amount in zip(rng.sample(numbers, n), amounts, strict=True):
                 objects: tuple[tuple[str, str], ...] = ()
-                if account[0] in "34567" and rng.random() < 0.7:
-                    objects = (("1", rng.choice(_COST_CENTRES)), ("6", rng.choice(_PROJECTS)))
+                if account[0] in "345678":
+                    objects = (("1", rng.choice(_COST_CENTRES)),)
+                    if rng.random() < 0.7:
+                        objects += (("6", rng.choice(_PROJECTS)),)
+                    result_rows += 1
+                    selected_rows += selected in objects
                 trans.append(
                     Transaction(
                         account=account, amount=amount, objects=objects, date=day, text=text
@@ -123,7 +150,13 @@ def generate_sie(path: str | Path, rows: int, *, seed: int = 4) -> dict[str, int
                 Balance(kind=kind, year_index=0, account=account, amount=totals[account])
             )
         writer.finish()
-    return {"vouchers": vouchers, "rows": written, "bytes": Path(path).stat().st_size}
+    return {
+        "vouchers": vouchers,
+        "rows": written,
+        "bytes": Path(path).stat().st_size,
+        "result_rows": result_rows,
+        "selected_rows": selected_rows,
+    }
 
 
 def count_records(path: Path) -> dict[str, int]:
@@ -177,63 +210,197 @@ def _child_baseline() -> None:
     print(json.dumps({"peak_mb": _peak_rss_mb()}))
 
 
-def _run_child(*args: str) -> dict[str, float]:
-    command = [sys.executable, __file__, *args]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+def _run_child(*args: str, env: dict[str, str] | None = None) -> dict[str, float] | str:
+    """Run this interpreter on ``args``; its last stdout line as JSON, or why it failed."""
+    command = [sys.executable, *args]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode:
+        lines = (done.stderr or done.stdout).strip().splitlines() or [f"exit {done.returncode}"]
+        return f"failed: {lines[-1]}"
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _measure(command: list[str]) -> dict[str, float]:
+    """Run ``command``; wall time, and CPU time and peak RSS from the kernel's rusage.
+
+    ``ru_maxrss`` of a child also counts this process's peak at the moment of the spawn
+    (a few tens of MB), so it is exact only for children larger than that, as bean-check is.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    with process.stdout:
+        output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "exit": process.returncode,
+        "output_lines": len(output.splitlines()),
+    }
+
+
+def _bean_check() -> str | None:
+    """The ``bean-check`` next to this interpreter (the venv), else the one on PATH."""
+    beside = Path(sys.executable).parent / "bean-check"
+    return str(beside) if beside.exists() else shutil.which("bean-check")
+
+
+def _seconds(result: dict[str, float], target: str = "") -> str:
+    wall = f"{result['seconds']:.2f} s wall, {result['cpu_seconds']:.2f} s CPU"
+    return f"{wall} (target {target})" if target else wall
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Generate (or take) a file, time ``wc -l`` and the streaming inspect, print a table."""
-    parser = argparse.ArgumentParser(description=__doc__)
+    """Generate (or take) a file, measure everything, print one table."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000, help="#TRANS rows to generate")
-    parser.add_argument("--keep", help="write the file into this directory and keep it")
+    parser.add_argument(
+        "--keep", help="write the file, the ledger and the database into DIR and keep them"
+    )
     parser.add_argument("--file", help="measure this existing file instead of generating one")
+    parser.add_argument("--skip-beancount", action="store_true", help="leave out bean-check")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory() as tmp:
+    table: list[tuple[str, str]] = []
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="sie_bench_") as tmp:
+        folder = Path(args.keep) if args.keep else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         generated = 0.0
         if args.file:
             path = Path(args.file)
             counts = count_records(path)
         else:
-            folder = Path(args.keep) if args.keep else Path(tmp)
-            folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"bench_{args.rows}.se"
             start = time.perf_counter()
             counts = generate_sie(path, args.rows)
             generated = time.perf_counter() - start
-
-        start = time.perf_counter()
-        wc = subprocess.run(["wc", "-l", str(path)], capture_output=True, text=True, check=True)
-        wc_seconds = time.perf_counter() - start
-
-        base = _run_child("--child-baseline")
-        result = _run_child("--child-inspect", str(path))
-
-        rows = [
+        table += [
             (
                 "file",
                 f"{counts['bytes'] / 1e6:.1f} MB, {counts['rows']:,} #TRANS, "
                 f"{counts['vouchers']:,} #VER",
             ),
             ("generate", f"{generated:.2f} s" if generated else "(existing file)"),
-            ("wc -l", f"{wc_seconds:.3f} s ({wc.stdout.split()[0]} lines)"),
-            (
-                "inspect (streaming)",
-                f"{result['seconds']:.2f} s wall, {result['cpu_seconds']:.2f} s CPU "
-                f"(target < 8 s), exit {result['exit']:.0f}",
-            ),
-            ("  rows per second", f"{counts['rows'] / result['seconds']:,.0f}"),
-            (
-                "  peak RSS",
-                f"{result['peak_mb']:.0f} MB (target < 300 MB); "
-                f"interpreter + package alone {base['peak_mb']:.0f} MB",
-            ),
         ]
-        width = max(len(k) for k, _ in rows)
-        for key, value in rows:
-            print(f"{key:<{width}}  {value}")
+
+        start = time.perf_counter()
+        wc = subprocess.run(["wc", "-l", str(path)], capture_output=True, text=True, check=True)
+        wc_seconds = time.perf_counter() - start
+        table.append(("wc -l", f"{wc_seconds:.3f} s ({int(wc.stdout.split()[0]):,} lines)"))
+
+        base = _run_child(__file__, "--child-baseline")
+        inspect = _run_child(__file__, "--child-inspect", str(path))
+        if isinstance(inspect, str) or isinstance(base, str):
+            table.append(
+                ("inspect (streaming)", str(inspect if isinstance(inspect, str) else base))
+            )
+        else:
+            table += [
+                (
+                    "inspect (streaming)",
+                    f"{_seconds(inspect, '< 8 s')}, exit {inspect['exit']:.0f}",
+                ),
+                ("  rows per second", f"{counts['rows'] / inspect['seconds']:,.0f}"),
+                (
+                    "  peak RSS",
+                    f"{inspect['peak_mb']:.0f} MB (target < 300 MB); "
+                    f"interpreter + package alone {base['peak_mb']:.0f} MB",
+                ),
+            ]
+
+        table += _import_rows(path, folder, counts, generated=not args.file)
+        if args.skip_beancount:
+            table.append(("bean-check", "skipped (--skip-beancount)"))
+        else:
+            table += _beancount_rows(path, folder)
+
+    load_after = os.getloadavg()
+    table.append(
+        (
+            "machine",
+            f"{os.cpu_count()} CPUs; load average {load_before[0]:.1f} before, "
+            f"{load_after[0]:.1f} after",
+        )
+    )
+    width = max(len(k) for k, _ in table)
+    for key, value in table:
+        print(f"{key:<{width}}  {value}")
+
+
+def _import_rows(
+    path: Path, folder: Path, counts: dict[str, int], *, generated: bool
+) -> list[tuple[str, str]]:
+    if not generated:
+        return [("import (SQLite)", "skipped: its account mapping fits generated files only")]
+    database = folder / "bench.sqlite3"
+    database.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database.resolve()}",
+        "DJANGO_SETTINGS_MODULE": "samverkan.settings",
+        "SAMVERKAN_DATA_DIR": str(folder),
+    }
+    script = str(Path(__file__).with_name("sie_import_bench.py"))
+    result = _run_child(script, str(path), "--object", IMPORT_OBJECT, env=env)
+    if isinstance(result, str):
+        return [("import (SQLite)", result)]
+    check = ""
+    if result["lines"] != counts["selected_rows"]:
+        check = f" – MISMATCH: the generator put {counts['selected_rows']:,} there"
+    return [
+        ("import (SQLite)", _seconds(result, "< 15 s")),
+        ("  rows per second", f"{counts['rows'] / result['seconds']:,.0f} #TRANS read"),
+        (
+            "  stored",
+            f"{result['lines']:,.0f} lines: the {result['lines'] / counts['result_rows']:.0%} "
+            f"of the {counts['result_rows']:,} result-account rows on {IMPORT_OBJECT} (one of "
+            f"two cost centres){check}; database {result['db_mb']:.0f} MB",
+        ),
+        (
+            "  peak RSS",
+            f"{result['peak_mb']:.0f} MB (target < 300 MB); "
+            f"Django + migrate + setup alone {result['before_mb']:.0f} MB",
+        ),
+        ("  setup (not timed)", f"{result['setup_seconds']:.2f} s: Django, migrate, mapping"),
+    ]
+
+
+def _beancount_rows(path: Path, folder: Path) -> list[tuple[str, str]]:
+    bean_check = _bean_check()
+    if bean_check is None:
+        message = "beancount not installed: pip install 'beancount>=3'"
+        print(message, file=sys.stderr)
+        return [("bean-check", message)]
+    from beancount_ledger import write_beancount
+
+    ledger = folder / f"{path.stem}.beancount"
+    start = time.perf_counter()
+    written = write_beancount(path, ledger)
+    seconds = time.perf_counter() - start
+    version = subprocess.run([bean_check, "--version"], capture_output=True, text=True)
+    result = _measure([bean_check, "--no-cache", str(ledger)])
+    errors = f", {result['output_lines']:.0f} lines of errors" if result["output_lines"] else ""
+    return [
+        (
+            "beancount ledger",
+            f"{ledger.stat().st_size / 1e6:.1f} MB, {written['transactions']:,} transactions, "
+            f"{written['postings']:,} postings, {written['balances']} balance assertions "
+            f"(written in {seconds:.1f} s, not timed below)",
+        ),
+        (
+            f"bean-check ({version.stdout.strip() or 'beancount'})",
+            f"{_seconds(result)}, --no-cache, exit {result['exit']:.0f}{errors}",
+        ),
+        ("  peak RSS", f"{result['peak_mb']:.0f} MB"),
+    ]
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from samverkan.governance.models import (
 )
 from samverkan.governance.models import Event as EventModel
 from samverkan.governance.models import Network as NetworkModel
+from samverkan.lib.figures import fill
 from samverkan.lib.money import ZERO, round_kronor
 from samverkan.members.fees import population_series, rule_for
 from samverkan.members.models import Member, PopulationFigure, Year
@@ -39,7 +40,7 @@ from samverkan.plan.models import AreaGroup as AreaGroupModel
 from samverkan.plan.models import FocusArea as FocusAreaModel
 from samverkan.projects.models import Project as ProjectModel
 from samverkan.reports import report as r
-from samverkan.reports.checks import receivables
+from samverkan.reports.checks import CheckContext, derived_figure, receivables
 
 # Year text keys that belong to a chapter; any other key is placed by matching
 # a focus area, project, body or event slug, else printed before the accounts.
@@ -88,7 +89,11 @@ def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
     coop = year.cooperation
     members = [m for m in Member.objects.filter(cooperation=coop) if m.is_member_in(year.year)]
     accounts = year_accounts(year)
-    texts = TextPool(year.texts.order_by("order", "key").values_list("key", "body"))
+    figures = CheckContext(year=year, accounts=accounts, published=[])
+    texts = TextPool(
+        (key, fill(body, lambda k: derived_figure(figures, k), lang))
+        for key, body in year.texts.order_by("order", "key").values_list("key", "body")
+    )
     funds = {f.slug: f for f in Fund.objects.filter(cooperation=coop)}
     labels = _fund_labels(year, funds)
 

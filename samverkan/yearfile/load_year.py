@@ -33,6 +33,7 @@ from samverkan.governance.models import (
     NetworkYear,
     StaffMember,
 )
+from samverkan.lib.figures import placeholders
 from samverkan.members.models import Cooperation, Member, Year, YearStatus, YearText
 from samverkan.plan.models import (
     Activity,
@@ -189,6 +190,11 @@ def load_year(root: Node, *, actor_label: str = "") -> Year | None:
     _load_plan(root, year, refs)
     _load_registers(root, year, refs)
     _load_accounts(root, year, refs)
+    # Placeholders may name projects and events, which exist only now.
+    for text in YearText.objects.filter(year=year):
+        for placeholder in placeholders(text.body):
+            if not _known_published_key(placeholder, refs):
+                root.error(f"texts.{text.key}", f"{{{{ {placeholder} }}}} is not a known figure")
     return year
 
 

@@ -32,7 +32,9 @@ def codes(exc: ImportRefused) -> set[str]:
     return {d.code for d in exc.diagnostics if d.severity == "error"}
 
 
-def test_a_dry_run_shows_the_totals_per_fund_and_category_and_stores_nothing(draft_2020: Year) -> None:
+def test_a_dry_run_shows_the_totals_per_fund_and_category_and_stores_nothing(
+    draft_2020: Year,
+) -> None:
     plan = plan_import(DEMO_SIE, draft_2020, objects=["1:1510"])
     assert plan.errors == []
     assert plan.totals[("drift-2020", "personalkostnader", "cost")] == D("1444300")
@@ -41,7 +43,9 @@ def test_a_dry_run_shows_the_totals_per_fund_and_category_and_stores_nothing(dra
     assert not LedgerLine.objects.filter(source="sie").exists()
 
 
-def test_the_import_replaces_the_transcribed_lines_of_the_fund_and_keeps_the_totals(draft_2020: Year) -> None:
+def test_the_import_replaces_the_transcribed_lines_of_the_fund_and_keeps_the_totals(
+    draft_2020: Year,
+) -> None:
     before = year_accounts(draft_2020).balances["drift-2020"]
     plan, changed = import_sie(DEMO_SIE, draft_2020, objects=["1:1510"], actor="tests")
     assert changed and plan.line_count == 47
@@ -61,7 +65,9 @@ def test_importing_the_same_file_again_changes_nothing(draft_2020: Year) -> None
     assert list(LedgerLine.objects.filter(source="sie").values_list("pk", flat=True)) == ids
 
 
-def test_a_newer_export_replaces_the_old_one_only_when_asked(draft_2020: Year, tmp_path: Path) -> None:
+def test_a_newer_export_replaces_the_old_one_only_when_asked(
+    draft_2020: Year, tmp_path: Path
+) -> None:
     import_sie(DEMO_SIE, draft_2020, objects=["1:1510"])
     newer = tmp_path / "newer.se"
     newer.write_bytes(DEMO_SIE.read_bytes().replace(b"#GEN 20210108", b"#GEN 20210115"))
@@ -75,10 +81,14 @@ def test_a_newer_export_replaces_the_old_one_only_when_asked(draft_2020: Year, t
 
 def test_without_an_object_the_whole_ledger_is_taken(draft_2020: Year) -> None:
     plan = plan_import(DEMO_SIE, draft_2020)
-    assert plan.totals[("drift-2020", "personalkostnader", "cost")] == D("1444300") + 12 * D("578900")
+    assert plan.totals[("drift-2020", "personalkostnader", "cost")] == D("1444300") + 12 * D(
+        "578900"
+    )
 
 
-def test_an_object_the_file_does_not_hold_is_an_error_and_nothing_is_stored(draft_2020: Year) -> None:
+def test_an_object_the_file_does_not_hold_is_an_error_and_nothing_is_stored(
+    draft_2020: Year,
+) -> None:
     with pytest.raises(ImportRefused) as refused:
         import_sie(DEMO_SIE, draft_2020, objects=["1:9999"])
     assert codes(refused.value) == {"unknown_object"}
@@ -90,8 +100,10 @@ def test_an_unmapped_account_is_listed_not_dropped(draft_2020: Year) -> None:
     with pytest.raises(ImportRefused) as refused:
         import_sie(DEMO_SIE, draft_2020, objects=["1:1510"])
     messages = [d.message for d in refused.value.diagnostics if d.code == "unmapped_account"]
-    assert messages == ["Account 7110 Representation (31637.00 kr) has no category in the mapping; add one "
-                        "(admin: account mappings)."]
+    assert messages == [
+        "Account 7110 Representation (31637.00 kr) has no category in the mapping; add one "
+        "(admin: account mappings)."
+    ]
 
 
 def test_a_year_the_file_does_not_hold_is_refused(demo: None) -> None:
@@ -111,7 +123,11 @@ def test_a_decided_year_is_refused(demo: None) -> None:
 
 def test_a_damaged_file_is_refused_with_its_line(draft_2020: Year, tmp_path: Path) -> None:
     damaged = tmp_path / "damaged.se"
-    damaged.write_bytes(DEMO_SIE.read_bytes().replace(b"#TRANS 5110 {1 \"1510\"} 93000", b"#TRANS 5110 {1 \"1510\"} 9x3"))
+    damaged.write_bytes(
+        DEMO_SIE.read_bytes().replace(
+            b'#TRANS 5110 {1 "1510"} 93000', b'#TRANS 5110 {1 "1510"} 9x3'
+        )
+    )
     with pytest.raises(ImportRefused) as refused:
         import_sie(damaged, draft_2020, objects=["1:1510"])
     assert any(d.line for d in refused.value.diagnostics if d.severity == "error")
