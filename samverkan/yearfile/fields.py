@@ -195,10 +195,10 @@ class Node:
     ) -> str:
         value = self.str(key, required=required)
         if not value:
-            return default
+            return str(default)
         if value not in choices:
             self.error(key, f"{value!r} is not one of: {', '.join(choices)}")
-            return default
+            return str(default)
         return value
 
     def strings(self, key: str) -> list[str]:

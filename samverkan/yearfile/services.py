@@ -108,19 +108,30 @@ def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
         for item in parsed:
             before = _snapshot(item)
             savepoint = transaction.savepoint()
+            errors_before = len(errors.items)
             root = Node(item.data, file=item.name, path="", line=1, errors=errors)
             if item.kind == "cooperation":
                 coop = load_cooperation(root)
                 label = coop.slug if coop else "?"
-                after = export_cooperation(coop) if coop and not errors else None
+                # A file with errors of its own is neither exported nor compared: it will not be
+                # stored. Errors of earlier files must not make this one look changed.
+                own_errors = len(errors.items) > errors_before
+                after = export_cooperation(coop) if coop and not own_errors else None
                 year_number = None
             else:
                 year = load_year(root)
                 coop = year.cooperation if year else None
                 label = f"{coop.slug} {year.year}" if year and coop else "?"
-                after = export_year(year) if year and not errors else None
+                own_errors = len(errors.items) > errors_before
+                after = export_year(year) if year and not own_errors else None
                 year_number = year.year if year else None
-                if year and before is not None and before != after and _was_locked(before):
+                if (
+                    year
+                    and not own_errors
+                    and before is not None
+                    and before != after
+                    and _was_locked(before)
+                ):
                     root.error(
                         "status",
                         f"the year {year.year} is decided; reopen it before replacing its data",

@@ -242,3 +242,23 @@ def test_the_load_command_reports_errors_and_fails(
     path = write(tmp_path, "bad.yaml", YEAR.replace("amount: 1000", "amount: x"))
     with pytest.raises(CommandError, match="nothing was loaded"):
         call_command("load", str(path))
+
+
+def test_an_error_in_one_file_does_not_report_false_errors_in_the_next(
+    small: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, year_file = small
+    Year.objects.filter(year=2020).update(status="decided")
+    write(
+        tmp_path, "2020.yaml", YEAR.replace("status: follow_up", "status: decided")
+    )  # unchanged content
+    bad = write(
+        tmp_path,
+        "2021.yaml",
+        YEAR.replace("year: 2020", "year: 2021")
+        .replace("2020-06-30", "2021-06-30")
+        .replace("amount: 1000", "amount: x"),
+    )
+    with pytest.raises(LoadFailed) as caught:
+        load_files([bad, year_file])
+    assert [e.field for e in caught.value.errors] == ["lines[0].amount"]

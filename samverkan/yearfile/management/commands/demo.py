@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samverkan.demo import DEMO_DIR, DEMO_SLUG, demo_files
-from samverkan.members.models import Cooperation, Year
-from samverkan.yearfile.services import load_files
+from samverkan.members.models import LOCKED_STATUSES, Cooperation, Year, YearStatus
+from samverkan.yearfile.services import LoadFailed, LoadResult, load_files
 
 DEMO_SIE = DEMO_DIR / "huddinge-2020.se"
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
-        result = load_files(demo_files(), actor="demo")
+        result = self._load_demo()
         for loaded in result.files:
             self.stdout.write(f"{loaded.label}: {'inläst' if loaded.changed else 'oförändrad'}")
         coop = Cooperation.objects.get(slug=DEMO_SLUG)
@@ -37,6 +37,37 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             self.stdout.write(f"Webbappen: http://{options['addrport']}/  (Ctrl-C avslutar)")
             call_command("runserver", options["addrport"], use_reloader=False)
+
+    def _load_demo(self) -> LoadResult:
+        """Load the shipped demo files. Where a newer version of the project ships changed
+        demo data, the demo's decided years are reopened for it (audited) and reloaded;
+        any other error stops the command with the loader's messages."""
+        try:
+            return load_files(demo_files(), actor="demo")
+        except LoadFailed as exc:
+            if not all("reopen it before replacing" in e.message for e in exc.errors):
+                for error in exc.errors:
+                    self.stderr.write(str(error))
+                raise CommandError("the demo files could not be loaded") from None
+        from django.db import transaction
+
+        from samverkan.audit.services import record
+
+        with transaction.atomic():
+            for year in Year.objects.filter(
+                cooperation__slug=DEMO_SLUG, status__in=LOCKED_STATUSES
+            ):
+                record(
+                    actor="demo",
+                    action="year.reopen",
+                    cooperation=year.cooperation,
+                    year=year.year,
+                    obj=year,
+                    changes={"status": {"before": year.status, "after": "draft"}},
+                    message="reopened to load the demo files of this version",
+                )
+                Year.objects.filter(pk=year.pk).update(status=YearStatus.DRAFT)
+            return load_files(demo_files(), actor="demo")
 
     def _import_books(self, coop: Cooperation) -> None:
         """Import Huddinge's SIE export of 2020; the published year is reopened for it, on the record."""
