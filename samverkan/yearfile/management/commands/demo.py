@@ -7,9 +7,11 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from samverkan.demo import DEMO_DIR, DEMO_SLUG, demo_files
-from samverkan.members.models import LOCKED_STATUSES, Cooperation, Year, YearStatus
+from samverkan.members.models import LOCKED_STATUSES, Cooperation, Year
+from samverkan.members.services import reopen_year
 from samverkan.yearfile.services import LoadFailed, LoadResult, load_files
 
 DEMO_SIE = DEMO_DIR / "huddinge-2020.se"
@@ -49,31 +51,17 @@ class Command(BaseCommand):
                 for error in exc.errors:
                     self.stderr.write(str(error))
                 raise CommandError("the demo files could not be loaded") from None
-        from django.db import transaction
-
-        from samverkan.audit.services import record
-
         with transaction.atomic():
             for year in Year.objects.filter(
                 cooperation__slug=DEMO_SLUG, status__in=LOCKED_STATUSES
             ):
-                record(
-                    actor="demo",
-                    action="year.reopen",
-                    cooperation=year.cooperation,
-                    year=year.year,
-                    obj=year,
-                    changes={"status": {"before": year.status, "after": "draft"}},
-                    message="reopened to load the demo files of this version",
-                )
-                Year.objects.filter(pk=year.pk).update(status=YearStatus.DRAFT)
+                reopen_year(year, actor="demo", reason="Demodata från den här versionen läses in")
             return load_files(demo_files(), actor="demo")
 
     def _import_books(self, coop: Cooperation) -> None:
-        """Import Huddinge's SIE export of 2020; the published year is reopened for it, on the record."""
-        from django.db import transaction
-
-        from samverkan.audit.services import record
+        """Import Huddinge's SIE export of 2020. The published year is reopened for it
+        through the workflow service (audited); reloading the shipped year file then
+        restores its status and decision date, as any other year-file load would."""
         from samverkan.finance.models import ImportBatch
         from samverkan.finance.sie_import import import_sie
 
@@ -81,28 +69,12 @@ class Command(BaseCommand):
         if ImportBatch.objects.filter(year=year).exists():
             return
         with transaction.atomic():
-            status = year.status
-            record(
-                actor="demo",
-                action="year.reopen",
-                cooperation=coop,
-                year=year.year,
-                obj=year,
-                changes={"status": {"before": status, "after": "draft"}},
-                message="reopened for the SIE import",
-            )
-            Year.objects.filter(pk=year.pk).update(status="draft")
-            year.refresh_from_db()
+            if year.is_locked:
+                year = reopen_year(
+                    year, actor="demo", reason="SIE-import av Huddinges bokföring 2020"
+                )
             plan, _ = import_sie(DEMO_SIE, year, objects=["1:1510"], actor="demo")
-            Year.objects.filter(pk=year.pk).update(status=status)
-            record(
-                actor="demo",
-                action="year.publish",
-                cooperation=coop,
-                year=year.year,
-                obj=year,
-                changes={"status": {"before": "draft", "after": status}},
-            )
+            load_files(demo_files(), actor="demo")
         self.stdout.write(
             f"SIE: {plan.line_count} rader från {DEMO_SIE.name} (kostnadsställe 1:1510) inlästa för 2020"
         )
