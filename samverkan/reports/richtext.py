@@ -1,8 +1,9 @@
 """The year file's Markdown texts: as safe HTML, and as paragraphs and list items for Word.
 
-Texts nest list points by two spaces (docs/yearfile.md), so Markdown is read
-with a tab length of two. A list that follows a paragraph line directly gets
-the blank line Markdown needs, as writers of the year file expect. Headings
+Texts nest list points by two spaces (docs/yearfile.md), which CommonMark
+(`lib.commonmark`) reads as nesting. A list that follows a paragraph line
+directly gets a blank line before it, so that a numbered list there starts a
+list too, as writers of the year file expect. Headings
 inside a text are moved below the heading of the place the text is printed,
 so the document outline stays in order. The HTML is cleaned with nh3: a text
 can hold formatting and links, never scripts or styles.
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
-import markdown
 import nh3
+
+from samverkan.lib import commonmark
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _HEADING = re.compile(r"<(/?)h([1-6])([ >])")
@@ -46,7 +48,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
 def normalise(text: str) -> str:
-    """Markdown as python-markdown needs it: a blank line before a list that follows a paragraph."""
+    """A blank line before a list that follows a paragraph line, so that every kind of list starts there."""
     lines = text.replace("\r\n", "\n").strip("\n").split("\n")
     result: list[str] = []
     for line in lines:
@@ -63,7 +65,7 @@ def normalise(text: str) -> str:
 
 
 def _convert(text: str) -> str:
-    return markdown.markdown(normalise(text), tab_length=2, output_format="html")
+    return commonmark.to_html(normalise(text))
 
 
 @lru_cache(maxsize=4096)
@@ -107,7 +109,7 @@ class TextBlock:
 
 
 class _BlockParser(HTMLParser):
-    """Reads the HTML python-markdown writes into a flat list of TextBlocks."""
+    """Reads the HTML of a converted text into a flat list of TextBlocks."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -179,6 +181,9 @@ def to_blocks(text: str) -> list[TextBlock]:
     parser.feed(_convert(text))
     parser.close()
     for block in parser.blocks:
+        # The line break before a nested list ends its item's text as a run of its own.
+        while block.runs and not block.runs[-1].text.strip():
+            block.runs.pop()
         if block.runs:
             last = block.runs[-1]
             block.runs[-1] = Run(last.text.rstrip(), last.bold, last.italic)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+
+from samverkan.lib import commonmark
 
 # No h1/h2: the page owns the top of the heading outline. Images and raw HTML
 # are dropped; links keep only http(s) and mailto targets.
@@ -18,7 +19,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 def render_markdown(text: str) -> SafeString:
     """Markdown to HTML, then cleaned by nh3 so the result is safe to include as is."""
     # Two-space indentation nests lists, as people (and the year files) write them.
-    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html", tab_length=2)
+    html = commonmark.to_html(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

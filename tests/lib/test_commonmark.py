@@ -1,0 +1,29 @@
+"""Markdown texts as the year file and the follow-up form take them (lib.commonmark + reports.richtext)."""
+
+from samverkan.lib import commonmark
+from samverkan.reports.richtext import to_blocks, to_html
+
+
+def test_a_point_indented_two_spaces_nests_under_the_point_above():
+    html = to_html("- Kansliet\n  - Hemsidan\n  - Nyhetsbrev\n- Nätverken")
+    assert html.count("<ul>") == 2
+    assert html.index("Hemsidan") > html.index("Kansliet") and html.index("</ul>") < html.index(
+        "Nätverken"
+    )
+
+
+def test_a_numbered_list_right_after_a_paragraph_line_is_a_list():
+    # CommonMark lets only a list starting at 1 interrupt a paragraph; richtext.normalise adds the blank line.
+    html = to_html("Beslut:\n2. Anta planen\n3. Följa upp")
+    assert "<ol>" in html and "<li>Anta planen</li>" in html
+
+
+def test_raw_html_is_left_to_the_caller_to_clean():
+    assert "<script>" in commonmark.to_html("<script>x</script>")
+    assert "<script" not in to_html("<script>x</script>\n\ntext")
+
+
+def test_word_blocks_keep_nesting_and_emphasis():
+    blocks = to_blocks("- **Klart** i tid\n  - underpunkt")
+    assert [(b.text, b.list_level) for b in blocks] == [("Klart i tid", 1), ("underpunkt", 2)]
+    assert blocks[0].runs[0].bold and not blocks[0].runs[1].bold
