@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "samverkan.accounts",
     "samverkan.audit",
     "samverkan.members",
@@ -168,6 +170,18 @@ with contextlib.suppress(OSError):  # a read-only data folder: collectstatic wil
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 REPORT_OUTPUT_DIR = Path(os.environ.get("SAMVERKAN_REPORT_DIR", DATA_DIR / "reports"))
+
+# Background work (the PDF and Word editions of a large report take WeasyPrint and
+# python-docx tens of seconds): django-tasks, queued in the database and run by
+# `samverkan db_worker`. "immediate" runs each task inside the request instead,
+# for a set-up without a worker process.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {"BACKEND": TASK_BACKENDS[os.environ.get("SAMVERKAN_TASKS", "database")]},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -18,6 +18,25 @@ def _reports_in_tmp(settings, tmp_path: Path) -> None:  # type: ignore[no-untype
     settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings) -> None:  # type: ignore[no-untyped-def]
+    """Background tasks run inside the call that queues them; tests of the worker ask for the database queue."""
+    settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["immediate"]}}
+
+
+@pytest.fixture
+def database_queue(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tasks wait in the database queue, as in production, until `run_worker`."""
+    settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["database"]}}
+
+
+def run_worker() -> None:
+    """What `samverkan db_worker` does, once: every queued task, then return."""
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+
 @pytest.fixture
 def demo(db: None) -> None:
     """The Södertörn demo (standing file, 2018, 2019, 2020) loaded into the test database."""

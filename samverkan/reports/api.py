@@ -10,12 +10,32 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from samverkan.members.models import Year
+from samverkan.reports.editions import (
+    LANGUAGES,
+    Edition,
+    check_language,
+    data_stamp,
+    make_edition,
+    prepare_edition,
+    store_edition,
+    stored_edition,
+)
 from samverkan.reports.renderers.base import UnknownFormat
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "md")
-LANGUAGES: tuple[str, ...] = ("sv", "en")
 
-__all__ = ["FORMATS", "LANGUAGES", "UnknownFormat", "file_name", "render_report", "write_reports"]
+__all__ = [
+    "FORMATS",
+    "LANGUAGES",
+    "Edition",
+    "UnknownFormat",
+    "file_name",
+    "is_slow",
+    "media_type",
+    "prepare_report",
+    "render_report",
+    "write_reports",
+]
 
 
 def file_name(year: Year, fmt: str, lang: str = "sv") -> str:
@@ -28,55 +48,40 @@ def file_name(year: Year, fmt: str, lang: str = "sv") -> str:
 
 
 def render_report(year: Year, fmt: str, lang: str = "sv") -> tuple[bytes, str, str]:
-    """Build the year's report and render it: (content, content type, file name).
+    """The year's report in one format, made now if the current data has no stored edition:
+    (content, content type, file name).
 
     Raises UnknownFormat for a format outside FORMATS and ValueError for a
     language outside LANGUAGES.
     """
-    from samverkan.reports.assembly import build_annual_report
     from samverkan.reports.renderers import get_renderer
 
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    check_language(lang)
     renderer = get_renderer(fmt)
-    cache = _cache_path(year, renderer.identifier, lang)
-    if cache is not None and cache.is_file():
-        return cache.read_bytes(), renderer.media_type, file_name(year, fmt, lang)
-    content = renderer.render(build_annual_report(year, lang=lang))
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(".part")
-        partial.write_bytes(content)
-        partial.replace(cache)  # atomic: a reader never sees half a file
-    return content, renderer.media_type, file_name(year, fmt, lang)
+    path = stored_edition(year, renderer, lang) or make_edition(year, renderer, lang)
+    return path.read_bytes(), renderer.media_type, file_name(year, fmt, lang)
 
 
-def _cache_path(year: Year, fmt: str, lang: str) -> Path | None:
-    """Where the rendered report of a decided or published year is kept, else None.
+def prepare_report(
+    year: Year, fmt: str, lang: str = "sv", *, actor: object = None, retry: bool = False
+) -> Edition:
+    """The stored edition of the year's report in one format, or the background job making it."""
+    from samverkan.reports.renderers import get_renderer
 
-    A locked year cannot change until it is reopened, and every change to a
-    cooperation's data (a reopening included) writes an audit entry, so the
-    newest entry's id in the key retires the file the moment anything changes.
-    A large report's PDF takes WeasyPrint tens of seconds; it is made once.
-    """
-    from django.conf import settings
+    return prepare_edition(year, get_renderer(fmt), lang, actor=actor, retry=retry)
 
-    from samverkan.audit.models import AuditEntry
 
-    if not year.is_locked:
-        return None
-    latest = (
-        AuditEntry.objects.filter(cooperation_id=year.cooperation_id)
-        .order_by("-id")
-        .values_list("id", "created_at")
-        .first()
-    )
-    if latest is None:
-        return None
-    # The entry's time as well as its id: a rebuilt database reuses ids.
-    stamp = f"{latest[0]}-{latest[1].timestamp():.6f}"
-    key = f"{year.cooperation.slug}-{year.year}-{year.status}-{stamp}-{lang}.{fmt}"
-    return Path(settings.REPORT_OUTPUT_DIR) / "cache" / key
+def media_type(fmt: str) -> str:
+    from samverkan.reports.renderers import get_renderer
+
+    return get_renderer(fmt).media_type
+
+
+def is_slow(fmt: str) -> bool:
+    """Whether a format is made in the background (PDF, Word) rather than while the request waits."""
+    from samverkan.reports.renderers import get_renderer
+
+    return get_renderer(fmt).background
 
 
 def write_reports(
@@ -84,19 +89,25 @@ def write_reports(
 ) -> list[Path]:
     """Write the year's report in each format into `out_dir` (created if missing); the paths written.
 
-    The report object is assembled once and handed to every renderer.
+    The report object is assembled once and handed to every renderer, and
+    each file is stored as the edition the web app serves, so that nobody
+    waits for a file the command has just made.
     """
     from samverkan.reports.assembly import build_annual_report
     from samverkan.reports.renderers import get_renderer
 
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    check_language(lang)
     renderers = [get_renderer(fmt) for fmt in formats]
     out_dir.mkdir(parents=True, exist_ok=True)
-    report = build_annual_report(year, lang=lang)
+    stamp = data_stamp(year)
+    report = None
     written = []
     for renderer in renderers:
+        edition = stored_edition(year, renderer, lang)
+        if edition is None:
+            report = report or build_annual_report(year, lang=lang)
+            edition = store_edition(year, renderer, lang, stamp, renderer.render(report))
         path = out_dir / file_name(year, renderer.identifier, lang)
-        path.write_bytes(renderer.render(report))
+        path.write_bytes(edition.read_bytes())
         written.append(path)
     return written

@@ -1,16 +1,30 @@
-"""The bridge to the annual report renderers: the only place that imports `samverkan.reports`."""
+"""The bridge to the annual report renderers: the only place that imports `samverkan.reports`.
+
+HTML and Markdown are made while the request waits. PDF and Word take a
+large cooperation's report tens of seconds, so the request asks for them
+instead: the stored file when the data has not changed since it was made,
+otherwise a page that says the file is being made and reloads itself until
+it is there (the way pretix hands out its exports).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from samverkan.members.models import Year
 
 INLINE_FORMATS = ("html",)
+# The waiting page reloads itself this often (seconds).
+REFRESH_SECONDS = 3
+# A job nobody has started after this long means no worker is running.
+WORKER_GRACE = timedelta(seconds=60)
 
 
 def formats() -> Sequence[str]:
@@ -26,15 +40,52 @@ def report_language(request: HttpRequest) -> str:
     return lang if lang in dict(settings.LANGUAGES) else "sv"
 
 
-def report_response(year: Year, fmt: str, lang: str) -> HttpResponse:
-    """The rendered report; HTML is shown in the browser, every other format is downloaded."""
-    from samverkan.reports.api import render_report
-
-    if fmt not in formats():
-        raise Http404
-    content, content_type, filename = render_report(year, fmt, lang=lang)
-    response = HttpResponse(content, content_type=content_type)
+def _with_disposition(response: HttpResponse, fmt: str, filename: str) -> HttpResponse:
     disposition = content_disposition_header(fmt not in INLINE_FORMATS, filename)
     if disposition:
         response["Content-Disposition"] = disposition
     return response
+
+
+def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bool = False) -> HttpResponse:
+    """The rendered report, or the page that waits for it; HTML is shown in the browser, every other format is downloaded.
+
+    A POST (from the failure page's button, when `may_retry`) asks again for an edition that failed.
+    """
+    from samverkan.reports.api import (
+        file_name,
+        is_slow,
+        media_type,
+        prepare_report,
+        render_report,
+    )
+
+    if fmt not in formats():
+        raise Http404
+    lang = report_language(request)
+    if not is_slow(fmt):
+        content, content_type, filename = render_report(year, fmt, lang=lang)
+        return _with_disposition(HttpResponse(content, content_type=content_type), fmt, filename)
+    retry = may_retry and request.method == "POST"
+    actor = request.user if request.user.is_authenticated else None
+    edition = prepare_report(year, fmt, lang, actor=actor, retry=retry)
+    if edition.state == "ready":
+        assert edition.path is not None
+        # FileResponse streams the stored file and closes it when done.
+        stored = FileResponse(edition.path.open("rb"), content_type=media_type(fmt))
+        return _with_disposition(stored, fmt, file_name(year, fmt, lang))
+    job = edition.job
+    assert job is not None
+    waiting = edition.state in ("queued", "running")
+    context = {
+        "year": year,
+        "cooperation": year.cooperation,
+        "fmt": fmt.upper(),
+        "state": edition.state,
+        "job": job,
+        "refresh": REFRESH_SECONDS if waiting else None,
+        "no_worker": edition.state == "queued" and timezone.now() - job.requested_at > WORKER_GRACE,
+        "may_retry": may_retry,
+    }
+    # 202: accepted, the file is on its way; 500 for an edition that could not be made.
+    return render(request, "web/report_wait.html", context, status=202 if waiting else 500)

@@ -71,5 +71,5 @@ def test_the_published_report_downloads_as_pdf(place: Place) -> None:
     response = Client().get(reverse("web:public-report", args=["sodertorn", 2018, "pdf"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert 'filename="sodertorn-arsredovisning-2018.pdf"' in response["Content-Disposition"]

@@ -18,5 +18,6 @@ class Renderer(Protocol):
     identifier: str  # "html", "pdf", "docx", "md": the --format value
     media_type: str  # the HTTP content type
     extension: str  # the file name extension, without the dot
+    background: bool  # slow for a large report: the web app has it made by a background task
 
     def render(self, report: AnnualReport) -> bytes: ...

@@ -49,6 +49,7 @@ NUMBER_STYLES = ("List Number", "List Number 2", "List Number 3")
 
 class DocxRenderer:
     identifier = "docx"
+    background = True
     media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     extension = "docx"
 

@@ -56,6 +56,7 @@ def render_html(doc: Document, *, print_version: bool = False) -> str:
 
 class HtmlRenderer:
     identifier = "html"
+    background = False
     media_type = "text/html; charset=utf-8"
     extension = "html"
 

@@ -46,6 +46,7 @@ def _cell(cell: Cell) -> str:
 
 class MarkdownRenderer:
     identifier = "md"
+    background = False
     media_type = "text/markdown; charset=utf-8"
     extension = "md"
 

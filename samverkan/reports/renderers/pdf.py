@@ -51,6 +51,7 @@ def render_pdf(doc: Document, year_file: str, attachment: str) -> bytes:
 
 class PdfRenderer:
     identifier = "pdf"
+    background = True
     media_type = "application/pdf"
     extension = "pdf"
 

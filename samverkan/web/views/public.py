@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from samverkan.members.models import Cooperation, YearStatus
 from samverkan.web import open_data
 from samverkan.web.access import get_published_year, published_years_of
-from samverkan.web.reports import formats, report_language, report_response
+from samverkan.web.reports import formats, report_response
 from samverkan.web.summaries import plan_overview
 
 
@@ -67,7 +67,7 @@ def public_year(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 @login_not_required
 @require_GET
 def public_report(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
-    return report_response(get_published_year(coop, year), fmt, report_language(request))
+    return report_response(request, get_published_year(coop, year), fmt)
 
 
 @login_not_required

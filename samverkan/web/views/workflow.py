@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.accounts.roles import Capability, Standing
 from samverkan.audit.models import AuditEntry
@@ -25,7 +25,7 @@ from samverkan.members.services import (
 )
 from samverkan.web.access import get_year_for_user, require
 from samverkan.web.forms import DecideForm, PublishForm, ReopenForm, YearStatusForm
-from samverkan.web.reports import formats, report_language, report_response
+from samverkan.web.reports import formats, report_response
 from samverkan.web.views.plan import year_context
 
 AUDIT_PAGE_SIZE = 50
@@ -124,7 +124,8 @@ def report(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     return render(request, "web/report.html", year_context(found, standing, "report", report_formats=report_formats))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def report_file(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
+    """The report in one format; POST asks again for a PDF or Word edition that could not be made."""
     found, _standing = get_year_for_user(request, coop, year)
-    return report_response(found, fmt, report_language(request))
+    return report_response(request, found, fmt, may_retry=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +39,21 @@ class Command(BaseCommand):
         self._write_reports(coop, options["out"])
         self._print_logins(coop)
         if not options["no_serve"]:
-            self.stdout.write(f"Webbappen: http://{options['addrport']}/  (Ctrl-C avslutar)")
-            call_command("runserver", options["addrport"], use_reloader=False)
+            self._serve(options["addrport"])
+
+    def _serve(self, addrport: str) -> None:
+        """The web app, with a background worker beside it for the reports' PDF and Word files."""
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "samverkan.cli", "db_worker", "--no-startup-delay", "--no-reload"],
+            stdout=subprocess.DEVNULL,
+        )
+        self.stdout.write(f"Bakgrundsprocess för rapportfiler: pid {worker.pid}")
+        self.stdout.write(f"Webbappen: http://{addrport}/  (Ctrl-C avslutar)")
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
     def _load_demo(self) -> LoadResult:
         """Load the shipped demo files. Where a newer version of the project ships changed

@@ -1,0 +1,154 @@
+"""Stored editions of the annual report, and editions made in the background.
+
+An edition is one format in one language, made from one version of the
+cooperation's data. Every change to that data (a follow-up saved, a year
+file loaded, an admin edit, a year reopened) writes an audit entry, so the
+newest entry names the version (`data_stamp`); an edition is rendered once
+per version and served from storage after that, drafts included.
+
+The PDF and Word editions of a large cooperation take WeasyPrint and
+python-docx tens of seconds, longer than a web request may last. The web
+app therefore asks for them with `prepare_edition`: it answers at once,
+either with the stored file or with a job that a task (`reports.tasks`, run
+by `samverkan db_worker`) works through while the page waits. With the
+"immediate" task backend the job runs inside the call instead.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from samverkan.members.models import Year
+from samverkan.reports.models import ReportJob
+from samverkan.reports.renderers import Renderer
+
+LANGUAGES: tuple[str, ...] = ("sv", "en")
+
+
+def check_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+
+
+def data_stamp(year: Year) -> str:
+    """The version of the data a report of `year` is made from, and of the program making it."""
+    from samverkan.audit.models import AuditEntry
+
+    latest = (
+        AuditEntry.objects.filter(cooperation_id=year.cooperation_id)
+        # Users and their roles are not in the report (the demo makes new logins at every start).
+        .exclude(action__startswith="accounts.")
+        .order_by("-id")
+        .values_list("id", "created_at")
+        .first()
+    )
+    # The entry's time as well as its id: a rebuilt database reuses ids.
+    data = f"{latest[0]}-{latest[1].timestamp():.6f}" if latest else "0"
+    return f"{year.status}-{data}-v{importlib.metadata.version('samverkan')}"
+
+
+def _folder(year: Year) -> Path:
+    return Path(settings.REPORT_OUTPUT_DIR) / "cache" / year.cooperation.slug / str(year.year)
+
+
+def stored_path(year: Year, renderer: Renderer, lang: str, stamp: str) -> Path:
+    return _folder(year) / f"{lang}-{stamp}.{renderer.extension}"
+
+
+def stored_edition(year: Year, renderer: Renderer, lang: str) -> Path | None:
+    """The stored edition for the data as it is now, if one has been made."""
+    path = stored_path(year, renderer, lang, data_stamp(year))
+    return path if path.is_file() else None
+
+
+def make_edition(year: Year, renderer: Renderer, lang: str) -> Path:
+    """Render the edition from the data as it is now and store it; its path."""
+    from samverkan.reports.assembly import build_annual_report
+
+    check_language(lang)
+    # The version is read before the data: a change made meanwhile only makes the edition look older.
+    stamp = data_stamp(year)
+    return store_edition(
+        year, renderer, lang, stamp, renderer.render(build_annual_report(year, lang=lang))
+    )
+
+
+def store_edition(year: Year, renderer: Renderer, lang: str, stamp: str, content: bytes) -> Path:
+    """Keep `content` as the edition of the data version `stamp`; its path.
+
+    Older editions of the same format and language are removed: only the
+    newest data's edition is ever served.
+    """
+    path = stored_path(year, renderer, lang, stamp)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(content)
+    partial.replace(path)  # atomic: a reader never sees half a file
+    for older in path.parent.glob(f"{lang}-*.{renderer.extension}"):
+        if older != path:
+            older.unlink(missing_ok=True)
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """Where an edition asked for stands: "ready" (at `path`), "queued", "running" or "failed"."""
+
+    state: str
+    path: Path | None = None
+    job: ReportJob | None = None
+
+
+def prepare_edition(
+    year: Year, renderer: Renderer, lang: str, *, actor: object = None, retry: bool = False
+) -> Edition:
+    """The stored edition, or the job making it; queues one when none is under way.
+
+    `retry` queues a failed edition again (the page's "try again" button).
+    """
+    from samverkan.reports.tasks import make_edition_task
+
+    check_language(lang)
+    path = stored_edition(year, renderer, lang)
+    if path is not None:
+        return Edition("ready", path=path)
+    stamp = data_stamp(year)
+    with transaction.atomic():
+        job, created = ReportJob.objects.get_or_create(
+            year=year,
+            format=renderer.identifier,
+            language=lang,
+            stamp=stamp,
+            defaults={"requested_by": actor if getattr(actor, "pk", None) else None},
+        )
+        # One request at a time decides whether the job needs a task.
+        job = ReportJob.objects.select_for_update().get(pk=job.pk)
+        lost = job.finished_at is not None and not job.error  # made, but the file is gone
+        if created or lost or (retry and job.error):
+            if created:
+                # Jobs for older data of this edition have nothing left to say.
+                ReportJob.objects.filter(
+                    year=year, format=renderer.identifier, language=lang
+                ).exclude(pk=job.pk).delete()
+            job.requested_at, job.started_at, job.finished_at, job.error = (
+                timezone.now(),
+                None,
+                None,
+                "",
+            )
+            job.save()
+            result = make_edition_task.enqueue(job.pk)
+            ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+            job.refresh_from_db()
+    path = stored_edition(year, renderer, lang)
+    if path is not None:
+        return Edition("ready", path=path, job=job)
+    if job.error:
+        return Edition("failed", job=job)
+    return Edition("running" if job.started_at else "queued", job=job)

@@ -1,0 +1,106 @@
+"""Report editions: each format and language is made once per version of the data, in the background
+when the web app asks for a slow one, and served from storage after that."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from samverkan.audit.services import record
+from samverkan.members.models import Year
+from samverkan.reports.api import prepare_report, render_report
+from samverkan.reports.models import ReportJob
+from tests.conftest import run_worker
+
+
+def stored(fmt: str = "md") -> list[Path]:
+    return sorted((Path(settings.REPORT_OUTPUT_DIR) / "cache").rglob(f"*.{fmt}"))
+
+
+@pytest.fixture
+def year(demo: None) -> Year:
+    return Year.objects.select_related("cooperation").get(cooperation__slug="sodertorn", year=2020)
+
+
+def test_an_edition_is_made_once_and_then_served_from_storage(year: Year) -> None:
+    first, _, _ = render_report(year, "md")
+    assert first.startswith(b"#") and len(stored()) == 1
+    stored()[0].write_bytes(b"from storage")
+    assert render_report(year, "md")[0] == b"from storage"
+
+
+def test_an_audited_change_retires_the_stored_edition_and_removes_its_file(year: Year) -> None:
+    render_report(year, "md")
+    stored()[0].write_bytes(b"stale")
+    record(actor="tests", action="year.reopen", cooperation=year.cooperation, year=2020, obj=year)
+    assert render_report(year, "md")[0] != b"stale"
+    assert len(stored()) == 1  # the older edition is gone
+
+
+def test_a_change_to_users_or_roles_keeps_the_stored_edition(year: Year) -> None:
+    render_report(year, "md")
+    stored()[0].write_bytes(b"kept")
+    record(actor="tests", action="accounts.role.grant", cooperation=year.cooperation, obj=year)
+    assert render_report(year, "md")[0] == b"kept"
+
+
+def test_a_draft_is_stored_too_and_a_change_of_status_asks_for_a_new_edition(year: Year) -> None:
+    Year.objects.filter(pk=year.pk).update(status="draft")
+    year.refresh_from_db()
+    render_report(year, "md")
+    stored()[0].write_bytes(b"draft")
+    assert render_report(year, "md")[0] == b"draft"
+    Year.objects.filter(pk=year.pk).update(status="decided")
+    year.refresh_from_db()
+    assert render_report(year, "md")[0] != b"draft"
+
+
+def test_without_a_worker_queue_a_slow_edition_is_ready_when_asked_for(year: Year) -> None:
+    edition = prepare_report(year, "docx")
+    assert edition.state == "ready" and edition.path is not None
+    assert edition.path.read_bytes()[:2] == b"PK"
+
+
+def test_a_queued_edition_waits_for_the_worker_and_is_asked_for_only_once(
+    year: Year, database_queue: None
+) -> None:
+    first = prepare_report(year, "docx")
+    again = prepare_report(year, "docx")
+    assert first.state == again.state == "queued"
+    assert ReportJob.objects.count() == 1
+    run_worker()
+    ready = prepare_report(year, "docx")
+    assert ready.state == "ready" and ready.path is not None
+    job = ReportJob.objects.get()
+    assert job.started_at is not None and job.finished_at is not None and job.error == ""
+
+
+def test_a_failed_edition_says_why_and_is_made_again_only_when_asked(
+    year: Year, database_queue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samverkan.reports.renderers import docx
+
+    def broken(self: object, report: object) -> bytes:
+        raise RuntimeError("the template is missing")
+
+    monkeypatch.setattr(docx.DocxRenderer, "render", broken)
+    prepare_report(year, "docx")
+    run_worker()
+    failed = prepare_report(year, "docx")
+    assert failed.state == "failed" and failed.job is not None
+    assert failed.job.error == "RuntimeError: the template is missing"
+    assert prepare_report(year, "docx").state == "failed"  # not queued again by itself
+    monkeypatch.undo()
+    assert prepare_report(year, "docx", retry=True).state == "queued"
+    run_worker()
+    assert prepare_report(year, "docx").state == "ready"
+
+
+def test_an_edition_for_older_data_is_not_served(year: Year, database_queue: None) -> None:
+    prepare_report(year, "docx")
+    run_worker()
+    record(actor="tests", action="year.reopen", cooperation=year.cooperation, year=2020, obj=year)
+    assert prepare_report(year, "docx").state == "queued"
+    assert ReportJob.objects.count() == 1  # the older data's job is gone with it
