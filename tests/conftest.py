@@ -32,9 +32,14 @@ def database_queue(settings) -> None:  # type: ignore[no-untyped-def]
 
 def run_worker() -> None:
     """What `samverkan db_worker` does, once: every queued task, then return."""
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    # Between tasks the worker closes connections it finds outside autocommit, as Django does
+    # after a request; here that is the test's own connection, holding the test's transaction.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
 @pytest.fixture

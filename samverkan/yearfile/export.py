@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from samverkan.consultations.models import ConsultationResponse
@@ -245,10 +246,12 @@ def export_year(year: Year) -> str:
             for fy in FundYear.objects.filter(year=year).select_related("fund")
         ],
         "lines": [
-            _line(line, year)
-            for line in LedgerLine.objects.filter(year=year)
+            _line(row, year.end())
+            # Plain rows, not model instances: a ledger has tens of thousands of lines.
+            for row in LedgerLine.objects.filter(year=year)
             .exclude(source=LineSource.SIE)
-            .select_related("fund", "category", "member", "project", "grant")
+            .values_list(*LINE_FIELDS)
+            .iterator(chunk_size=5000)
         ],
         "grant_payments": [
             {"grant": p.grant.slug, "date": p.date, "amount": p.amount}
@@ -372,19 +375,35 @@ def _event(e: Event) -> dict[str, Any]:
     )
 
 
-def _line(line: LedgerLine, year: Year) -> dict[str, Any]:
+LINE_FIELDS = (
+    "fund__slug",
+    "category__slug",
+    "kind",
+    "amount",
+    "date",
+    "text",
+    "member__code",
+    "project__slug",
+    "grant__slug",
+    "transfer",
+    "footnote",
+)
+
+
+def _line(row: tuple[Any, ...], year_end: datetime.date) -> dict[str, Any]:
+    fund, category, kind, amount, day, text, member, project, grant, transfer, footnote = row
     return _compact(
         {
-            "fund": line.fund.slug,
-            "category": line.category.slug,
-            "kind": line.kind,
-            "amount": line.amount,
-            "date": line.date if line.date != year.end() else None,
-            "text": line.text,
-            "member": line.member.code if line.member else None,
-            "project": line.project.slug if line.project else None,
-            "grant": line.grant.slug if line.grant else None,
-            "transfer": line.transfer,
-            "footnote": line.footnote,
+            "fund": fund,
+            "category": category,
+            "kind": kind,
+            "amount": amount,
+            "date": day if day != year_end else None,
+            "text": text,
+            "member": member,
+            "project": project,
+            "grant": grant,
+            "transfer": transfer,
+            "footnote": footnote,
         }
     )

@@ -93,12 +93,11 @@ def test_footnotes_are_listed_under_notes(rendered):
     assert "- 4) Pengarna finns i Nynäshamns kommun" in notes
 
 
-def test_the_members_co_financing_of_an_event_is_shown_per_member_in_the_accounts(rendered):
+def test_the_members_co_financing_of_an_event_is_one_row_per_member_in_its_funds_table(rendered):
     text = rendered(2018, "md").decode().replace(NBSP, " ")
     accounts = text[text.index("## 8. Bokslut 2018") :]
-    table = accounts[accounts.index("**Medfinansiering per kommun – Södertörns Rådslag**") :].split(
-        "\n\n"
-    )[1]
+    table = accounts[accounts.index("**Södertörns Rådslag**\n\n| Post") :].split("\n\n")[1]
 
-    assert "| Botkyrka | 16 718 |" in table.splitlines()
-    assert table.splitlines()[-1] == "| **Summa** | **106 791** |"
+    assert "| Botkyrka Kommun | 16 718 |  |  |" in table.splitlines()
+    assert table.splitlines()[-1] == "| **Summa** | **106 791** | **106 791** | **0** |"
+    assert accounts.count("16 718") == 1  # printed once, not again in a table of its own

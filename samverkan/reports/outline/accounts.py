@@ -1,4 +1,4 @@
-"""The accounts chapter: fee rule, summary, detail per fund, co-financing, fees per member, receivables, notes."""
+"""The accounts chapter: fee rule, summary, detail per fund (co-financing per member included), fees per member, receivables, notes."""
 
 from __future__ import annotations
 
@@ -53,10 +53,9 @@ class AccountChapters(WriterBase):
         else:
             blocks.append(Paragraph(_("Ingen avgiftsregel gäller för året.")))
         blocks.extend(self.texts(acc.texts))
+        # A member's co-financing of an event is a row of the event fund's detail table, as the
+        # published reports print it; a table of its own would repeat every figure.
         children = [self.summary(acc), self.details(acc)]
-        co_financed = [e for e in self.report.administration.events if e.co_financing]
-        if co_financed:
-            children.append(self.co_financing(co_financed))
         if fees.charges:
             children.append(self.fees(fees))
         if acc.receivables:
@@ -110,21 +109,6 @@ class AccountChapters(WriterBase):
                 )
             )
         return self.chapter(_("Bokslut %(year)s") % {"year": self.year}, blocks, children)
-
-    def co_financing(self, events: list[r.Event]) -> Section:
-        """Income per member in the funds of events the members co-finance."""
-        tables: list[Block] = [
-            self.amount_table(
-                "tabell-medfinansiering",
-                _("Medfinansiering per kommun – %(event)s") % {"event": e.name},
-                _("Kommun"),
-                _("Belopp"),
-                list(e.co_financing),
-                total_label=_("Summa"),
-            )
-            for e in events
-        ]
-        return self.section(2, _("Intäkter per medlemskommun"), tables)
 
     def summary(self, acc: r.Accounts) -> Section:
         def cells(row: r.FundRow, label: str) -> Row:

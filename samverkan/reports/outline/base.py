@@ -119,30 +119,6 @@ class WriterBase:
     def texts(texts: tuple[r.Text, ...]) -> list[Block]:
         return [RichText(t.body) for t in texts if t.body.strip()]
 
-    def amount_table(
-        self,
-        id_: str,
-        caption: str,
-        first: str,
-        value: str,
-        rows: list[tuple[str, Decimal]],
-        total_label: str | None = None,
-    ) -> Table:
-        foot: tuple[Row, ...] = ()
-        if total_label is not None:
-            foot = (
-                Row((Cell(total_label), Cell(self.amount(sum((v for _, v in rows), Decimal(0)))))),
-            )
-        return Table(
-            id=self.anchors.make(id_),
-            caption=caption,
-            columns=(Column(first), Column(value, numeric=True)),
-            bodies=(
-                TableBody(tuple(Row((Cell(label), Cell(self.amount(v)))) for label, v in rows)),
-            ),
-            foot=foot,
-        )
-
     def figure(self, chart: BarChart) -> Figure:
         bodies = tuple(
             TableBody(tuple(Row((Cell(b.label), Cell(b.display))) for b in g.bars), title=g.label)
