@@ -58,8 +58,14 @@ def render_report(year: Year, fmt: str, lang: str = "sv") -> tuple[bytes, str, s
 
     check_language(lang)
     renderer = get_renderer(fmt)
-    path = stored_edition(year, renderer, lang) or make_edition(year, renderer, lang)
-    return path.read_bytes(), renderer.media_type, file_name(year, fmt, lang)
+    path = stored_edition(year, renderer, lang)
+    try:
+        content = path.read_bytes() if path else None
+    except FileNotFoundError:  # replaced by a newer edition this very moment
+        content = None
+    if content is None:
+        content = make_edition(year, renderer, lang).read_bytes()
+    return content, renderer.media_type, file_name(year, fmt, lang)
 
 
 def prepare_report(

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import importlib.metadata
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +31,9 @@ from samverkan.reports.models import ReportJob
 from samverkan.reports.renderers import Renderer
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
+# The largest report takes under a minute; a job running far longer lost its worker.
+STALLED_AFTER = timedelta(minutes=15)
+STALLED = "the background worker stopped before the file was made"
 
 
 def check_language(lang: str) -> None:
@@ -100,7 +105,7 @@ def store_edition(year: Year, renderer: Renderer, lang: str, stamp: str, content
 class Edition:
     """Where an edition asked for stands: "ready" (at `path`), "queued", "running" or "failed"."""
 
-    state: str
+    state: Literal["ready", "queued", "running", "failed"]
     path: Path | None = None
     job: ReportJob | None = None
 
@@ -129,6 +134,13 @@ def prepare_edition(
         )
         # One request at a time decides whether the job needs a task.
         job = ReportJob.objects.select_for_update().get(pk=job.pk)
+        if (
+            job.started_at
+            and not job.finished_at
+            and timezone.now() - job.started_at > STALLED_AFTER
+        ):
+            job.finished_at, job.error = timezone.now(), STALLED
+            job.save(update_fields=["finished_at", "error"])
         lost = job.finished_at is not None and not job.error  # made, but the file is gone
         if created or lost or (retry and job.error):
             if created:

@@ -68,14 +68,22 @@ def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bo
         return _with_disposition(HttpResponse(content, content_type=content_type), fmt, filename)
     retry = may_retry and request.method == "POST"
     actor = request.user if request.user.is_authenticated else None
-    edition = prepare_report(year, fmt, lang, actor=actor, retry=retry)
-    if edition.state == "ready":
-        assert edition.path is not None
+    for _attempt in range(2):  # a newer edition may replace the file between finding and opening it
+        edition = prepare_report(year, fmt, lang, actor=actor, retry=retry)
+        if edition.state != "ready" or edition.path is None:
+            break
+        try:
+            handle = edition.path.open("rb")
+        except FileNotFoundError:
+            continue
         # FileResponse streams the stored file and closes it when done.
-        stored = FileResponse(edition.path.open("rb"), content_type=media_type(fmt))
+        stored = FileResponse(handle, content_type=media_type(fmt))
         return _with_disposition(stored, fmt, file_name(year, fmt, lang))
     job = edition.job
-    assert job is not None
+    if job is None:  # replaced twice while being opened: the data is changing right now
+        response = HttpResponse(status=503)
+        response["Retry-After"] = str(REFRESH_SECONDS)
+        return response
     waiting = edition.state in ("queued", "running")
     context = {
         "year": year,

@@ -104,3 +104,19 @@ def test_an_edition_for_older_data_is_not_served(year: Year, database_queue: Non
     record(actor="tests", action="year.reopen", cooperation=year.cooperation, year=2020, obj=year)
     assert prepare_report(year, "docx").state == "queued"
     assert ReportJob.objects.count() == 1  # the older data's job is gone with it
+
+
+def test_a_job_whose_worker_stopped_is_reported_failed_and_can_be_asked_for_again(
+    year: Year, database_queue: None
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    prepare_report(year, "docx")
+    # A worker took the job and was killed before it finished.
+    ReportJob.objects.update(started_at=timezone.now() - timedelta(minutes=20))
+    stalled = prepare_report(year, "docx")
+    assert stalled.state == "failed" and stalled.job is not None
+    assert "worker stopped" in stalled.job.error
+    assert prepare_report(year, "docx", retry=True).state == "queued"
