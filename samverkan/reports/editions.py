@@ -42,17 +42,22 @@ def check_language(lang: str) -> None:
 
 
 def data_stamp(year: Year) -> str:
-    """The version of the data a report of `year` is made from, and of the program making it."""
+    """The version of the data a report of `year` is made from, and of the program making it.
+
+    A draft's version is the cooperation's newest audit entry; a decided or
+    published year's is the newest entry of that year.
+    """
     from samverkan.audit.models import AuditEntry
 
-    latest = (
-        AuditEntry.objects.filter(cooperation_id=year.cooperation_id)
-        # Users and their roles are not in the report (the demo makes new logins at every start).
-        .exclude(action__startswith="accounts.")
-        .order_by("-id")
-        .values_list("id", "created_at")
-        .first()
-    )
+    entries = AuditEntry.objects.filter(cooperation_id=year.cooperation_id)
+    # Users and their roles are not in the report (the demo makes new logins at every start).
+    entries = entries.exclude(action__startswith="accounts.")
+    if year.is_locked:
+        # A decided or published report is the document the committee adopted: it changes only
+        # through its own year (reopened, reloaded), not when standing data such as a member's
+        # name is edited afterwards.
+        entries = entries.filter(year=year.year)
+    latest = entries.order_by("-id").values_list("id", "created_at").first()
     # The entry's time as well as its id: a rebuilt database reuses ids.
     data = f"{latest[0]}-{latest[1].timestamp():.6f}" if latest else "0"
     return f"{year.status}-{data}-v{importlib.metadata.version('samverkan')}"

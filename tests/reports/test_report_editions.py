@@ -46,6 +46,16 @@ def test_a_change_to_users_or_roles_keeps_the_stored_edition(year: Year) -> None
     assert render_report(year, "md")[0] == b"kept"
 
 
+def test_a_published_report_does_not_follow_later_edits_of_standing_data(year: Year) -> None:
+    render_report(year, "md")
+    stored()[0].write_bytes(b"as adopted")
+    record(actor="tests", action="admin.change", cooperation=year.cooperation, obj=year.cooperation)
+    assert render_report(year, "md")[0] == b"as adopted"
+    Year.objects.filter(pk=year.pk).update(status="draft")
+    year.refresh_from_db()
+    assert render_report(year, "md")[0] != b"as adopted"
+
+
 def test_a_draft_is_stored_too_and_a_change_of_status_asks_for_a_new_edition(year: Year) -> None:
     Year.objects.filter(pk=year.pk).update(status="draft")
     year.refresh_from_db()
