@@ -3,8 +3,9 @@
 HTML and Markdown are made while the request waits. PDF and Word take a
 large cooperation's report tens of seconds, so the request asks for them
 instead: the stored file when the data has not changed since it was made,
-otherwise a page that says the file is being made and reloads itself until
-it is there (the way pretix hands out its exports).
+otherwise a page that says the file is being made and, through a small
+script, asks again until it is there and then downloads it (the way pretix
+hands out its exports).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.http import content_disposition_header
 from samverkan.members.models import Year
 
 INLINE_FORMATS = ("html",)
-# The waiting page reloads itself this often (seconds).
+# The waiting page asks again this often (seconds).
 REFRESH_SECONDS = 3
 # A job nobody has started after this long means no worker is running.
 WORKER_GRACE = timedelta(seconds=60)

@@ -19,6 +19,7 @@ import pytest
 from samverkan.audit.models import AuditEntry
 from samverkan.members.models import Year, YearStatus
 from samverkan.plan.models import FollowUp
+from tests.conftest import run_worker
 from tests.web.conftest import LEAD_A, LEAD_B, READER, SECRETARIAT, Place
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still synchronous.
@@ -238,3 +239,19 @@ def test_the_dashboard_works_on_a_phone_and_with_the_keyboard(
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
     assert page.evaluate("document.activeElement.id") == "main", "the skip link moves focus to the content"
+
+
+def test_a_word_file_is_made_in_the_background_while_an_accessible_page_waits_for_it(
+    open_page: Any, live_server: Any, place: Place, database_queue: None
+) -> None:
+    page = open_page(READER)
+    response = page.goto(url(live_server, "/app/sodertorn/2020/rapport/docx/"))
+    assert response is not None and response.status == 202
+    assert page.get_by_role("status").inner_text().startswith("Filen står i kö")
+    assert axe_violations(page) == []
+
+    run_worker()
+    # The page reloads itself; the reload now answers with the file.
+    with page.expect_download(timeout=15_000) as download:
+        pass
+    assert download.value.suggested_filename == "sodertorn-arsredovisning-2020.docx"

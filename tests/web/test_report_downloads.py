@@ -25,11 +25,13 @@ def test_the_page_waits_for_the_worker_and_then_the_file_downloads(
     waiting = client.get(docx_url())
     assert waiting.status_code == 202
     html = waiting.content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in html
     assert 'role="status"' in html and "står i kö" in html
+    assert "report_wait.js" in html and "http-equiv" not in html  # polls; never refreshes the page
+    assert client.head(docx_url()).status_code == 202
     assert "bakgrundsprocess" not in html  # just asked: no reason to suspect the worker yet
 
     run_worker()
+    assert client.head(docx_url()).status_code == 200
     download = client.get(docx_url())
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from samverkan.members.models import Cooperation, YearStatus
 from samverkan.web import open_data
@@ -65,7 +65,7 @@ def public_year(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_report(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
     return report_response(request, get_published_year(coop, year), fmt)
 

@@ -124,7 +124,7 @@ def report(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     return render(request, "web/report.html", year_context(found, standing, "report", report_formats=report_formats))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_file(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
     """The report in one format; POST asks again for a PDF or Word edition that could not be made."""
     found, _standing = get_year_for_user(request, coop, year)
