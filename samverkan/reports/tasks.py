@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task
@@ -10,6 +11,8 @@ from django_tasks import task
 from samverkan.reports.models import ReportJob
 
 log = logging.getLogger(__name__)
+# Finished tasks are kept this long in the queue table for the admin to look at.
+KEEP_FINISHED_TASKS = timedelta(days=30)
 
 
 @task()
@@ -36,4 +39,14 @@ def make_edition_task(job_id: int) -> str:
         )
         raise
     ReportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
+    _prune_finished_tasks()
     return path.name
+
+
+def _prune_finished_tasks() -> None:
+    """Keep the queue table small without a scheduler: each finished edition clears out old tasks."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.finished().filter(
+        finished_at__lt=timezone.now() - KEEP_FINISHED_TASKS
+    ).delete()

@@ -130,3 +130,19 @@ def test_a_job_whose_worker_stopped_is_reported_failed_and_can_be_asked_for_agai
     assert stalled.state == "failed" and stalled.job is not None
     assert "worker stopped" in stalled.job.error
     assert prepare_report(year, "docx", retry=True).state == "queued"
+
+
+def test_finished_tasks_older_than_a_month_are_cleared_from_the_queue(
+    year: Year, database_queue: None
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    prepare_report(year, "docx")
+    run_worker()
+    DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(days=40))
+    prepare_report(year, "docx", lang="en")
+    run_worker()
+    assert DBTaskResult.objects.count() == 1  # the new one
