@@ -17,6 +17,7 @@ by `samverkan db_worker`) works through while the page waits. With the
 from __future__ import annotations
 
 import importlib.metadata
+import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -33,7 +34,7 @@ from samverkan.reports.renderers import Renderer
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 # The largest report takes under a minute; a job running far longer lost its worker.
 STALLED_AFTER = timedelta(minutes=15)
-STALLED = "the background worker stopped before the file was made"
+STALLED = "no background worker finished the file in time"
 
 
 def check_language(lang: str) -> None:
@@ -97,12 +98,16 @@ def store_edition(year: Year, renderer: Renderer, lang: str, stamp: str, content
     """
     path = stored_path(year, renderer, lang, stamp)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(content)
-    partial.replace(path)  # atomic: a reader never sees half a file
-    for older in path.parent.glob(f"{lang}-*.{renderer.extension}"):
-        if older != path:
-            older.unlink(missing_ok=True)
+    # A temporary file of its own: two requests may store the same edition at once.
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as partial:
+        partial.write(content)
+    Path(partial.name).replace(path)  # atomic: a reader never sees half a file
+    if stamp == data_stamp(year):
+        # Only the current data's edition clears the others: a slow render of older data
+        # that finishes last must not remove the newer edition.
+        for older in path.parent.glob(f"{lang}-*.{renderer.extension}"):
+            if older != path:
+                older.unlink(missing_ok=True)
     return path
 
 
@@ -139,15 +144,12 @@ def prepare_edition(
         )
         # One request at a time decides whether the job needs a task.
         job = ReportJob.objects.select_for_update().get(pk=job.pk)
-        if (
-            job.started_at
-            and not job.finished_at
-            and timezone.now() - job.started_at > STALLED_AFTER
-        ):
+        if _stalled(job):
             job.finished_at, job.error = timezone.now(), STALLED
             job.save(update_fields=["finished_at", "error"])
         lost = job.finished_at is not None and not job.error  # made, but the file is gone
-        if created or lost or (retry and job.error):
+        needs_task = created or lost or (retry and bool(job.error))
+        if needs_task:
             if created:
                 # Jobs for older data of this edition have nothing left to say.
                 ReportJob.objects.filter(
@@ -160,12 +162,23 @@ def prepare_edition(
                 "",
             )
             job.save()
-            result = make_edition_task.enqueue(job.pk)
-            ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
-            job.refresh_from_db()
+    if needs_task:
+        # Queued after the commit: the "immediate" backend renders right here, and a render
+        # of tens of seconds must not hold the job's lock or the database's write lock.
+        result = make_edition_task.enqueue(job.pk)
+        ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+        job.refresh_from_db()
     path = stored_edition(year, renderer, lang)
     if path is not None:
         return Edition("ready", path=path, job=job)
     if job.error:
         return Edition("failed", job=job)
     return Edition("running" if job.started_at else "queued", job=job)
+
+
+def _stalled(job: ReportJob) -> bool:
+    """A job that lost its worker, or whose task was never queued (a crash right after the request)."""
+    if job.finished_at:
+        return False
+    since = job.started_at or job.requested_at
+    return timezone.now() - since > STALLED_AFTER

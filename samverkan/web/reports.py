@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -67,8 +67,14 @@ def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bo
     if not is_slow(fmt):
         content, content_type, filename = render_report(year, fmt, lang=lang)
         return _with_disposition(HttpResponse(content, content_type=content_type), fmt, filename)
-    retry = may_retry and request.method == "POST"
     actor = request.user if request.user.is_authenticated else None
+    if may_retry and request.method == "POST":
+        prepare_report(year, fmt, lang, actor=actor, retry=True)
+        # See other: the waiting page is then a GET, which a reload never submits again.
+        again = HttpResponseRedirect(request.get_full_path())
+        again.status_code = 303
+        return again
+    retry = False
     for _attempt in range(2):  # a newer edition may replace the file between finding and opening it
         edition = prepare_report(year, fmt, lang, actor=actor, retry=retry)
         if edition.state != "ready" or edition.path is None:
@@ -97,4 +103,8 @@ def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bo
         "may_retry": may_retry,
     }
     # 202: accepted, the file is on its way; 500 for an edition that could not be made.
-    return render(request, "web/report_wait.html", context, status=202 if waiting else 500)
+    response = render(request, "web/report_wait.html", context, status=202 if waiting else 500)
+    # For the page's script, which asks with HEAD and updates its status when these change.
+    response["X-Report-State"] = edition.state
+    response["X-Report-Notice"] = "no-worker" if context["no_worker"] else ""
+    return response

@@ -27,7 +27,9 @@ def test_the_page_waits_for_the_worker_and_then_the_file_downloads(
     html = waiting.content.decode()
     assert 'role="status"' in html and "står i kö" in html
     assert "report_wait.js" in html and "http-equiv" not in html  # polls; never refreshes the page
-    assert client.head(docx_url()).status_code == 202
+    head = client.head(docx_url())
+    assert head.status_code == 202 and head["X-Report-State"] == "queued"
+    assert head["X-Report-Notice"] == ""
     assert "bakgrundsprocess" not in html  # just asked: no reason to suspect the worker yet
 
     run_worker()
@@ -45,7 +47,10 @@ def test_a_job_nobody_starts_points_at_the_worker(
     client.get(docx_url())
     job = ReportJob.objects.get()
     ReportJob.objects.filter(pk=job.pk).update(requested_at=job.requested_at - timedelta(minutes=2))
-    assert "samverkan db_worker" in client.get(docx_url()).content.decode()
+    response = client.get(docx_url())
+    assert response["X-Report-Notice"] == "no-worker"
+    status = response.content.decode().split('role="status"')[1].split("</div>")[0]
+    assert "samverkan db_worker" in status  # inside the live region, which the script refreshes
 
 
 def test_a_failed_file_is_explained_and_can_be_asked_for_again(
@@ -67,7 +72,9 @@ def test_a_failed_file_is_explained_and_can_be_asked_for_again(
     assert "<form method=\"post\">" in html and "Försök igen" in html
 
     monkeypatch.undo()
-    assert client.post(docx_url()).status_code == 202
+    again = client.post(docx_url())
+    assert again.status_code == 303 and again["Location"] == docx_url()  # a reload never posts again
+    assert client.get(docx_url()).status_code == 202
     run_worker()
     assert client.get(docx_url()).status_code == 200
 
