@@ -1,9 +1,7 @@
 """The year file's Markdown texts: as safe HTML, and as paragraphs and list items for Word.
 
-Texts nest list points by two spaces (docs/yearfile.md), which CommonMark
-(`lib.commonmark`) reads as nesting. A list that follows a paragraph line
-directly gets a blank line before it, so that a numbered list there starts a
-list too, as writers of the year file expect. Headings
+Texts nest list points by two spaces (docs/yearfile.md); `lib.commonmark`
+writes them the way CommonMark reads them before converting. Headings
 inside a text are moved below the heading of the place the text is printed,
 so the document outline stays in order. The HTML is cleaned with nh3: a text
 can hold formatting and links, never scripts or styles.
@@ -20,7 +18,6 @@ import nh3
 
 from samverkan.lib import commonmark
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _HEADING = re.compile(r"<(/?)h([1-6])([ >])")
 
 ALLOWED_TAGS = {
@@ -47,25 +44,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
-def normalise(text: str) -> str:
-    """A blank line before a list that follows a paragraph line, so that every kind of list starts there."""
-    lines = text.replace("\r\n", "\n").strip("\n").split("\n")
-    result: list[str] = []
-    for line in lines:
-        if (
-            _LIST_ITEM.match(line)
-            and result
-            and result[-1].strip()
-            and not _LIST_ITEM.match(result[-1])
-            and not result[-1].startswith(" ")
-        ):
-            result.append("")
-        result.append(line)
-    return "\n".join(result)
-
-
 def _convert(text: str) -> str:
-    return commonmark.to_html(normalise(text))
+    return commonmark.to_html(text)
 
 
 @lru_cache(maxsize=4096)

@@ -27,3 +27,20 @@ def test_word_blocks_keep_nesting_and_emphasis():
     blocks = to_blocks("- **Klart** i tid\n  - underpunkt")
     assert [(b.text, b.list_level) for b in blocks] == [("Klart i tid", 1), ("underpunkt", 2)]
     assert blocks[0].runs[0].bold and not blocks[0].runs[1].bold
+
+
+def test_two_spaces_nest_under_a_numbered_point_too():
+    html = commonmark.to_html("1. Första\n  - under\n2. Andra")
+    assert html.count("<ol>") == 1 and "<li>Andra</li>" in html
+    assert html.index("under") < html.index("</li>\n<li>Andra")
+
+
+def test_nesting_follows_the_width_of_a_long_number():
+    assert commonmark.normalise("10. tio\n  - under\n    - djupare\n11. elva") == (
+        "10. tio\n    - under\n      - djupare\n11. elva"
+    )
+
+
+def test_a_line_under_a_point_continues_it_and_text_outside_lists_is_left_alone():
+    assert commonmark.normalise("- a\n  fortsättning\n- b") == "- a\n  fortsättning\n- b"
+    assert commonmark.normalise("Text\n\n    kod") == "Text\n\n    kod"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from samverkan.lib.commonmark import normalise
 from samverkan.reports.document import (
     Block,
     BulletList,
@@ -24,7 +25,6 @@ from samverkan.reports.document import (
 )
 from samverkan.reports.outline import build_document
 from samverkan.reports.report import AnnualReport
-from samverkan.reports.richtext import normalise
 
 
 def github_slug(text: str, seen: dict[str, int]) -> str:
