@@ -607,8 +607,11 @@ def _detail_rows(
     for e in entries:
         text = "" if (e.kind, e.category) in crowded else e.text
         label = text or categories.get(e.category, e.category)
-        if not text and e.member and e.category != fee_category:
-            label = f"{label} – {members.get(e.member, e.member)}"
+        member = members.get(e.member, e.member) if e.member else ""
+        # A member's own line (co-financing) stays a row of its own, named by the member
+        # unless its text already is ("Botkyrka Kommun"); fees are summed in their own table.
+        if member and e.category != fee_category and member.casefold() not in label.casefold():
+            label = f"{label} – {member}"
         key = (e.kind, label, e.category)
         sums[key] = sums.get(key, ZERO) + e.amount
         note = footnotes.get((e.fund, e.category, e.kind, e.text, e.project))
