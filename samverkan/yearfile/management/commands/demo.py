@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -43,9 +46,18 @@ class Command(BaseCommand):
 
     def _serve(self, addrport: str) -> None:
         """The web app, with a background worker beside it for the reports' PDF and Word files."""
+        _require_free_port(addrport)
         worker = subprocess.Popen(
-            [sys.executable, "-m", "samverkan.cli", "db_worker", "--no-startup-delay", "--no-reload"],
+            [
+                sys.executable,
+                "-m",
+                "samverkan.cli",
+                "db_worker",
+                "--no-startup-delay",
+                "--no-reload",
+            ],
             stdout=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,  # only sets a signal: safe between fork and exec
         )
         self.stdout.write(f"Bakgrundsprocess för rapportfiler: pid {worker.pid}")
         self.stdout.write(f"Webbappen: http://{addrport}/  (Ctrl-C avslutar)")
@@ -53,7 +65,10 @@ class Command(BaseCommand):
             call_command("runserver", addrport, use_reloader=False)
         finally:
             worker.terminate()
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     def _load_demo(self) -> LoadResult:
         """Load the shipped demo files. Where a newer version of the project ships changed
@@ -114,3 +129,24 @@ class Command(BaseCommand):
         self.stdout.write("Demoinloggningar (nya lösenord vid varje start):")
         for role, username, password in create_demo_users(coop):
             self.stdout.write(f"  {role:<32} användare: {username:<20} lösenord: {password}")
+
+
+def _require_free_port(addrport: str) -> None:
+    """Stop with a clear message when the address is taken (runserver would exit without cleaning up)."""
+    host, _, port = addrport.rpartition(":")
+    if not port.isdigit():
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host.strip("[]") or "127.0.0.1", int(port)))
+        except OSError as error:
+            raise CommandError(
+                f"{addrport} is taken ({error.strerror}); choose another with --addrport"
+            ) from None
+
+
+def _die_with_parent() -> None:
+    """In the worker, before it starts: on Linux, end it when the demo ends, however the demo ends."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
