@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.contrib.auth.base_user import AbstractBaseUser
+
 from samverkan.members.models import Year
 from samverkan.reports.editions import (
     LANGUAGES,
@@ -69,7 +71,12 @@ def render_report(year: Year, fmt: str, lang: str = "sv") -> tuple[bytes, str, s
 
 
 def prepare_report(
-    year: Year, fmt: str, lang: str = "sv", *, actor: object = None, retry: bool = False
+    year: Year,
+    fmt: str,
+    lang: str = "sv",
+    *,
+    actor: AbstractBaseUser | None = None,
+    retry: bool = False,
 ) -> Edition:
     """The stored edition of the year's report in one format, or the background job making it."""
     from samverkan.reports.renderers import get_renderer

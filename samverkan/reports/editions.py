@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -121,7 +122,12 @@ class Edition:
 
 
 def prepare_edition(
-    year: Year, renderer: Renderer, lang: str, *, actor: object = None, retry: bool = False
+    year: Year,
+    renderer: Renderer,
+    lang: str,
+    *,
+    actor: AbstractBaseUser | None = None,
+    retry: bool = False,
 ) -> Edition:
     """The stored edition, or the job making it; queues one when none is under way.
 
@@ -130,17 +136,17 @@ def prepare_edition(
     from samverkan.reports.tasks import make_edition_task
 
     check_language(lang)
-    path = stored_edition(year, renderer, lang)
-    if path is not None:
-        return Edition("ready", path=path)
     stamp = data_stamp(year)
+    path = stored_path(year, renderer, lang, stamp)
+    if path.is_file():
+        return Edition("ready", path=path)
     with transaction.atomic():
         job, created = ReportJob.objects.get_or_create(
             year=year,
             format=renderer.identifier,
             language=lang,
             stamp=stamp,
-            defaults={"requested_by": actor if getattr(actor, "pk", None) else None},
+            defaults={"requested_by": actor},
         )
         # One request at a time decides whether the job needs a task.
         job = ReportJob.objects.select_for_update().get(pk=job.pk)
@@ -168,8 +174,7 @@ def prepare_edition(
         result = make_edition_task.enqueue(job.pk)
         ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
         job.refresh_from_db()
-    path = stored_edition(year, renderer, lang)
-    if path is not None:
+    if path.is_file():  # made just now, by the "immediate" backend
         return Edition("ready", path=path, job=job)
     if job.error:
         return Edition("failed", job=job)

@@ -29,9 +29,11 @@ WORKER_GRACE = timedelta(seconds=60)
 
 
 def formats() -> Sequence[str]:
-    """The report formats the renderers offer (html, pdf, docx, md, ...)."""
-    from samverkan.reports.api import FORMATS
-
+    """The report formats the renderers offer (html, pdf, docx, md, ...); none in a build without them."""
+    try:
+        from samverkan.reports.api import FORMATS
+    except ImportError:
+        return []
     return list(FORMATS)
 
 
@@ -46,6 +48,13 @@ def _with_disposition(response: HttpResponse, fmt: str, filename: str) -> HttpRe
     if disposition:
         response["Content-Disposition"] = disposition
     return response
+
+
+def _ask_again(request: HttpRequest) -> HttpResponse:
+    """See other: the same address, asked for again with GET."""
+    again = HttpResponseRedirect(request.get_full_path())
+    again.status_code = 303
+    return again
 
 
 def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bool = False) -> HttpResponse:
@@ -70,27 +79,19 @@ def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bo
     actor = request.user if request.user.is_authenticated else None
     if may_retry and request.method == "POST":
         prepare_report(year, fmt, lang, actor=actor, retry=True)
-        # See other: the waiting page is then a GET, which a reload never submits again.
-        again = HttpResponseRedirect(request.get_full_path())
-        again.status_code = 303
-        return again
-    retry = False
-    for _attempt in range(2):  # a newer edition may replace the file between finding and opening it
-        edition = prepare_report(year, fmt, lang, actor=actor, retry=retry)
-        if edition.state != "ready" or edition.path is None:
-            break
+        return _ask_again(request)  # the waiting page is then a GET, which a reload never posts again
+    edition = prepare_report(year, fmt, lang, actor=actor)
+    if edition.state == "ready":
+        assert edition.path is not None
         try:
             handle = edition.path.open("rb")
-        except FileNotFoundError:
-            continue
+        except FileNotFoundError:  # replaced by a newer edition this very moment
+            return _ask_again(request)
         # FileResponse streams the stored file and closes it when done.
         stored = FileResponse(handle, content_type=media_type(fmt))
         return _with_disposition(stored, fmt, file_name(year, fmt, lang))
     job = edition.job
-    if job is None:  # replaced twice while being opened: the data is changing right now
-        response = HttpResponse(status=503)
-        response["Retry-After"] = str(REFRESH_SECONDS)
-        return response
+    assert job is not None  # only a ready edition comes without its job
     waiting = edition.state in ("queued", "running")
     context = {
         "year": year,

@@ -54,13 +54,9 @@ def public_cooperation(request: HttpRequest, coop: str) -> HttpResponse:
 @require_GET
 def public_year(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found = get_published_year(coop, year)
-    try:
-        report_formats = formats()
-    except ImportError:
-        report_formats = []
     return render(request, "web/public/year.html", {
         "year": found, "cooperation": found.cooperation, "plan": plan_overview(found),
-        "report_formats": report_formats,
+        "report_formats": formats(),
     })
 
 

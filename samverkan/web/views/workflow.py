@@ -117,11 +117,7 @@ def audit_log(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
-    try:
-        report_formats = formats()
-    except ImportError:
-        report_formats = []
-    return render(request, "web/report.html", year_context(found, standing, "report", report_formats=report_formats))
+    return render(request, "web/report.html", year_context(found, standing, "report", report_formats=formats()))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
