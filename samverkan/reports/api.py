@@ -21,6 +21,7 @@ from samverkan.reports.editions import (
     prepare_edition,
     store_edition,
     stored_edition,
+    stored_path,
 )
 from samverkan.reports.renderers.base import UnknownFormat
 
@@ -116,8 +117,8 @@ def write_reports(
     report = None
     written = []
     for renderer in renderers:
-        edition = stored_edition(year, renderer, lang)
-        if edition is None:
+        edition = stored_path(year, renderer, lang, stamp)
+        if not edition.is_file():
             report = report or build_annual_report(year, lang=lang)
             edition = store_edition(year, renderer, lang, stamp, renderer.render(report))
         path = out_dir / file_name(year, renderer.identifier, lang)

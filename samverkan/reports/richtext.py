@@ -44,17 +44,13 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
-def _convert(text: str) -> str:
-    return commonmark.to_html(text)
-
-
 @lru_cache(maxsize=4096)
 def to_html(text: str, heading_level: int = 4) -> str:
     """Clean HTML for a Markdown text whose own headings start at `heading_level` (h4 by default).
 
     Pure, so cached: a server that renders the same year again converts only changed texts.
     """
-    html = _convert(text)
+    html = commonmark.to_html(text)
 
     def shift(match: re.Match[str]) -> str:
         level = min(6, int(match.group(2)) + heading_level - 1)
@@ -158,7 +154,7 @@ class _BlockParser(HTMLParser):
 def to_blocks(text: str) -> list[TextBlock]:
     """Paragraphs, list items (with their nesting level) and headings of a Markdown text, with bold/italic runs."""
     parser = _BlockParser()
-    parser.feed(_convert(text))
+    parser.feed(commonmark.to_html(text))
     parser.close()
     for block in parser.blocks:
         # The line break before a nested list ends its item's text as a run of its own.
