@@ -51,5 +51,17 @@ def demo(db: None) -> None:
 
 
 @pytest.fixture
+def demo_open(demo: None) -> None:
+    """The demo with every year back in draft, so a test can change what the years read.
+
+    Arranged with a queryset update, which the year lock's gate does not see: the
+    demo's years are published, and a test of a check needs a change they would refuse.
+    """
+    from samverkan.members.models import Year, YearStatus
+
+    Year.objects.update(status=YearStatus.DRAFT)
+
+
+@pytest.fixture
 def demo_dir() -> Path:
     return DEMO_DIR

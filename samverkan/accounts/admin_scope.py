@@ -19,11 +19,18 @@ from django.db import models
 from django.http import HttpRequest
 
 from samverkan.accounts.roles import admin_cooperation_ids
-from samverkan.accounts.scope import COOPERATION_PATH, locked_year, scoped, years_touched
+from samverkan.accounts.scope import (
+    audit_year,
+    cooperation_id_of,
+    cooperation_path,
+    locked_year,
+    locked_year_of_change,
+    scoped,
+)
 from samverkan.audit.services import diff, record
 from samverkan.audit.snapshots import snapshot
+from samverkan.members.locking import YearLocked, locked_message
 from samverkan.members.models import Cooperation
-from samverkan.members.services import lock_year_for_edit, locked_message
 
 
 def _cooperation_ids(request: HttpRequest) -> set[int] | None:
@@ -35,18 +42,7 @@ def _cooperation_ids(request: HttpRequest) -> set[int] | None:
 
 
 def cooperation_of(obj: models.Model) -> Cooperation | None:
-    path = COOPERATION_PATH.get(type(obj))
-    if path is None:
-        return None
-    *steps, last = path.split("__")
-    target: Any = obj
-    for step in steps:
-        target = getattr(target, step, None)
-        if target is None:
-            return None
-    if isinstance(target, Cooperation) and last == "id":
-        return target
-    coop_id = getattr(target, last, None)
+    coop_id = cooperation_id_of(obj)
     return Cooperation.objects.filter(pk=coop_id).first() if coop_id else None
 
 
@@ -88,30 +84,34 @@ class ScopedAdmin(admin.ModelAdmin):
     def _scope_choices(self, field: Any, db_field: Any, request: HttpRequest) -> Any:
         """Offer only the related records of the user's cooperations."""
         queryset = getattr(field, "queryset", None)
-        if queryset is not None and db_field.related_model in COOPERATION_PATH:
+        if queryset is not None and cooperation_path(db_field.related_model) is not None:
             field.queryset = scoped(queryset, _cooperation_ids(request))
         return field
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         base = super().get_form(request, obj, change=change, **kwargs)
 
         class LockedYearForm(base):  # type: ignore[misc, valid-type]
             def _post_clean(self) -> None:
                 super()._post_clean()
-                # The instance now carries the new values: refuse if they land in a locked year.
-                year = locked_year(self.instance)
+                # The instance now carries the new values: refuse if they alter a locked year.
+                year = locked_year_of_change(self.instance)
                 if year is not None:
                     self.add_error(None, forms.ValidationError(locked_message(year)))
 
         return LockedYearForm
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        # Holding the year rows closes the gap between the form's check and the save.
-        for year in years_touched(obj):
-            lock_year_for_edit(year.pk)
+        # The year lock's gate runs again in the save itself (members.locking), holding the
+        # year rows: a decision between the form's check and the save is still refused.
         stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
         request.__dict__["_samverkan_before"] = snapshot(stored) if stored is not None else {}
-        super().save_model(request, obj, form, change)
+        try:
+            super().save_model(request, obj, form, change)
+        except YearLocked as exc:  # decided between the form's check and the save
+            raise PermissionDenied(exc.message) from None
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -122,11 +122,12 @@ class ScopedAdmin(admin.ModelAdmin):
             self._record(request, obj, "admin.change" if change else "admin.add", changes)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        for year in years_touched(obj):
-            lock_year_for_edit(year.pk)
         # Recorded first, while the record still has its id; the admin's transaction holds both.
         self._record(request, obj, "admin.delete", diff(snapshot(obj), {}))
-        super().delete_model(request, obj)
+        try:
+            super().delete_model(request, obj)
+        except YearLocked as exc:
+            raise PermissionDenied(exc.message) from None
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         objects = list(queryset)
@@ -139,9 +140,14 @@ class ScopedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
     def _record(self, request: HttpRequest, obj: Any, action: str, changes: dict[str, Any]) -> None:
-        years = years_touched(obj)
-        record(actor=request.user, action=action, cooperation=cooperation_of(obj),
-               year=years[0].year if len(years) == 1 else None, obj=obj, changes=changes)
+        record(
+            actor=request.user,
+            action=action,
+            cooperation=cooperation_of(obj),
+            year=audit_year(obj),
+            obj=obj,
+            changes=changes,
+        )
 
 
 class ReadOnlyScopedAdmin(ScopedAdmin):

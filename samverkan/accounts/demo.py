@@ -29,7 +29,11 @@ def create_demo_users(cooperation: Cooperation) -> list[tuple[str, str, str]]:
     user_model = get_user_model()
     result = []
     for suffix, role, network_slug in DEMO_USERS:
-        network = Network.objects.get(cooperation=cooperation, slug=network_slug) if network_slug else None
+        network = (
+            Network.objects.get(cooperation=cooperation, slug=network_slug)
+            if network_slug
+            else None
+        )
         username = f"{cooperation.slug}-{suffix}"
         password = secrets.token_urlsafe(12)
         user, _created = user_model.objects.get_or_create(username=username)

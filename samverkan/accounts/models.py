@@ -16,8 +16,12 @@ class Role(models.TextChoices):
 class RoleAssignment(models.Model):
     """A user's role in one cooperation; a network lead also names the network."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    cooperation = models.ForeignKey("members.Cooperation", on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
+    cooperation = models.ForeignKey(
+        "members.Cooperation", on_delete=models.CASCADE, related_name="roles"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     network = models.ForeignKey(
         "governance.Network", null=True, blank=True, on_delete=models.CASCADE, related_name="leads"
@@ -25,7 +29,9 @@ class RoleAssignment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "cooperation", "role", "network"], name="role_unique"),
+            models.UniqueConstraint(
+                fields=["user", "cooperation", "role", "network"], name="role_unique"
+            ),
         ]
         verbose_name = _("roll")
         verbose_name_plural = _("roller")

@@ -38,7 +38,9 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.ADMIN,
         }
     ),
-    Role.NETWORK_LEAD: frozenset({Capability.READ, Capability.EDIT_OWN_FOLLOW_UP, Capability.EDIT_OWN_MEETING}),
+    Role.NETWORK_LEAD: frozenset(
+        {Capability.READ, Capability.EDIT_OWN_FOLLOW_UP, Capability.EDIT_OWN_MEETING}
+    ),
     Role.READER: frozenset({Capability.READ}),
 }
 
@@ -96,7 +98,11 @@ def standing_for(user: Any, cooperation: Cooperation) -> Standing | None:
     """The user's standing in `cooperation`, or None when they hold no role there."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    rows = list(RoleAssignment.objects.filter(user=user, cooperation=cooperation).values_list("role", "network_id"))
+    rows = list(
+        RoleAssignment.objects.filter(user=user, cooperation=cooperation).values_list(
+            "role", "network_id"
+        )
+    )
     if not rows:
         return None
     roles = frozenset(Role(role) for role, _ in rows)
@@ -119,5 +125,7 @@ def admin_cooperation_ids(user: Any) -> set[int] | None:
         return None
     roles = [Role(r) for r in CAPABILITIES if Capability.ADMIN in CAPABILITIES[r]]
     return set(
-        RoleAssignment.objects.filter(user=user, role__in=roles).values_list("cooperation_id", flat=True)
+        RoleAssignment.objects.filter(user=user, role__in=roles).values_list(
+            "cooperation_id", flat=True
+        )
     )

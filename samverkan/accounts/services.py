@@ -28,7 +28,8 @@ def secretariat_admin_group() -> Group:
     """The group whose permissions let the secretariat use the admin on its own cooperation's data."""
     group, _created = Group.objects.get_or_create(name=SECRETARIAT_ADMIN_GROUP)
     permissions = Permission.objects.filter(
-        Q(content_type__app_label__in=SECRETARIAT_ADMIN_APPS) | Q(content_type__app_label="audit", codename="view_auditentry")
+        Q(content_type__app_label__in=SECRETARIAT_ADMIN_APPS)
+        | Q(content_type__app_label="audit", codename="view_auditentry")
     ).exclude(codename__in=SUPERUSER_ONLY_PERMISSIONS)
     group.permissions.set(permissions)
     return group
@@ -36,7 +37,12 @@ def secretariat_admin_group() -> Group:
 
 @transaction.atomic
 def grant_role(
-    user: AbstractBaseUser, cooperation: Cooperation, role: str, *, actor: Any, network: Network | None = None
+    user: AbstractBaseUser,
+    cooperation: Cooperation,
+    role: str,
+    *,
+    actor: Any,
+    network: Network | None = None,
 ) -> RoleAssignment:
     """Give `user` a role in `cooperation`; a network lead names the network they lead.
 
@@ -58,22 +64,34 @@ def grant_role(
         user.save(update_fields=["is_staff"])
         user.groups.add(secretariat_admin_group())  # type: ignore[attr-defined]
     if created:
-        record(actor=actor, action="accounts.role.grant", cooperation=cooperation, obj=assignment,
-               changes={"role": {"before": None, "after": role.value},
-                        "network": {"before": None, "after": network.slug if network else None},
-                        "user": {"before": None, "after": user.get_username()}})
+        record(
+            actor=actor,
+            action="accounts.role.grant",
+            cooperation=cooperation,
+            obj=assignment,
+            changes={
+                "role": {"before": None, "after": role.value},
+                "network": {"before": None, "after": network.slug if network else None},
+                "user": {"before": None, "after": user.get_username()},
+            },
+        )
     return assignment
 
 
 @transaction.atomic
-def create_user(
-    username: str, email: str, password: str | None, *, actor: Any
-) -> AbstractBaseUser:
+def create_user(username: str, email: str, password: str | None, *, actor: Any) -> AbstractBaseUser:
     """A new user; without a password the account cannot log in until one is set."""
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise DomainError(_("Användaren %(name)s finns redan.") % {"name": username})
     user = user_model.objects.create_user(username=username, email=email, password=password)
-    record(actor=actor, action="accounts.user.create", obj=user,
-           changes={"username": {"before": None, "after": username}, "email": {"before": None, "after": email}})
+    record(
+        actor=actor,
+        action="accounts.user.create",
+        obj=user,
+        changes={
+            "username": {"before": None, "after": username},
+            "email": {"before": None, "after": email},
+        },
+    )
     return user

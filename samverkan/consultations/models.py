@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.members.locking import ReadByYears
 from samverkan.members.models import Year
 
 
-class ConsultationResponse(models.Model):
+class ConsultationResponse(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="consultations")
     subject = models.TextField(_("ämne"))
     authority = models.CharField(_("remissinstans"), max_length=300, blank=True)

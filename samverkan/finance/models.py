@@ -7,10 +7,14 @@ opening + income - costs (see finance.ledger, the pure maths).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
+from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.members.models import Cooperation, Member, Year, slug_validator
+from samverkan.members.locking import ReadByYears
+from samverkan.members.models import Cooperation, Member, Year, slug_validator, year_ids, years_from
 
 
 class LineKind(models.TextChoices):
@@ -18,8 +22,10 @@ class LineKind(models.TextChoices):
     COST = "cost", _("kostnad")
 
 
-class CostCategory(models.Model):
+class CostCategory(ReadByYears, models.Model):
     """One of the report's account lines; chart-of-accounts numbers map onto them."""
+
+    cooperation_path: ClassVar[str] = "cooperation_id"
 
     cooperation = models.ForeignKey(
         Cooperation, on_delete=models.CASCADE, related_name="cost_categories"
@@ -41,6 +47,11 @@ class CostCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def years_read(self) -> set[int]:
+        # Every year's accounts are summed by category, and the fee category decides which
+        # income is the members' fees; a new category is in no year's accounts yet.
+        return year_ids(self.cooperation_id) if self.pk is not None else set()
+
 
 class FundKind(models.TextChoices):
     OPERATIONS = "operations", _("drift")
@@ -52,8 +63,10 @@ class FundKind(models.TextChoices):
     OTHER = "other", _("övrigt")
 
 
-class Fund(models.Model):
+class Fund(ReadByYears, models.Model):
     """A balance that is carried from year to year (the operations of one year, a project, ...)."""
+
+    cooperation_path: ClassVar[str] = "cooperation_id"
 
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="funds")
     slug = models.SlugField(validators=[slug_validator])
@@ -73,9 +86,20 @@ class Fund(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def years_read(self) -> set[int]:
+        if self.pk is None:
+            return set()
+        first = Year.objects.filter(Q(lines__fund=self) | Q(fund_years__fund=self)).aggregate(
+            first=Min("year")
+        )["first"]
+        return year_ids(self.cooperation_id, year__gte=first) if first is not None else set()
 
-class FundYear(models.Model):
+
+class FundYear(ReadByYears, models.Model):
     """A fund as the year's report shows it: the opening balance the source stated, a label, a note."""
+
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
 
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="fund_years")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="years")
@@ -92,7 +116,10 @@ class FundYear(models.Model):
         return self.label or self.fund.name
 
 
-class Footnote(models.Model):
+class Footnote(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="footnotes")
     key = models.CharField(max_length=10)
     text = models.TextField()
@@ -112,8 +139,11 @@ class LineSource(models.TextChoices):
     SIE = "sie", _("SIE-import")
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ReadByYears, models.Model):
     """One SIE import: which file (by checksum) brought which lines."""
+
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
 
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="import_batches")
     file_name = models.CharField(max_length=300)
@@ -129,7 +159,10 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.sha256[:12]})"
 
 
-class LedgerLine(models.Model):
+class LedgerLine(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="lines")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="lines")
     category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="lines")
@@ -167,13 +200,22 @@ class LedgerLine(models.Model):
     def __str__(self) -> str:
         return f"{self.fund} {self.category} {self.amount}"
 
+    def years_read(self) -> set[int]:
+        # Balances carry forward: later years open with what this one closes with.
+        return years_from(self.year_id, self.year.cooperation_id) if self.year_id else set()
 
-class AccountMapping(models.Model):
+
+class AccountMapping(ReadByYears, models.Model):
     """Which report category and fund a chart-of-accounts number goes to.
 
     `account` is a prefix: "5" catches every account starting with 5 unless a
     longer prefix matches. The secretariat edits these in the admin.
     """
+
+    cooperation_path: ClassVar[str] = "cooperation_id"
+
+    # The mapping is applied when a SIE file is imported; stored lines carry their category,
+    # so no year reads the mapping afterwards.
 
     cooperation = models.ForeignKey(
         Cooperation, on_delete=models.CASCADE, related_name="account_mappings"
@@ -205,8 +247,11 @@ class AccountMapping(models.Model):
         return f"{self.account} → {self.category}"
 
 
-class PublishedFigure(models.Model):
+class PublishedFigure(ReadByYears, models.Model):
     """A total that the published report printed, kept to compare with the derived one."""
+
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
 
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="published_figures")
     key = models.CharField(max_length=200)

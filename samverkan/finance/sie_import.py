@@ -53,7 +53,8 @@ from samverkan.finance.sie import (
     iter_sie,
 )
 from samverkan.lib.money import ZERO
-from samverkan.members.models import Year
+from samverkan.members import locking
+from samverkan.members.models import Year, years_from
 from samverkan.projects.models import Project
 
 DEFAULT_MAPPING = Path(__file__).with_name("kommunbas.yaml")
@@ -460,10 +461,6 @@ def import_sie(
     transaction back. When nothing would be written (the same file again, or an earlier
     import and no `replace`), the file is only planned, and its errors still come first.
     """
-    if year.is_locked:
-        raise ImportRefused(
-            [_error("year_locked", f"The year {year.year} is decided; reopen it first.")]
-        )
     selected = ",".join(objects or ())
     with _opened(path, None) as (source, sha256):
         existing = list(ImportBatch.objects.filter(year=year))
@@ -485,6 +482,21 @@ def import_sie(
             )
         using = router.db_for_write(LedgerLine)
         with transaction.atomic(using=using):
+            # The year lock, inside the transaction that writes: a decision that lands first
+            # refuses the import; one that comes later waits for it (the lines are raw SQL,
+            # which no model gate sees). The lines feed every later year's opening balances.
+            try:
+                locking.lock_years(years_from(year.pk, year.cooperation_id), using=using)
+            except locking.YearLocked as exc:
+                raise ImportRefused(
+                    [
+                        _error(
+                            "year_locked",
+                            f"The year {exc.year.year} is {exc.year.status}; reopen it first.",
+                        )
+                    ]
+                ) from None
+            existing = list(ImportBatch.objects.filter(year=year))
             for old in existing:
                 old.delete()
             batch = ImportBatch.objects.create(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.members.models import Cooperation, Member, Year, slug_validator
+from samverkan.members.locking import ReadByYears
+from samverkan.members.models import Cooperation, Member, Year, slug_validator, year_ids
 
 
 class BodyKind(models.TextChoices):
@@ -14,7 +18,9 @@ class BodyKind(models.TextChoices):
     SECRETARIAT = "secretariat", _("Kansli")
 
 
-class Body(models.Model):
+class Body(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "cooperation_id"
+
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="bodies")
     slug = models.SlugField(validators=[slug_validator])
     kind = models.CharField(max_length=30, choices=BodyKind.choices)
@@ -32,8 +38,15 @@ class Body(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def years_read(self) -> set[int]:
+        if self.pk is None:
+            return set()
+        return year_ids(self.cooperation_id, Q(chairs__body=self) | Q(meetings__body=self))
 
-class Network(models.Model):
+
+class Network(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "cooperation_id"
+
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="networks")
     slug = models.SlugField(validators=[slug_validator])
     name = models.CharField(_("namn"), max_length=200)
@@ -55,13 +68,27 @@ class Network(models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    def years_read(self) -> set[int]:
+        if self.pk is None:
+            return set()
+        return year_ids(
+            self.cooperation_id,
+            Q(network_years__network=self)
+            | Q(meetings__networks=self)
+            | Q(focus_areas__activities__networks=self)
+            | Q(focus_areas__responsible_networks=self),
+        )
+
 
 class ChairRole(models.TextChoices):
     CHAIR = "chair", _("Ordförande")
     VICE_CHAIR = "vice_chair", _("Vice ordförande")
 
 
-class Chair(models.Model):
+class Chair(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="chairs")
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="chairs")
     role = models.CharField(max_length=20, choices=ChairRole.choices)
@@ -78,7 +105,10 @@ class Chair(models.Model):
         return f"{self.person} ({self.get_role_display()}, {self.body})"
 
 
-class StaffMember(models.Model):
+class StaffMember(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="staff")
     person = models.CharField(_("person"), max_length=200)
     role = models.CharField(_("roll"), max_length=200)
@@ -94,8 +124,11 @@ class StaffMember(models.Model):
         return f"{self.person}, {self.role}"
 
 
-class NetworkYear(models.Model):
+class NetworkYear(ReadByYears, models.Model):
     """A network in one year: who stays away, and the network's own summary."""
+
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
 
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="network_years")
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="years")
@@ -133,12 +166,15 @@ class MeetingKind(models.TextChoices):
     PLANNING_CONFERENCE = "planning_conference", _("planeringskonferens")
 
 
-class Meeting(models.Model):
+class Meeting(ReadByYears, models.Model):
     """A meeting of a body or of one or more networks (joint meetings list several).
 
     When the source gives only a number ("fyra digitala möten"), one entry with
     `count` stands for them; a dated meeting has count 1.
     """
+
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
 
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="meetings")
     body = models.ForeignKey(
@@ -183,7 +219,10 @@ class EventStatus(models.TextChoices):
     NOT_HELD = "not_held", _("hölls inte")
 
 
-class Event(models.Model):
+class Event(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="events")
     slug = models.SlugField(validators=[slug_validator])
     kind = models.CharField(max_length=30, choices=EventKind.choices)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.members.locking import ReadByYears
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Endast a–z, siffror och bindestreck.")
@@ -14,7 +19,25 @@ slug_validator = RegexValidator(
 member_code_validator = RegexValidator(r"^\d{4}$", _("En kommunkod har fyra siffror."))
 
 
-class Cooperation(models.Model):
+def year_ids(cooperation_id: int | None, *q: models.Q, **filters: Any) -> set[int]:
+    """The ids of a cooperation's years that match the filters (standing data's `years_read`)."""
+    if cooperation_id is None:
+        return set()
+    years = Year.objects.filter(*q, cooperation_id=cooperation_id, **filters)
+    return set(years.values_list("pk", flat=True))
+
+
+def years_from(year_id: int | None, cooperation_id: int | None) -> set[int]:
+    """The year `year_id` and every later year of the cooperation (balances carry forward)."""
+    if year_id is None:
+        return set()
+    first = Year.objects.filter(pk=year_id).values_list("year", flat=True).first()
+    return year_ids(cooperation_id, year__gte=first) if first is not None else set()
+
+
+class Cooperation(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "id"
+
     slug = models.SlugField(unique=True, validators=[slug_validator])
     name = models.CharField(_("namn"), max_length=200)
     short_name = models.CharField(_("kortnamn"), max_length=100, blank=True)
@@ -30,8 +53,14 @@ class Cooperation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def years_read(self) -> set[int]:
+        # Its name, host and settings head every report of every year.
+        return year_ids(self.pk)
 
-class Member(models.Model):
+
+class Member(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "cooperation_id"
+
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="members")
     code = models.CharField(_("kommunkod"), max_length=4, validators=[member_code_validator])
     name = models.CharField(_("namn"), max_length=100)
@@ -55,8 +84,46 @@ class Member(models.Model):
             self.left is None or year <= self.left
         )
 
+    def years_read(self) -> set[int]:
+        """The years it is a member in (its fee, its population, its name in their tables)."""
+        span = models.Q()
+        if self.joined is not None:
+            span &= models.Q(year__gte=self.joined)
+        if self.left is not None:
+            span &= models.Q(year__lte=self.left)
+        return year_ids(self.cooperation_id, span)
 
-class PopulationFigure(models.Model):
+    def years_changed(self, stored: Any) -> set[int]:
+        if stored is None or _changed(self, stored) - {"joined", "left"}:
+            return super().years_changed(stored)
+        # Only the membership moved: every year from the first that gains or loses it
+        # (later years' population series count the members of each earlier date).
+        firsts: list[int | None] = []
+        if self.joined != stored.joined:
+            starts = (self.joined, stored.joined)
+            firsts.append(None if None in starts else min(starts))
+        if self.left != stored.left:
+            firsts.append(min(y for y in (self.left, stored.left) if y is not None) + 1)
+        if None in firsts:
+            return year_ids(self.cooperation_id)
+        return year_ids(self.cooperation_id, year__gte=min(f for f in firsts if f is not None))
+
+    def clean(self) -> None:
+        if self.joined is not None and self.left is not None and self.left < self.joined:
+            raise ValidationError(
+                {"left": _("Ett medlemskap kan inte sluta före det år det börjar.")}
+            )
+
+
+def _changed(instance: models.Model, stored: models.Model) -> set[str]:
+    from samverkan.members.locking import changed_fields
+
+    return changed_fields(instance, stored)
+
+
+class PopulationFigure(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "member__cooperation_id"
+
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="population_figures")
     date = models.DateField(_("datum"))
     population = models.PositiveIntegerField(_("invånare"))
@@ -71,13 +138,21 @@ class PopulationFigure(models.Model):
     def __str__(self) -> str:
         return f"{self.member} {self.date}: {self.population}"
 
+    def years_read(self) -> set[int]:
+        """Every year from the figure's own on: its population and series, and next year's fee basis."""
+        if self.date is None or self.member_id is None:
+            return set()
+        return year_ids(self.member.cooperation_id, year__gte=self.date.year)
+
 
 class FeeBasis(models.TextChoices):
     PREVIOUS_YEAR_END = "previous_year_end", _("invånare den 31 december föregående år")
 
 
-class FeeRule(models.Model):
+class FeeRule(ReadByYears, models.Model):
     """Kronor per inhabitant, valid from a year until the next rule."""
+
+    cooperation_path: ClassVar[str] = "cooperation_id"
 
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="fee_rules")
     from_year = models.PositiveIntegerField(_("gäller från år"))
@@ -100,6 +175,11 @@ class FeeRule(models.Model):
     def basis_date(self, year: int) -> dt.date:
         return dt.date(year - 1, 12, 31)
 
+    def years_read(self) -> set[int]:
+        if self.from_year is None:
+            return set()
+        return year_ids(self.cooperation_id, year__gte=self.from_year)
+
 
 class YearStatus(models.TextChoices):
     PLANNING = "planning", _("Planering")
@@ -111,9 +191,20 @@ class YearStatus(models.TextChoices):
 
 LOCKED_STATUSES = (YearStatus.DECIDED, YearStatus.PUBLISHED)
 
+# How far past today a decision date may lie: a day, for time zones; a decision is recorded
+# after the meeting that took it.
+DECISION_DATE_MARGIN = dt.timedelta(days=1)
 
-class Year(models.Model):
+
+class Year(ReadByYears, models.Model):
     """One year of a cooperation: the unit that is planned, followed up, decided and published."""
+
+    cooperation_path: ClassVar[str] = "cooperation_id"
+    year_path: ClassVar[str | None] = ""
+    # The workflow moves a locked year (publish, reopen); that changes none of its content.
+    lock_exempt_fields: ClassVar[frozenset[str]] = frozenset(
+        {"status", "decided_on", "published_at"}
+    )
 
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveIntegerField(_("år"))
@@ -158,6 +249,19 @@ class Year(models.Model):
     def is_published(self) -> bool:
         return self.status == YearStatus.PUBLISHED
 
+    def clean(self) -> None:
+        if self.decided_on is not None and self.year is not None:
+            latest = timezone.localdate() + DECISION_DATE_MARGIN
+            if not self.start() <= self.decided_on <= latest:
+                raise ValidationError(
+                    {
+                        "decided_on": _(
+                            "Beslutsdatumet måste ligga mellan %(start)s och %(latest)s."
+                        )
+                        % {"start": self.start().isoformat(), "latest": latest.isoformat()}
+                    }
+                )
+
     def start(self) -> dt.date:
         return dt.date(self.year, 1, 1)
 
@@ -165,8 +269,11 @@ class Year(models.Model):
         return dt.date(self.year, 12, 31)
 
 
-class YearText(models.Model):
+class YearText(ReadByYears, models.Model):
     """A narrative paragraph of the year (introduction, accounts commentary, ...), Markdown."""
+
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
 
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="texts")
     key = models.SlugField(max_length=60)

@@ -11,24 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.audit.services import diff, record
+from samverkan.members.locking import (  # noqa: F401  (re-exported: the services' errors and gate)
+    DomainError,
+    YearLocked,
+    lock_year_for_edit,
+    locked_message,
+)
 from samverkan.members.models import LOCKED_STATUSES, Year, YearStatus
-
-
-class DomainError(Exception):
-    """A change the rules refuse; the message is for the user, already translated."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class YearLocked(DomainError):
-    """The year is decided or published; nothing in it may change until it is reopened."""
 
 
 class WorkflowError(DomainError):
@@ -38,25 +33,6 @@ class WorkflowError(DomainError):
 # The statuses that `set_year_status` may move between; deciding, publishing
 # and reopening have their own services because they carry more than a status.
 OPEN_STATUSES = (YearStatus.PLANNING, YearStatus.FOLLOW_UP, YearStatus.DRAFT)
-
-
-def locked_message(year: Year) -> str:
-    return _(
-        "Året %(year)s är %(status)s och därför låst. Kansliet måste öppna året igen innan något kan ändras."
-    ) % {"year": year.year, "status": year.get_status_display().lower()}
-
-
-def lock_year_for_edit(year_id: int) -> Year:
-    """Lock the year row for the rest of the transaction and refuse if the year is locked.
-
-    Every editing service calls this first inside its transaction, so an edit
-    and a decision on the same year cannot interleave (on PostgreSQL the row
-    lock makes the second wait for the first).
-    """
-    year = Year.objects.select_for_update().select_related("cooperation").get(pk=year_id)
-    if year.is_locked:
-        raise YearLocked(locked_message(year))
-    return year
 
 
 def _state(year: Year) -> dict[str, Any]:
@@ -106,11 +82,13 @@ def decide_year(year: Year, decided_on: dt.date, *, actor: Any) -> Year:
         raise WorkflowError(
             _("Året måste ha ett utkast till årsredovisning innan det kan beslutas.")
         )
-    if decided_on.year < locked.year:
-        raise WorkflowError(_("Beslutsdatumet kan inte ligga före det år som beslutas."))
     before = _state(locked)
     locked.status = YearStatus.DECIDED
     locked.decided_on = decided_on
+    try:
+        locked.clean()  # the decision date's bounds are the model's rule
+    except ValidationError as exc:
+        raise WorkflowError(" ".join(exc.messages)) from None
     return _save(locked, before, actor=actor, action="year.decide")
 
 

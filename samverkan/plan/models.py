@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.governance.models import Body, Network
-from samverkan.members.models import Cooperation, Year, slug_validator
+from samverkan.members.locking import ReadByYears
+from samverkan.members.models import Cooperation, Year, slug_validator, year_ids
 
 
-class Programme(models.Model):
+class Programme(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "cooperation_id"
+
     cooperation = models.ForeignKey(
         Cooperation, on_delete=models.CASCADE, related_name="programmes"
     )
@@ -35,13 +40,19 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    def years_read(self) -> set[int]:
+        return year_ids(self.cooperation_id, programme=self) if self.pk is not None else set()
+
 
 class AreaGroupKind(models.TextChoices):
     REGIONAL = "regional", _("Regionala utvecklingsfrågor")
     INTERNAL = "internal", _("Internt samarbete")
 
 
-class AreaGroup(models.Model):
+class AreaGroup(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="area_groups")
     slug = models.SlugField(validators=[slug_validator])
     name = models.CharField(_("namn"), max_length=200)
@@ -60,7 +71,10 @@ class AreaGroup(models.Model):
         return self.name
 
 
-class FocusArea(models.Model):
+class FocusArea(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="focus_areas")
     group = models.ForeignKey(AreaGroup, on_delete=models.CASCADE, related_name="focus_areas")
     slug = models.SlugField(validators=[slug_validator])
@@ -84,7 +98,10 @@ class FocusArea(models.Model):
         return f"{self.number} {self.title}".strip()
 
 
-class SubGoal(models.Model):
+class SubGoal(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "focus_area__year__cooperation_id"
+    year_path: ClassVar[str | None] = "focus_area__year"
+
     focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="sub_goals")
     text = models.TextField()
     order = models.PositiveIntegerField(default=0)
@@ -96,7 +113,10 @@ class SubGoal(models.Model):
         return self.text
 
 
-class Activity(models.Model):
+class Activity(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "focus_area__year__cooperation_id"
+    year_path: ClassVar[str | None] = "focus_area__year"
+
     focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="activities")
     title = models.TextField(_("aktivitet"))
     description = models.TextField(_("beskrivning"), blank=True)
@@ -130,8 +150,11 @@ class FollowUpStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Ej påbörjad")
 
 
-class FollowUp(models.Model):
+class FollowUp(ReadByYears, models.Model):
     """What was done for an activity in its year. `version` guards against lost updates."""
+
+    cooperation_path: ClassVar[str] = "activity__focus_area__year__cooperation_id"
+    year_path: ClassVar[str | None] = "activity__focus_area__year"
 
     activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="follow_up")
     status = models.CharField(

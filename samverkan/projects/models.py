@@ -7,13 +7,19 @@ describes a project in its year file owns it.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.members.models import Cooperation, Year, slug_validator
+from samverkan.members.locking import ReadByYears
+from samverkan.members.models import Cooperation, Year, slug_validator, years_from
 
 
-class Project(models.Model):
+class Project(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="projects")
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="projects")
     slug = models.SlugField(validators=[slug_validator])
@@ -48,7 +54,10 @@ class FinancingSource(models.TextChoices):
     GRANT = "grant", _("bidrag")
 
 
-class ProjectFinancing(models.Model):
+class ProjectFinancing(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "project__cooperation_id"
+    year_path: ClassVar[str | None] = "project__year"
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="financing")
     source = models.CharField(max_length=30, choices=FinancingSource.choices)
     surplus_year = models.PositiveIntegerField(null=True, blank=True)
@@ -67,9 +76,12 @@ class GrantTiming(models.TextChoices):
     ADVANCE = "advance", _("betalas i förskott")
 
 
-class Grant(models.Model):
+class Grant(ReadByYears, models.Model):
     """Co-financing of a project. Paid in arrears: a receivable until paid.
     Paid in advance: the unspent part is a balance carried forward."""
+
+    cooperation_path: ClassVar[str] = "project__cooperation_id"
+    year_path: ClassVar[str | None] = "project__year"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="grants")
     slug = models.SlugField(validators=[slug_validator])
@@ -93,8 +105,16 @@ class Grant(models.Model):
     def __str__(self) -> str:
         return f"{self.grantor} ({self.project})"
 
+    def years_read(self) -> set[int]:
+        # A receivable is carried until the grant is paid: every year from the project's on.
+        project = self.project if self.project_id else None
+        return years_from(project.year_id, project.cooperation_id) if project else set()
 
-class GrantPayment(models.Model):
+
+class GrantPayment(ReadByYears, models.Model):
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="grant_payments")
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
     date = models.DateField()
@@ -106,3 +126,7 @@ class GrantPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant} {self.date}: {self.amount}"
+
+    def years_read(self) -> set[int]:
+        # The payment settles a receivable that later years carry.
+        return years_from(self.year_id, self.year.cooperation_id) if self.year_id else set()

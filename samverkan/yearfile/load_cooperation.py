@@ -91,7 +91,11 @@ def load_cooperation(root: Node) -> Cooperation | None:
     coop.host_member = members_by_code.get(host)
     coop.save(update_fields=["host_member"])
 
-    PopulationFigure.objects.filter(member__cooperation=coop).delete()
+    # Figures and rules are matched to what is stored and only the differences written, so the
+    # year lock's gate sees exactly the records that change (and the years they feed).
+    stored_figures = {
+        (f.member_id, f.date): f for f in PopulationFigure.objects.filter(member__cooperation=coop)
+    }
     seen_population: set[tuple[str, object]] = set()
     for node in root.nodes("population"):
         node.only("member", "date", "population", "source")
@@ -107,14 +111,18 @@ def load_cooperation(root: Node) -> Cooperation | None:
             node.error("date", f"a second figure for member {code} at {date}")
             continue
         seen_population.add((code, date))
-        PopulationFigure.objects.create(
-            member=members_by_code[code],
-            date=date,
-            population=population,
-            source=node.str("source"),
+        member = members_by_code[code]
+        figure = stored_figures.pop((member.pk, date), None) or PopulationFigure(
+            member=member, date=date
         )
+        figure.population = population
+        figure.source = node.str("source")
+        figure.save()
+    for stale_figure in stored_figures.values():
+        stale_figure.delete()
 
-    FeeRule.objects.filter(cooperation=coop).delete()
+    stored_rules = {r.from_year: r for r in FeeRule.objects.filter(cooperation=coop)}
+    seen_rules: set[int] = set()
     for node in root.nodes("fee_rules"):
         node.only("from_year", "rate", "basis")
         from_year = node.int("from_year", required=True, minimum=1900)
@@ -122,10 +130,16 @@ def load_cooperation(root: Node) -> Cooperation | None:
         basis = node.choice("basis", FeeBasis.values, default=FeeBasis.PREVIOUS_YEAR_END)
         if from_year is None or rate is None:
             continue
-        if FeeRule.objects.filter(cooperation=coop, from_year=from_year).exists():
+        if from_year in seen_rules:
             node.error("from_year", f"a second fee rule from {from_year}")
             continue
-        FeeRule.objects.create(cooperation=coop, from_year=from_year, rate=rate, basis=basis)
+        seen_rules.add(from_year)
+        rule = stored_rules.pop(from_year, None) or FeeRule(cooperation=coop, from_year=from_year)
+        rule.rate = rate
+        rule.basis = basis
+        rule.save()
+    for stale_rule in stored_rules.values():
+        stale_rule.delete()
 
     keep = []
     for order, node in enumerate(root.nodes("bodies")):

@@ -10,7 +10,8 @@ from typing import Any
 from django.db import transaction
 
 from samverkan.audit.services import record
-from samverkan.members.models import Cooperation, Year
+from samverkan.members import locking
+from samverkan.members.models import Cooperation, Year, year_ids
 from samverkan.yearfile.export import export_cooperation, export_year
 from samverkan.yearfile.fields import Errors, LoadError, Node
 from samverkan.yearfile.load_cooperation import load_cooperation
@@ -111,31 +112,35 @@ def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
             errors_before = len(errors.items)
             root = Node(item.data, file=item.name, path="", line=1, errors=errors)
             if item.kind == "cooperation":
-                coop = load_cooperation(root)
+                # Standing data: the gate notes exactly the years each changed record feeds.
+                with locking.deferred() as touched:
+                    coop = load_cooperation(root)
                 label = coop.slug if coop else "?"
                 # A file with errors of its own is neither exported nor compared: it will not be
                 # stored. Errors of earlier files must not make this one look changed.
                 own_errors = len(errors.items) > errors_before
                 after = export_cooperation(coop) if coop and not own_errors else None
                 year_number = None
+                held = locking.lock_years(touched, refuse=False) if before != after else []
             else:
-                year = load_year(root)
+                # A year file rewrites its year whole; its lines feed every later year's opening
+                # balances. Those years are held as they stood before the file (the file itself
+                # may say `status: published`).
+                held = _hold_years_from(item.data)
+                with locking.deferred(declared=()):
+                    year = load_year(root)
                 coop = year.cooperation if year else None
                 label = f"{coop.slug} {year.year}" if year and coop else "?"
                 own_errors = len(errors.items) > errors_before
                 after = export_year(year) if year and not own_errors else None
                 year_number = year.year if year else None
-                if (
-                    year
-                    and not own_errors
-                    and before is not None
-                    and before != after
-                    and _was_locked(before)
-                ):
-                    root.error(
-                        "status",
-                        f"the year {year.year} is decided; reopen it before replacing its data",
-                    )
+            locked = next((y for y in held if y.is_locked), None)
+            if locked is not None and before != after and not own_errors:
+                root.error(
+                    "kind" if item.kind == "cooperation" else "year",
+                    f"the change alters {locked.year}, which is {locked.status}; "
+                    f"reopen {locked.year} before loading this file",
+                )
             changed = before != after
             if not changed and not errors:
                 # Identical content: undo the rewrite so that ids and the audit trail stay as they were.
@@ -161,8 +166,10 @@ def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
     return result
 
 
-def _was_locked(export_text: str) -> bool:
-    for line in export_text.splitlines():
-        if line.startswith("status:"):
-            return line.split(":", 1)[1].strip() in ("decided", "published")
-    return False
+def _hold_years_from(data: Any) -> list[Year]:
+    """Hold the year a year file describes and every later year of its cooperation, as stored."""
+    coop = Cooperation.objects.filter(slug=data.get("cooperation")).first()
+    number = data.get("year")
+    if coop is None or not isinstance(number, int):
+        return []
+    return locking.lock_years(year_ids(coop.pk, year__gte=number), refuse=False)

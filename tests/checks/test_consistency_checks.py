@@ -179,7 +179,7 @@ def test_fee_check_is_quiet_when_the_printed_fee_is_right(demo: None) -> None:
     assert findings(fee_income_is_rate_times_population, 2020) == []
 
 
-def test_fee_check_fires_on_a_missing_population_figure(demo: None) -> None:
+def test_fee_check_fires_on_a_missing_population_figure(demo_open: None) -> None:
     PopulationFigure.objects.filter(member__code="0140", date=dt.date(2019, 12, 31)).delete()
     result = findings(fee_income_is_rate_times_population, 2020)
     assert ("2020 · avgifter · Nykvarn", None, None) in result
@@ -191,7 +191,7 @@ def test_fee_check_fires_on_a_missing_population_figure(demo: None) -> None:
     ) in result
 
 
-def test_fee_check_compares_booked_fee_lines_with_rate_times_population(demo: None) -> None:
+def test_fee_check_compares_booked_fee_lines_with_rate_times_population(demo_open: None) -> None:
     y = year(2020)
     LedgerLine.objects.create(
         year=y,
@@ -250,7 +250,7 @@ def test_opening_balance_is_derived_from_last_year_not_from_the_stated_figure(de
     assert ctx.accounts.stated_openings["drift-2018"] == D("110853")
 
 
-def test_without_the_previous_year_the_stated_opening_is_used_and_not_checked(demo: None) -> None:
+def test_without_the_previous_year_the_stated_opening_is_used_and_not_checked(demo_open: None) -> None:
     Year.objects.filter(cooperation__slug="sodertorn", year=2019).delete()
     ctx = build_context(year(2020))
     assert ctx.accounts.balances["drift-2018"].opening == D("110853")
@@ -301,7 +301,7 @@ def test_grant_check_is_quiet_when_the_arrears_grant_is_paid_as_booked(demo: Non
         assert findings(grant_in_arrears_is_receivable_until_paid, number) == []
 
 
-def test_grant_paid_before_it_was_booked_is_not_in_arrears(demo: None) -> None:
+def test_grant_paid_before_it_was_booked_is_not_in_arrears(demo_open: None) -> None:
     GrantPayment.objects.create(
         year=year(2018),
         grant=Grant.objects.get(slug="tillvaxtverket-systemanalys"),
@@ -317,7 +317,7 @@ def test_grant_paid_before_it_was_booked_is_not_in_arrears(demo: None) -> None:
     ]
 
 
-def test_an_unpaid_receivable_after_the_expected_year_is_reported(demo: None) -> None:
+def test_an_unpaid_receivable_after_the_expected_year_is_reported(demo_open: None) -> None:
     GrantPayment.objects.all().delete()
     assert (
         findings(grant_in_arrears_is_receivable_until_paid, 2019) == []

@@ -106,7 +106,7 @@ def test_an_unmapped_account_is_listed_not_dropped(draft_2020: Year) -> None:
     ]
 
 
-def test_a_year_the_file_does_not_hold_is_refused(demo: None) -> None:
+def test_a_year_the_file_does_not_hold_is_refused(demo_open: None) -> None:
     year = Year.objects.get(cooperation__slug="sodertorn", year=2019)
     Year.objects.filter(pk=year.pk).update(status="draft")
     year.refresh_from_db()

@@ -35,7 +35,7 @@ def test_fee_income_goes_to_the_operating_fund(demo: None) -> None:
     assert accounts.balances["drift-2020"].income == Decimal("2012800")
 
 
-def test_a_member_without_a_population_figure_has_no_fee(demo: None) -> None:
+def test_a_member_without_a_population_figure_has_no_fee(demo_open: None) -> None:
     year = Year.objects.get(cooperation__slug="sodertorn", year=2018)
     year.cooperation.members.get(code="0128").population_figures.filter(
         date=dt.date(2017, 12, 31)

@@ -44,3 +44,15 @@ def demo_year(demo: None) -> Callable[[int], Year]:
         )
 
     return get
+
+
+@pytest.fixture
+def editable_demo_year(demo_open: None) -> Callable[[int], Year]:
+    """Like `demo_year`, with the demo's years back in draft so that a test may add to them."""
+
+    def get(year: int) -> Year:
+        return Year.objects.select_related("cooperation").get(
+            cooperation__slug=DEMO_SLUG, year=year
+        )
+
+    return get

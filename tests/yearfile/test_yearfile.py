@@ -231,7 +231,7 @@ def test_a_decided_year_is_not_replaced_until_reopened(
     write(tmp_path, "same.yaml", locked)
     load_files([tmp_path / "same.yaml"])  # unchanged content is fine
     errors = load_error(tmp_path, locked.replace("amount: 1000", "amount: 2000"))
-    assert any("decided; reopen it" in e for e in errors), errors
+    assert any("alters 2020, which is decided; reopen 2020" in e for e in errors), errors
 
 
 def test_the_load_command_reports_errors_and_fails(

@@ -30,8 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--cooperation", required=True, help="the cooperation's slug")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--network", help="the network's slug (network_lead only)")
-        parser.add_argument("--password-from-env", metavar="VARIABLE",
-                            help="read the password from this environment variable instead of asking")
+        parser.add_argument(
+            "--password-from-env",
+            metavar="VARIABLE",
+            help="read the password from this environment variable instead of asking",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         cooperation = Cooperation.objects.filter(slug=options["cooperation"]).first()
@@ -39,7 +42,9 @@ class Command(BaseCommand):
             raise CommandError(f"no cooperation with slug {options['cooperation']!r}")
         network = None
         if options["network"]:
-            network = Network.objects.filter(cooperation=cooperation, slug=options["network"]).first()
+            network = Network.objects.filter(
+                cooperation=cooperation, slug=options["network"]
+            ).first()
             if network is None:
                 raise CommandError(f"no network {options['network']!r} in {cooperation.slug}")
         password = self._password(options)
@@ -55,7 +60,9 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         where = f", {network.slug}" if network else ""
-        self.stdout.write(f"Created {user.get_username()}: {options['role']}{where} in {cooperation.slug}")
+        self.stdout.write(
+            f"Created {user.get_username()}: {options['role']}{where} in {cooperation.slug}"
+        )
 
     def _password(self, options: dict[str, Any]) -> str:
         variable = options["password_from_env"]
@@ -65,7 +72,9 @@ class Command(BaseCommand):
                 raise CommandError(f"the environment variable {variable} is not set or empty")
             return value
         if not os.isatty(0):
-            raise CommandError("no terminal to ask for the password; use --password-from-env VARIABLE")
+            raise CommandError(
+                "no terminal to ask for the password; use --password-from-env VARIABLE"
+            )
         first = getpass.getpass("Password: ")
         if first != getpass.getpass("Password (again): "):
             raise CommandError("the passwords differ")

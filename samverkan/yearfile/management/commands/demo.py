@@ -77,7 +77,7 @@ class Command(BaseCommand):
         try:
             return load_files(demo_files(), actor="demo")
         except LoadFailed as exc:
-            if not all("reopen it before replacing" in e.message for e in exc.errors):
+            if not all(" before loading this file" in e.message for e in exc.errors):
                 for error in exc.errors:
                     self.stderr.write(str(error))
                 raise CommandError("the demo files could not be loaded") from None
