@@ -1,3 +1,6 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from samverkan.accounts.admin_scope import ScopedAdmin
@@ -42,8 +45,40 @@ class NetworkYearAdmin(ScopedAdmin):
     list_filter = (("year", admin.RelatedOnlyFieldListFilter),)
 
 
+class MeetingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "year",
+            "body",
+            "networks",
+            "date",
+            "month",
+            "format",
+            "kind",
+            "place",
+            "count",
+            "cancelled",
+            "cancel_reason",
+            "guests",
+            "note",
+            "order",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        year = data.get("year")
+        if year is not None:
+            for field, message in Meeting.owner_errors(
+                year.cooperation_id, data.get("body"), data.get("networks") or []
+            ).items():
+                self.add_error(field, message)
+        return data
+
+
 @admin.register(Meeting)
 class MeetingAdmin(ScopedAdmin):
+    form = MeetingAdminForm
     list_display = ("__str__", "year", "format", "kind", "count", "cancelled")
     list_filter = (("year", admin.RelatedOnlyFieldListFilter), "format", "kind")
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -154,6 +157,11 @@ class NetworkYear(ReadByYears, models.Model):
         return f"{self.network} {self.year.year}"
 
 
+# A post that stands for several undated meetings counts them; no body meets a thousand
+# times a year, and the database's integer must never overflow.
+MEETING_COUNT_MAX = 1000
+
+
 class MeetingFormat(models.TextChoices):
     DIGITAL = "digital", _("digitalt")
     PHYSICAL = "physical", _("fysiskt")
@@ -188,7 +196,12 @@ class Meeting(ReadByYears, models.Model):
         _("typ"), max_length=30, choices=MeetingKind.choices, default=MeetingKind.ORDINARY
     )
     place = models.CharField(_("plats"), max_length=300, blank=True)
-    count = models.PositiveIntegerField(_("antal"), default=1)
+    count = models.PositiveIntegerField(
+        _("antal"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MEETING_COUNT_MAX)],
+        help_text=_("Fler än ett när posten står för flera odaterade möten."),
+    )
     cancelled = models.BooleanField(_("inställt"), default=False)
     cancel_reason = models.TextField(_("skäl"), blank=True)
     guests = models.TextField(_("externa gäster"), blank=True)
@@ -199,11 +212,54 @@ class Meeting(ReadByYears, models.Model):
         ordering = ["order"]
         verbose_name = _("möte")
         verbose_name_plural = _("möten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=1, count__lte=MEETING_COUNT_MAX), name="meeting_count_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="meeting_month_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         who = self.body.name if self.body else ", ".join(str(n) for n in self.networks.all())
         when = self.date.isoformat() if self.date else (f"månad {self.month}" if self.month else "")
         return f"{who} {when}".strip()
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.date is not None and self.year_id is not None:
+            if self.date.year != self.year.year:
+                errors["date"] = _("Datumet måste ligga inom året %(year)s.") % {
+                    "year": self.year.year
+                }
+            else:
+                self.month = self.date.month
+        if self.month is not None and not 1 <= self.month <= 12:
+            errors["month"] = _("En månad är 1–12.")
+        if self.cancelled and not self.cancel_reason.strip():
+            errors["cancel_reason"] = _("Ange varför mötet ställdes in.")
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def owner_errors(
+        cooperation_id: int, body: Body | None, networks: Iterable[Network]
+    ) -> dict[str, str]:
+        """Who holds the meeting: a body, or one or more networks, all of the year's cooperation.
+
+        The networks are a many-to-many field, set after the meeting is saved,
+        so this rule takes them as arguments; every writer asks it before saving.
+        """
+        networks = list(networks)
+        if body is None and not networks:
+            return {"networks": _("Ange ett organ eller minst ett nätverk.")}
+        if (body is not None and body.cooperation_id != cooperation_id) or any(
+            n.cooperation_id != cooperation_id for n in networks
+        ):
+            return {"networks": _("Organ och nätverk måste höra till samma samverkan.")}
+        return {}
 
 
 class EventKind(models.TextChoices):

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.roles import Standing
-from samverkan.governance.models import Body, MeetingFormat, MeetingKind, Network
+from samverkan.governance.models import MEETING_COUNT_MAX, Body, MeetingFormat, MeetingKind, Network
 from samverkan.members.models import Year
 from samverkan.members.services import OPEN_STATUSES
 from samverkan.plan.models import FollowUp, FollowUpStatus
@@ -57,7 +57,7 @@ class MeetingForm(forms.Form):
     month = forms.IntegerField(label=_("Månad"), required=False, min_value=1, max_value=12)
     format = forms.ChoiceField(label=_("Form"), choices=MeetingFormat.choices)
     kind = forms.ChoiceField(label=_("Typ"), choices=MeetingKind.choices, initial=MeetingKind.ORDINARY)
-    count = forms.IntegerField(label=_("Antal möten"), min_value=1, initial=1,
+    count = forms.IntegerField(label=_("Antal möten"), min_value=1, max_value=MEETING_COUNT_MAX, initial=1,
                                help_text=_("Fler än ett när posten står för flera odaterade möten."))
     place = forms.CharField(label=_("Plats"), required=False, max_length=300)
     cancelled = forms.BooleanField(label=_("Inställt"), required=False)
@@ -78,23 +78,14 @@ class MeetingForm(forms.Form):
         else:
             del self.fields["body"]
 
-    def clean_date(self) -> Any:
-        date = self.cleaned_data.get("date")
-        if date is not None and date.year != self.year.year:
-            raise forms.ValidationError(_("Datumet måste ligga inom året %(year)s."), params={"year": self.year.year})
-        return date
-
     def clean(self) -> dict[str, Any]:
+        # The meeting's own rules are the model's and come back from the service; this form
+        # only says who may write what.
         super().clean()
         data = self.cleaned_data
         networks = list(data.get("networks") or [])
-        body = data.get("body")
-        if body is None and not networks:
-            self.add_error("networks", _("Ange ett organ eller minst ett nätverk."))
         if not self.standing.may_assign_body() and networks and not self.standing.leads_any(networks):
             self.add_error("networks", _("Mötet måste gälla minst ett av de nätverk du leder."))
-        if data.get("cancelled") and not (data.get("cancel_reason") or "").strip():
-            self.add_error("cancel_reason", _("Ange varför mötet ställdes in."))
         return data
 
     def service_arguments(self) -> dict[str, Any]:

@@ -14,12 +14,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samverkan.audit.services import diff, record
+from samverkan.core.validation import check_record
 from samverkan.governance.models import Body, Meeting, Network
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError, lock_year_for_edit
 
-MEETING_FIELDS = ("date", "month", "format", "kind", "place", "count", "cancelled", "cancel_reason",
-                  "guests", "note")
+MEETING_FIELDS = (
+    "date",
+    "month",
+    "format",
+    "kind",
+    "place",
+    "count",
+    "cancelled",
+    "cancel_reason",
+    "guests",
+    "note",
+)
 
 
 def _state(meeting: Meeting) -> dict[str, Any]:
@@ -51,24 +62,12 @@ def save_meeting(
 ) -> Meeting:
     """Create a meeting in `year` (meeting=None) or update one of its meetings.
 
-    A meeting belongs to a body or to one or more networks of the year's
-    cooperation; a date must fall in the year and then decides the month.
+    The meeting's rules are the model's (`Meeting.clean`, `Meeting.owner_errors`);
+    a broken one raises ValidationError keyed by field, and nothing is saved.
     """
     locked = lock_year_for_edit(year.pk)
-    coop_id = locked.cooperation_id
     if meeting is not None and meeting.year_id != locked.pk:
         raise DomainError(_("Mötet hör inte till det här året."))
-    if body is None and not networks:
-        raise DomainError(_("Ange ett organ eller minst ett nätverk."))
-    if (body is not None and body.cooperation_id != coop_id) or any(n.cooperation_id != coop_id for n in networks):
-        raise DomainError(_("Organ och nätverk måste höra till samma samverkan."))
-    if date is not None:
-        if date.year != locked.year:
-            raise DomainError(_("Datumet måste ligga inom året %(year)s.") % {"year": locked.year})
-        month = date.month
-    if count < 1:
-        raise DomainError(_("Antalet möten måste vara minst ett."))
-
     creating = meeting is None
     if meeting is None:
         meeting = Meeting(year=locked)
@@ -88,13 +87,24 @@ def save_meeting(
     meeting.guests = guests.strip()
     meeting.note = note.strip()
     if creating:
-        last = Meeting.objects.filter(year=locked).order_by("-order").values_list("order", flat=True).first()
+        last = (
+            Meeting.objects.filter(year=locked)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
         meeting.order = (last or 0) + 1
-    meeting.full_clean(exclude=["year", "body"])
+    check_record(meeting, extra=Meeting.owner_errors(locked.cooperation_id, body, networks))
     meeting.save()
     meeting.networks.set(networks)
     changes = diff(before, _state(meeting))
     if changes:
-        record(actor=actor, action="governance.meeting.create" if creating else "governance.meeting.update",
-               cooperation=locked.cooperation, year=locked.year, obj=meeting, changes=changes)
+        record(
+            actor=actor,
+            action="governance.meeting.create" if creating else "governance.meeting.update",
+            cooperation=locked.cooperation,
+            year=locked.year,
+            obj=meeting,
+            changes=changes,
+        )
     return meeting

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -76,6 +77,28 @@ class Node:
         self.errors.add(
             self.file, self.line_of(key) if key else self.line, self.field_path(key), message
         )
+
+    def check(
+        self,
+        instance: Any,
+        *,
+        extra: Mapping[str, str] | None = None,
+        exclude: Iterable[str] = (),
+    ) -> bool:
+        """Report the record's rule violations (the model's own) at this node's fields.
+
+        True when it keeps every rule. The messages are the model's, so the
+        loader says what the app and the admin say about the same record.
+        """
+        from django.core.exceptions import NON_FIELD_ERRORS
+
+        from samverkan.core.validation import record_errors
+
+        errors = record_errors(instance, extra=extra, exclude=exclude)
+        for field, messages in errors.items():
+            for message in messages:
+                self.error("" if field == NON_FIELD_ERRORS else field, message)
+        return not errors
 
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None

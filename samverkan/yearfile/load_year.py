@@ -299,25 +299,27 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
         )
         body = refs.one(refs.bodies, node, "body", "body")
         networks = refs.many(refs.networks, node, "networks", "network")
-        if not node.has("body") and not node.has("networks"):
-            node.error("", "a meeting needs a body or networks")
-        date = _within_year(node, "date", node.date("date"), year.year)
-        meeting = Meeting.objects.create(
+        meeting = Meeting(
             year=year,
             body=body,
-            date=date,
+            date=node.date("date"),
             month=node.int("month", minimum=1, maximum=12),
             format=node.choice("format", MeetingFormat.values, required=True),
             kind=node.choice("kind", MeetingKind.values, default=MeetingKind.ORDINARY),
             place=node.str("place"),
-            count=node.int("count", minimum=1) or 1,
+            count=node.int("count") if node.has("count") else 1,
             cancelled=node.bool("cancelled"),
             cancel_reason=node.text("cancel_reason"),
             guests=node.text("guests"),
             note=node.text("note"),
             order=order,
         )
-        meeting.networks.set(networks)
+        # A body or network name that is not found is reported above, once.
+        named = node.has("body") or node.has("networks")
+        owners = {} if named else Meeting.owner_errors(year.cooperation_id, body, networks)
+        if node.check(meeting, extra=owners, exclude=["year", "body", "format", "kind"]):
+            meeting.save()
+            meeting.networks.set(networks)
 
     for order, node in enumerate(root.nodes("events")):
         node.only(

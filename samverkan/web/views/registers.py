@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,6 +46,9 @@ def _meeting_form(
         if form.is_valid():
             try:
                 save_meeting(found, meeting, actor=request.user, **form.service_arguments())
+            except ValidationError as exc:
+                status = 400
+                form.add_error(None, exc)
             except DomainError as exc:
                 status, error = 409, exc.message
             else:

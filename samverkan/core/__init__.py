@@ -1,0 +1,1 @@
+"""Domain-free pieces that every app's write paths share."""
