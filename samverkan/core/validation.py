@@ -31,8 +31,8 @@ def record_errors(
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, []).extend(messages)
     for key, value in (extra or {}).items():
-        messages = value if isinstance(value, list | tuple) else [value]
-        errors.setdefault(key, []).extend(str(m) for m in messages)
+        values = value if isinstance(value, list | tuple) else [value]
+        errors.setdefault(key, []).extend(str(v) for v in values)
     return errors
 
 

@@ -66,7 +66,8 @@ class MeetingAdminForm(forms.ModelForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         year = data.get("year")
         if year is not None:
             for field, message in Meeting.owner_errors(

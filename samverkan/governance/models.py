@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.members.locking import ReadByYears
@@ -231,15 +232,15 @@ class Meeting(ReadByYears, models.Model):
         errors: dict[str, str] = {}
         if self.date is not None and self.year_id is not None:
             if self.date.year != self.year.year:
-                errors["date"] = _("Datumet måste ligga inom året %(year)s.") % {
+                errors["date"] = gettext("Datumet måste ligga inom året %(year)s.") % {
                     "year": self.year.year
                 }
             else:
                 self.month = self.date.month
         if self.month is not None and not 1 <= self.month <= 12:
-            errors["month"] = _("En månad är 1–12.")
+            errors["month"] = gettext("En månad är 1–12.")
         if self.cancelled and not self.cancel_reason.strip():
-            errors["cancel_reason"] = _("Ange varför mötet ställdes in.")
+            errors["cancel_reason"] = gettext("Ange varför mötet ställdes in.")
         if errors:
             raise ValidationError(errors)
 
@@ -254,11 +255,11 @@ class Meeting(ReadByYears, models.Model):
         """
         networks = list(networks)
         if body is None and not networks:
-            return {"networks": _("Ange ett organ eller minst ett nätverk.")}
+            return {"networks": gettext("Ange ett organ eller minst ett nätverk.")}
         if (body is not None and body.cooperation_id != cooperation_id) or any(
             n.cooperation_id != cooperation_id for n in networks
         ):
-            return {"networks": _("Organ och nätverk måste höra till samma samverkan.")}
+            return {"networks": gettext("Organ och nätverk måste höra till samma samverkan.")}
         return {}
 
 

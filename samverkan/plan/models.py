@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.governance.models import Body, Network
@@ -132,9 +136,24 @@ class Activity(ReadByYears, models.Model):
         ordering = ["focus_area__order", "order"]
         verbose_name = _("aktivitet")
         verbose_name_plural = _("aktiviteter")
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="activity_has_title")]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if not self.title.strip():
+            raise ValidationError({"title": gettext("Ange aktivitetens rubrik.")})
+
+    @staticmethod
+    def network_errors(cooperation_id: int, networks: Iterable[Network]) -> dict[str, str]:
+        """The owning networks belong to the activity's cooperation (a many-to-many rule: see
+        `core.validation`)."""
+        if any(n.cooperation_id != cooperation_id for n in networks):
+            return {
+                "networks": gettext("Nätverken måste höra till samma samverkan som aktiviteten.")
+            }
+        return {}
 
     def owners(self) -> list[Network]:
         """The networks that answer for the activity: its own, else its focus area's."""
@@ -148,6 +167,10 @@ class FollowUpStatus(models.TextChoices):
     POSTPONED = "postponed", _("Uppskjuten")
     CANCELLED = "cancelled", _("Inställd")
     NOT_STARTED = "not_started", _("Ej påbörjad")
+
+
+# A follow-up with one of these statuses says why.
+NEEDS_REASON = (FollowUpStatus.POSTPONED, FollowUpStatus.CANCELLED)
 
 
 class FollowUp(ReadByYears, models.Model):
@@ -175,6 +198,11 @@ class FollowUp(ReadByYears, models.Model):
     class Meta:
         verbose_name = _("uppföljning")
         verbose_name_plural = _("uppföljningar")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=FollowUpStatus.values), name="follow_up_status_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.activity}: {self.get_status_display()}"
@@ -182,3 +210,13 @@ class FollowUp(ReadByYears, models.Model):
     @property
     def is_empty(self) -> bool:
         return not self.text.strip()
+
+    def clean(self) -> None:
+        if self.status in NEEDS_REASON and not self.status_reason.strip():
+            raise ValidationError(
+                {
+                    "status_reason": gettext(
+                        "Ange skälet när aktiviteten är uppskjuten eller inställd."
+                    )
+                }
+            )

@@ -10,8 +10,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samverkan.audit.services import diff, record
+from samverkan.core.validation import check_record
 from samverkan.members.services import DomainError, lock_year_for_edit
-from samverkan.plan.models import FollowUp, FollowUpStatus
+from samverkan.plan.models import FollowUp
 
 FOLLOW_UP_FIELDS = ("status", "status_reason", "continues", "text")
 
@@ -55,8 +56,6 @@ def update_follow_up(
     Saving unchanged values writes nothing. Raises YearLocked in a decided or
     published year.
     """
-    if status not in FollowUpStatus.values:
-        raise DomainError(_("Okänd status."))
     activity = follow_up.activity
     year = lock_year_for_edit(activity.focus_area.year_id)
     current = FollowUp.objects.select_related("updated_by").get(pk=follow_up.pk)
@@ -68,6 +67,11 @@ def update_follow_up(
         "continues": continues,
         "text": text.replace("\r\n", "\n"),
     }
+    # The row is written with a conditional UPDATE (the version guard), so the model's rules
+    # are asked of an unsaved copy carrying the new values.
+    check_record(
+        FollowUp(pk=current.pk, activity_id=current.activity_id, **after), exclude=["activity"]
+    )
     changes = diff(_state(current), after)
     if not changes:
         return current

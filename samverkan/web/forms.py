@@ -13,58 +13,84 @@ from samverkan.members.models import Year
 from samverkan.members.services import OPEN_STATUSES
 from samverkan.plan.models import FollowUp, FollowUpStatus
 
-NEEDS_REASON = (FollowUpStatus.POSTPONED, FollowUpStatus.CANCELLED)
-
 
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=FollowUpStatus.choices)
     status_reason = forms.CharField(
-        label=_("Skäl"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Skäl"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Krävs när aktiviteten är uppskjuten eller inställd."),
     )
     continues = forms.BooleanField(label=_("Fortsätter nästa år"), required=False)
     text = forms.CharField(
-        label=_("Uppföljningstext"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Markdown: en rad som börjar med ”- ” blir en punkt i en lista; indrag med två mellanslag."),
+        label=_("Uppföljningstext"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Markdown: en rad som börjar med ”- ” blir en punkt i en lista; indrag med två mellanslag."
+        ),
     )
     # The version the form was read at: saving refuses if the follow-up has moved on since.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     @classmethod
     def for_follow_up(cls, follow_up: FollowUp) -> FollowUpForm:
-        return cls(initial={
-            "status": follow_up.status, "status_reason": follow_up.status_reason,
-            "continues": follow_up.continues, "text": follow_up.text, "version": follow_up.version,
-        })
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("status") in NEEDS_REASON and not (data.get("status_reason") or "").strip():
-            self.add_error("status_reason", _("Ange skälet när aktiviteten är uppskjuten eller inställd."))
-        return data
+        return cls(
+            initial={
+                "status": follow_up.status,
+                "status_reason": follow_up.status_reason,
+                "continues": follow_up.continues,
+                "text": follow_up.text,
+                "version": follow_up.version,
+            }
+        )
 
 
 class MeetingForm(forms.Form):
-    body = forms.ModelChoiceField(label=_("Organ"), queryset=Body.objects.none(), required=False,
-                                  empty_label=_("– inget organ, ett nätverksmöte –"))
+    body = forms.ModelChoiceField(
+        label=_("Organ"),
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label=_("– inget organ, ett nätverksmöte –"),
+    )
     networks = forms.ModelMultipleChoiceField(
-        label=_("Nätverk"), queryset=Network.objects.none(), required=False,
+        label=_("Nätverk"),
+        queryset=Network.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    date = forms.DateField(label=_("Datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                           help_text=_("Lämna tomt om bara månaden eller antalet möten är känt."))
+    date = forms.DateField(
+        label=_("Datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Lämna tomt om bara månaden eller antalet möten är känt."),
+    )
     month = forms.IntegerField(label=_("Månad"), required=False, min_value=1, max_value=12)
     format = forms.ChoiceField(label=_("Form"), choices=MeetingFormat.choices)
-    kind = forms.ChoiceField(label=_("Typ"), choices=MeetingKind.choices, initial=MeetingKind.ORDINARY)
-    count = forms.IntegerField(label=_("Antal möten"), min_value=1, max_value=MEETING_COUNT_MAX, initial=1,
-                               help_text=_("Fler än ett när posten står för flera odaterade möten."))
+    kind = forms.ChoiceField(
+        label=_("Typ"), choices=MeetingKind.choices, initial=MeetingKind.ORDINARY
+    )
+    count = forms.IntegerField(
+        label=_("Antal möten"),
+        min_value=1,
+        max_value=MEETING_COUNT_MAX,
+        initial=1,
+        help_text=_("Fler än ett när posten står för flera odaterade möten."),
+    )
     place = forms.CharField(label=_("Plats"), required=False, max_length=300)
     cancelled = forms.BooleanField(label=_("Inställt"), required=False)
-    cancel_reason = forms.CharField(label=_("Skäl till att mötet ställdes in"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 2}))
-    guests = forms.CharField(label=_("Externa gäster"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    note = forms.CharField(label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    cancel_reason = forms.CharField(
+        label=_("Skäl till att mötet ställdes in"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    guests = forms.CharField(
+        label=_("Externa gäster"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, year: Year, standing: Standing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,41 +110,67 @@ class MeetingForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         networks = list(data.get("networks") or [])
-        if not self.standing.may_assign_body() and networks and not self.standing.leads_any(networks):
+        if (
+            not self.standing.may_assign_body()
+            and networks
+            and not self.standing.leads_any(networks)
+        ):
             self.add_error("networks", _("Mötet måste gälla minst ett av de nätverk du leder."))
         return data
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
-            "body": data.get("body"), "networks": list(data["networks"]), "date": data["date"],
-            "month": data["month"], "format": data["format"], "kind": data["kind"], "count": data["count"],
-            "place": data["place"], "cancelled": data["cancelled"], "cancel_reason": data["cancel_reason"],
-            "guests": data["guests"], "note": data["note"],
+            "body": data.get("body"),
+            "networks": list(data["networks"]),
+            "date": data["date"],
+            "month": data["month"],
+            "format": data["format"],
+            "kind": data["kind"],
+            "count": data["count"],
+            "place": data["place"],
+            "cancelled": data["cancelled"],
+            "cancel_reason": data["cancel_reason"],
+            "guests": data["guests"],
+            "note": data["note"],
         }
 
     @staticmethod
     def initial_for(meeting: Any) -> dict[str, Any]:
         return {
-            "body": meeting.body_id, "networks": [n.pk for n in meeting.networks.all()], "date": meeting.date,
-            "month": meeting.month, "format": meeting.format, "kind": meeting.kind, "count": meeting.count,
-            "place": meeting.place, "cancelled": meeting.cancelled, "cancel_reason": meeting.cancel_reason,
-            "guests": meeting.guests, "note": meeting.note,
+            "body": meeting.body_id,
+            "networks": [n.pk for n in meeting.networks.all()],
+            "date": meeting.date,
+            "month": meeting.month,
+            "format": meeting.format,
+            "kind": meeting.kind,
+            "count": meeting.count,
+            "place": meeting.place,
+            "cancelled": meeting.cancelled,
+            "cancel_reason": meeting.cancel_reason,
+            "guests": meeting.guests,
+            "note": meeting.note,
         }
 
 
 class YearStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Ny status"), choices=[(s.value, s.label) for s in OPEN_STATUSES])
+    status = forms.ChoiceField(
+        label=_("Ny status"), choices=[(s.value, s.label) for s in OPEN_STATUSES]
+    )
 
 
 class DecideForm(forms.Form):
-    decided_on = forms.DateField(label=_("Samarbetskommitténs beslutsdatum"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(
+        label=_("Samarbetskommitténs beslutsdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Varför öppnas året igen?"), widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=1000)
+    reason = forms.CharField(
+        label=_("Varför öppnas året igen?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
 
 
 class PublishForm(forms.Form):

@@ -447,13 +447,15 @@ def _load_activity(node: Node, area: FocusArea, refs: Refs, order: int) -> None:
         FollowUp.objects.create(activity=activity)
         return
     follow.only("status", "status_reason", "continues", "text")
-    FollowUp.objects.create(
+    follow_up = FollowUp(
         activity=activity,
         status=follow.choice("status", FollowUpStatus.values, default=FollowUpStatus.NOT_STARTED),
         status_reason=follow.text("status_reason"),
         continues=follow.bool("continues"),
         text=follow.text("text"),
     )
+    if follow.check(follow_up, exclude=["activity", "status", "updated_by"]):
+        follow_up.save()
 
 
 def _load_registers(root: Node, year: Year, refs: Refs) -> None:
