@@ -56,6 +56,9 @@ SECRET_KEY = _secret
 ALLOWED_HOSTS = env_list("SAMVERKAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SAMVERKAN_CSRF_TRUSTED_ORIGINS", [])
 
+# Which cooperations a staff user may edit in the admin (the domain apps' admin base asks this).
+SAMVERKAN_ADMIN_COOPERATIONS = "samverkan.accounts.roles.admin_cooperation_ids"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -17,7 +17,7 @@ from samverkan.members.models import Cooperation
 from samverkan.members.services import DomainError
 
 # The admin group of the secretariat: every model of these apps and a view of the
-# audit trail, limited to its own cooperation by the admin classes (accounts/admin_scope.py).
+# audit trail, limited to its own cooperation by the admin classes (members/admin_scope.py).
 SECRETARIAT_ADMIN_GROUP = "Kansli (admin)"
 SECRETARIAT_ADMIN_APPS = ("members", "governance", "plan", "consultations", "projects", "finance")
 # A cooperation itself is created and removed by the installation's superuser.

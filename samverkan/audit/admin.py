@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from samverkan.accounts.admin_scope import ReadOnlyScopedAdmin
 from samverkan.audit.models import AuditEntry
+from samverkan.members.admin_scope import ReadOnlyScopedAdmin
 
 
 @admin.register(AuditEntry)

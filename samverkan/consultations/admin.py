@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from samverkan.accounts.admin_scope import ScopedAdmin
 from samverkan.consultations.models import ConsultationResponse
+from samverkan.members.admin_scope import ScopedAdmin
 
 
 @admin.register(ConsultationResponse)

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from samverkan.accounts.admin_scope import ReadOnlyScopedAdmin, ScopedAdmin
 from samverkan.finance.models import (
     AccountMapping,
     CostCategory,
@@ -11,6 +10,7 @@ from samverkan.finance.models import (
     LedgerLine,
     PublishedFigure,
 )
+from samverkan.members.admin_scope import ReadOnlyScopedAdmin, ScopedAdmin
 
 
 @admin.register(CostCategory)

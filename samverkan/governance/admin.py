@@ -3,7 +3,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from samverkan.accounts.admin_scope import ScopedAdmin
 from samverkan.governance.models import (
     Body,
     Chair,
@@ -13,6 +12,7 @@ from samverkan.governance.models import (
     NetworkYear,
     StaffMember,
 )
+from samverkan.members.admin_scope import ScopedAdmin
 
 
 @admin.register(Body)

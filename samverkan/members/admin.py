@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from samverkan.accounts.admin_scope import ScopedAdmin
+from samverkan.members.admin_scope import ScopedAdmin
 from samverkan.members.models import Cooperation, FeeRule, Member, PopulationFigure, Year, YearText
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from samverkan.accounts.admin_scope import ReadOnlyScopedAdmin, ScopedAdmin
+from samverkan.members.admin_scope import ReadOnlyScopedAdmin, ScopedAdmin
 from samverkan.plan.models import Activity, AreaGroup, FocusArea, FollowUp, Programme, SubGoal
 
 

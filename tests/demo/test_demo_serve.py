@@ -5,7 +5,7 @@ import socket
 import pytest
 from django.core.management.base import CommandError
 
-from samverkan.yearfile.management.commands.demo import _require_free_port
+from samverkan.web.management.commands.demo import _require_free_port
 
 
 def test_a_taken_address_stops_the_demo_with_a_clear_message():

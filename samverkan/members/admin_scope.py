@@ -13,13 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
-from samverkan.accounts.roles import admin_cooperation_ids
-from samverkan.accounts.scope import (
+from samverkan.audit.services import diff, record
+from samverkan.audit.snapshots import snapshot
+from samverkan.members.locking import YearLocked, locked_message
+from samverkan.members.models import Cooperation
+from samverkan.members.scope import (
     audit_year,
     cooperation_id_of,
     cooperation_path,
@@ -27,16 +32,17 @@ from samverkan.accounts.scope import (
     locked_year_of_change,
     scoped,
 )
-from samverkan.audit.services import diff, record
-from samverkan.audit.snapshots import snapshot
-from samverkan.members.locking import YearLocked, locked_message
-from samverkan.members.models import Cooperation
 
 
 def _cooperation_ids(request: HttpRequest) -> set[int] | None:
+    """The cooperations the user may edit here (None: all), as the roles say.
+
+    The roles live in `accounts`, above the domain apps; the function is named in
+    the settings (SAMVERKAN_ADMIN_COOPERATIONS) so that no domain app imports upward.
+    """
     cache = request.__dict__.setdefault("_samverkan_admin_scope", {})
     if "ids" not in cache:
-        cache["ids"] = admin_cooperation_ids(request.user)
+        cache["ids"] = import_string(settings.SAMVERKAN_ADMIN_COOPERATIONS)(request.user)
     ids: set[int] | None = cache["ids"]
     return ids
 
