@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from samverkan.audit.models import AuditEntry
 from samverkan.audit.services import record
 from samverkan.members import locking
 from samverkan.members.models import Cooperation, Year, year_ids
@@ -108,9 +109,12 @@ def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
     with transaction.atomic():
         for item in parsed:
             before = _snapshot(item)
-            if before is not None and parse(before) == item.data:
-                # The file says what is stored (the export read back gives the same data):
-                # nothing to write, and no need to rewrite the year to find that out.
+            if before is not None and (
+                _same_as_last_load(item, before) or parse(before) == item.data
+            ):
+                # The file says what is stored: it is the file last loaded and nothing changed
+                # since, or the stored data exported and read back equal it. Nothing to write,
+                # and no need to rewrite the year to find that out.
                 result.files.append(
                     LoadedFile(
                         name=item.name, kind=item.kind, label=_label(item.data), changed=False
@@ -165,7 +169,7 @@ def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
                     action=f"yearfile.load.{item.kind}",
                     cooperation=coop,
                     year=year_number,
-                    changes={"sha256": hashlib.sha256(item.text.encode()).hexdigest()},
+                    changes={"sha256": _sha256(item.text), "export_sha256": _sha256(after or "")},
                     message=f"{Path(item.name).name} loaded",
                 )
         if errors:
@@ -173,6 +177,31 @@ def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
     if errors:
         raise LoadFailed(errors.items)
     return result
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _same_as_last_load(item: _Parsed, stored_export: str) -> bool:
+    """The file is the one last loaded for this cooperation (and year), and what it loaded
+    is still what is stored: the export then was the export now."""
+    data = item.data
+    slug = data.get("slug") if item.kind == "cooperation" else data.get("cooperation")
+    last = (
+        AuditEntry.objects.filter(
+            cooperation__slug=slug,
+            year=data.get("year") if item.kind == "year" else None,
+            action=f"yearfile.load.{item.kind}",
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return (
+        last is not None
+        and last.changes.get("sha256") == _sha256(item.text)
+        and last.changes.get("export_sha256") == _sha256(stored_export)
+    )
 
 
 def _label(data: Any) -> str:
