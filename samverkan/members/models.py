@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,11 @@ slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Endast a–z, siffror och bindestreck.")
 )
 member_code_validator = RegexValidator(r"^\d{4}$", _("En kommunkod har fyra siffror."))
+
+# One message per rule: clean() or the field's validator (forms, admin, the year-file
+# loader) and the database constraint that holds the same rule say the same thing.
+LEFT_BEFORE_JOINED = _("Ett medlemskap kan inte sluta före det år det börjar.")
+POPULATION_NEGATIVE = _("Ett invånarantal kan inte vara negativt.")
 
 
 def year_ids(cooperation_id: int | None, *q: models.Q, **filters: Any) -> set[int]:
@@ -59,6 +64,8 @@ class Cooperation(ReadByYears, models.Model):
 
 
 class Member(ReadByYears, models.Model):
+    """A member municipality, identified by its SCB municipality code (standing data of the cooperation)."""
+
     cooperation_path: ClassVar[str] = "cooperation_id"
 
     cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="members")
@@ -71,7 +78,28 @@ class Member(ReadByYears, models.Model):
     class Meta:
         ordering = ["order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["cooperation", "code"], name="member_code_unique")
+            models.UniqueConstraint(
+                fields=["cooperation", "code"],
+                name="member_code_unique",
+                violation_error_message=_("Samverkan har redan en medlem med den kommunkoden."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{4}$"),
+                name="member_code_four_digits",
+                violation_error_message=member_code_validator.message,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left__isnull=True)
+                | models.Q(joined__isnull=True)
+                | models.Q(left__gte=models.F("joined")),
+                name="member_left_not_before_joined",
+                violation_error_message=LEFT_BEFORE_JOINED,
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""),
+                name="member_name_given",
+                violation_error_message=_("Ange kommunens namn."),
+            ),
         ]
         verbose_name = _("medlemskommun")
         verbose_name_plural = _("medlemskommuner")
@@ -110,9 +138,7 @@ class Member(ReadByYears, models.Model):
 
     def clean(self) -> None:
         if self.joined is not None and self.left is not None and self.left < self.joined:
-            raise ValidationError(
-                {"left": _("Ett medlemskap kan inte sluta före det år det börjar.")}
-            )
+            raise ValidationError({"left": LEFT_BEFORE_JOINED})
 
 
 def _changed(instance: models.Model, stored: models.Model) -> set[str]:
@@ -122,16 +148,40 @@ def _changed(instance: models.Model, stored: models.Model) -> set[str]:
 
 
 class PopulationFigure(ReadByYears, models.Model):
+    """Inhabitants of a member at a date, with where the figure came from.
+
+    `source` is the free text a person typed (or the year file holds);
+    a figure imported from SCB also keeps the file (or the API address) it
+    came from, the SCB table and when it was imported.
+    """
+
     cooperation_path: ClassVar[str] = "member__cooperation_id"
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="population_figures")
     date = models.DateField(_("datum"))
-    population = models.PositiveIntegerField(_("invånare"))
+    # "Not negative" is the field's validator (forms, admin, loader) and a constraint (database).
+    population = models.IntegerField(
+        _("invånare"), validators=[MinValueValidator(0, message=POPULATION_NEGATIVE)]
+    )
     source = models.CharField(_("källa"), max_length=500, blank=True)
+    source_file = models.CharField(_("källfil"), max_length=500, blank=True)
+    source_table = models.CharField(_("SCB-tabell"), max_length=40, blank=True)
+    imported_at = models.DateTimeField(_("importerad"), null=True, blank=True)
 
     class Meta:
         ordering = ["date", "member__order"]
-        constraints = [models.UniqueConstraint(fields=["member", "date"], name="population_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "date"],
+                name="population_unique",
+                violation_error_message=_("Medlemmen har redan ett invånarantal för det datumet."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(population__gte=0),
+                name="population_not_negative",
+                violation_error_message=POPULATION_NEGATIVE,
+            ),
+        ]
         verbose_name = _("invånarantal")
         verbose_name_plural = _("invånarantal")
 
@@ -143,6 +193,20 @@ class PopulationFigure(ReadByYears, models.Model):
         if self.date is None or self.member_id is None:
             return set()
         return year_ids(self.member.cooperation_id, year__gte=self.date.year)
+
+    @property
+    def source_label(self) -> str:
+        """Where the figure came from, in one line for pages and messages."""
+        parts = []
+        if self.source_table:
+            parts.append(_("SCB, tabell %(table)s") % {"table": self.source_table})
+        if self.source_file:
+            parts.append(_("fil %(file)s") % {"file": self.source_file})
+        if self.imported_at:
+            parts.append(_("importerad %(date)s") % {"date": self.imported_at.date().isoformat()})
+        if self.source:
+            parts.append(self.source)
+        return ", ".join(str(p) for p in parts) or str(_("källa saknas"))
 
 
 class FeeBasis(models.TextChoices):
