@@ -18,6 +18,7 @@ class FeeCharge:
     population: int | None
     rate: Decimal
     amount: Decimal | None  # None when the basis population is missing
+    source: str = ""  # where the basis population came from (PopulationFigure.source_label)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,19 +60,19 @@ def fee_schedule(year: Year) -> FeeSchedule:
         for m in Member.objects.filter(cooperation_id=year.cooperation_id)
         if m.is_member_in(year.year)
     ]
-    figures = {
-        f.member_id: f.population
-        for f in PopulationFigure.objects.filter(member__in=members, date=basis)
-    }
-    amounts = fee_charges(rule.rate, {m.code: figures[m.pk] for m in members if m.pk in figures})
+    held = {f.member_id: f for f in PopulationFigure.objects.filter(member__in=members, date=basis)}
+    amounts = fee_charges(
+        rule.rate, {m.code: held[m.pk].population for m in members if m.pk in held}
+    )
     charges = tuple(
         FeeCharge(
             member_code=m.code,
             member_name=m.name,
             basis_date=basis,
-            population=figures.get(m.pk),
+            population=held[m.pk].population if m.pk in held else None,
             rate=rule.rate,
             amount=amounts.get(m.code),
+            source=held[m.pk].source_label if m.pk in held else "",
         )
         for m in members
     )

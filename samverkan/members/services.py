@@ -9,6 +9,7 @@ through, so the lock holds for all of them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,9 +22,19 @@ from samverkan.members.locking import (  # noqa: F401  (re-exported: the service
     DomainError,
     YearLocked,
     lock_year_for_edit,
+    lock_years,
     locked_message,
+    years_touched_by_save,
 )
-from samverkan.members.models import LOCKED_STATUSES, Year, YearStatus
+from samverkan.members.models import (
+    LOCKED_STATUSES,
+    Cooperation,
+    Member,
+    PopulationFigure,
+    Year,
+    YearStatus,
+)
+from samverkan.members.population import ImportPlan, ImportSource, IncomingFigure, plan_import
 
 
 class WorkflowError(DomainError):
@@ -121,3 +132,187 @@ def reopen_year(year: Year, *, actor: Any, reason: str) -> Year:
     locked.decided_on = None
     locked.published_at = None
     return _save(locked, before, actor=actor, action="year.reopen", message=reason.strip())
+
+
+# -- members and population figures (standing data) ---------------------------------------------------
+#
+# Standing data that a decided or published year reads must stay as that year saw
+# it. Each service below works out the years its change touches (the models'
+# `years_changed`, the same rule the gate in `locking` applies to every save) and
+# locks them first, so the change is refused, naming the year, before anything
+# is written.
+
+
+def _lock_change(instance: Any) -> None:
+    """Hold the years that saving `instance` as it is now would alter; refuse if one is locked."""
+    lock_years(years_touched_by_save(instance))
+
+
+def _member_state(member: Member) -> dict[str, Any]:
+    return {"code": member.code, "name": member.name, "joined": member.joined, "left": member.left}
+
+
+@transaction.atomic
+def add_member(
+    cooperation: Cooperation, *, actor: Any, code: str, name: str, joined: int
+) -> Member:
+    """Add a member municipality from `joined` on; refused if that reaches into a locked year."""
+    member = Member(cooperation=cooperation, code=code.strip(), name=name.strip(), joined=joined)
+    _lock_change(member)
+    last = (
+        Member.objects.filter(cooperation=cooperation)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+    )
+    member.order = (last or 0) + 1
+    member.full_clean()
+    member.save()
+    record(
+        actor=actor,
+        action="members.member.create",
+        cooperation=cooperation,
+        obj=member,
+        changes=diff({}, _member_state(member)),
+    )
+    return member
+
+
+@transaction.atomic
+def mark_member_left(member: Member, *, actor: Any, left: int | None) -> Member:
+    """Record the last year of membership (None: a member again with no end).
+
+    Refused, naming the year, when the change would add or remove the member
+    in a decided or published year (or in a later one, whose population series
+    counts the members of earlier dates).
+    """
+    stored = Member.objects.select_for_update().get(pk=member.pk)
+    before = _member_state(stored)
+    stored.left = left
+    _lock_change(stored)
+    stored.full_clean()
+    stored.save(update_fields=["left"])
+    changes = diff(before, _member_state(stored))
+    if changes:
+        record(
+            actor=actor,
+            action="members.member.left",
+            cooperation=stored.cooperation,
+            obj=stored,
+            changes=changes,
+        )
+    return stored
+
+
+@transaction.atomic
+def rename_member(member: Member, *, actor: Any, name: str) -> Member:
+    """Correct a member's name; refused while a decided or published year shows the member."""
+    stored = Member.objects.select_for_update().get(pk=member.pk)
+    before = _member_state(stored)
+    stored.name = name.strip()
+    _lock_change(stored)
+    stored.full_clean()
+    stored.save(update_fields=["name"])
+    changes = diff(before, _member_state(stored))
+    if changes:
+        record(
+            actor=actor,
+            action="members.member.rename",
+            cooperation=stored.cooperation,
+            obj=stored,
+            changes=changes,
+        )
+    return stored
+
+
+def _figure_state(figure: PopulationFigure) -> dict[str, Any]:
+    return {"population": figure.population, "source": figure.source_label}
+
+
+@transaction.atomic
+def save_population_figure(
+    member: Member, *, actor: Any, date: dt.date, population: int, source: str
+) -> PopulationFigure:
+    """Enter a member's population at a date by hand, with its source; replaces a figure at that date."""
+    figure = PopulationFigure.objects.filter(member=member, date=date).first()
+    if figure is None:
+        figure = PopulationFigure(member=member, date=date)
+    before = _figure_state(figure) if figure.pk else {}
+    figure.population = population
+    figure.source = source.strip()
+    figure.source_file = figure.source_table = ""
+    figure.imported_at = None
+    _lock_change(figure)
+    figure.full_clean()
+    figure.save()
+    record(
+        actor=actor,
+        action="members.population.save",
+        cooperation=member.cooperation,
+        obj=figure,
+        changes=diff(before, _figure_state(figure)),
+    )
+    return figure
+
+
+class ImportChanged(DomainError):
+    """The figures held changed between the preview and the confirmation: the user must look again."""
+
+
+@transaction.atomic
+def import_population(
+    cooperation: Cooperation,
+    figures: Sequence[IncomingFigure],
+    *,
+    actor: Any,
+    source: ImportSource,
+    expected_digest: str | None = None,
+) -> ImportPlan:
+    """Store the new and changed figures of an import, all or nothing, and return what was done.
+
+    The plan is made again inside the transaction; when it no longer matches
+    the preview the user saw (`expected_digest`), nothing is stored. Every
+    figure keeps the file, the table and the time of the import as its source.
+    """
+    plan = plan_import(cooperation, figures, source)
+    lock_years(plan.touched_year_ids)
+    if expected_digest is not None and plan.digest() != expected_digest:
+        raise ImportChanged(
+            _("Invånarantalen har ändrats sedan förhandsgranskningen. Granska importen igen.")
+        )
+    now = timezone.now()
+    changes: dict[str, dict[str, Any]] = {}
+    for planned in plan.changes:
+        figure = planned.current or PopulationFigure(
+            member=planned.member, date=planned.incoming.date
+        )
+        before = figure.population if figure.pk else None
+        figure.population = planned.incoming.population
+        figure.source = ""
+        figure.source_file = source.file_name[:500]
+        figure.source_table = source.table
+        figure.imported_at = now
+        figure.full_clean()
+        figure.save()
+        changes[f"{planned.member.code} {planned.member.name} {figure.date.isoformat()}"] = {
+            "before": before,
+            "after": figure.population,
+        }
+    if changes:
+        record(
+            actor=actor,
+            action="members.population.import",
+            cooperation=cooperation,
+            obj=cooperation,
+            changes=changes,
+            message=_(
+                "SCB-tabell %(table)s ur %(file)s: %(new)s nya och %(changed)s ändrade invånarantal."
+            )
+            % {
+                "table": source.table,
+                "file": source.file_name,
+                "new": len(plan.new),
+                "changed": len(plan.changed),
+            },
+        )
+    return plan
