@@ -150,6 +150,14 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:public-index"
 
+# Uploaded files (SCB population files, SIE files) are streamed to a temporary file, never held
+# whole in memory; one larger than UPLOAD_MAX_BYTES is refused while it arrives.
+FILE_UPLOAD_HANDLERS = ["samverkan.web.uploads.LimitedTemporaryFileUploadHandler"]
+try:
+    UPLOAD_MAX_BYTES = int(os.environ.get("SAMVERKAN_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
+except ValueError as exc:
+    raise ImproperlyConfigured("SAMVERKAN_UPLOAD_MAX_BYTES must be a number of bytes") from exc
+
 AXES_FAILURE_LIMIT = int(os.environ.get("SAMVERKAN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

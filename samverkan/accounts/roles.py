@@ -23,6 +23,7 @@ class Capability(StrEnum):
     EDIT_ANY_MEETING = "edit_any_meeting"
     EDIT_OWN_MEETING = "edit_own_meeting"  # meetings of a network the user leads
     MANAGE_YEAR = "manage_year"  # change status, decide, reopen, publish
+    EDIT_MEMBERS = "edit_members"  # members and population figures (standing data)
     VIEW_AUDIT = "view_audit"
     ADMIN = "admin"  # the Django admin, limited to the cooperation
 
@@ -34,6 +35,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EDIT_ANY_FOLLOW_UP,
             Capability.EDIT_ANY_MEETING,
             Capability.MANAGE_YEAR,
+            Capability.EDIT_MEMBERS,
             Capability.VIEW_AUDIT,
             Capability.ADMIN,
         }

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from samverkan.accounts.roles import Capability, Standing, standing_for
 from samverkan.governance.models import Meeting
-from samverkan.members.models import Cooperation, Year, YearStatus
+from samverkan.members.models import Cooperation, Member, Year, YearStatus
 from samverkan.plan.models import Activity
 
 
@@ -91,3 +91,14 @@ def published_years_of(coop_slug: str) -> tuple[Cooperation, list[Year]]:
     if not years:
         raise Http404
     return years[0].cooperation, years
+
+
+def get_member_for_user(
+    request: HttpRequest, coop_slug: str, year: int, pk: int, *, edit: bool = False
+) -> tuple[Member, Year, Standing]:
+    """A member municipality of the cooperation; with edit=True, 403 unless the user edits standing data."""
+    found_year, standing = get_year_for_user(request, coop_slug, year)
+    member = get_object_or_404(Member, pk=pk, cooperation=standing.cooperation)
+    if edit:
+        require(standing, Capability.EDIT_MEMBERS)
+    return member, found_year, standing

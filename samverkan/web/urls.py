@@ -7,7 +7,7 @@ cooperation slug can shadow them.
 
 from django.urls import include, path
 
-from samverkan.web.views import account, plan, public, registers, workflow
+from samverkan.web.views import account, members, plan, population, public, registers, workflow
 
 app_name = "web"
 
@@ -22,6 +22,15 @@ year_urls = [
     path("projekt/", registers.projects, name="projects"),
     path("arrangemang/", registers.events, name="events"),
     path("ekonomi/", registers.accounts, name="accounts"),
+    path("medlemmar/", members.members, name="members"),
+    path("medlemmar/ny/", members.member_new, name="member-new"),
+    path("medlemmar/<int:pk>/", members.member, name="member"),
+    path("medlemmar/<int:pk>/namn/", members.member_rename, name="member-rename"),
+    path("medlemmar/<int:pk>/uttrade/", members.member_left, name="member-left"),
+    path("befolkning/", population.population, name="population"),
+    path("befolkning/ny/", population.population_new, name="population-new"),
+    path("befolkning/importera/", population.population_import, name="population-import"),
+    path("befolkning/importera/spara/", population.population_import_confirm, name="population-import-confirm"),
     path("rapport/", workflow.report, name="report"),
     path("rapport/<slug:fmt>/", workflow.report_file, name="report-file"),
     path("status/", workflow.year_status, name="year-status"),

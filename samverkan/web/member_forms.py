@@ -1,0 +1,96 @@
+"""Forms of the members and population pages: each cleans raw input into what one service takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.members.models import Cooperation, Member, member_code_validator
+
+YEAR_BOUNDS = {"min_value": 1900, "max_value": 2200}
+
+
+class MemberForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kommunkod"),
+        max_length=4,
+        validators=[member_code_validator],
+        help_text=_("SCB:s fyrsiffriga kod, t.ex. 0127 för Botkyrka."),
+    )
+    name = forms.CharField(label=_("Namn"), max_length=100)
+    joined = forms.IntegerField(
+        label=_("Medlem från år"),
+        **YEAR_BOUNDS,
+        help_text=_("Första året kommunen är medlem och betalar avgift."),
+    )
+
+
+class RenameForm(forms.Form):
+    name = forms.CharField(label=_("Rättat namn"), max_length=100)
+
+
+class LeftForm(forms.Form):
+    left = forms.IntegerField(
+        label=_("Sista året som medlem"),
+        required=False,
+        **YEAR_BOUNDS,
+        help_text=_("Lämna tomt om kommunen är medlem igen utan slutår."),
+    )
+
+
+class PopulationFigureForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Medlem"), queryset=Member.objects.none())
+    date = forms.DateField(
+        label=_("Datum"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Oftast den 31 december: underlaget för nästa års avgift."),
+    )
+    population = forms.CharField(
+        label=_("Invånare"), max_length=20, help_text=_("Ett heltal, t.ex. 95905 eller 95 905.")
+    )
+    source = forms.CharField(
+        label=_("Källa"),
+        max_length=500,
+        help_text=_("Var siffran kommer ifrån, t.ex. SCB:s tabell och datum."),
+    )
+
+    def __init__(self, *args: Any, cooperation: Cooperation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        member_field: Any = self.fields["member"]
+        member_field.queryset = Member.objects.filter(cooperation=cooperation)
+        member_field.label_from_instance = lambda m: f"{m.code} {m.name}"
+        if "date" not in self.initial:
+            self.initial["date"] = dt.date(dt.date.today().year - 1, 12, 31)
+
+    def clean_population(self) -> int:
+        text = (self.cleaned_data.get("population") or "").strip()
+        digits = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+        if digits.startswith(("-", "\u2212")) and digits[1:].isdigit():
+            raise ValidationError(_("Ett invånarantal kan inte vara negativt."))
+        if not digits.isdigit():
+            raise ValidationError(
+                _("”%(value)s” är inte ett heltal (bara siffror, t.ex. 95905)."),
+                params={"value": text},
+            )
+        return int(digits)
+
+
+class PopulationUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil från SCB"),
+        help_text=_(
+            "Tabellen Folkmängd efter region och år (TAB638) från Statistikdatabasen, sparad som "
+            "CSV eller JSON-stat2."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.txt,.json,text/csv,application/json"}
+        ),
+    )
+
+
+class PopulationConfirmForm(forms.Form):
+    plan = forms.CharField(widget=forms.HiddenInput)

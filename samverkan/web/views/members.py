@@ -1,0 +1,161 @@
+"""The member municipalities (standing data): list, add, correct a name, mark as having left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samverkan.accounts.roles import Capability, Standing
+from samverkan.members.models import Member, PopulationFigure, Year
+from samverkan.members.services import DomainError, add_member, mark_member_left, rename_member
+from samverkan.web.access import get_member_for_user, get_year_for_user, require
+from samverkan.web.member_forms import LeftForm, MemberForm, RenameForm
+from samverkan.web.views.plan import year_context
+
+
+def see_other(url_name: str, *args: Any) -> HttpResponse:
+    """303 See Other: after a POST the browser fetches the next page with GET."""
+    response = redirect(url_name, *args)
+    response.status_code = 303
+    return response
+
+
+def apply_model_errors(form: Form, error: ValidationError) -> None:
+    """A model's validation messages onto the form: on the field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_GET
+def members(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    latest = PopulationFigure.objects.order_by("-date")
+    rows = [
+        (member, member.is_member_in(found.year), next(iter(member.figures_newest_first), None))
+        for member in Member.objects.filter(cooperation=standing.cooperation).prefetch_related(
+            Prefetch("population_figures", queryset=latest, to_attr="figures_newest_first")
+        )
+    ]
+    return render(
+        request,
+        "web/members.html",
+        year_context(
+            found,
+            standing,
+            "members",
+            rows=rows,
+            can_edit=standing.can(Capability.EDIT_MEMBERS),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.EDIT_MEMBERS)
+    status = 200
+    if request.method == "POST":
+        form = MemberForm(request.POST)
+        if form.is_valid():
+            try:
+                member = add_member(standing.cooperation, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_model_errors(form, exc)
+                status = 400
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            else:
+                messages.success(
+                    request, _("%(name)s är tillagd som medlem.") % {"name": member.name}
+                )
+                return see_other("web:members", coop, year)
+        else:
+            status = 400
+    else:
+        form = MemberForm(initial={"joined": found.year})
+    return render(
+        request,
+        "web/member_form.html",
+        year_context(found, standing, "members", form=form),
+        status=status,
+    )
+
+
+def _member_page(
+    request: HttpRequest,
+    member: Member,
+    found: Year,
+    standing: Standing,
+    *,
+    rename: RenameForm | None = None,
+    left: LeftForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "web/member.html",
+        year_context(
+            found,
+            standing,
+            "members",
+            member=member,
+            figures=member.population_figures.order_by("-date"),
+            rename_form=rename or RenameForm(initial={"name": member.name}),
+            left_form=left or LeftForm(initial={"left": member.left}),
+            can_edit=standing.can(Capability.EDIT_MEMBERS),
+        ),
+        status=status,
+    )
+
+
+@require_GET
+def member(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    found_member, found, standing = get_member_for_user(request, coop, year, pk)
+    return _member_page(request, found_member, found, standing)
+
+
+@require_POST
+def member_rename(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    found_member, found, standing = get_member_for_user(request, coop, year, pk, edit=True)
+    form = RenameForm(request.POST)
+    if form.is_valid():
+        try:
+            rename_member(found_member, actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            apply_model_errors(form, exc)
+        else:
+            messages.success(request, _("Namnet är rättat."))
+            return see_other("web:member", coop, year, pk)
+    return _member_page(request, found_member, found, standing, rename=form, status=400)
+
+
+@require_POST
+def member_left(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    found_member, found, standing = get_member_for_user(request, coop, year, pk, edit=True)
+    form = LeftForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            mark_member_left(found_member, actor=request.user, left=form.cleaned_data["left"])
+        except ValidationError as exc:
+            apply_model_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        else:
+            messages.success(request, _("Medlemskapets slutår är sparat."))
+            return see_other("web:member", coop, year, pk)
+    found_member.refresh_from_db()
+    return _member_page(request, found_member, found, standing, left=form, status=status)
