@@ -85,6 +85,10 @@ def activity_path(place: Place, which: str = "a") -> str:
     return f"/app/sodertorn/2020/aktiviteter/{activity.pk}/"
 
 
+def member_path(place: Place) -> str:
+    return f"/app/sodertorn/2020/medlemmar/{place.coop.members.get(code='0127').pk}/"
+
+
 def axe_violations(page: Any) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -209,6 +213,12 @@ def test_the_public_sees_the_published_report_and_nothing_unpublished(
     (READER, "/app/sodertorn/2020/ekonomi/"),
     (SECRETARIAT, "/app/sodertorn/2020/moten/"),
     (SECRETARIAT, "/app/sodertorn/2020/status/"),
+    (SECRETARIAT, "/app/sodertorn/2020/medlemmar/"),
+    (SECRETARIAT, "/app/sodertorn/2020/medlemmar/ny/"),
+    (SECRETARIAT, "member"),
+    (READER, "/app/sodertorn/2020/befolkning/"),
+    (SECRETARIAT, "/app/sodertorn/2020/befolkning/ny/"),
+    (SECRETARIAT, "/app/sodertorn/2020/befolkning/importera/"),
     (None, "/sodertorn/2018/"),
     (None, "/konto/logga-in/"),
 ])
@@ -216,7 +226,8 @@ def test_axe_finds_no_wcag_violation(
     open_page: Any, live_server: Any, place: Place, persona: str | None, path: str
 ) -> None:
     page = open_page(persona)
-    page.goto(url(live_server, activity_path(place) if path == "activity" else path))
+    special = {"activity": activity_path(place), "member": member_path(place)}
+    page.goto(url(live_server, special.get(path, path)))
     assert axe_violations(page) == [], "desktop width"
     page.set_viewport_size({"width": 360, "height": 740})
     assert axe_violations(page) == [], "phone width"
@@ -263,3 +274,37 @@ def test_a_word_file_is_made_in_the_background_while_an_accessible_page_waits_fo
     with page.expect_download(timeout=15_000) as download:
         pass
     assert download.value.suggested_filename == "sodertorn-arsredovisning-2020.docx"
+
+
+SCB_CSV = Path(__file__).resolve().parents[1] / "data" / "scb" / "folkmangd-botkyrka-haninge.csv"
+
+
+def test_the_secretariat_imports_an_scb_file_after_a_preview_and_a_bad_file_changes_nothing(
+    open_page: Any, live_server: Any, place: Place, tmp_path: Path
+) -> None:
+    from samverkan.members.models import PopulationFigure
+
+    page = open_page(SECRETARIAT)
+    page.goto(url(live_server, "/app/sodertorn/2020/medlemmar/"))
+    page.get_by_role("link", name="Invånarantal per medlem och datum").click()
+    page.get_by_role("link", name="Importera en fil från SCB").click()
+
+    bad = tmp_path / "folkmangd.csv"
+    bad.write_text('"region","2024"\n"0127 Botkyrka",-3\n', encoding="utf-8")
+    page.get_by_label("Fil från SCB").set_input_files(str(bad))
+    page.get_by_role("button", name="Granska filen").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert "Inget har ändrats" in alert and "Rad 2, kolumn ”2024”" in alert
+    assert axe_violations(page) == [], "the refusal"
+
+    page.get_by_label("Fil från SCB").set_input_files(str(SCB_CSV))
+    page.get_by_role("button", name="Granska filen").click()
+    assert page.get_by_role("heading", name="4 nya invånarantal").is_visible()
+    assert not PopulationFigure.objects.filter(source_file=SCB_CSV.name).exists(), "the preview stores nothing"
+    assert axe_violations(page) == [], "the preview"
+    page.get_by_role("button", name="Importera alla 4 invånarantal").click()
+
+    assert page.get_by_text("4 nya och 0 ändrade invånarantal är sparade").is_visible()
+    assert PopulationFigure.objects.filter(source_file=SCB_CSV.name, source_table="TAB638").count() == 4
+    entry = AuditEntry.objects.get(action="members.population.import")
+    assert entry.actor_label == "kansli"

@@ -13,10 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from samverkan.members.models import Member
+from samverkan.members.population import ImportSource, from_payload, plan_import
 from samverkan.plan.models import FollowUp
+from samverkan.web.views.population import PLAN_SALT
 from tests.web.conftest import (
     ANONYMOUS,
     LEAD_A,
@@ -85,6 +90,9 @@ meeting_b = lambda place: place.meeting_b.pk  # noqa: E731
 body_meeting = lambda place: place.body_meeting.pk  # noqa: E731
 other_activity = lambda place: place.other_activity.pk  # noqa: E731
 other_meeting = lambda place: place.other_meeting.pk  # noqa: E731
+botkyrka = lambda place: place.coop.members.get(code="0127").pk  # noqa: E731
+other_member = lambda place: Member.objects.get_or_create(  # noqa: E731
+    cooperation=place.other_coop, code="0160", defaults={"name": "Täby"})[0].pk
 
 
 GET_ROWS = [
@@ -126,6 +134,14 @@ GET_ROWS = [
     Row("projects", app("projects"), insiders(200)),
     Row("events", app("events"), insiders(200)),
     Row("accounts", app("accounts"), insiders(200)),
+    Row("members", app("members"), insiders(200)),
+    Row("new member", app("member-new"), secretariat_only(200)),
+    Row("a member", app("member", botkyrka), insiders(200)),
+    Row("a member of the other cooperation under Södertörn's URL", app("member", other_member), insiders(404)),
+    Row("renaming takes no GET", app("member-rename", botkyrka), {**everyone(405), ANONYMOUS: LOGIN}),
+    Row("population figures", app("population"), insiders(200)),
+    Row("new population figure", app("population-new"), secretariat_only(200)),
+    Row("population import", app("population-import"), secretariat_only(200)),
     Row("report page", app("report"), insiders(200)),
     Row("report draft as markdown", app("report-file", "md"), insiders(200)),
     Row("report, unknown format", app("report-file", "exe"), insiders(404)),
@@ -157,7 +173,30 @@ def meeting_data(network: str) -> Callable[[Place], dict[str, Any]]:
     return data
 
 
+def scb_upload(place: Place) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("folkmangd.csv", b'"region","2020"\n"0127 Botkyrka",96000\n')}
+
+
+def signed_import(place: Place) -> dict[str, Any]:
+    """The confirmation the preview of `scb_upload` carries."""
+    rows = [["0127", 2020, 96000, "Botkyrka", "rad 2"]]
+    source = ImportSource(file_name="folkmangd.csv")
+    digest = plan_import(place.coop, from_payload(rows), source).digest()
+    plan = {"file": "folkmangd.csv", "table": "TAB638", "digest": digest, "figures": rows}
+    return {"plan": signing.dumps(plan, salt=PLAN_SALT, compress=True)}
+
+
 POST_ROWS = [
+    Row("add a member", app("member-new"), secretariat_only(MOVED),
+        lambda p: {"code": "0160", "name": "Täby", "joined": 2020}),
+    Row("correct a member's name", app("member-rename", botkyrka), secretariat_only(MOVED),
+        lambda p: {"name": "Botkyrka"}),
+    Row("mark a member as having left", app("member-left", botkyrka), secretariat_only(MOVED),
+        lambda p: {"left": ""}),
+    Row("enter a population figure", app("population-new"), secretariat_only(MOVED),
+        lambda p: {"member": botkyrka(p), "date": "2020-12-31", "population": "96000", "source": "SCB"}),
+    Row("upload an SCB file for the preview", app("population-import"), secretariat_only(200), scb_upload),
+    Row("confirm an SCB import", app("population-import-confirm"), secretariat_only(MOVED), signed_import),
     Row("save follow-up of network A", app("activity", activity_a),
         insiders(403, secretariat=MOVED, lead_a=MOVED), follow_up_data(activity_a)),
     Row("save follow-up of network B", app("activity", activity_b),
@@ -186,7 +225,7 @@ POST_ROWS = [
 
 
 def outcome(response: Any) -> int | str:
-    if response.status_code == 302:
+    if response.status_code in (302, 303):
         return LOGIN if response["Location"].startswith(reverse("web:login")) else MOVED
     return int(response.status_code)
 
@@ -247,5 +286,8 @@ def test_every_form_page_carries_a_csrf_token(place: Place, client_for: Any) -> 
         reverse("web:activity", args=["sodertorn", 2020, place.activity_a.pk]),
         reverse("web:meeting-new", args=["sodertorn", 2020]),
         reverse("web:year-status", args=["sodertorn", 2020]),
+        reverse("web:member-new", args=["sodertorn", 2020]),
+        reverse("web:population-new", args=["sodertorn", 2020]),
+        reverse("web:population-import", args=["sodertorn", 2020]),
     ):
         assert 'name="csrfmiddlewaretoken"' in client.get(url).content.decode(), url
