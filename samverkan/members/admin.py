@@ -19,7 +19,7 @@ class MemberAdmin(ScopedAdmin):
 
 @admin.register(PopulationFigure)
 class PopulationFigureAdmin(ScopedAdmin):
-    list_display = ("member", "date", "population", "source")
+    list_display = ("member", "date", "population", "source_label")
     list_filter = ("date", ("member", admin.RelatedOnlyFieldListFilter))
 
 

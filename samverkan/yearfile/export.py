@@ -60,6 +60,9 @@ def export_cooperation(coop: Cooperation) -> str:
                     "date": p.date,
                     "population": p.population,
                     "source": p.source,
+                    "source_file": p.source_file,
+                    "source_table": p.source_table,
+                    "imported_at": p.imported_at.isoformat() if p.imported_at else None,
                 },
                 keep=("population",),
             )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+
+from django.utils.translation import gettext
 
 from samverkan.finance.models import AccountMapping, CostCategory, Fund, FundKind, LineKind
 from samverkan.governance.models import Body, BodyKind, Network
@@ -71,16 +74,17 @@ def load_cooperation(root: Node) -> Cooperation | None:
         if code in members_by_code:
             node.error("code", f"member {code} appears twice")
             continue
-        member, _ = Member.objects.update_or_create(
-            cooperation=coop,
-            code=code,
-            defaults={
-                "name": member_name,
-                "joined": node.int("joined", minimum=1900),
-                "left": node.int("left", minimum=1900),
-                "order": order,
-            },
+        member = Member.objects.filter(cooperation=coop, code=code).first() or Member(
+            cooperation=coop, code=code
         )
+        member.name = member_name
+        member.joined = node.int("joined", minimum=1900)
+        member.left = node.int("left", minimum=1900)
+        member.order = order
+        # The model's own rules, with the messages the admin and the app give.
+        if not node.check(member, exclude=["cooperation"]):
+            continue
+        member.save()
         members_by_code[code] = member
         keep.append(member.pk)
     _delete_missing(Member.objects.filter(cooperation=coop), keep, root, "members", "member")
@@ -96,28 +100,56 @@ def load_cooperation(root: Node) -> Cooperation | None:
     stored_figures = {
         (f.member_id, f.date): f for f in PopulationFigure.objects.filter(member__cooperation=coop)
     }
-    seen_population: set[tuple[str, object]] = set()
+    seen_population: dict[tuple[str, object], tuple[PopulationFigure, int]] = {}
     for node in root.nodes("population"):
-        node.only("member", "date", "population", "source")
+        node.only(
+            "member", "date", "population", "source", "source_file", "source_table", "imported_at"
+        )
         code = node.code("member", required=True)
         date = node.date("date", required=True)
-        population = node.int("population", required=True, minimum=0)
+        population = node.int("population", required=True)
         if code and code not in members_by_code:
             node.error("member", f"unknown member code {code}")
             continue
         if not code or date is None or population is None:
             continue
-        if (code, date) in seen_population:
-            node.error("date", f"a second figure for member {code} at {date}")
-            continue
-        seen_population.add((code, date))
         member = members_by_code[code]
-        figure = stored_figures.pop((member.pk, date), None) or PopulationFigure(
-            member=member, date=date
+        incoming = PopulationFigure(
+            member=member,
+            date=date,
+            population=population,
+            source=node.str("source"),
+            source_file=node.str("source_file"),
+            source_table=node.str("source_table"),
+            imported_at=_datetime(node, "imported_at"),
         )
-        figure.population = population
-        figure.source = node.str("source")
-        figure.save()
+        earlier = seen_population.get((code, date))
+        if earlier is not None:
+            first, line = earlier
+            node.error(
+                "date",
+                gettext(
+                    "Medlemmen har redan ett invånarantal för det datumet: %(code)s den %(date)s "
+                    "har %(first)s (källa: %(first_source)s, rad %(line)s) och %(second)s "
+                    "(källa: %(second_source)s)."
+                )
+                % {
+                    "code": code,
+                    "date": date,
+                    "first": first.population,
+                    "first_source": first.source_label,
+                    "line": line,
+                    "second": population,
+                    "second_source": incoming.source_label,
+                },
+            )
+            continue
+        seen_population[(code, date)] = (incoming, node.line)
+        figure = stored_figures.pop((member.pk, date), None) or incoming
+        for name in ("population", "source", "source_file", "source_table", "imported_at"):
+            setattr(figure, name, getattr(incoming, name))
+        if node.check(figure, exclude=["member"]):
+            figure.save()
     for stale_figure in stored_figures.values():
         stale_figure.delete()
 
@@ -284,6 +316,20 @@ def load_cooperation(root: Node) -> Cooperation | None:
                 project=node.slug("project"),
             )
     return coop
+
+
+def _datetime(node: Node, key: str) -> dt.datetime | None:
+    value = node.raw(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        node.error(key, f"expected a date and time YYYY-MM-DDTHH:MM:SS, found {value!r}")
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _is_partial_date(text: str) -> bool:
