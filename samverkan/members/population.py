@@ -101,8 +101,9 @@ class ImportPlan:
     def locked_message(self) -> str:
         years = ", ".join(str(y.year) for y in self.locked_years)
         return _(
-            "Importen ändrar avgiftsunderlaget för %(years)s, som är beslutat eller publicerat och därför "
-            "låst. Kansliet måste öppna året igen, eller så tar du bort de siffrorna ur filen."
+            "Importen ändrar invånarantal som %(years)s bygger på (befolkning och avgiftsunderlag), och "
+            "de åren är beslutade eller publicerade och därför låsta. Kansliet måste öppna dem igen, "
+            "eller så tar du bort de siffrorna ur filen."
         ) % {"years": years}
 
     def digest(self) -> str:

@@ -96,14 +96,25 @@ def test_marking_a_member_as_having_left_in_the_open_year_is_saved(secretariat: 
 def test_correcting_a_name_is_saved_and_audited_with_the_user(
     secretariat: Client, users: Any
 ) -> None:
-    salem = member("0128")
+    secretariat.post(url("member-new"), {"code": "0160", "name": "Täby", "joined": 2020})
     assert (
-        secretariat.post(url("member-rename", salem.pk), {"name": "Salems kommun"}).status_code
+        secretariat.post(
+            url("member-rename", member("0160").pk), {"name": "Täby kommun"}
+        ).status_code
         == 303
     )
-    assert member("0128").name == "Salems kommun"
+    assert member("0160").name == "Täby kommun"
     entry = AuditEntry.objects.get(action="members.member.rename")
     assert entry.actor == users[SECRETARIAT]
+
+
+def test_correcting_a_name_that_a_locked_year_shows_is_a_form_error_naming_the_year(
+    secretariat: Client,
+) -> None:
+    response = secretariat.post(url("member-rename", member("0128").pk), {"name": "Salems kommun"})
+    assert response.status_code == 409
+    assert "Året 2018 är publicerad och därför låst" in response.content.decode()
+    assert member("0128").name == "Salem"
 
 
 def test_a_reader_sees_the_member_page_without_forms(client_for: Any, place: Place) -> None:
@@ -151,7 +162,7 @@ def test_correcting_the_decided_years_fee_basis_by_hand_is_refused_naming_the_ye
 ) -> None:
     response = secretariat.post(url("population-new"), figure_data("1", date="2018-12-31"))
     assert response.status_code == 409
-    assert "Året 2019" in response.content.decode()
+    assert "Året 2018" in response.content.decode()
     assert (
         PopulationFigure.objects.get(member=member("0127"), date=dt.date(2018, 12, 31)).population
         == 93106
@@ -239,7 +250,7 @@ def test_an_import_into_the_decided_years_fee_basis_is_refused_in_the_preview(
 ) -> None:
     response = upload(secretariat, "f.csv", b'"region","2018"\n"0127 Botkyrka",93000\n')
     page = response.content.decode()
-    assert "ändrar avgiftsunderlaget för 2019" in page
+    assert "Importen ändrar invånarantal som 2018, 2019 bygger på" in page
     assert 'name="plan"' not in page, "no import button"
 
 

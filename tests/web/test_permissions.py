@@ -189,8 +189,9 @@ def signed_import(place: Place) -> dict[str, Any]:
 POST_ROWS = [
     Row("add a member", app("member-new"), secretariat_only(MOVED),
         lambda p: {"code": "0160", "name": "Täby", "joined": 2020}),
-    Row("correct a member's name", app("member-rename", botkyrka), secretariat_only(MOVED),
-        lambda p: {"name": "Botkyrka"}),
+    Row("correct the name of a member that the locked 2018 shows (refused)", app("member-rename", botkyrka),
+        secretariat_only(409),
+        lambda p: {"name": "Botkyrka kommun"}),
     Row("mark a member as having left", app("member-left", botkyrka), secretariat_only(MOVED),
         lambda p: {"left": ""}),
     Row("enter a population figure", app("population-new"), secretariat_only(MOVED),

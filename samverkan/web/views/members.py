@@ -130,15 +130,19 @@ def member(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
 def member_rename(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
     found_member, found, standing = get_member_for_user(request, coop, year, pk, edit=True)
     form = RenameForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             rename_member(found_member, actor=request.user, name=form.cleaned_data["name"])
         except ValidationError as exc:
             apply_model_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            status = 409
         else:
             messages.success(request, _("Namnet är rättat."))
             return see_other("web:member", coop, year, pk)
-    return _member_page(request, found_member, found, standing, rename=form, status=400)
+    return _member_page(request, found_member, found, standing, rename=form, status=status)
 
 
 @require_POST
