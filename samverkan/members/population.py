@@ -11,6 +11,7 @@ import's transaction, when the user confirms (`services.import_population`).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -183,17 +184,11 @@ def years_touched(changes: Iterable[PlannedFigure]) -> set[int]:
         if key in seen:
             continue
         seen.add(key)
-        figure = planned.current or PopulationFigure(
-            member=planned.member, date=planned.incoming.date
-        )
-        if planned.current is not None:
-            figure = PopulationFigure(
-                pk=planned.current.pk,
-                member=planned.member,
-                date=planned.incoming.date,
-                population=planned.incoming.population,
-            )
-            figure._state.adding = False
+        if planned.current is None:
+            figure = PopulationFigure(member=planned.member, date=planned.incoming.date)
+        else:
+            figure = copy.copy(planned.current)  # the stored figure as it would be saved
+        figure.population = planned.incoming.population
         touched |= years_touched_by_save(figure)
     return touched
 
