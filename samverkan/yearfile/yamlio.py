@@ -34,7 +34,7 @@ class YamlSyntaxError(Exception):
 _LoaderBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_LoaderBase):  # type: ignore[misc, valid-type]
+class _LineLoader(_LoaderBase):
     pass
 
 
