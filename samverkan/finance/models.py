@@ -247,6 +247,14 @@ class AccountMapping(ReadByYears, models.Model):
         return f"{self.account} → {self.category}"
 
 
+class PrintedIn(models.TextChoices):
+    """Where in the adopted report a printed figure stands, so the report can print it there."""
+
+    SUMMARY = "summary", _("sammanställningen")
+    DETAIL = "detail", _("fondens detaljtabell")
+    TEXT = "text", _("en text")
+
+
 class PublishedFigure(ReadByYears, models.Model):
     """A total that the published report printed, kept to compare with the derived one."""
 
@@ -256,6 +264,7 @@ class PublishedFigure(ReadByYears, models.Model):
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="published_figures")
     key = models.CharField(max_length=200)
     place = models.CharField(max_length=200, blank=True)
+    printed_in = models.CharField(max_length=10, choices=PrintedIn.choices, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     date = models.DateField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)

@@ -119,6 +119,8 @@ class StaffMember(ReadByYears, models.Model):
     start = models.DateField(_("från"), null=True, blank=True)
     end = models.DateField(_("till"), null=True, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
+    # For the secretariat only (how a date was set, where a figure came from); never printed.
+    internal_note = models.TextField(_("intern anteckning"), blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -139,6 +141,8 @@ class NetworkYear(ReadByYears, models.Model):
     absent = models.ManyToManyField(Member, blank=True, related_name="+")
     participation_note = models.TextField(blank=True)
     summary = models.TextField(_("sammanfattning"), blank=True)
+    # The meetings as the source states them ("träffas regelbundet") when they are not registered.
+    meetings_text = models.CharField(_("möten som text"), max_length=300, blank=True)
     focus_area = models.ForeignKey(
         "plan.FocusArea",
         null=True,

@@ -46,6 +46,8 @@ class Cooperation(ReadByYears, models.Model):
     slug = models.SlugField(unique=True, validators=[slug_validator])
     name = models.CharField(_("namn"), max_length=200)
     short_name = models.CharField(_("kortnamn"), max_length=100, blank=True)
+    # The report's wording, optional blocks and chapter order (samverkan.lib.report_settings).
+    report_settings = models.JSONField(_("rapportinställningar"), default=dict, blank=True)
     host_member = models.ForeignKey(
         "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -294,6 +296,8 @@ class Year(ReadByYears, models.Model):
     )
     population_total_date = models.DateField(null=True, blank=True)
     population_total_note = models.CharField(max_length=300, blank=True)
+    # This year's overrides of the cooperation's report settings.
+    report_settings = models.JSONField(_("rapportinställningar"), default=dict, blank=True)
 
     class Meta:
         ordering = ["cooperation", "year"]

@@ -10,11 +10,14 @@ are never read here; `checks` compares them with the derived ones.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from decimal import Decimal
 
-from django.db.models import Min, Prefetch, Sum
+from django.db.models import Min, Prefetch, Q, Sum
+from django.utils.translation import override
 
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.accounts import YearAccounts, year_accounts
@@ -32,15 +35,19 @@ from samverkan.governance.models import (
 from samverkan.governance.models import Event as EventModel
 from samverkan.governance.models import Network as NetworkModel
 from samverkan.lib.figures import fill
-from samverkan.lib.money import ZERO, round_kronor
+from samverkan.lib.money import ZERO, format_kr, round_kronor
+from samverkan.lib.report_settings import merged
 from samverkan.members.fees import population_series, rule_for
 from samverkan.members.models import Member, PopulationFigure, Year
 from samverkan.plan.models import Activity as ActivityModel
 from samverkan.plan.models import AreaGroup as AreaGroupModel
 from samverkan.plan.models import FocusArea as FocusAreaModel
 from samverkan.projects.models import Project as ProjectModel
+from samverkan.reports import formatting as fmt
 from samverkan.reports import report as r
-from samverkan.reports.checks import CheckContext, derived_figure, receivables
+from samverkan.reports.checks import build_context, derived_figure, receivables, run_checks
+from samverkan.reports.findings import Finding
+from samverkan.reports.notes import note_text, shows_printed
 
 # Year text keys that belong to a chapter; any other key is placed by matching
 # a focus area, project, body or event slug, else printed before the accounts.
@@ -89,11 +96,17 @@ def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
     coop = year.cooperation
     members = [m for m in Member.objects.filter(cooperation=coop) if m.is_member_in(year.year)]
     accounts = year_accounts(year)
-    figures = CheckContext(year=year, accounts=accounts, published=[])
-    texts = TextPool(
-        (key, fill(body, lambda k: derived_figure(figures, k), lang))
-        for key, body in year.texts.order_by("order", "key").values_list("key", "body")
-    )
+    figures = build_context(year, accounts)
+    findings = tuple(run_checks(year, ctx=figures))
+    settings = merged(coop.report_settings, year.report_settings)
+    placed: set[int] = set()
+    with override(lang):
+        texts = TextPool(
+            [
+                (key, _fill_text(body, figures, findings, placed, lang))
+                for key, body in year.texts.order_by("order", "key").values_list("key", "body")
+            ]
+        )
     funds = {f.slug: f for f in Fund.objects.filter(cooperation=coop)}
     labels = _fund_labels(year, funds)
 
@@ -118,6 +131,7 @@ def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
                 purpose=g.purpose,
                 steering_document=g.steering_document,
                 focus_areas=tuple(fa.title for fa in g.focus_areas.all()),
+                slug=g.slug,
             )
             for g in area_groups
         ),
@@ -128,12 +142,19 @@ def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
         Meeting.objects.filter(year=year).prefetch_related("networks").order_by("order", "id")
     )
     networks = _networks(year, members, meetings)
-    chapters, placed = _follow_up(year, networks, texts)
+    chapters, placed_networks = _follow_up(year, networks, texts)
     project_texts = texts.take(*PROJECT_KEYS)
-    projects = _projects(year, accounts, texts)
-    administration = _administration(year, meetings, networks, placed, accounts, texts)
+    projects = _projects(year, accounts, texts, findings, placed)
+    administration = _administration(year, meetings, networks, placed_networks, accounts, texts)
     accounts_texts = texts.take(*ACCOUNTS_KEYS)
     other = texts.rest()
+    account_chapter = _accounts(
+        year, accounts, funds, labels, accounts_texts, settings, findings, placed
+    )
+    account_chapter = replace(
+        account_chapter,
+        remarks=tuple(f for i, f in enumerate(findings) if i not in placed),
+    )
     return r.AnnualReport(
         lang=lang,
         slug=coop.slug,
@@ -157,8 +178,68 @@ def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
         projects=projects,
         administration=administration,
         other_texts=other,
-        accounts=_accounts(year, accounts, funds, labels, accounts_texts),
+        accounts=account_chapter,
+        settings=settings,
+        findings=findings,
     )
+
+
+def _fill_text(
+    body: str,
+    ctx: object,
+    findings: tuple[Finding, ...],
+    placed: set[int],
+    lang: str,
+) -> str:
+    """A year text with its `{{ key }}` figures filled in, and its notes on printed figures.
+
+    A figure the adopted report printed differently (a finding of the figure
+    in a text) is printed as adopted, with the derived one in a note at the
+    end of the same paragraph; so is a stated date or population that
+    contradicts the data, in the paragraph that states it.
+    """
+    paragraphs = body.split("\n\n")
+    result = []
+    for paragraph in paragraphs:
+        notes: list[str] = []
+
+        def value_of(key: str, notes: list[str] = notes) -> Decimal | None:
+            for index, f in enumerate(findings):
+                if f.key == key and f.printed_in == "text" and shows_printed(f):
+                    if index not in placed:
+                        placed.add(index)
+                        notes.append(note_text(f, lang))
+                    assert isinstance(f.found, Decimal)
+                    return f.found
+            return derived_figure(ctx, key)  # type: ignore[arg-type]
+
+        text = fill(paragraph, value_of, lang)
+        for index, f in enumerate(findings):
+            if index in placed or f.printed_in != "text" or f.check == "printed_totals":
+                continue
+            if _states(text, f, lang):
+                placed.add(index)
+                notes.append(note_text(f, lang))
+        if notes:
+            text = text.rstrip() + " *" + " ".join(notes) + "*"
+        result.append(text)
+    return "\n\n".join(result)
+
+
+def _states(text: str, finding: Finding, lang: str) -> bool:
+    """The paragraph states the finding's printed date or figure."""
+    found = finding.found
+    flat = " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
+    if isinstance(found, str):
+        try:
+            return fmt.date(dt.date.fromisoformat(found), lang) in flat
+        except ValueError:
+            return False
+    if isinstance(found, Decimal):
+        number = format_kr(found, lang=lang).rsplit("\xa0", 1)[0] if lang == "sv" else ""
+        number = " ".join(number.replace("\xa0", " ").replace("\u202f", " ").split())
+        return bool(number) and number in flat
+    return False
 
 
 # --- introduction ---------------------------------------------------------------------------
@@ -258,6 +339,7 @@ def _networks(
                 absent=tuple(names[pk] for pk in names if pk in absent),
                 participation_note=ny.participation_note if ny else "",
                 all_members=not own and not absent,
+                meetings_text=ny.meetings_text if ny else "",
             ),
             ny.focus_area_id if ny else None,
         )
@@ -318,6 +400,7 @@ def _follow_up(
             activities=tuple(activities),
             networks=tuple(here),
             texts=texts.take_matching(area.slug),
+            group_slug=area.group.slug,
         )
         prefix = area.number.split(".")[0] if area.number else ""
         if chapters and chapters[-1][0] == prefix:
@@ -329,6 +412,7 @@ def _follow_up(
         r.FollowUpChapter(
             group=next(iter(groups)) if len(groups) == 1 and len(chapters) > 1 else "",
             focus_areas=tuple(items),
+            group_slug=items[0].group_slug if len(groups) == 1 else "",
         )
         for _, items, groups in chapters
     )
@@ -359,7 +443,14 @@ def _consultations(year: Year, texts: TextPool) -> r.Consultations:
     )
 
 
-def _projects(year: Year, accounts: YearAccounts, texts: TextPool) -> tuple[r.Project, ...]:
+def _projects(
+    year: Year,
+    accounts: YearAccounts,
+    texts: TextPool,
+    findings: tuple[Finding, ...],
+    placed: set[int],
+) -> tuple[r.Project, ...]:
+    """The year's projects, and any project of another year with costs or grant income this year."""
     booked: dict[str, Decimal] = defaultdict(lambda: ZERO)
     has_lines: set[str] = set()
     for e in accounts.entries:
@@ -368,7 +459,9 @@ def _projects(year: Year, accounts: YearAccounts, texts: TextPool) -> tuple[r.Pr
             if e.kind == "cost" and not e.transfer:
                 booked[e.project] += e.amount
     projects = list(
-        ProjectModel.objects.filter(year=year)
+        ProjectModel.objects.filter(
+            Q(year=year) | Q(cooperation_id=year.cooperation_id, slug__in=has_lines)
+        )
         .select_related("focus_area")
         .prefetch_related("financing", "grants")
         .order_by("order", "id")
@@ -383,6 +476,11 @@ def _projects(year: Year, accounts: YearAccounts, texts: TextPool) -> tuple[r.Pr
     )
     result = []
     for p in projects:
+        own = []
+        for index, f in enumerate(findings):
+            if f.key == f"project.{p.slug}.cost" and index not in placed:
+                placed.add(index)
+                own.append(f)
         if p.slug in has_lines:
             cost: Decimal | None = booked[p.slug]
         else:
@@ -414,6 +512,7 @@ def _projects(year: Year, accounts: YearAccounts, texts: TextPool) -> tuple[r.Pr
                     for g in p.grants.all()
                 ),
                 texts=texts.take_matching(p.slug),
+                findings=tuple(own),
             )
         )
     return tuple(result)
@@ -594,7 +693,12 @@ def _detail_rows(
     members: dict[str, str],
     fee_category: str | None,
     footnotes: dict[tuple[str, str, str, str, str], str],
+    by_category: bool = False,
 ) -> tuple[r.DetailRow, ...]:
+    """Rows of a fund's table: lines summed by kind and label (their own text, else the category).
+
+    `by_category`: every line under its category's name, whatever its own text.
+    """
     entries = list(entries)
     sums: dict[tuple[str, str, str], Decimal] = {}
     notes: dict[tuple[str, str, str], str] = {}
@@ -605,7 +709,7 @@ def _detail_rows(
     # differently worded lines (a whole ledger) is shown as one row.
     crowded = {key for key, values in texts.items() if len(values) > MAX_TEXT_ROWS}
     for e in entries:
-        text = "" if (e.kind, e.category) in crowded else e.text
+        text = "" if by_category or (e.kind, e.category) in crowded else e.text
         label = text or categories.get(e.category, e.category)
         member = members.get(e.member, e.member) if e.member else ""
         # A member's own line (co-financing) stays a row of its own, named by the member
@@ -631,6 +735,9 @@ def _accounts(
     funds: dict[str, Fund],
     labels: dict[str, str],
     texts: tuple[r.Text, ...],
+    settings: dict[str, object],
+    findings: tuple[Finding, ...],
+    placed: set[int],
 ) -> r.Accounts:
     fund_years = {
         fy.fund.slug: fy for fy in FundYear.objects.filter(year=year).select_related("fund")
@@ -645,53 +752,129 @@ def _accounts(
         ProjectModel.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", "name")
     )
     footnotes = _line_footnotes(year)
+    options = settings.get("options") or {}
+    assert isinstance(options, dict)
+    separate = options.get("transfers", "separate") == "separate"
+    breakdown = options.get("project_lines", "grouped") == "breakdown"
+    project_labels = settings.get("labels") or {}
+    project_notes = settings.get("footnotes") or {}
+    assert isinstance(project_labels, dict) and isinstance(project_notes, dict)
 
     def label(slug: str) -> str:
         return labels.get(slug, slug)
 
-    summary = tuple(
-        r.FundRow(
-            slug=slug,
-            label=label(slug),
-            footnote=fund_years[slug].footnote if slug in fund_years else "",
-            opening=b.opening,
-            income=b.income,
-            costs=b.costs,
-        )
-        for slug, b in accounts.balances.items()
-    )
-    total = accounts.total
+    def take(printed_in: str, prefix: str) -> list[Finding]:
+        """The findings printed in this table (whose key starts with prefix), marked as placed."""
+        taken = []
+        for index, f in enumerate(findings):
+            if index in placed or f.printed_in != printed_in or not f.key.startswith(prefix):
+                continue
+            placed.add(index)
+            taken.append(f)
+        return taken
+
+    def printed(items: list[Finding], prefix: str) -> tuple[tuple[str, Decimal], ...]:
+        shown: dict[str, Decimal] = {}
+        for f in items:
+            if shows_printed(f) and f.key.startswith(prefix) and isinstance(f.found, Decimal):
+                name = f.key[len(prefix) :]
+                if name in ("opening", "income", "costs", "closing"):
+                    shown.setdefault(name, f.found)
+        return tuple(shown.items())
+
+    def transfer_sums(slug: str) -> tuple[Decimal, Decimal]:
+        income = costs = ZERO
+        for e in by_fund.get(slug, ()):
+            if e.transfer:
+                if e.kind == "income":
+                    income += e.amount
+                else:
+                    costs += e.amount
+        return income, costs
+
     by_fund: dict[str, list[Entry]] = defaultdict(list)
     for e in accounts.entries:
         by_fund[e.fund].append(e)
+
+    summary_findings = take("summary", "")
+    summary = []
+    for slug, b in accounts.balances.items():
+        t_in, t_out = transfer_sums(slug) if separate else (ZERO, ZERO)
+        summary.append(
+            r.FundRow(
+                slug=slug,
+                label=label(slug),
+                footnote=fund_years[slug].footnote if slug in fund_years else "",
+                opening=b.opening,
+                income=b.income - t_in,
+                costs=b.costs - t_out,
+                transfers=t_in - t_out,
+                printed=printed(summary_findings, f"fund.{slug}."),
+            )
+        )
+    total = accounts.total
     details = []
     for slug in accounts.balances:
         entries = by_fund.get(slug)
         if not entries:
             continue
-        plain = [e for e in entries if not e.project]
+        moved = [e for e in entries if e.transfer] if separate else []
+        kept = [e for e in entries if not (separate and e.transfer)]
+        plain = [e for e in kept if not e.project]
         grouped: dict[str, list[Entry]] = defaultdict(list)
-        for e in entries:
+        for e in kept:
             if e.project:
                 grouped[e.project].append(e)
+        lines_of_projects: list[r.DetailRow] = []
+        if breakdown and grouped:
+            # One row per category in the fund's table, then the lines with their own texts.
+            plain = kept
+            lines_of_projects = [
+                r.DetailRow(
+                    label=e.text or projects.get(e.project, e.project),
+                    kind=e.kind,
+                    amount=e.amount,
+                    footnote=footnotes.get((e.fund, e.category, e.kind, e.text, e.project), ""),
+                )
+                for items in grouped.values()
+                for e in items
+            ]
+            grouped = {}
+            rows = _detail_rows(
+                plain, categories, members, accounts.fee_category, footnotes, by_category=True
+            )
+        else:
+            rows = _detail_rows(plain, categories, members, accounts.fee_category, footnotes)
+        # A fund whose lines all belong to one project needs no heading for it.
+        if not plain and len(grouped) == 1:
+            (only,) = grouped.values()
+            rows = _detail_rows(only, categories, members, accounts.fee_category, footnotes)
+            grouped = {}
         b = accounts.balances[slug]
+        t_in, t_out = transfer_sums(slug) if separate else (ZERO, ZERO)
+        fund_findings = take("detail", f"fund.{slug}.")
         details.append(
             r.FundDetail(
                 slug=slug,
                 label=label(slug),
                 footnote=fund_years[slug].footnote if slug in fund_years else "",
-                rows=_detail_rows(plain, categories, members, accounts.fee_category, footnotes),
+                rows=rows,
                 projects=tuple(
                     r.ProjectLines(
-                        name=projects.get(p, p),
+                        name=str(project_labels.get(f"project_heading.{p}", projects.get(p, p))),
                         rows=_detail_rows(
                             items, categories, members, accounts.fee_category, footnotes
                         ),
+                        footnote=str(project_notes.get(f"project.{p}", "")),
                     )
                     for p, items in grouped.items()
                 ),
-                income=b.income,
-                costs=b.costs,
+                income=b.income - t_in,
+                costs=b.costs - t_out,
+                transfers=_detail_rows(moved, categories, members, None, footnotes),
+                breakdown=tuple(lines_of_projects),
+                printed=printed(fund_findings, f"fund.{slug}."),
+                findings=tuple(fund_findings),
             )
         )
     operating = year.operating_fund.slug if year.operating_fund else ""
@@ -702,6 +885,8 @@ def _accounts(
             op_costs[name] = op_costs.get(name, ZERO) + e.amount
     rule = rule_for(year)
     fees = accounts.fees
+    t_in_all = sum((row.transfers for row in summary if row.transfers > 0), ZERO)
+    t_out_all = -sum((row.transfers for row in summary if row.transfers < 0), ZERO)
     return r.Accounts(
         texts=texts,
         fees=r.Fees(
@@ -715,14 +900,16 @@ def _accounts(
             total=fees.total,
             population=fees.basis_population,
         ),
-        summary=summary,
+        summary=tuple(summary),
         total=r.FundRow(
             slug="",
             label="",
             footnote="",
             opening=total.opening,
-            income=total.income,
-            costs=total.costs,
+            income=total.income - t_in_all,
+            costs=total.costs - t_out_all,
+            transfers=t_in_all - t_out_all,
+            printed=printed(summary_findings, "total."),
         ),
         details=tuple(details),
         operating_costs=tuple(op_costs.items()),
@@ -736,6 +923,7 @@ def _accounts(
             for f in Footnote.objects.filter(year=year).order_by("order", "id")
         ),
         history=_history(year, accounts, label),
+        summary_findings=tuple(summary_findings),
     )
 
 

@@ -19,7 +19,7 @@ from samverkan.finance.models import Fund, FundYear, PublishedFigure
 from samverkan.governance.models import Event, EventStatus
 from samverkan.lib.money import ZERO, round_kronor
 from samverkan.members.fees import rule_for
-from samverkan.members.models import Year
+from samverkan.members.models import Member, PopulationFigure, Year
 from samverkan.projects.models import Grant, GrantPayment, GrantTiming, Project
 from samverkan.reports.findings import Finding
 
@@ -45,8 +45,8 @@ class CheckContext:
         return self.fund_names.get(slug, slug)
 
 
-def build_context(year: Year) -> CheckContext:
-    accounts = year_accounts(year)
+def build_context(year: Year, accounts: YearAccounts | None = None) -> CheckContext:
+    accounts = accounts or year_accounts(year)
     names = {f.slug: f.name for f in Fund.objects.filter(cooperation_id=year.cooperation_id)}
     for fy in FundYear.objects.filter(year=year).select_related("fund"):
         if fy.label:
@@ -131,6 +131,9 @@ def fee_income_is_rate_times_population(ctx: CheckContext) -> list[Finding]:
                     message=f"Tryckt avgiftsintäkt skiljer sig från {fees.rate} kr × {fees.basis_population} invånare.",
                     expected=expected,
                     found=figure.amount,
+                    key=figure.key,
+                    printed_in=figure.printed_in,
+                    subject="avgiftsintäkt",
                 )
             )
         if (
@@ -151,6 +154,9 @@ def fee_income_is_rate_times_population(ctx: CheckContext) -> list[Finding]:
                     ),
                     expected=fees.basis_date.isoformat(),
                     found=figure.date.isoformat(),
+                    key=figure.key,
+                    printed_in=figure.printed_in or "text",
+                    subject="avgiftens underlag",
                 )
             )
     return findings
@@ -162,12 +168,14 @@ def printed_rows_are_consistent(ctx: CheckContext) -> list[Finding]:
     sum row equals the sum of the printed rows in the same table."""
     findings: list[Finding] = []
     by_place: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
+    printed_in: dict[str, str] = {}
     for figure in ctx.published:
         parts = figure.key.split(".")
         if figure.amount is None or len(parts) not in (2, 3) or parts[0] not in ("fund", "total"):
             continue
         subject = "total" if parts[0] == "total" else parts[1]
         by_place[(figure.place, subject)][parts[-1]] = figure.amount
+        printed_in.setdefault(figure.place, figure.printed_in)
     for (place, subject), values in by_place.items():
         if "closing" in values and ("income" in values or "costs" in values or "opening" in values):
             computed = (
@@ -183,6 +191,9 @@ def printed_rows_are_consistent(ctx: CheckContext) -> list[Finding]:
                         message="Den tryckta raden går inte ihop: ingående balans + intäkter − kostnader ≠ utgående balans.",
                         expected=computed,
                         found=values["closing"],
+                        key="total.closing" if subject == "total" else f"fund.{subject}.closing",
+                        printed_in=printed_in.get(place, ""),
+                        subject=f"{label}, utgående balans",
                     )
                 )
     for (place, subject), values in by_place.items():
@@ -204,6 +215,9 @@ def printed_rows_are_consistent(ctx: CheckContext) -> list[Finding]:
                         message="Den tryckta summan är inte summan av de tryckta raderna.",
                         expected=sum(rows, ZERO),
                         found=printed_total,
+                        key=f"total.{name}",
+                        printed_in=printed_in.get(place, ""),
+                        subject=f"summa av raderna, {FIELD_NAMES[name]}",
                     )
                 )
     return findings
@@ -291,6 +305,9 @@ def printed_totals_match_derived(ctx: CheckContext) -> list[Finding]:
                 ),
                 expected=derived,
                 found=figure.amount,
+                key=figure.key,
+                printed_in=figure.printed_in,
+                subject=_figure_label(ctx, figure.key),
             )
         )
     return findings
@@ -314,6 +331,9 @@ def opening_balance_is_last_years_closing(ctx: CheckContext) -> list[Finding]:
                     message=f"Angiven ingående balans skiljer sig från utgående balans {ctx.year.year - 1}.",
                     expected=carried,
                     found=stated,
+                    key=f"fund.{slug}.opening",
+                    printed_in="summary",
+                    subject=f"{ctx.fund_label(slug)}, ingående balans",
                 )
             )
     return findings
@@ -370,6 +390,9 @@ def event_cost_within_cap(ctx: CheckContext) -> list[Finding]:
                         message="Tryckt kostnad per deltagare skiljer sig från kostnader / deltagare.",
                         expected=per_participant,
                         found=figure.amount,
+                        key=figure.key,
+                        printed_in=figure.printed_in,
+                        subject=f"{event.name}, kostnad per deltagare",
                     )
                 )
     return findings
@@ -427,9 +450,60 @@ def grant_in_arrears_is_receivable_until_paid(ctx: CheckContext) -> list[Finding
     return findings
 
 
-def run_checks(year: Year, checks: list[Check] | None = None) -> list[Finding]:
-    """All findings of all registered checks for one year."""
-    ctx = build_context(year)
+@register
+def stated_population_matches_members(ctx: CheckContext) -> list[Finding]:
+    """The inhabitants a year's texts state agree with the members' figures for the same date or period.
+
+    The stated total (`population_total`) is compared with the members' sum at
+    its own date when every member has a figure there, else with their sum at
+    the end of the year (the total is the year's closing population); two
+    different figures for the same date or period is a contradiction.
+    """
+    year = ctx.year
+    if year.population_total is None:
+        return []
+    members = [m for m in Member.objects.filter(cooperation_id=year.cooperation_id)]
+    members = [m for m in members if m.is_member_in(year.year)]
+    if not members:
+        return []
+    for date in dict.fromkeys(d for d in (year.population_total_date, year.end()) if d):
+        figures = dict(
+            PopulationFigure.objects.filter(
+                member_id__in=[m.pk for m in members], date=date
+            ).values_list("member_id", "population")
+        )
+        if len(figures) < len(members):
+            continue
+        total = sum(figures.values())
+        if total == year.population_total:
+            return []
+        stated = (
+            year.population_total_date.isoformat() if year.population_total_date else "utan datum"
+        )
+        return [
+            Finding(
+                check="stated_population",
+                severity="warning",
+                where=ctx.where("invånare"),
+                message=(
+                    f"Årsredovisningen anger {year.population_total} invånare ({stated}); "
+                    f"medlemskommunernas invånarantal den {date.isoformat()} är {total}."
+                ),
+                expected=Decimal(total),
+                found=Decimal(year.population_total),
+                key="population_total",
+                printed_in="text",
+                subject="invånare",
+            )
+        ]
+    return []
+
+
+def run_checks(
+    year: Year, checks: list[Check] | None = None, ctx: CheckContext | None = None
+) -> list[Finding]:
+    """All findings of all registered checks for one year (`ctx` when the caller has built it)."""
+    ctx = ctx or build_context(year)
     findings: list[Finding] = []
     for check in checks or CHECKS:
         findings.extend(check(ctx))

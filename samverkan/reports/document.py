@@ -59,6 +59,7 @@ class Column:
 class TableBody:
     rows: tuple[Row, ...]
     title: str = ""  # a group heading (the project the rows belong to)
+    footnote: str = ""  # key of a note on the group heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class Table:
     columns: tuple[Column, ...]
     bodies: tuple[TableBody, ...]
     foot: tuple[Row, ...] = ()  # sum rows
+    footnote: str = ""  # key of a note on the caption
 
     @property
     def rows(self) -> tuple[Row, ...]:

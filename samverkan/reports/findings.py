@@ -19,6 +19,13 @@ class Finding:
     message: str
     expected: Decimal | str | None = None
     found: Decimal | str | None = None
+    # Where the printed figure stands, so the report can print it there with its note:
+    # the published key ("fund.drift-2020.costs"), the place in the adopted report
+    # ("summary", "detail", "text"; "" when not a printed figure) and what the figure is
+    # ("Södertörnsamarbetet drift, kostnader").
+    key: str = ""
+    printed_in: str = ""
+    subject: str = ""
 
     @property
     def difference(self) -> Decimal | None:

@@ -10,8 +10,11 @@ never copied in). Texts (`*_text`, `body`) are Markdown as the year file holds t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
+
+from samverkan.reports.findings import Finding
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,6 +78,7 @@ class AreaGroup:
     purpose: str
     steering_document: str
     focus_areas: tuple[str, ...]
+    slug: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,6 +124,7 @@ class Network:
     absent: tuple[str, ...]
     participation_note: str
     all_members: bool  # every member of the year takes part
+    meetings_text: str = ""  # the meetings as the source states them, when not registered
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -145,6 +150,7 @@ class FocusArea:
     activities: tuple[Activity, ...]
     networks: tuple[Network, ...]  # networks whose own summary belongs here
     texts: tuple[Text, ...]
+    group_slug: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,6 +159,7 @@ class FollowUpChapter:
 
     group: str  # the area group's name when every area in the chapter belongs to it, else ""
     focus_areas: tuple[FocusArea, ...]
+    group_slug: str = ""  # that group's slug, for the cooperation's wording of the chapter
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,6 +211,7 @@ class Project:
     financing: tuple[Financing, ...]
     grants: tuple[Grant, ...]
     texts: tuple[Text, ...]
+    findings: tuple[Finding, ...] = ()  # a stated cost that differs from the booked one
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,10 +301,21 @@ class FundRow:
     opening: Decimal
     income: Decimal
     costs: Decimal
+    transfers: Decimal = Decimal(0)  # net transfers in from other funds (when shown apart)
+    # Figures the adopted report printed here that differ from the derived ones: field -> printed.
+    printed: tuple[tuple[str, Decimal], ...] = ()
+
+    @property
+    def result(self) -> Decimal:
+        return self.income - self.costs
 
     @property
     def closing(self) -> Decimal:
-        return self.opening + self.income - self.costs
+        return self.opening + self.income - self.costs + self.transfers
+
+    def shown(self, name: str) -> Decimal:
+        """The figure as the report prints it: the adopted one where it differs, else derived."""
+        return dict(self.printed).get(name, getattr(self, name))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -313,6 +332,7 @@ class DetailRow:
 class ProjectLines:
     name: str
     rows: tuple[DetailRow, ...]
+    footnote: str = ""
 
     @property
     def income(self) -> Decimal:
@@ -332,10 +352,31 @@ class FundDetail:
     projects: tuple[ProjectLines, ...]  # lines with a project, grouped under it
     income: Decimal
     costs: Decimal
+    transfers: tuple[DetailRow, ...] = ()  # transfers between funds, when shown apart
+    # The project lines one by one with their own texts (option project_lines: breakdown).
+    breakdown: tuple[DetailRow, ...] = ()
+    printed: tuple[tuple[str, Decimal], ...] = ()  # field -> figure as adopted
+    findings: tuple[Finding, ...] = ()
 
     @property
     def result(self) -> Decimal:
         return self.income - self.costs
+
+    @property
+    def net_transfers(self) -> Decimal:
+        return sum(
+            (t.amount if t.kind == "income" else -t.amount for t in self.transfers), Decimal(0)
+        )
+
+    def shown(self, name: str) -> Decimal:
+        return dict(self.printed).get(name, getattr(self, name))
+
+    def printed_result(self) -> Decimal:
+        """The result as printed: the adopted figure where one was printed, else what is shown."""
+        printed = dict(self.printed)
+        if "closing" in printed:
+            return printed["closing"]
+        return self.shown("income") - self.shown("costs")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -373,6 +414,8 @@ class Accounts:
     receivables: tuple[Receivable, ...]
     footnotes: tuple[Footnote, ...]
     history: tuple[YearBalances, ...]
+    summary_findings: tuple[Finding, ...] = ()  # notes under the summary table
+    remarks: tuple[Finding, ...] = ()  # findings no table or paragraph holds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -391,3 +434,6 @@ class AnnualReport:
     administration: Administration
     other_texts: tuple[Text, ...]  # year texts no chapter claims: printed before the accounts
     accounts: Accounts
+    # The cooperation's report settings merged with the year's (samverkan.lib.report_settings).
+    settings: dict[str, Any] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()  # every finding of `samverkan check` for the year

@@ -48,6 +48,7 @@ def export_cooperation(coop: Cooperation) -> str:
         "slug": coop.slug,
         "name": coop.name,
         "short_name": coop.short_name,
+        "report": coop.report_settings or None,
         "host_member": coop.host_member.code if coop.host_member else None,
         "members": [
             _compact({"code": m.code, "name": m.name, "joined": m.joined, "left": m.left})
@@ -143,6 +144,7 @@ def export_year(year: Year) -> str:
         "programme": year.programme.slug if year.programme else None,
         "operating_fund": year.operating_fund.slug if year.operating_fund else None,
         "texts": {t.key: t.body for t in year.texts.all()},
+        "report": year.report_settings or None,
         "population_total": _compact(
             {
                 "date": year.population_total_date,
@@ -165,7 +167,14 @@ def export_year(year: Year) -> str:
         ],
         "staff": [
             _compact(
-                {"person": s.person, "role": s.role, "start": s.start, "end": s.end, "note": s.note}
+                {
+                    "person": s.person,
+                    "role": s.role,
+                    "start": s.start,
+                    "end": s.end,
+                    "note": s.note,
+                    "internal_note": s.internal_note,
+                }
             )
             for s in StaffMember.objects.filter(year=year)
         ],
@@ -185,11 +194,12 @@ def export_year(year: Year) -> str:
                 {
                     "network": ny.network.slug,
                     "focus_area": ny.focus_area.slug if ny.focus_area else None,
+                    "meetings": ny.meetings_text,
                     "text": ny.summary,
                 }
             )
             for ny in NetworkYear.objects.filter(year=year).select_related("network", "focus_area")
-            if ny.summary
+            if ny.summary or ny.meetings_text
         ],
         "meetings": [
             _meeting(m)
@@ -262,7 +272,15 @@ def export_year(year: Year) -> str:
         ],
         "footnotes": [{"key": f.key, "text": f.text} for f in Footnote.objects.filter(year=year)],
         "published": [
-            _compact({"key": f.key, "place": f.place, "amount": f.amount, "date": f.date})
+            _compact(
+                {
+                    "key": f.key,
+                    "place": f.place,
+                    "printed_in": f.printed_in,
+                    "amount": f.amount,
+                    "date": f.date,
+                }
+            )
             for f in PublishedFigure.objects.filter(year=year)
         ],
     }

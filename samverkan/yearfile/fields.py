@@ -253,6 +253,20 @@ class Node:
             for index, item in enumerate(value)
         ]
 
+    def report_settings(self, key: str = "report") -> dict[str, Any]:
+        """A `report:` mapping (samverkan.lib.report_settings), validated; {} when absent or wrong."""
+        from samverkan.lib.report_settings import validate
+
+        value = self.raw(key)
+        if value is None:
+            return {}
+        problems = validate(value)
+        for path, message in problems:
+            self.error(f"{key}.{path}" if path else key, message)
+        if problems:
+            return {}
+        return _plain(value)
+
     def node(self, key: str) -> Node | None:
         value = self.raw(key)
         if value is None:
@@ -264,6 +278,15 @@ class Node:
             line=self.line_of(key),
             errors=self.errors,
         )
+
+
+def _plain(value: Any) -> Any:
+    """YAML's line-numbered mappings and lists as plain dicts and lists (for a JSON field)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _type_name(value: Any) -> str:

@@ -28,6 +28,7 @@ COOPERATION_KEYS = (
     "cost_categories",
     "funds",
     "account_mappings",
+    "report",
 )
 
 
@@ -60,7 +61,12 @@ def load_cooperation(root: Node) -> Cooperation | None:
     if not slug or not name:
         return None
     coop, _ = Cooperation.objects.update_or_create(
-        slug=slug, defaults={"name": name, "short_name": root.str("short_name")}
+        slug=slug,
+        defaults={
+            "name": name,
+            "short_name": root.str("short_name"),
+            "report_settings": root.report_settings(),
+        },
     )
 
     members_by_code: dict[str, Member] = {}

@@ -17,6 +17,7 @@ from samverkan.finance.models import (
     LedgerLine,
     LineKind,
     LineSource,
+    PrintedIn,
     PublishedFigure,
 )
 from samverkan.governance.models import (
@@ -81,6 +82,7 @@ YEAR_KEYS = (
     "grant_payments",
     "footnotes",
     "published",
+    "report",
 )
 
 PUBLISHED_SIMPLE_KEYS = ("fee_income", "fee_basis_date")
@@ -173,6 +175,7 @@ def load_year(root: Node, *, actor_label: str = "") -> Year | None:
         year.population_total = population.int("population", required=True, minimum=0)
         year.population_total_date = population.date("date", required=True)
         year.population_total_note = population.str("note")
+    year.report_settings = root.report_settings()
     year.save()
 
     texts = root.raw("texts")
@@ -231,7 +234,7 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
             )
 
     for order, node in enumerate(root.nodes("staff")):
-        node.only("person", "role", "start", "end", "note")
+        node.only("person", "role", "start", "end", "note", "internal_note")
         person = node.str("person", required=True)
         role = node.str("role", required=True)
         start, end = node.date("start"), node.date("end")
@@ -245,6 +248,7 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
                 start=start,
                 end=end,
                 note=node.text("note"),
+                internal_note=node.text("internal_note"),
                 order=order,
             )
 
@@ -270,14 +274,15 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
     # Focus areas are created later; remember the summary's area by slug until then.
     year._pending_summary_areas = []  # type: ignore[attr-defined]
     for node in root.nodes("network_summaries"):
-        node.only("network", "focus_area", "text")
+        node.only("network", "focus_area", "text", "meetings")
         network = refs.one(refs.networks, node, "network", "network", required=True)
         if network:
             ny = network_year(network)
-            if ny.summary:
+            if ny.summary or ny.meetings_text:
                 node.error("network", f"a second summary for network {network.slug}")
-            ny.summary = node.text("text", required=True)
-            ny.save(update_fields=["summary"])
+            ny.meetings_text = node.str("meetings")
+            ny.summary = node.text("text", required=not ny.meetings_text)
+            ny.save(update_fields=["summary", "meetings_text"])
             area = node.slug("focus_area")
             if area:
                 year._pending_summary_areas.append((ny, area, node))  # type: ignore[attr-defined]
@@ -686,7 +691,7 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
             )
 
     for order, node in enumerate(root.nodes("published")):
-        node.only("key", "place", "amount", "date")
+        node.only("key", "place", "printed_in", "amount", "date")
         key = node.str("key", required=True)
         if key and not _known_published_key(key, refs):
             node.error("key", f"{key!r} is not a known figure (see docs/yearfile.md)")
@@ -700,7 +705,13 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
             node.error("amount", "is required")
         if key:
             PublishedFigure.objects.create(
-                year=year, key=key, place=node.str("place"), amount=amount, date=date, order=order
+                year=year,
+                key=key,
+                place=node.str("place"),
+                printed_in=node.choice("printed_in", PrintedIn.values),
+                amount=amount,
+                date=date,
+                order=order,
             )
 
 

@@ -38,17 +38,19 @@ class _Writer(PlanChapters, RegisterChapters, AccountChapters):
         report = self.report
         cover = report.cover
         title = _("Årsredovisning och bokslut %(year)s") % {"year": self.year}
-        sections = [
-            self.introduction(),
-            self.goals(),
-            *self.follow_up(),
-            self.consultations(),
-            self.projects(),
-            self.administration(),
-        ]
-        if report.other_texts:
-            sections.append(self.other())
-        sections.append(self.accounts())
+        # The chapters in the cooperation's order (samverkan.lib.report_settings.CHAPTERS);
+        # numbers follow that order.
+        writers = {
+            "introduction": lambda: [self.introduction()],
+            "goals": lambda: [self.goals()],
+            "follow_up": lambda: list(self.follow_up()),
+            "consultations": lambda: [self.consultations()],
+            "projects": lambda: [self.projects()],
+            "administration": lambda: [self.administration()],
+            "other": lambda: [self.other()] if report.other_texts else [],
+            "accounts": lambda: [self.accounts()],
+        }
+        sections = [s for key in self.settings.chapters for s in writers[key]()]
         members = ", ".join(cover.members)
         return Document(
             lang=self.lang,

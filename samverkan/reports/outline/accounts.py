@@ -12,6 +12,7 @@ from samverkan.reports import report as r
 from samverkan.reports.charts import Bar, BarChart, BarGroup
 from samverkan.reports.document import (
     Block,
+    BulletList,
     Cell,
     Column,
     Notes,
@@ -21,6 +22,7 @@ from samverkan.reports.document import (
     Table,
     TableBody,
 )
+from samverkan.reports.notes import note_text
 from samverkan.reports.outline.base import WriterBase
 
 
@@ -31,7 +33,9 @@ class AccountChapters(WriterBase):
         acc = self.report.accounts
         blocks: list[Block] = []
         fees = acc.fees
-        if fees.rate is not None and fees.basis_date is not None:
+        if not self.block("fee_rule"):
+            pass
+        elif fees.rate is not None and fees.basis_date is not None:
             basis = {"previous_year_end": _("invånare den 31 december föregående år")}.get(
                 fees.basis, fees.basis
             )
@@ -58,7 +62,7 @@ class AccountChapters(WriterBase):
         children = [self.summary(acc), self.details(acc)]
         if fees.charges:
             children.append(self.fees(fees))
-        if acc.receivables:
+        if acc.receivables and self.block("receivables"):
             table = Table(
                 id=self.anchors.make("tabell-fordringar"),
                 caption=_("Obetalda bidrag vid årets slut"),
@@ -108,36 +112,96 @@ class AccountChapters(WriterBase):
                     [Notes(title=_("Noter"), items=tuple((f.key, f.text) for f in acc.footnotes))],
                 )
             )
-        return self.chapter(_("Bokslut %(year)s") % {"year": self.year}, blocks, children)
-
-    def summary(self, acc: r.Accounts) -> Section:
-        def cells(row: r.FundRow, label: str) -> Row:
-            return Row(
-                (
-                    Cell(label, row.footnote),
-                    *(
-                        Cell(self.amount(v))
-                        for v in (row.opening, row.income, row.costs, row.closing)
-                    ),
+        remarks = self.take_remarks(lambda f: True)
+        if remarks:
+            children.append(
+                self.section(
+                    2,
+                    _("Anmärkningar"),
+                    [
+                        Paragraph(
+                            _(
+                                "Uppgifter i årets underlag som inte stämmer med varandra "
+                                "(samma lista som samverkan check)."
+                            )
+                        ),
+                        BulletList(tuple(note_text(f, self.lang) for f in remarks)),
+                    ],
                 )
             )
+        return self.chapter(
+            self.label(
+                "chapter.accounts", _("Bokslut %(year)s") % {"year": self.year}, year=self.year
+            ),
+            blocks,
+            children,
+        )
 
+    def summary(self, acc: r.Accounts) -> Section:
+        rows = [*acc.summary, acc.total]
+        # A first year (every opening balance zero) needs no column of opening balances.
+        show_opening = any(row.shown("opening") for row in rows)
+        show_transfers = any(row.transfers for row in rows)
+        on_row = self.settings.option("fund_footnotes") == "summary"
+
+        def money(value: Decimal, always: bool = False) -> Cell:
+            # A movement of nothing is left blank, as printed tables do; a balance is always shown.
+            return Cell(self.amount(value) if value or always else "")
+
+        def cells(row: r.FundRow, label: str) -> Row:
+            items = [Cell(label, row.footnote if on_row else "")]
+            if show_opening:
+                items.append(money(row.shown("opening")))
+            items += [money(row.shown("income")), money(row.shown("costs"))]
+            if show_transfers:
+                items += [
+                    money(row.result, always=True),
+                    money(row.transfers),
+                    money(row.result + row.transfers, always=True),
+                ]
+            items.append(money(row.shown("closing"), always=True))
+            return Row(tuple(items))
+
+        columns = [Column(_("Fond"))]
+        if show_opening:
+            columns.append(
+                Column(
+                    self.label(
+                        "summary_opening",
+                        _("Ingående balans %(year)s") % {"year": self.year},
+                        year=self.year,
+                    ),
+                    True,
+                )
+            )
+        columns += [Column(_("Intäkter"), True), Column(_("Kostnader"), True)]
+        if show_transfers:
+            columns += [
+                Column(_("Resultat före överföringar"), True),
+                Column(_("Överföringar mellan fonder"), True),
+                Column(_("Förändring av balansen"), True),
+            ]
+        columns.append(
+            Column(
+                self.label(
+                    "summary_closing",
+                    _("Utgående balans %(year)s") % {"year": self.year},
+                    year=self.year,
+                    next_year=self.year + 1,
+                ),
+                True,
+            )
+        )
         table = Table(
             id=self.anchors.make("tabell-sammanstallning"),
             caption=_("Sammanställning %(year)s") % {"year": self.year},
-            columns=(
-                Column(_("Fond")),
-                Column(_("Ingående balans %(year)s") % {"year": self.year}, True),
-                Column(_("Intäkter"), True),
-                Column(_("Kostnader"), True),
-                Column(_("Utgående balans %(year)s") % {"year": self.year}, True),
-            ),
+            columns=tuple(columns),
             bodies=(TableBody(tuple(cells(row, row.label) for row in acc.summary)),),
             foot=(cells(acc.total, _("Summa")),),
         )
-        blocks: list[Block] = [table]
+        blocks: list[Block] = [table, *self.notes(acc.summary_findings)]
         history = [h for h in acc.history if h.closing]
-        if history:
+        if history and self.block("charts"):
             chart = BarChart(
                 id="diagram-balanser",
                 title=_("Utgående balans per fond och år"),
@@ -170,7 +234,14 @@ class AccountChapters(WriterBase):
         blocks: list[Block] = []
         for detail in acc.details:
             blocks.append(self.detail_table(detail))
-            if detail.label == acc.operating_label and acc.operating_costs:
+            if detail.breakdown:
+                blocks.append(self.breakdown_table(detail))
+            blocks.extend(self.notes(detail.findings))
+            if (
+                detail.label == acc.operating_label
+                and acc.operating_costs
+                and self.block("charts")
+            ):
                 chart = BarChart(
                     id="diagram-kostnader",
                     title=_("Kostnader per kostnadsslag – %(fund)s")
@@ -214,11 +285,46 @@ class AccountChapters(WriterBase):
 
     def detail_table(self, detail: r.FundDetail) -> Table:
         bodies = [TableBody(self.detail_rows(detail.rows))] if detail.rows else []
-        bodies += [TableBody(self.detail_rows(p.rows), title=p.name) for p in detail.projects]
-        caption = detail.label
+        bodies += [
+            TableBody(self.detail_rows(p.rows), title=p.name, footnote=p.footnote)
+            for p in detail.projects
+        ]
+        foot = [
+            Row(
+                (
+                    Cell(_("Summa")),
+                    Cell(self.amount(detail.shown("income"))),
+                    Cell(self.amount(detail.shown("costs"))),
+                    Cell(self.amount(detail.printed_result())),
+                )
+            )
+        ]
+        if detail.transfers:
+            bodies.append(
+                TableBody(self.detail_rows(detail.transfers), title=_("Överföringar mellan fonder"))
+            )
+            foot += [
+                Row(
+                    (
+                        Cell(_("Överföringar mellan fonder")),
+                        Cell(""),
+                        Cell(""),
+                        Cell(self.amount(detail.net_transfers)),
+                    )
+                ),
+                Row(
+                    (
+                        Cell(_("Förändring av balansen")),
+                        Cell(""),
+                        Cell(""),
+                        Cell(self.amount(detail.result + detail.net_transfers)),
+                    )
+                ),
+            ]
         return Table(
             id=self.anchors.make("tabell-fond", detail.slug),
-            caption=caption,
+            caption=detail.label,
+            footnote=detail.footnote if self.settings.option("fund_footnotes") == "detail" else "",
             columns=(
                 Column(_("Post")),
                 Column(_("Intäkter"), True),
@@ -226,16 +332,26 @@ class AccountChapters(WriterBase):
                 Column(_("Resultat"), True),
             ),
             bodies=tuple(bodies),
-            foot=(
-                Row(
-                    (
-                        Cell(_("Summa")),
-                        Cell(self.amount(detail.income)),
-                        Cell(self.amount(detail.costs)),
-                        Cell(self.amount(detail.result)),
+            foot=tuple(foot),
+        )
+
+    def breakdown_table(self, detail: r.FundDetail) -> Table:
+        """The fund's project lines one by one, each with its own text, and their sum."""
+        total = sum((row.amount for row in detail.breakdown if row.kind == "cost"), Decimal(0))
+        return Table(
+            id=self.anchors.make("tabell-projektrader", detail.slug),
+            caption=self.label("project_lines_heading", pgettext("table column", "Projekt")),
+            columns=(Column(pgettext("table column", "Projekt")), Column(_("Kostnader"), True)),
+            bodies=(
+                TableBody(
+                    tuple(
+                        Row((Cell(row.label, row.footnote), Cell(self.amount(row.amount))))
+                        for row in detail.breakdown
+                        if row.kind == "cost"
                     )
                 ),
             ),
+            foot=(Row((Cell(_("Summa")), Cell(self.amount(total)))),),
         )
 
     def fees(self, fees: r.Fees) -> Section:
@@ -281,7 +397,7 @@ class AccountChapters(WriterBase):
         )
         blocks: list[Block] = [table]
         charged = [c for c in fees.charges if c.amount is not None]
-        if charged:
+        if charged and self.block("charts"):
             chart = BarChart(
                 id="diagram-avgifter",
                 title=_("Avgift per medlemskommun %(year)s") % {"year": self.year},

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from samverkan.lib.report_settings import Settings
 from samverkan.reports import formatting as fmt
 from samverkan.reports import report as r
 from samverkan.reports.charts import BarChart
@@ -17,12 +19,15 @@ from samverkan.reports.document import (
     Column,
     Facts,
     Figure,
+    Paragraph,
     RichText,
     Row,
     Section,
     Table,
     TableBody,
 )
+from samverkan.reports.findings import Finding
+from samverkan.reports.notes import note_text
 
 
 def status_label(status: str) -> str:
@@ -71,6 +76,9 @@ class WriterBase:
         self.year = report.year
         self.anchors = Anchors()
         self.chapter_number = 0
+        # The cooperation's own wording is Swedish; another language keeps the catalogue's.
+        self.settings = Settings(report.settings, words=report.lang == "sv")
+        self.placed_remarks: set[int] = set()
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -114,6 +122,25 @@ class WriterBase:
             blocks=tuple(blocks),
             children=tuple(children or ()),
         )
+
+    def label(self, key: str, default: str, *contexts: str, **values: object) -> str:
+        return self.settings.label(key, default, *contexts, **values)
+
+    def block(self, name: str) -> bool:
+        return self.settings.block(name)
+
+    def notes(self, findings: tuple[Finding, ...] | list[Finding]) -> list[Block]:
+        """Notes on printed figures (one paragraph each), placed beside their table or text."""
+        return [Paragraph(note_text(f, self.lang), style="note") for f in findings]
+
+    def take_remarks(self, wanted: Callable[[Finding], bool]) -> list[Finding]:
+        """Findings no paragraph holds yet that belong here; the rest end the accounts chapter."""
+        taken = []
+        for index, finding in enumerate(self.report.accounts.remarks):
+            if index not in self.placed_remarks and wanted(finding):
+                self.placed_remarks.add(index)
+                taken.append(finding)
+        return taken
 
     @staticmethod
     def texts(texts: tuple[r.Text, ...]) -> list[Block]:
@@ -170,8 +197,16 @@ class WriterBase:
         return text
 
     def network(self, network: r.Network, level: int) -> Section:
+        meetings = self.meetings_sentence(network.meetings)
+        if network.meetings_text and not (network.meetings.total or network.meetings.cancelled):
+            meetings = network.meetings_text
         facts: list[tuple[str, str | tuple[str, ...]]] = [
-            (_("Möten %(year)s") % {"year": self.year}, self.meetings_sentence(network.meetings)),
+            (
+                self.label(
+                    "network_meetings", _("Möten %(year)s") % {"year": self.year}, year=self.year
+                ),
+                meetings,
+            ),
         ]
         if network.all_members:
             facts.append((_("Deltar"), _("alla medlemskommuner")))
@@ -182,10 +217,17 @@ class WriterBase:
             if network.participation_note:
                 absent += f" ({network.participation_note})"
             facts.append((_("Deltar inte"), absent))
-        blocks: list[Block] = [Facts(tuple(facts))]
+        blocks: list[Block] = [Facts(tuple(facts))] if self.block("network_facts") else []
         if network.summary.strip():
             blocks.append(RichText(network.summary))
         title = network.name
         if network.short_name and network.short_name not in network.name:
             title = f"{network.name} ({network.short_name})"
+        title = self.label(
+            "network_heading",
+            title,
+            network.slug,
+            name=network.name,
+            short_name=network.short_name,
+        )
         return self.section(level, title, blocks)

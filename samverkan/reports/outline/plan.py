@@ -37,9 +37,10 @@ class PlanChapters(WriterBase):
             facts.append((_("Utvecklingsprogram"), self.programme(intro.programme)))
         if intro.population:
             facts.append((_("Invånare"), self.population(intro.population)))
-        if facts:
+        if facts and self.block("introduction_facts"):
             blocks.append(Facts(tuple(facts)))
-        if intro.population_series:
+        blocks.extend(self.notes(self.take_remarks(lambda f: f.key == "population_total")))
+        if intro.population_series and self.block("population_table"):
             chart = BarChart(
                 id="diagram-befolkning",
                 title=_("Invånare i medlemskommunerna"),
@@ -67,7 +68,9 @@ class PlanChapters(WriterBase):
                 ),
             )
             blocks.append(self.figure(chart))
-        return self.chapter(_("Inledning"), blocks)
+        return self.chapter(
+            self.label("chapter.introduction", _("Inledning"), year=self.year), blocks
+        )
 
     def programme(self, p: r.Programme) -> str:
         text = p.name
@@ -118,12 +121,17 @@ class PlanChapters(WriterBase):
             blocks.append(Facts(((_("Övergripande mål"), goals.overall_goal),)))
         if goals.groups:
             steering = any(g.steering_document for g in goals.groups)
-            columns = [Column(_("Område")), Column(_("Syfte")), Column(_("Fokusområden"))]
+            areas = self.block("area_group_focus_areas")
+            columns = [Column(self.label("area_group_name", _("Område"))), Column(_("Syfte"))]
+            if areas:
+                columns.append(Column(_("Fokusområden")))
             if steering:
                 columns.append(Column(_("Styrdokument")))
             rows = []
             for g in goals.groups:
-                cells = [Cell(g.name), Cell(g.purpose), Cell(", ".join(g.focus_areas))]
+                cells = [Cell(g.name), Cell(g.purpose)]
+                if areas:
+                    cells.append(Cell(self.focus_area_list(g.focus_areas)))
                 if steering:
                     cells.append(Cell(g.steering_document))
                 rows.append(Row(tuple(cells)))
@@ -136,8 +144,20 @@ class PlanChapters(WriterBase):
                 )
             )
         return self.chapter(
-            _("Övergripande mål och fokusområden %(year)s") % {"year": self.year}, blocks
+            self.label(
+                "chapter.goals",
+                _("Övergripande mål och fokusområden %(year)s") % {"year": self.year},
+                year=self.year,
+            ),
+            blocks,
         )
+
+    def focus_area_list(self, titles: tuple[str, ...]) -> str:
+        """ "Infrastruktur, Utbildning, Näringsliv", or as a sentence: "Infrastruktur, utbildning och näringsliv"."""
+        if self.settings.option("focus_area_list") != "sentence" or not titles:
+            return ", ".join(titles)
+        first, *rest = titles
+        return fmt.join([first, *(t[:1].lower() + t[1:] for t in rest)])
 
     # --- 3. follow-up -----------------------------------------------------------------------
 
@@ -145,7 +165,9 @@ class PlanChapters(WriterBase):
         chapters = self.report.follow_up
         if not chapters:
             yield self.chapter(
-                _("Uppföljning av fokusområdena"),
+                self.label(
+                    "chapter.follow_up", _("Uppföljning av fokusområdena"), year=self.year, group=""
+                ),
                 [
                     *self.texts(self.report.follow_up_texts),
                     Paragraph(_("Inga fokusområden är registrerade för året.")),
@@ -158,10 +180,14 @@ class PlanChapters(WriterBase):
                 self.focus_area(area, f"{number}.{i}")
                 for i, area in enumerate(chapter.focus_areas, 1)
             ]
-            title = (
+            title = self.label(
+                "chapter.follow_up",
                 _("Uppföljning – %(group)s") % {"group": chapter.group}
                 if chapter.group
-                else _("Uppföljning av fokusområdena")
+                else _("Uppföljning av fokusområdena"),
+                chapter.group_slug,
+                year=self.year,
+                group=chapter.group,
             )
             blocks = self.texts(self.report.follow_up_texts) if index == 0 else []
             yield self.chapter(title, blocks, children)
@@ -169,12 +195,13 @@ class PlanChapters(WriterBase):
     def focus_area(self, area: r.FocusArea, number: str) -> Section:
         blocks: list[Block] = []
         facts: list[tuple[str, str | tuple[str, ...]]] = []
+        places = (area.slug, area.group_slug)
         if area.main_goal:
-            facts.append((_("Huvudmål"), area.main_goal))
+            facts.append((self.label("main_goal", _("Huvudmål"), *places), area.main_goal))
         if area.sub_goals:
-            facts.append((_("Delmål"), area.sub_goals))
+            facts.append((self.label("sub_goals", _("Delmål"), *places), area.sub_goals))
         if area.responsible:
-            facts.append((_("Ansvariga"), area.responsible))
+            facts.append((self.label("responsible", _("Ansvariga"), *places), area.responsible))
         if facts:
             blocks.append(Facts(tuple(facts)))
         blocks.extend(self.texts(area.texts))
@@ -183,7 +210,13 @@ class PlanChapters(WriterBase):
             children.append(
                 self.section(
                     3,
-                    _("Uppföljning av aktiviteter i verksamhetsplanen"),
+                    self.label(
+                        "activities_heading",
+                        _("Uppföljning av aktiviteter i verksamhetsplanen"),
+                        *places,
+                        area=area.title,
+                        year=self.year,
+                    ),
                     [],
                     [self.activity(a) for a in area.activities],
                 )
@@ -193,20 +226,21 @@ class PlanChapters(WriterBase):
 
     def activity(self, activity: r.Activity) -> Section:
         facts: list[tuple[str, str | tuple[str, ...]]] = []
-        if activity.status:
+        status_shown = self.block("activity_status")
+        if activity.status and status_shown:
             status = status_label(activity.status)
             if activity.continues:
                 status += " · " + _("fortsätter %(year)s") % {"year": self.year + 1}
             facts.append((_("Status"), status))
-        if activity.status_reason:
+        if activity.status_reason and status_shown:
             facts.append((_("Skäl"), activity.status_reason))
-        if activity.own_networks:
+        if activity.own_networks and status_shown:
             facts.append((_("Ansvariga nätverk"), fmt.join(activity.own_networks)))
         if activity.description:
             facts.append((_("Planerat"), activity.description))
         blocks: list[Block] = [Facts(tuple(facts))] if facts else []
         if activity.follow_up.strip():
             blocks.append(RichText(activity.follow_up))
-        elif activity.status:
+        elif activity.status and status_shown:
             blocks.append(Paragraph(_("Ingen uppföljning är skriven."), style="note"))
         return self.section(4, activity.title, blocks)

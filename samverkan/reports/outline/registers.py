@@ -11,6 +11,7 @@ from samverkan.reports import formatting as fmt
 from samverkan.reports import report as r
 from samverkan.reports.document import (
     Block,
+    BulletList,
     Cell,
     Column,
     Facts,
@@ -30,7 +31,13 @@ class RegisterChapters(WriterBase):
     def consultations(self) -> Section:
         c = self.report.consultations
         blocks: list[Block] = self.texts(c.texts)
-        if c.answered:
+        if c.answered and self.settings.option("consultations") == "list":
+            if self.settings.has_label("consultations_lead"):
+                blocks.append(
+                    Paragraph(self.label("consultations_lead", "", year=self.year))
+                )
+            blocks.append(BulletList(tuple(self.consultation_item(item) for item in c.answered)))
+        elif c.answered:
             blocks.append(
                 self.consultation_table(
                     "tabell-remissvar",
@@ -48,7 +55,22 @@ class RegisterChapters(WriterBase):
                     c.not_answered,
                 )
             )
-        return self.chapter(_("Gemensamma remissvar"), blocks)
+        return self.chapter(
+            self.label("chapter.consultations", _("Gemensamma remissvar"), year=self.year), blocks
+        )
+
+    def consultation_item(self, item: r.Consultation) -> str:
+        """ "Regional godsstrategi – Landstinget (februari)", then the response's note."""
+        month = fmt.month_or_date(item.received_on, item.month, self.lang)
+        values = {"subject": item.subject, "authority": item.authority, "month": month}
+        if month:
+            default = _("%(subject)s – %(authority)s (%(month)s)") % values
+        else:
+            default = _("%(subject)s – %(authority)s") % values
+        text = self.label("consultation_item", default, **values)
+        if item.note:
+            text = f"{text.rstrip('.')}. {item.note}"
+        return text
 
     def consultation_table(
         self, id_: str, caption: str, items: tuple[r.Consultation, ...]
@@ -95,10 +117,14 @@ class RegisterChapters(WriterBase):
         projects = self.report.projects
         blocks: list[Block] = self.texts(self.report.project_texts)
         number = self.chapter_number + 1
-        children = [self.project(p, f"{number}.{i}") for i, p in enumerate(projects, 1)]
+        children: list[Section] = []
+        for p in projects:
+            section = self.project(p, f"{number}.{len(children) + 1}")
+            if section is not None:
+                children.append(section)
         if not projects:
             blocks.append(Paragraph(_("Inga projekt under året.")))
-        else:
+        elif self.block("project_costs"):
             rows = []
             for p in projects:
                 source = (
@@ -130,7 +156,9 @@ class RegisterChapters(WriterBase):
                 foot=(Row((Cell(_("Summa")), Cell(""), Cell(self.amount(total)), Cell(""))),),
             )
             children.append(self.section(2, _("Projektens kostnader"), [table]))
-        return self.chapter(_("Projekt"), blocks, children)
+        return self.chapter(
+            self.label("chapter.projects", _("Projekt"), year=self.year), blocks, children
+        )
 
     def financing(self, f: r.Financing) -> str:
         labels = {"operating_budget": _("driftbudget"), "grant": _("bidrag")}
@@ -162,7 +190,8 @@ class RegisterChapters(WriterBase):
             )
         return ", ".join(parts)
 
-    def project(self, p: r.Project, number: str) -> Section:
+    def project(self, p: r.Project, number: str) -> Section | None:
+        """The project's section; None when the settings leave it nothing to say."""
         facts: list[tuple[str, str | tuple[str, ...]]] = []
         if p.contractor:
             facts.append((_("Utförare"), p.contractor))
@@ -177,10 +206,13 @@ class RegisterChapters(WriterBase):
             facts.append((_("Finansiering"), tuple(self.financing(f) for f in p.financing)))
         if p.grants:
             facts.append((_("Bidrag"), tuple(self.grant(g) for g in p.grants)))
-        blocks: list[Block] = [Facts(tuple(facts))] if facts else []
+        blocks: list[Block] = [Facts(tuple(facts))] if facts and self.block("project_facts") else []
         if p.description.strip():
             blocks.append(RichText(p.description))
         blocks.extend(self.texts(p.texts))
+        if not blocks:
+            return None
+        blocks.extend(self.notes(p.findings))
         return self.section(2, p.name, blocks, number=number)
 
     # --- meetings, conferences and administration -------------------------------------------
@@ -195,19 +227,32 @@ class RegisterChapters(WriterBase):
         tallies += [
             (n.name, n.meetings) for n in networks if n.meetings.total or n.meetings.cancelled
         ]
-        if tallies:
+        if tallies and self.block("meetings_table"):
             blocks.append(self.meetings_table(tallies))
         children = [self.body(b, a.staff) for b in a.bodies]
-        if a.staff and not any(b.kind == "secretariat" for b in a.bodies):
+        children = [c for c in children if c.blocks]
+        if (
+            a.staff
+            and self.block("body_facts")
+            and not any(b.kind == "secretariat" for b in a.bodies)
+        ):
             children.append(self.section(2, _("Kansli"), [self.staff_facts(a.staff)]))
         if a.networks:
             children.append(
                 self.section(2, _("Nätverk"), [], [self.network(n, 3) for n in a.networks])
             )
-        children.extend(self.event(e) for e in a.events)
+        children.extend(section for e in a.events if (section := self.event(e)).blocks)
         if a.closing_texts:
             children.append(self.section(2, _("Administration"), self.texts(a.closing_texts)))
-        return self.chapter(_("Möten, konferenser och administration"), blocks, children)
+        return self.chapter(
+            self.label(
+                "chapter.administration",
+                _("Möten, konferenser och administration"),
+                year=self.year,
+            ),
+            blocks,
+            children,
+        )
 
     def _all_areas(self) -> list[r.FocusArea]:
         return [area for chapter in self.report.follow_up for area in chapter.focus_areas]
@@ -288,11 +333,13 @@ class RegisterChapters(WriterBase):
             facts.append(
                 (_("Inställt möte"), f"{when} ({reason})" + (f". {m.note}" if m.note else ""))
             )
-        if facts:
+        if facts and self.block("body_facts"):
             blocks.append(Facts(tuple(facts)))
-        if body.kind == "secretariat" and staff:
+        if body.kind == "secretariat" and staff and self.block("body_facts"):
             blocks.append(self.staff_facts(staff))
-        return self.section(2, body.name, blocks)
+        return self.section(
+            2, self.label("body_heading", body.name, body.slug, name=body.name), blocks
+        )
 
     def event(self, e: r.Event) -> Section:
         facts: list[tuple[str, str | tuple[str, ...]]] = []
@@ -326,7 +373,9 @@ class RegisterChapters(WriterBase):
                     "within": within,
                 }
             facts.append((_("Kostnad per deltagare"), text))
-        blocks: list[Block] = [*self.texts(e.texts), Facts(tuple(facts))]
+        blocks: list[Block] = self.texts(e.texts)
+        if self.block("event_facts"):
+            blocks.append(Facts(tuple(facts)))
         title = e.name
         if e.theme:
             title = _("%(name)s – tema %(theme)s") % {"name": e.name, "theme": e.theme}
@@ -341,4 +390,4 @@ class RegisterChapters(WriterBase):
             )
             for t in self.report.other_texts
         ]
-        return self.chapter(_("Övrigt"), [], children)
+        return self.chapter(self.label("chapter.other", _("Övrigt"), year=self.year), [], children)

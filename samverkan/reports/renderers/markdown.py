@@ -61,10 +61,12 @@ def render_document(doc: Document) -> str:
     out.append(f"*{cover.decided}*")
     out.append(cover.members_label)
     if cover.officer_name or cover.officer_email:
-        officer = cover.officer_name
+        lines = [f"**{cover.officer_heading}:**"]
+        if cover.officer_name:
+            lines.append(cover.officer_name)
         if cover.officer_email:
-            officer += f" <{cover.officer_email}>"
-        out.append(f"**{cover.officer_heading}:** {officer.strip()}")
+            lines.append(f"[{cover.officer_email}](mailto:{cover.officer_email})")
+        out.append("  \n".join(lines))
 
     seen: dict[str, int] = {}
     github_slug(f"{cover.cooperation}: {cover.title}", seen)
@@ -123,15 +125,17 @@ def _row(row: Row, bold: bool = False) -> str:
 
 
 def _table(table: Table, caption: bool = True) -> str:
-    lines = [f"**{table.caption}**", ""] if caption else []
+    title = f"{table.caption} {table.footnote})" if table.footnote else table.caption
+    lines = [f"**{title}**", ""] if caption else []
     lines.append("| " + " | ".join(_escape(c.title) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if c.numeric else "---" for c in table.columns) + "|")
     width = len(table.columns)
     for body in table.bodies:
         if body.title:
-            lines.append(
-                "| " + " | ".join([f"*{_escape(body.title)}*", *[""] * (width - 1)]) + " |"
-            )
+            heading = f"*{_escape(body.title)}*"
+            if body.footnote:
+                heading += f" {body.footnote})"
+            lines.append("| " + " | ".join([heading, *[""] * (width - 1)]) + " |")
         lines.extend(_row(row) for row in body.rows)
     lines.extend(_row(row, bold=True) for row in table.foot)
     return "\n".join(lines)
