@@ -37,8 +37,10 @@ def note_text(finding: Finding, lang: str) -> str:
     subject = finding.subject or finding.where
     subject = subject[:1].upper() + subject[1:]
     expected, found = finding.expected, finding.found
-    if isinstance(expected, Decimal) and isinstance(found, Decimal) and finding.key != (
-        "population_total"
+    if (
+        isinstance(expected, Decimal)
+        and isinstance(found, Decimal)
+        and finding.key != ("population_total")
     ):
         difference = expected - found
         size = fmt.kronor(abs(difference), lang)

@@ -237,11 +237,7 @@ class AccountChapters(WriterBase):
             if detail.breakdown:
                 blocks.append(self.breakdown_table(detail))
             blocks.extend(self.notes(detail.findings))
-            if (
-                detail.label == acc.operating_label
-                and acc.operating_costs
-                and self.block("charts")
-            ):
+            if detail.label == acc.operating_label and acc.operating_costs and self.block("charts"):
                 chart = BarChart(
                     id="diagram-kostnader",
                     title=_("Kostnader per kostnadsslag – %(fund)s")

@@ -33,9 +33,7 @@ class RegisterChapters(WriterBase):
         blocks: list[Block] = self.texts(c.texts)
         if c.answered and self.settings.option("consultations") == "list":
             if self.settings.has_label("consultations_lead"):
-                blocks.append(
-                    Paragraph(self.label("consultations_lead", "", year=self.year))
-                )
+                blocks.append(Paragraph(self.label("consultations_lead", "", year=self.year)))
             blocks.append(BulletList(tuple(self.consultation_item(item) for item in c.answered)))
         elif c.answered:
             blocks.append(
