@@ -45,7 +45,7 @@ def note_text(finding: Finding, lang: str) -> str:
         difference = expected - found
         size = fmt.kronor(abs(difference), lang)
         direction = _("mer") if difference > 0 else _("mindre")
-        if shows_printed(finding) or finding.check == "opening_balance":
+        if shows_printed(finding):
             return _(
                 "%(subject)s: %(printed)s som i den antagna årsredovisningen. Summan av delarna "
                 "är %(derived)s (%(difference)s %(direction)s)."

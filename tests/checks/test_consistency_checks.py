@@ -134,9 +134,10 @@ EXPECTED_DEMO = {
     (
         "printed_totals",
         "2020 · Avsnitt 5.1 · Extra analyser av näringslivet på Södertörn som följd av Corona, kostnad",
-        "242800.00",
-        "243000.00",
+        "297800.00",
+        "298000.00",
     ),
+    ("stated_population", "2018 · invånare", "496201.00", "494358.00"),
     (
         "opening_balance",
         "2020 · Södertörnsamarbetet drift från 2018 · ingående balans",
@@ -332,3 +333,20 @@ def test_run_checks_collects_every_check(demo: None) -> None:
         "printed_totals",
         "opening_balance",
     }
+
+
+def test_a_stated_population_that_differs_from_the_members_figures_for_the_year_end_is_a_finding(
+    demo: None,
+) -> None:
+    (finding,) = [f for f in run_checks(year(2018)) if f.check == "stated_population"]
+
+    assert (finding.found, finding.expected) == (D("494358"), D("496201"))
+    assert "30" in finding.message or "2018-09-30" in finding.message
+
+
+def test_a_stated_population_that_agrees_is_no_finding(demo: None) -> None:
+    y = year(2018)
+    y.population_total = 496201
+    y.save()
+
+    assert [f for f in run_checks(y) if f.check == "stated_population"] == []

@@ -94,7 +94,7 @@ def test_a_projects_cost_is_booked_from_its_lines_and_stated_only_without_lines(
     assert (
         projects["naringslivsanalys-great"].cost,
         projects["naringslivsanalys-great"].cost_is_booked,
-    ) == (Decimal("242800"), True)  # the text states 243 000
+    ) == (Decimal("297800"), True)  # the Great and Bisnode lines; the text states 298 000
     assert (projects["utan-rader"].cost, projects["utan-rader"].cost_is_booked) == (
         Decimal("12000"),
         False,
@@ -189,13 +189,31 @@ def test_a_text_no_chapter_claims_is_printed_not_dropped(editable_demo_year):
     assert text.index("## 7. Övrigt") < text.index("## 8. Bokslut 2020")
 
 
-def test_printed_figures_are_never_printed(demo_year):
+def test_a_printed_figure_that_differs_is_printed_as_adopted_with_the_derived_one_beside_it(
+    demo_year,
+):
     year = demo_year(2020)
-    PublishedFigure.objects.filter(year=year).update(amount=Decimal("7654321"))
+    PublishedFigure.objects.filter(year=year, key="fund.sodertornsmodellen.closing").update(
+        amount=Decimal("7654321")
+    )
 
     text = render_report(year, "md")[0].decode().replace("\u00a0", " ")
 
-    assert "7 654 321" not in text
+    assert "| Södertörnsmodellen | 521 307 |  | 1 450 | 7 654 321 |" in text
+    assert (
+        "Södertörnsmodellen, utgående balans: 7 654 321 kr som i den antagna årsredovisningen. "
+        "Summan av delarna är 519 857 kr (7 134 464 kr mindre)." in text
+    )
+
+
+def test_a_year_without_printed_figures_prints_only_derived_ones_and_no_notes(demo_year):
+    year = demo_year(2020)
+    PublishedFigure.objects.filter(year=year).delete()
+
+    text = render_report(year, "md")[0].decode().replace("\u00a0", " ")
+
+    assert "som i den antagna årsredovisningen" not in text
+    assert "Årets överskott landar på totalt 188 431 kr." in text
 
 
 def test_the_number_of_queries_does_not_grow_with_the_activities(

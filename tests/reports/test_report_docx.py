@@ -46,7 +46,7 @@ def test_focus_areas_are_heading_2_and_activities_lie_below_them(rendered):
         "3.3 Näringsliv och Högskola",
         "3.4 Olikhet och mångfald",
     ]
-    assert "Uppföljning av aktiviteter i verksamhetsplanen" in headings(document, 3)
+    assert "Uppföljning av aktiviteter i handlingsplanen" in headings(document, 3)
     assert "Förstudie Teknisk försörjning" in headings(document, 4)
 
 
@@ -64,10 +64,10 @@ def test_the_summary_is_a_real_table_with_a_repeating_header_row(rendered):
     assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
     assert [c.text for c in table.rows[-1].cells] == [
         "Summa",
-        "1\u00a0143\u00a0648",
+        "1\u00a0143\u00a0649",
         "2\u00a0063\u00a0300",
-        "1\u00a0825\u00a0819",
-        "1\u00a0381\u00a0129",
+        "1\u00a0825\u00a0818",
+        "1\u00a0381\u00a0130",
     ]
 
 

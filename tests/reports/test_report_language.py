@@ -54,7 +54,7 @@ def test_the_english_edition_has_no_swedish_fixed_strings(rendered):
 def test_the_english_edition_writes_numbers_and_dates_the_english_way(rendered):
     text = rendered(2020, "md", lang="en").decode()
 
-    assert "| **Total** | **1,143,648** | **2,063,300** | **1,825,819** | **1,381,129** |" in text
+    assert "| **Total** | **1,143,649** | **2,063,300** | **1,825,818** | **1,381,130** |" in text
     assert "*Decided on 14 January 2021*" in text
 
 
