@@ -60,4 +60,6 @@ def normalise(text: str) -> str:
 
 def to_html(text: str) -> str:
     """The HTML of a Markdown text, not yet cleaned."""
-    return str(cmarkgfm.markdown_to_html(normalise(text), options=Options.CMARK_OPT_UNSAFE))
+    # Footnotes ("[^1]" and "[^1]: ..."): a superscript mark and the note after the text.
+    options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES
+    return str(cmarkgfm.markdown_to_html(normalise(text), options=options))

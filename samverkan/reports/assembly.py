@@ -5,7 +5,8 @@ records with a fixed, small number of queries (prefetching what the chapters
 need) and derives every figure from its parts: fund balances and fees come
 from `finance.accounts.year_accounts`, project costs from the year's lines,
 meeting counts from the meetings register. Printed figures (PublishedFigure)
-are never read here; `checks` compares them with the derived ones.
+enter only through the findings of `checks`: a figure that differs is printed
+as adopted with a note (reports/notes.py).
 """
 
 from __future__ import annotations

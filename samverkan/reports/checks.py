@@ -3,7 +3,8 @@
 Each check takes the CheckContext of one year and returns findings; none of
 them stops at the first problem. `run_checks` runs them all. Printed totals
 (`published` in the year file) are compared with the figures derived from
-their parts; the report itself always shows the derived figure.
+their parts; the report prints a differing printed figure as adopted, with
+a note written from the finding (reports/notes.py).
 """
 
 from __future__ import annotations

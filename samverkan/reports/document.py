@@ -8,6 +8,7 @@ means the four formats cannot disagree about content or order.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from samverkan.reports.charts import BarChart
@@ -138,6 +139,7 @@ class Document:
     sections: tuple[Section, ...]
     footer: str
     labels: dict[str, str] = field(default_factory=dict)  # fixed strings the renderers need
+    date: dt.date | None = None  # the decision date (document properties); None for a draft
 
     def walk(self) -> list[Section]:
         found: list[Section] = []

@@ -3,8 +3,9 @@
 `assembly.build_annual_report` builds it from the database; `outline` turns it
 into headings, paragraphs and tables in one language; the renderers write
 that outline as HTML, PDF, Word or Markdown. Amounts are Decimal and every
-total here is derived from its parts (a printed figure from the year file is
-never copied in). Texts (`*_text`, `body`) are Markdown as the year file holds them.
+total here is derived from its parts; where the adopted report printed a
+figure that differs, the row carries it in `printed` and a finding explains it
+(reports/notes.py). Texts (`*_text`, `body`) are Markdown as the year file holds them.
 """
 
 from __future__ import annotations

@@ -13,8 +13,17 @@ def rows(*entries: Entry) -> list[tuple[str, Decimal]]:
     return [(r.label, r.amount) for r in _detail_rows(entries, CATEGORIES, MEMBERS, "avgift", {})]
 
 
-def income(amount: int, text: str = "", member: str = "", category: str = "medfinansiering") -> Entry:
-    return Entry(fund="radslag", category=category, kind="income", amount=Decimal(amount), text=text, member=member)
+def income(
+    amount: int, text: str = "", member: str = "", category: str = "medfinansiering"
+) -> Entry:
+    return Entry(
+        fund="radslag",
+        category=category,
+        kind="income",
+        amount=Decimal(amount),
+        text=text,
+        member=member,
+    )
 
 
 def test_each_members_co_financing_is_a_row_named_by_the_member():
@@ -37,6 +46,6 @@ def test_a_text_that_names_the_member_is_printed_as_it_is():
 
 def test_fees_are_summed_per_category_not_listed_per_member():
     fee = "avgift"
-    assert rows(income(10, member="0127", category=fee), income(20, member="0136", category=fee)) == [
-        ("Intäkt kommunerna", Decimal(30))
-    ]
+    assert rows(
+        income(10, member="0127", category=fee), income(20, member="0136", category=fee)
+    ) == [("Intäkt kommunerna", Decimal(30))]

@@ -40,7 +40,9 @@ def test_an_audited_change_retires_the_stored_edition_and_removes_its_file(year:
 
 
 def test_a_change_to_users_or_roles_keeps_the_stored_edition(year: Year) -> None:
-    Year.objects.filter(pk=year.pk).update(status="draft")  # a draft follows every change of its cooperation
+    Year.objects.filter(pk=year.pk).update(
+        status="draft"
+    )  # a draft follows every change of its cooperation
     year.refresh_from_db()
     render_report(year, "md")
     stored()[0].write_bytes(b"kept")

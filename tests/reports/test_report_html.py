@@ -83,7 +83,9 @@ def test_every_chart_has_a_title_a_description_and_its_data_as_a_table(rendered)
     html = rendered(2020, "html").decode()
     charts = re.findall(r'<figure class="chart".*?</figure>', html, flags=re.S)
 
-    assert len(charts) == 3  # balances, operating costs, fees (Södertörn prints no population chart)
+    assert (
+        len(charts) == 3
+    )  # balances, operating costs, fees (Södertörn prints no population chart)
     for chart in charts:
         assert re.search(r'<svg [^>]*role="img" aria-labelledby="[^"]+-title [^"]+-desc"', chart)
         assert "<title " in chart and "<desc " in chart and "<figcaption>" in chart

@@ -74,6 +74,7 @@ class _Writer(PlanChapters, RegisterChapters, AccountChapters):
             toc_title=_("Innehållsförteckning"),
             sections=tuple(sections),
             footer=f"{cover.cooperation_name} · {title}",
+            date=cover.decided_on,
             labels={
                 "skip": _("Hoppa till innehållet"),
                 "page": _("Sida"),

@@ -10,6 +10,7 @@ their data tables: Word has no place for inline SVG that every reader opens.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import docx
@@ -79,6 +80,18 @@ def _setup(word: WordDocument, doc: Document) -> None:
     props.author = doc.cover.cooperation
     props.language = LANGUAGE_TAGS.get(doc.lang, doc.lang)
     props.keywords = doc.cover.title
+    # From the data, not python-docx's template (created 2013, "python-docx"): the decision
+    # date for a decided year, else the moment the file is made.
+    when = (
+        dt.datetime.combine(doc.date, dt.time(12, 0), tzinfo=dt.UTC)
+        if doc.date
+        else dt.datetime.now(dt.UTC).replace(microsecond=0)
+    )
+    props.created = props.modified = when
+    props.last_modified_by = doc.cover.officer_name or doc.cover.cooperation
+    props.comments = doc.description
+    props.category = doc.cover.title
+    props.revision = 1
     normal = word.styles["Normal"]
     normal.font.name = "Liberation Sans"
     normal.font.size = Pt(10.5)
@@ -282,6 +295,8 @@ def _table(word: WordDocument, block: Table, caption: bool = True) -> None:
     if caption:
         p = word.add_paragraph(style="Caption")
         p.add_run(block.caption).bold = True
+        if block.footnote:
+            p.add_run(f" {block.footnote})").font.superscript = True
         p.paragraph_format.keep_with_next = True
     numeric = [c.numeric for c in block.columns]
     table = word.add_table(rows=1, cols=len(block.columns))
@@ -302,6 +317,8 @@ def _table(word: WordDocument, block: Table, caption: bool = True) -> None:
             run = merged.paragraphs[0].add_run(body.title)
             run.italic = True
             run.bold = True
+            if body.footnote:
+                merged.paragraphs[0].add_run(f"{body.footnote})").font.superscript = True
         for row in body.rows:
             _fill_row(table, row, numeric, indent=bool(body.title))
     for row in block.foot:

@@ -151,14 +151,14 @@ def _table(table: Table, *, scrollable: bool = True) -> str:
         f'<th scope="col"{num if c.numeric else ""}>{_e(c.title)}</th>' for c in table.columns
     )
     parts = [
-        f'<table id="{_e(table.id)}"{wide}>\n<caption id="{_e(caption_id)}">{_e(table.caption)}</caption>\n',
+        f'<table id="{_e(table.id)}"{wide}>\n<caption id="{_e(caption_id)}">{_e(table.caption)}{_note(table.footnote)}</caption>\n',
         f"<thead><tr>{head}</tr></thead>\n",
     ]
     for body in table.bodies:
         parts.append("<tbody>")
         if body.title:
             parts.append(
-                f'<tr class="group"><th scope="rowgroup" colspan="{len(table.columns)}">{_e(body.title)}</th></tr>\n'
+                f'<tr class="group"><th scope="rowgroup" colspan="{len(table.columns)}">{_e(body.title)}{_note(body.footnote)}</th></tr>\n'
             )
         parts.extend(_row(row, numeric, indent=bool(body.title)) for row in body.rows)
         parts.append("</tbody>\n")
@@ -175,3 +175,8 @@ def _table(table: Table, *, scrollable: bool = True) -> str:
             f"{html}</div>\n"
         )
     return html + "\n"
+
+
+def _note(key: str) -> str:
+    """A footnote mark after a caption or group heading ("4)"), as the cells write theirs."""
+    return f" <sup>{_e(key)})</sup>" if key else ""

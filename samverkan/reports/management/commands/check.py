@@ -44,7 +44,9 @@ class Command(SystemCheckCommand):
         for year in years:
             findings.extend(run_checks(year))
         if options["json"]:
-            self.stdout.write(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2)
+            )
         else:
             for f in findings:
                 line = f"{SEVERITY_SV[f.severity]}: {f.where}: {f.message}"
