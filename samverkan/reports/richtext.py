@@ -19,6 +19,8 @@ import nh3
 from samverkan.lib import commonmark
 
 _HEADING = re.compile(r"<(/?)h([1-6])([ >])")
+_FOOTNOTE_REF = re.compile(r'<a href="#fn-[^"]*"[^>]*>([^<]*)</a>')
+_FOOTNOTE_BACK = re.compile(r'\s*<a href="#fnref-[^"]*"[^>]*>[^<]*</a>')
 
 ALLOWED_TAGS = {
     "p",
@@ -57,9 +59,13 @@ def to_html(text: str, heading_level: int = 4) -> str:
         return f"<{match.group(1)}h{level}{match.group(3)}"
 
     html = _HEADING.sub(shift, html)
-    return nh3.clean(
+    html = nh3.clean(
         html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer"
     )
+    # A footnote is a superscript mark and a numbered note after the text; its back and forth
+    # links would point at ids that several texts of one report share, so they go.
+    html = _FOOTNOTE_REF.sub(r"\1", html)
+    return _FOOTNOTE_BACK.sub("", html)
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,7 @@ def test_the_audit_trail_never_shows_another_cooperations_entries(place: Place, 
 def test_the_registers_list_the_years_records(place: Place, client_for: Any) -> None:
     client = client_for(READER)
     assert "Vägplan E4/E20 Södertäljebroarna" in page(client, "consultations", "sodertorn", 2020)
-    assert "Bisnode analys 2020" in page(client, "projects", "sodertorn", 2020)
+    assert "Extra analyser av näringslivet" in page(client, "projects", "sodertorn", 2020)
     assert "Södertörnskonferensen" in page(client, "events", "sodertorn", 2020)
     assert "Nätverket för näringslivschefer" in page(client, "networks", "sodertorn", 2020)
     meetings = page(client, "meetings", "sodertorn", 2020)
