@@ -345,8 +345,7 @@ def test_a_stated_population_that_differs_from_the_members_figures_for_the_year_
 
 
 def test_a_stated_population_that_agrees_is_no_finding(demo: None) -> None:
+    Year.objects.filter(year=2018, cooperation__slug="sodertorn").update(population_total=496201)
     y = year(2018)
-    y.population_total = 496201
-    y.save()
 
     assert [f for f in run_checks(y) if f.check == "stated_population"] == []
