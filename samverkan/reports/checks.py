@@ -22,6 +22,7 @@ from samverkan.lib.money import ZERO, round_kronor
 from samverkan.members.fees import rule_for
 from samverkan.members.models import Member, PopulationFigure, Year
 from samverkan.projects.models import Grant, GrantPayment, GrantTiming, Project
+from samverkan.reports import formatting as fmt
 from samverkan.reports.findings import Finding
 
 FIELD_NAMES = {
@@ -479,16 +480,22 @@ def stated_population_matches_members(ctx: CheckContext) -> list[Finding]:
         if total == year.population_total:
             return []
         stated = (
-            year.population_total_date.isoformat() if year.population_total_date else "utan datum"
+            f" den {fmt.date(year.population_total_date, 'sv')}"
+            if year.population_total_date
+            else ""
         )
+        difference = total - year.population_total
+        more = "fler" if difference > 0 else "färre"
         return [
             Finding(
                 check="stated_population",
                 severity="warning",
                 where=ctx.where("invånare"),
                 message=(
-                    f"Årsredovisningen anger {year.population_total} invånare ({stated}); "
-                    f"medlemskommunernas invånarantal den {date.isoformat()} är {total}."
+                    f"Årsredovisningen anger {fmt.integer(year.population_total, 'sv')} "
+                    f"invånare{stated}; medlemskommunernas invånarantal den "
+                    f"{fmt.date(date, 'sv')} är {fmt.integer(total, 'sv')} "
+                    f"({fmt.integer(abs(difference), 'sv')} {more})."
                 ),
                 expected=Decimal(total),
                 found=Decimal(year.population_total),

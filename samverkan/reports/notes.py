@@ -68,7 +68,7 @@ def note_text(finding: Finding, lang: str) -> str:
             found = fmt.date(dt.date.fromisoformat(found), lang)
         except ValueError:
             pass
-        return _("%(subject)s: %(message)s Enligt underlaget %(expected)s, i texten %(found)s.") % {
+        return _("%(subject)s: %(message)s Enligt regeln %(expected)s, i texten %(found)s.") % {
             "subject": subject,
             "message": finding.message,
             "expected": expected,

@@ -73,6 +73,7 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
+    superscript: bool = False  # a footnote mark
 
 
 @dataclass(slots=True)
@@ -100,6 +101,8 @@ class _BlockParser(HTMLParser):
         self.bold = 0
         self.italic = 0
         self.quote = 0
+        self.sup = 0
+        self.skip = 0  # inside a footnote's link back to its mark
         self.current: TextBlock | None = None
 
     def _start_block(self, **kwargs: object) -> None:
@@ -125,6 +128,10 @@ class _BlockParser(HTMLParser):
             self.italic += 1
         elif tag == "blockquote":
             self.quote += 1
+        elif tag == "sup":
+            self.sup += 1
+        elif tag == "a" and (dict(attrs).get("href") or "").startswith("#fnref"):
+            self.skip += 1
         elif tag == "br" and self.current is not None:
             self.current.runs.append(Run("\n"))
 
@@ -138,12 +145,18 @@ class _BlockParser(HTMLParser):
             self.italic = max(0, self.italic - 1)
         elif tag == "blockquote":
             self.quote = max(0, self.quote - 1)
+        elif tag == "sup":
+            self.sup = max(0, self.sup - 1)
+        elif tag == "a" and self.skip:
+            self.skip -= 1
         elif (tag in ("p", "li") or re.fullmatch(r"h[1-6]", tag)) and (
             tag != "p" or not self.lists
         ):
             self.current = None
 
     def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
         if not data.strip() and (self.current is None or not self.current.runs):
             return
         if self.current is None:
@@ -154,7 +167,9 @@ class _BlockParser(HTMLParser):
         text = data.replace("\n", " ")
         if not self.current.runs:
             text = text.lstrip()
-        self.current.runs.append(Run(text, bold=self.bold > 0, italic=self.italic > 0))
+        self.current.runs.append(
+            Run(text, bold=self.bold > 0, italic=self.italic > 0, superscript=self.sup > 0)
+        )
 
 
 def to_blocks(text: str) -> list[TextBlock]:
@@ -168,5 +183,5 @@ def to_blocks(text: str) -> list[TextBlock]:
             block.runs.pop()
         if block.runs:
             last = block.runs[-1]
-            block.runs[-1] = Run(last.text.rstrip(), last.bold, last.italic)
+            block.runs[-1] = Run(last.text.rstrip(), last.bold, last.italic, last.superscript)
     return [b for b in parser.blocks if b.text.strip()]

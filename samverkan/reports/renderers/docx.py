@@ -264,6 +264,7 @@ def _rich_text(word: WordDocument, markdown: str, level: int) -> None:
             r = p.add_run(run.text)
             r.bold = run.bold or None
             r.italic = run.italic or None
+            r.font.superscript = run.superscript or None
 
 
 def _repeat_header(row: object) -> None:
