@@ -37,7 +37,7 @@ from samverkan.governance.models import Event as EventModel
 from samverkan.governance.models import Network as NetworkModel
 from samverkan.lib.figures import fill
 from samverkan.lib.money import ZERO, format_kr, round_kronor
-from samverkan.lib.report_settings import merged
+from samverkan.lib.report_settings import Settings, merged
 from samverkan.members.fees import population_series, rule_for
 from samverkan.members.models import Member, PopulationFigure, Year
 from samverkan.plan.models import Activity as ActivityModel
@@ -46,7 +46,13 @@ from samverkan.plan.models import FocusArea as FocusAreaModel
 from samverkan.projects.models import Project as ProjectModel
 from samverkan.reports import formatting as fmt
 from samverkan.reports import report as r
-from samverkan.reports.checks import build_context, derived_figure, receivables, run_checks
+from samverkan.reports.checks import (
+    CheckContext,
+    build_context,
+    derived_figure,
+    receivables,
+    run_checks,
+)
 from samverkan.reports.findings import Finding
 from samverkan.reports.notes import note_text, shows_printed
 
@@ -150,7 +156,14 @@ def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
     accounts_texts = texts.take(*ACCOUNTS_KEYS)
     other = texts.rest()
     account_chapter = _accounts(
-        year, accounts, funds, labels, accounts_texts, settings, findings, placed
+        year,
+        accounts,
+        funds,
+        labels,
+        accounts_texts,
+        Settings(settings, words=lang == "sv"),
+        findings,
+        placed,
     )
     account_chapter = replace(
         account_chapter,
@@ -187,7 +200,7 @@ def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
 
 def _fill_text(
     body: str,
-    ctx: object,
+    ctx: CheckContext,
     findings: tuple[Finding, ...],
     placed: set[int],
     lang: str,
@@ -212,7 +225,7 @@ def _fill_text(
                         notes.append(note_text(f, lang))
                     assert isinstance(f.found, Decimal)
                     return f.found
-            return derived_figure(ctx, key)  # type: ignore[arg-type]
+            return derived_figure(ctx, key)
 
         text = fill(paragraph, value_of, lang)
         for index, f in enumerate(findings):
@@ -736,7 +749,7 @@ def _accounts(
     funds: dict[str, Fund],
     labels: dict[str, str],
     texts: tuple[r.Text, ...],
-    settings: dict[str, object],
+    settings: Settings,
     findings: tuple[Finding, ...],
     placed: set[int],
 ) -> r.Accounts:
@@ -753,13 +766,8 @@ def _accounts(
         ProjectModel.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", "name")
     )
     footnotes = _line_footnotes(year)
-    options = settings.get("options") or {}
-    assert isinstance(options, dict)
-    separate = options.get("transfers", "separate") == "separate"
-    breakdown = options.get("project_lines", "grouped") == "breakdown"
-    project_labels = settings.get("labels") or {}
-    project_notes = settings.get("footnotes") or {}
-    assert isinstance(project_labels, dict) and isinstance(project_notes, dict)
+    separate = settings.option("transfers") == "separate"
+    breakdown = settings.option("project_lines") == "breakdown"
 
     def label(slug: str) -> str:
         return labels.get(slug, slug)
@@ -862,11 +870,13 @@ def _accounts(
                 rows=rows,
                 projects=tuple(
                     r.ProjectLines(
-                        name=str(project_labels.get(f"project_heading.{p}", projects.get(p, p))),
+                        name=settings.label(
+                            "project_heading", projects.get(p, p), p, name=projects.get(p, p)
+                        ),
                         rows=_detail_rows(
                             items, categories, members, accounts.fee_category, footnotes
                         ),
-                        footnote=str(project_notes.get(f"project.{p}", "")),
+                        footnote=settings.footnote(f"project.{p}"),
                     )
                     for p, items in grouped.items()
                 ),

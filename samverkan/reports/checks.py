@@ -19,6 +19,7 @@ from samverkan.finance.ledger import FundBalance, transfer_imbalances
 from samverkan.finance.models import Fund, FundYear, PublishedFigure
 from samverkan.governance.models import Event, EventStatus
 from samverkan.lib.money import ZERO, round_kronor
+from samverkan.lib.report_settings import Settings, merged
 from samverkan.members.fees import rule_for
 from samverkan.members.models import Member, PopulationFigure, Year
 from samverkan.projects.models import Grant, GrantPayment, GrantTiming, Project
@@ -39,6 +40,9 @@ class CheckContext:
     accounts: YearAccounts
     published: list[PublishedFigure]
     fund_names: dict[str, str] = field(default_factory=dict)
+    # Transfers between funds are their own kind (report option transfers: separate): a fund's
+    # income and costs are then compared without them, as the report prints them.
+    transfers_apart: bool = False
 
     def where(self, *parts: str) -> str:
         return " · ".join([str(self.year.year), *[p for p in parts if p]])
@@ -53,11 +57,27 @@ def build_context(year: Year, accounts: YearAccounts | None = None) -> CheckCont
     for fy in FundYear.objects.filter(year=year).select_related("fund"):
         if fy.label:
             names[fy.fund.slug] = fy.label
+    settings = Settings(merged(year.cooperation.report_settings, year.report_settings))
     return CheckContext(
         year=year,
         accounts=accounts,
         published=list(PublishedFigure.objects.filter(year=year)),
         fund_names=names,
+        transfers_apart=settings.option("transfers") == "separate",
+    )
+
+
+def _transfers(ctx: CheckContext, kind: str, fund: str | None = None) -> Decimal:
+    """Transfer lines of one kind (in one fund, or all), when transfers are shown apart."""
+    if not ctx.transfers_apart:
+        return ZERO
+    return sum(
+        (
+            e.amount
+            for e in ctx.accounts.entries
+            if e.transfer and e.kind == kind and (fund is None or e.fund == fund)
+        ),
+        ZERO,
     )
 
 
@@ -235,10 +255,15 @@ def derived_figure(ctx: CheckContext, key: str) -> Decimal | None:
     entries = ctx.accounts.entries
     if key == "fee_income":
         return ctx.accounts.fees.total
+    moved = {"income": "income", "costs": "cost"}
     if parts[0] == "total" and len(parts) == 2 and parts[1] in FIELD_NAMES:
-        return _row_field(ctx.accounts.total, parts[1])
+        value = _row_field(ctx.accounts.total, parts[1])
+        return value - _transfers(ctx, moved[parts[1]]) if parts[1] in moved else value
     if parts[0] == "fund" and len(parts) == 3 and parts[2] in FIELD_NAMES:
-        return _row_field(ctx.accounts.balances.get(parts[1], FundBalance(fund=parts[1])), parts[2])
+        value = _row_field(
+            ctx.accounts.balances.get(parts[1], FundBalance(fund=parts[1])), parts[2]
+        )
+        return value - _transfers(ctx, moved[parts[2]], parts[1]) if parts[2] in moved else value
     if parts[0] == "fund" and len(parts) == 4 and parts[2] == "category":
         return sum(
             (e.amount for e in entries if e.fund == parts[1] and e.category == parts[3]), ZERO

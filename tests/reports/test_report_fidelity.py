@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from docx import Document as WordDocument
 
-from samverkan.finance.models import CostCategory, Fund, LedgerLine
+from samverkan.finance.models import CostCategory, Fund, LedgerLine, PublishedFigure
 from samverkan.members.models import Year
 from samverkan.projects.models import Grant, GrantTiming, Project
 from samverkan.reports.api import render_report
@@ -239,3 +239,20 @@ def test_an_unknown_report_setting_is_a_load_error_naming_it(db, tmp_path):
         load_files([path], actor="tests")
 
     assert "report.blocks.diagram: unknown block" in str(failed.value)
+
+
+def test_a_finding_that_belongs_to_no_table_or_text_is_listed_at_the_end_of_the_accounts(
+    nordvik,
+):
+    PublishedFigure.objects.create(
+        year=nordvik, key="fund.drift.costs", place="Protokoll", amount=Decimal("379000")
+    )
+
+    text = md(nordvik)
+    remarks = text[text.index("### Anmärkningar") :]
+
+    assert (
+        "- Förbundets drift, kostnader: 379 000 kr som i den antagna årsredovisningen. "
+        "Summan av delarna är 380 000 kr (1 000 kr mer)." in remarks  # transfers apart
+    )
+    assert "| Förbundets drift | 411 994 | 380 000 |" in text  # not printed in the table

@@ -33,9 +33,9 @@ class AccountChapters(WriterBase):
         acc = self.report.accounts
         blocks: list[Block] = []
         fees = acc.fees
-        if not self.block("fee_rule"):
-            pass
-        elif fees.rate is not None and fees.basis_date is not None:
+        # A cooperation whose own text states the fee turns the generated sentence off.
+        fee_rule = self.block("fee_rule")
+        if fee_rule and fees.rate is not None and fees.basis_date is not None:
             basis = {"previous_year_end": _("invånare den 31 december föregående år")}.get(
                 fees.basis, fees.basis
             )
@@ -54,7 +54,7 @@ class AccountChapters(WriterBase):
                     style="lead",
                 )
             )
-        else:
+        elif fee_rule:
             blocks.append(Paragraph(_("Ingen avgiftsregel gäller för året.")))
         blocks.extend(self.texts(acc.texts))
         # A member's co-financing of an event is a row of the event fund's detail table, as the
@@ -119,12 +119,7 @@ class AccountChapters(WriterBase):
                     2,
                     _("Anmärkningar"),
                     [
-                        Paragraph(
-                            _(
-                                "Uppgifter i årets underlag som inte stämmer med varandra "
-                                "(samma lista som samverkan check)."
-                            )
-                        ),
+                        Paragraph(_("Uppgifter i årets underlag som inte stämmer med varandra.")),
                         BulletList(tuple(note_text(f, self.lang) for f in remarks)),
                     ],
                 )
