@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -133,7 +134,17 @@ class AccountChapters(WriterBase):
         )
 
     def summary(self, acc: r.Accounts) -> Section:
-        rows = [*acc.summary, acc.total]
+        total = acc.total
+        if not total.printed and any(row.printed for row in acc.summary):
+            # Rows printed as adopted and no printed sum: the sum row adds up what it stands under.
+            total = replace(
+                total,
+                printed=tuple(
+                    (name, sum((row.shown(name) for row in acc.summary), Decimal(0)))
+                    for name in ("opening", "income", "costs", "closing")
+                ),
+            )
+        rows = [*acc.summary, total]
         # A first year (every opening balance zero) needs no column of opening balances.
         show_opening = any(row.shown("opening") for row in rows)
         show_transfers = any(row.transfers for row in rows)
@@ -192,7 +203,7 @@ class AccountChapters(WriterBase):
             caption=_("Sammanställning %(year)s") % {"year": self.year},
             columns=tuple(columns),
             bodies=(TableBody(tuple(cells(row, row.label) for row in acc.summary)),),
-            foot=(cells(acc.total, _("Summa")),),
+            foot=(cells(total, _("Summa")),),
         )
         blocks: list[Block] = [table, *self.notes(acc.summary_findings)]
         history = [h for h in acc.history if h.closing]
