@@ -222,8 +222,8 @@ def test_two_population_figures_for_one_member_and_date_name_both_values_and_sou
         load_files([path], actor="tests")
 
     message = str(failed.value)
-    assert "75100 (source: kommunens webbplats)" in message
-    assert "75000 (source: invented for the tests)" in message
+    assert "75000 (källa: invented for the tests" in message
+    assert "75100 (källa: kommunens webbplats)" in message
 
 
 def test_an_unknown_report_setting_is_a_load_error_naming_it(db, tmp_path):
