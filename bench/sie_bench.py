@@ -4,6 +4,8 @@ Run: ``python bench/sie_bench.py [--rows N] [--keep DIR] [--file PATH] [--skip-b
 One run prints one table and asserts nothing:
 
 - the file (size, #TRANS rows) and the time of ``wc -l`` on it;
+- a bare Python line split of the same file (``for line in f: line.split()``), the floor
+  against which each later figure is given as a ratio from the same run;
 - streaming inspect (:func:`~samverkan.finance.sie.inspect_path`): wall and CPU time, peak
   RSS, in a child process;
 - import into a fresh SQLite database (:mod:`sie_import_bench`, a child process with
@@ -16,7 +18,7 @@ One run prints one table and asserts nothing:
   benchmark only (``pip install 'beancount>=3'``); without ``bean-check`` the row says so.
 
 Targets (this 2-core machine, 1,000,000 #TRANS rows): inspect < 8 s, import < 15 s, peak
-RSS < 300 MB each. :func:`generate_sie` is meant to be reused by other benchmarks.
+RSS < 300 MB each; inspect no slower than 7x the line split. :func:`generate_sie` is meant to be reused by other benchmarks.
 """
 
 from __future__ import annotations
@@ -204,6 +206,31 @@ def _child_inspect(path: str) -> None:
     print(json.dumps(result))
 
 
+def _child_split(path: str) -> None:
+    """Run in a subprocess: the floor every reader is measured against, a bare Python line
+    split of the same file (``for line in f: line.split()``); print its time as JSON."""
+    start = time.perf_counter()
+    cpu = time.process_time()
+    with open(path, encoding="cp437") as f:
+        for line in f:
+            line.split()
+    print(
+        json.dumps(
+            {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu}
+        )
+    )
+
+
+def _ratio(result: dict[str, float], split: dict[str, float] | str) -> str:
+    """``result``'s wall and CPU time as multiples of the bare line split's, from the same
+    run (on a busy machine the CPU ratio is the steadier of the two)."""
+    if isinstance(split, str):
+        return ""
+    wall = result["seconds"] / split["seconds"]
+    cpu = result["cpu_seconds"] / split["cpu_seconds"]
+    return f"; {wall:.1f}x the split (CPU {cpu:.1f}x)"
+
+
 def _child_baseline() -> None:
     import samverkan.finance.sie  # noqa: F401
 
@@ -296,6 +323,13 @@ def main(argv: list[str] | None = None) -> None:
         wc_seconds = time.perf_counter() - start
         table.append(("wc -l", f"{wc_seconds:.3f} s ({int(wc.stdout.split()[0]):,} lines)"))
 
+        split = _run_child(__file__, "--child-split", str(path))
+        table.append(
+            (
+                "line split (Python)",
+                split if isinstance(split, str) else f"{_seconds(split)}; 1.0x, the floor",
+            )
+        )
         base = _run_child(__file__, "--child-baseline")
         inspect = _run_child(__file__, "--child-inspect", str(path))
         if isinstance(inspect, str) or isinstance(base, str):
@@ -306,7 +340,8 @@ def main(argv: list[str] | None = None) -> None:
             table += [
                 (
                     "inspect (streaming)",
-                    f"{_seconds(inspect, '< 8 s')}, exit {inspect['exit']:.0f}",
+                    f"{_seconds(inspect, '< 8 s')}, exit {inspect['exit']:.0f}"
+                    f"{_ratio(inspect, split)} (target < 7x)",
                 ),
                 ("  rows per second", f"{counts['rows'] / inspect['seconds']:,.0f}"),
                 (
@@ -316,11 +351,11 @@ def main(argv: list[str] | None = None) -> None:
                 ),
             ]
 
-        table += _import_rows(path, folder, counts, generated=not args.file)
+        table += _import_rows(path, folder, counts, split, generated=not args.file)
         if args.skip_beancount:
             table.append(("bean-check", "skipped (--skip-beancount)"))
         else:
-            table += _beancount_rows(path, folder)
+            table += _beancount_rows(path, folder, split)
 
     load_after = os.getloadavg()
     table.append(
@@ -336,7 +371,12 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _import_rows(
-    path: Path, folder: Path, counts: dict[str, int], *, generated: bool
+    path: Path,
+    folder: Path,
+    counts: dict[str, int],
+    split: dict[str, float] | str,
+    *,
+    generated: bool,
 ) -> list[tuple[str, str]]:
     if not generated:
         return [("import (SQLite)", "skipped: its account mapping fits generated files only")]
@@ -356,7 +396,7 @@ def _import_rows(
     if result["lines"] != counts["selected_rows"]:
         check = f" – MISMATCH: the generator put {counts['selected_rows']:,} there"
     return [
-        ("import (SQLite)", _seconds(result, "< 15 s")),
+        ("import (SQLite)", _seconds(result, "< 15 s") + _ratio(result, split)),
         ("  rows per second", f"{counts['rows'] / result['seconds']:,.0f} #TRANS read"),
         (
             "  stored",
@@ -373,7 +413,9 @@ def _import_rows(
     ]
 
 
-def _beancount_rows(path: Path, folder: Path) -> list[tuple[str, str]]:
+def _beancount_rows(
+    path: Path, folder: Path, split: dict[str, float] | str
+) -> list[tuple[str, str]]:
     bean_check = _bean_check()
     if bean_check is None:
         message = "beancount not installed: pip install 'beancount>=3'"
@@ -397,7 +439,8 @@ def _beancount_rows(path: Path, folder: Path) -> list[tuple[str, str]]:
         ),
         (
             f"bean-check ({version.stdout.strip() or 'beancount'})",
-            f"{_seconds(result)}, --no-cache, exit {result['exit']:.0f}{errors}",
+            f"{_seconds(result)}, --no-cache, exit {result['exit']:.0f}{errors}"
+            f"{_ratio(result, split)}",
         ),
         ("  peak RSS", f"{result['peak_mb']:.0f} MB"),
     ]
@@ -406,6 +449,8 @@ def _beancount_rows(path: Path, folder: Path) -> list[tuple[str, str]]:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--child-inspect":
         _child_inspect(sys.argv[2])
+    elif len(sys.argv) > 2 and sys.argv[1] == "--child-split":
+        _child_split(sys.argv[2])
     elif len(sys.argv) > 1 and sys.argv[1] == "--child-baseline":
         _child_baseline()
     else:

@@ -46,9 +46,12 @@ from samverkan.finance.models import (
 from samverkan.finance.sie import (
     STRICT_IMPORT,
     Account,
+    Balance,
     Diagnostic,
     Header,
     Object,
+    Reconciler,
+    Reconciliation,
     Voucher,
     iter_sie,
 )
@@ -98,10 +101,21 @@ class Plan:
     line_count: int = 0
     funds_used: set[str] = field(default_factory=set)
     projects_used: set[str] = field(default_factory=set)
+    reconciliation: Reconciliation | None = None
+    account_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Diagnostic]:
+        """The info-level findings."""
+        return [d for d in self.diagnostics if d.severity == "info"]
 
     def add(self, line: dict[str, Any]) -> None:
         """Count one line that would be stored."""
@@ -181,8 +195,12 @@ def _plan(
 
 
 def _check(plan: Plan, scan: _Scan, year: Year) -> None:
-    """After the pass over the file: what it found against the cooperation's funds and names."""
+    """After the pass over the file: whether its vouchers reconcile with its balances (an
+    incomplete export does not), and what it found against the cooperation's funds and names."""
     plan.vouchers, plan.skipped_vouchers, plan.unmapped = scan.vouchers, scan.skipped, scan.unmapped
+    plan.account_names = scan.accounts
+    plan.reconciliation = scan.reconciler.result()
+    plan.diagnostics.extend(plan.reconciliation.diagnostics)
     categories = set(
         CostCategory.objects.filter(cooperation_id=year.cooperation_id).values_list(
             "slug", flat=True
@@ -258,15 +276,20 @@ class _Scan:
         self.year_ok = False
         self.vouchers = 0
         self.skipped = 0
+        self.reconciler = Reconciler()
 
     def _add(self, diagnostic: Diagnostic) -> None:
         if self.diagnostics is not None:
             self.diagnostics.append(diagnostic)
 
     def lines(self, source: bytes | IO[bytes]) -> Iterator[dict[str, Any]]:
+        reconciler = self.reconciler
         for item in iter_sie(source, options=STRICT_IMPORT):
             if isinstance(item, Voucher):
+                reconciler.add_voucher(item)
                 yield from self._voucher(item)
+            elif isinstance(item, Balance):
+                reconciler.add_balance(item)
             elif isinstance(item, Diagnostic):
                 self._add(item)
             elif isinstance(item, Header):
@@ -278,6 +301,7 @@ class _Scan:
                 self.declared.add((item.dimension, item.id))
             elif isinstance(item, Account):
                 self.accounts[item.number] = item.name
+                reconciler.add(item)
 
     def _voucher(self, voucher: Voucher) -> Iterator[dict[str, Any]]:
         self.vouchers += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from ._fast import field_text
+from ._fast import AMOUNT_RE, field_text
 from ._fields import FieldReader
 from .records import Balance, BalanceKind, ObjectList
 from .tokenizer import Field
@@ -36,19 +36,31 @@ class BalanceRecords(FieldReader):
         if not account:
             self.missing(label, "account number", lineno)
             return
+        if account not in self.used_accounts:
+            self.account_used(account, lineno, label)
         objects: ObjectList = ()
-        if kind in ("OIB", "OUB", "PSALDO", "PBUDGET"):
+        if kind in ("IB", "UB", "RES"):
+            self.account_balances += 1
+        elif kind in ("OIB", "OUB", "PSALDO", "PBUDGET"):
             raw = fields[i + 1] if i + 1 < len(fields) else ()
-            if isinstance(raw, str):
+            if isinstance(raw, str) and period is not None and AMOUNT_RE.fullmatch(raw):
+                # Period balances of the whole account, written without the object list:
+                # legitimate in type 2 files, a harmless slip of writers elsewhere. Read the
+                # amount where the list would have been.
+                if self.head.get("sie_type") != 2:
+                    self.tally("period_balance_without_objects", lineno, record=label)
+            elif isinstance(raw, str):
                 self.diag(
                     "error",
                     lineno,
                     "missing_object_list",
                     f"Line {lineno}: {label} has no object list {{…}} after account {account}.",
+                    account=account,
                 )
                 return
-            objects = self.object_pairs(raw, lineno)
-            i += 1
+            else:
+                objects = self.object_pairs(raw, lineno)
+                i += 1
         amount = self.amount_field(fields, i + 1, lineno, label)
         if amount is None:
             return

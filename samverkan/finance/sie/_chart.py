@@ -60,8 +60,11 @@ class ChartRecords(IdentificationRecords):
         if not number:
             self.missing(label, "account number", lineno, "warning")
             return
+        if number not in self.checked_numbers:
+            self.account_number(number, lineno, label)
         account = self.accounts.get(number) or Account(number=number, line=lineno)
         if label == "#KONTO":
+            self.declared_accounts.add(number)
             if number in self.accounts and self.accounts[number].name:
                 self.diag(
                     "warning",
@@ -97,6 +100,9 @@ class ChartRecords(IdentificationRecords):
             if not code:
                 self.missing(label, "SRU code", lineno, "warning")
                 return
+            if number not in self.declared_accounts:
+                # Named at the end of the file, if no #KONTO declares the account by then.
+                self.sru_lines.setdefault(number, lineno)
             account = dataclasses.replace(account, sru=(*account.sru, code))
         self.accounts[number] = account
         if self.chart_sent:

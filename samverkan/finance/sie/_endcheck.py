@@ -7,10 +7,37 @@ and the count of findings held back by ``max_repeats``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._chart import ChartRecords
 from ._state import vid
 from ._vouchers import VoucherRecords
-from .records import Diagnostic, Summary
+from .records import Diagnostic, Severity, Summary
+
+# Findings counted through the file and reported once at its end: severity and message.
+_TALLIED: dict[str, tuple[Severity, str]] = {
+    "period_balance_without_objects": (
+        "warning",
+        "{count} period balance row(s) have no object list {{}}, which the specification "
+        "asks for outside type 2 files (first on line {first_line}); they were read as "
+        "balances of the whole account.",
+    ),
+    "ver_without_series": (
+        "warning",
+        '{count} #VER record(s) leave out the series entirely instead of writing "" (first '
+        "on line {first_line}); the field before the date was read as the voucher number.",
+    ),
+    "voucher_number_in_4i": (
+        "info",
+        "{count} voucher(s) of this type 4I file carry a number (first on line "
+        "{first_line}); the receiving system numbers imported vouchers itself.",
+    ),
+    "long_series": (
+        "info",
+        "{count} voucher(s) have a series of several characters (first on line "
+        "{first_line}: {series!r}); series are usually one letter or digit.",
+    ),
+}
 
 
 class EndChecks(VoucherRecords, ChartRecords):
@@ -82,6 +109,8 @@ class EndChecks(VoucherRecords, ChartRecords):
                 f"A type {sie_type} file holds {self.voucher_count} voucher(s); only type 4 "
                 "files may.",
             )
+        self.account_findings()
+        self.tallied_findings()
         if self.lossy_lines:
             self.diag(
                 "warning",
@@ -109,3 +138,52 @@ class EndChecks(VoucherRecords, ChartRecords):
                 ksumma=self.ks_state,
             )
         )
+
+    def is_4i(self) -> bool:
+        """A type 4 file without account balances: the import form (4I) of a type 4 file."""
+        return self.head.get("sie_type") == 4 and not self.account_balances
+
+    def account_findings(self) -> None:
+        """Accounts used but never declared with #KONTO, and #SRU codes for such accounts.
+
+        A type 4I file may leave out the chart altogether; one that declares some accounts
+        is still expected to declare those it uses.
+        """
+        declared = self.declared_accounts
+        if declared or not self.is_4i():
+            for number, (label, line) in self.used_accounts.items():
+                if number not in declared:
+                    self.diag(
+                        "warning",
+                        line,
+                        "undeclared_account",
+                        f"Line {line}: account {number[:40]} is used ({label}) but never "
+                        "declared with #KONTO, so the file gives it no name.",
+                        account=number[:40],
+                        record=label,
+                    )
+        for number, line in self.sru_lines.items():
+            if number not in declared:
+                self.diag(
+                    "warning",
+                    line,
+                    "sru_undeclared_account",
+                    f"Line {line}: #SRU for account {number[:40]}, which no #KONTO declares.",
+                    account=number[:40],
+                )
+
+    def tallied_findings(self) -> None:
+        """One finding per tallied code, with the count and the first line."""
+        numbered = self.voucher_count - self.unnumbered_vouchers
+        if numbered and self.first_numbered is not None and self.is_4i():
+            self.tallies["voucher_number_in_4i"] = [numbered, self.first_numbered, {}]
+        for code, (count, first_line, figures) in self.tallies.items():
+            severity, message = _TALLIED[code]
+            values: dict[str, Any] = {"count": count, "first_line": first_line, **figures}
+            self.diag(
+                severity,
+                first_line,
+                code,
+                message.format(**values),
+                **values,
+            )

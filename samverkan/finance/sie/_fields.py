@@ -46,6 +46,50 @@ class FieldReader(ReaderState):
                 f"Line {lineno}: a brace outside an object list (or nested in one) was ignored.",
             )
 
+    def account_used(self, number: str, lineno: int, label: str) -> None:
+        """Note the first record that uses an account (callers skip the call for accounts
+        already in ``used_accounts``); the end of the file names those never declared."""
+        self.used_accounts[number] = (label, lineno)
+        if number not in self.checked_numbers:
+            self.account_number(number, lineno, label)
+
+    def account_number(self, number: str, lineno: int, label: str) -> None:
+        """The form of an account number, checked where the number first appears: the
+        specification's numbers are numeric, of four to six digits (BAS uses four)."""
+        self.checked_numbers.add(number)
+        if not (number.isdigit() and number.isascii()):
+            self.diag(
+                "error",
+                lineno,
+                "account_not_numeric",
+                f"Line {lineno}: {label} account {number[:40]!r} is not a number; SIE account "
+                "numbers are numeric, so it cannot be placed in a chart of accounts.",
+                account=number[:40],
+                record=label,
+            )
+        elif len(number) > 6:
+            self.diag(
+                "error",
+                lineno,
+                "account_too_long",
+                f"Line {lineno}: {label} account {number[:40]} has {len(number)} digits; SIE "
+                "account numbers have at most six.",
+                account=number[:40],
+                record=label,
+                digits=len(number),
+            )
+        elif len(number) < 4:
+            self.diag(
+                "warning",
+                lineno,
+                "account_too_short",
+                f"Line {lineno}: {label} account {number} has {len(number)} digit(s); BAS "
+                "account numbers have four (a leading zero or digit may be missing).",
+                account=number,
+                record=label,
+                digits=len(number),
+            )
+
     def missing(self, label: str, what: str, lineno: int, severity: Severity = "error") -> None:
         self.diag(
             severity,

@@ -19,6 +19,7 @@ from .records import (
     Diagnostic,
     Dimension,
     Entry,
+    Figure,
     FiscalYear,
     KsummaState,
     Object,
@@ -121,8 +122,22 @@ class ReaderState:
         # encoding findings
         self.lossy_lines = 0
         self.lossy_first: int | None = None
+        # account numbers: those already checked for their form, the first record that used
+        # each (label and line), those a #KONTO declared, and #SRU lines per account
+        self.checked_numbers: set[str] = set()
+        self.used_accounts: dict[str, tuple[str, int]] = {}
+        self.declared_accounts: set[str] = set()
+        self.sru_lines: dict[str, int] = {}
+        self.account_balances = 0
+        # voucher ids: how many vouchers lack a number, and the first line of one that has one
+        self.unnumbered_vouchers = 0
+        self.first_numbered: int | None = None
+        # findings reported once per file: code -> [count, first line, figures of the first]
+        self.tallies: dict[str, list[Any]] = {}
 
-    def diag(self, severity: Severity, line: int | None, code: str, message: str) -> None:
+    def diag(
+        self, severity: Severity, line: int | None, code: str, message: str, **figures: Figure
+    ) -> None:
         """Queue a finding, unless this code already hit ``max_repeats``."""
         n = self.counts.get(code, 0) + 1
         self.counts[code] = n
@@ -130,7 +145,18 @@ class ReaderState:
             count, worst = self.suppressed.get(code, (0, "info"))
             self.suppressed[code] = (count + 1, _worse(worst, severity))
             return
-        self.out.append(Diagnostic(severity=severity, line=line, code=code, message=message))
+        self.out.append(
+            Diagnostic(severity=severity, line=line, code=code, message=message, figures=figures)
+        )
+
+    def tally(self, code: str, lineno: int, **figures: Figure) -> None:
+        """Count a finding that the end of the file reports once, with the count and the
+        first line (see :meth:`~._endcheck.EndChecks.finish`)."""
+        seen = self.tallies.get(code)
+        if seen is None:
+            self.tallies[code] = [1, lineno, figures]
+        else:
+            seen[0] += 1
 
 
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}

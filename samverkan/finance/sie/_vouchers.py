@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import cast
 
 from . import _fast
-from ._fast import AMOUNT_RE, ELEMENT_RE, field_text, new_voucher
+from ._fast import AMOUNT_RE, ELEMENT_RE, field_text, new_voucher, parse_yyyymmdd
 from ._fields import FieldReader
 from ._state import OpenVoucher, vid
 from .records import ObjectList, Transaction, TransactionKind
@@ -39,15 +39,35 @@ class VoucherRecords(FieldReader):
 
     def ver(self, fields: list[Field], lineno: int) -> None:
         # Series and number may be empty in 4I files; the receiving system assigns them.
+        if parse_yyyymmdd(field_text(fields, 2)) and not parse_yyyymmdd(field_text(fields, 3)):
+            # "#VER  1 20170101 …": an empty series written as nothing, not as "". The date
+            # is the second field, so only one field came before it: read it as the number.
+            self.tally("ver_without_series", lineno)
+            fields = [fields[0], "", *fields[1:]]
+        series, number = field_text(fields, 1), field_text(fields, 2)
+        self.voucher_started(series, number, lineno)
         self.voucher = OpenVoucher(
-            series=field_text(fields, 1),
-            number=field_text(fields, 2),
+            series=series,
+            number=number,
             date=self.date_field(fields, 3, lineno, "#VER", required=True),
             text=field_text(fields, 4),
             reg_date=self.date_field(fields, 5, lineno, "#VER"),
             sign=field_text(fields, 6),
             line=lineno,
         )
+
+    def voucher_started(self, series: str, number: str, lineno: int) -> None:
+        """What the end of the file reports about voucher ids: numbers given in a file that
+        turns out to be of type 4I (the receiver numbers them), and series of several
+        characters. The fast paths call this only when ``voucher_id_noted`` says it can
+        change something (their vouchers are numbered, in one-letter series, almost always).
+        """
+        if not number:
+            self.unnumbered_vouchers += 1
+        elif self.first_numbered is None:
+            self.first_numbered = lineno
+        if len(series) > 1:
+            self.tally("long_series", lineno, series=series)
 
     def open_brace(self, lineno: int) -> None:
         voucher = self.voucher
@@ -85,6 +105,8 @@ class VoucherRecords(FieldReader):
                 series = series[1:-1]
             if number[0] == '"':
                 number = number[1:-1]
+            if len(series) > 1 or not number or self.first_numbered is None:
+                self.voucher_started(series, number, lineno)
             self.records_seen += 1
             if self.ks_open and self.ks_compute:
                 content = "#VER" + series + number + date_text + text + (reg_date or "")
@@ -119,6 +141,8 @@ class VoucherRecords(FieldReader):
         series = quoted_series if quoted_series is not None else series
         number = quoted_number if quoted_number is not None else number
         text = _text(quoted_text, text)
+        if len(series) > 1 or not number or self.first_numbered is None:
+            self.voucher_started(series, number, lineno)
         self.records_seen += 1
         if self.ks_open and self.ks_compute:
             content = "#VER" + series + number + date_text + text
@@ -241,6 +265,8 @@ class VoucherRecords(FieldReader):
         lineno: int,
     ) -> None:
         """Validate the optional fields of a row and add it to the open voucher."""
+        if account not in self.used_accounts:
+            self.account_used(account, lineno, f"#{kind}")
         objects: ObjectList
         if not elements:
             objects = ()
@@ -310,6 +336,9 @@ class VoucherRecords(FieldReader):
             "unbalanced_voucher",
             f"Voucher {vid(voucher)} (line {voucher.line}) does not balance: its "
             f"#TRANS rows sum to {total} instead of 0.",
+            series=voucher.series,
+            number=voucher.number,
+            total=total,
         )
 
     def close_voucher(self) -> None:

@@ -174,6 +174,7 @@ class _Reader(LineDecoding, EndChecks, BalanceRecords, ChecksumRecords):
         )
         set_date, set_text, set_quantity = _fast.set_date, _fast.set_text, _fast.set_quantity
         set_sign, set_kind, set_line = _fast.set_sign, _fast.set_kind, _fast.set_line
+        used_accounts = self.used_accounts
         # The voucher whose { } block is open; while set, each line is first tried as an
         # ordinary #TRANS row before any other work is done on it.
         block: OpenVoucher | None = None
@@ -211,6 +212,8 @@ class _Reader(LineDecoding, EndChecks, BalanceRecords, ChecksumRecords):
                                 )
                                 if elements:
                                     self.ks_lists = True
+                            if account not in used_accounts:
+                                self.account_used(account, lineno, "#TRANS")
                             # A Transaction built slot by slot (see the setters in _fast).
                             t = new_object(Transaction)
                             set_account(t, account)

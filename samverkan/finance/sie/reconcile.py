@@ -209,6 +209,14 @@ class Reconciler:
                         code="reconciliation_difference",
                         message=f"Account {account} does not reconcile: {what} "
                         f"(difference {row.difference}).",
+                        figures={
+                            "account": account,
+                            "opening": start,
+                            "movements": moved,
+                            "expected": expected,
+                            "stated": stated if given else None,
+                            "difference": row.difference,
+                        },
                     )
                 )
         if no_opening and check_balance:

@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
+Figure = str | int | Decimal | datetime.date | None
+"""One figure of a finding: an account, a count, a line, an amount, a date."""
 AccountType = Literal["T", "S", "K", "I"]
 BalanceKind = Literal["IB", "UB", "RES", "OIB", "OUB", "PSALDO", "PBUDGET"]
 TransactionKind = Literal["TRANS", "RTRANS", "BTRANS"]
@@ -28,15 +30,22 @@ _EMPTY_ID = '""'
 class Diagnostic:
     """One finding about the input: what is wrong (or notable) and on which line.
 
-    ``code`` is a stable snake_case identifier that callers may switch on; ``message`` is
-    a human-readable English sentence. ``line`` is 1-based, or ``None`` for findings about
-    the file as a whole.
+    ``code`` is a stable snake_case identifier that callers may switch on (docs/sie.md lists
+    every one); ``message`` is a human-readable English sentence. ``line`` is 1-based, or
+    ``None`` for findings about the file as a whole. ``figures`` holds what the message
+    states as data (the account, the count, the first line, the amounts), keyed by name, so
+    that a caller need not parse the message.
+
+    Severities: ``error`` means the file's meaning is lost or wrong there and an import must
+    refuse it; ``warning`` means the file was read, leniently, and a person should look;
+    ``info`` is a note that never needs action.
     """
 
     severity: Severity
     line: int | None
     code: str
     message: str
+    figures: dict[str, Figure] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -320,6 +320,7 @@ def test_an_unbalanced_voucher_is_an_error_with_its_line_and_difference() -> Non
     (finding,) = found(result, "unbalanced_voucher")
     assert (finding.severity, finding.line) == ("error", 8)
     assert "B 7" in finding.message and "2.00" in finding.message
+    assert finding.figures == {"series": "B", "number": "7", "total": Decimal("2.00")}
 
 
 def test_an_unbalanced_voucher_is_a_warning_when_allowed() -> None:

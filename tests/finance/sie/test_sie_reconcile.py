@@ -65,6 +65,14 @@ def test_a_difference_names_the_account_and_the_amounts() -> None:
     (finding,) = [d for d in result.diagnostics if d.code == "reconciliation_difference"]
     assert finding.severity == "warning"
     assert "1930" in finding.message and "950" in finding.message and "50" in finding.message
+    assert finding.figures == {
+        "account": "1930",
+        "opening": Decimal(1000),
+        "movements": Decimal(-100),
+        "expected": Decimal(900),
+        "stated": Decimal(950),
+        "difference": Decimal(50),
+    }
     assert not result.result_side_checked  # no #RES 0 in the file
 
 

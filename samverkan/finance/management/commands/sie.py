@@ -97,6 +97,25 @@ class Command(BaseCommand):
         )
         for (fund, category, kind), amount in sorted(plan.totals.items()):
             self.stdout.write(f"  {fund:<28} {category:<28} {kind:<7} {amount:>14}")
+        rec = plan.reconciliation
+        if rec is not None and (rec.balance_side_checked or rec.result_side_checked):
+            diff = rec.differences
+            if not diff:
+                self.stdout.write(f"reconciliation: all {len(rec.rows)} accounts reconcile")
+            else:
+                self.stdout.write(
+                    f"reconciliation: {len(diff)} of {len(rec.rows)} accounts differ "
+                    "(opening + vouchers != closing: the export looks incomplete)"
+                )
+                self.stdout.write(
+                    f"  {'account':<10}{'opening':>15}{'vouchers':>15}{'expected':>15}"
+                    f"{'stated':>15}{'difference':>15}"
+                )
+                for r in diff:
+                    self.stdout.write(
+                        f"  {r.account:<10}{r.opening:>15}{r.movements:>15}"
+                        f"{r.closing_expected:>15}{r.closing_stated:>15}{r.difference:>15}"
+                    )
         for d in plan.diagnostics:
-            if d.severity != "info":
+            if d.code != "reconciliation_difference":
                 self.stdout.write(self._line(d))
