@@ -24,6 +24,7 @@ class Capability(StrEnum):
     EDIT_OWN_MEETING = "edit_own_meeting"  # meetings of a network the user leads
     MANAGE_YEAR = "manage_year"  # change status, decide, reopen, publish
     EDIT_MEMBERS = "edit_members"  # members and population figures (standing data)
+    EDIT_ACCOUNTS = "edit_accounts"  # SIE upload and import, account mapping, ledger lines
     VIEW_AUDIT = "view_audit"
     ADMIN = "admin"  # the Django admin, limited to the cooperation
 
@@ -36,6 +37,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EDIT_ANY_MEETING,
             Capability.MANAGE_YEAR,
             Capability.EDIT_MEMBERS,
+            Capability.EDIT_ACCOUNTS,
             Capability.VIEW_AUDIT,
             Capability.ADMIN,
         }

@@ -7,8 +7,10 @@ opening + income - costs (see finance.ledger, the pure maths).
 
 from __future__ import annotations
 
-from typing import ClassVar
+import re
+from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
@@ -204,6 +206,20 @@ class LedgerLine(ReadByYears, models.Model):
         # Balances carry forward: later years open with what this one closes with.
         return years_from(self.year_id, self.year.cooperation_id) if self.year_id else set()
 
+    def clean(self) -> None:
+        """A line belongs to its year: dated in it, on a fund and category of its cooperation."""
+        errors: dict[str, Any] = {}
+        year = self.year if self.year_id else None
+        if year is not None:
+            if self.date and self.date.year != year.year:
+                errors["date"] = _("Datumet ligger inte i år %(year)s.") % {"year": year.year}
+            if self.fund_id and self.fund.cooperation_id != year.cooperation_id:
+                errors["fund"] = _("Fonden hör till ett annat samverkansorgan.")
+            if self.category_id and self.category.cooperation_id != year.cooperation_id:
+                errors["category"] = _("Kostnadsslaget hör till ett annat samverkansorgan.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class AccountMapping(ReadByYears, models.Model):
     """Which report category and fund a chart-of-accounts number goes to.
@@ -240,11 +256,35 @@ class AccountMapping(ReadByYears, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["cooperation", "account", "object_id"], name="account_mapping_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(account__regex=r"^[0-9]{1,6}$"), name="account_mapping_account_digits"
+            ),
         ]
+        verbose_name = _("kontomappning")
+        verbose_name_plural = _("kontomappningar")
 
     def __str__(self) -> str:
         return f"{self.account} → {self.category}"
+
+    def clean(self) -> None:
+        """The prefix is one to six digits, the object DIM:ID, category and fund the
+        cooperation's own."""
+        errors: dict[str, Any] = {}
+        if not _ACCOUNT_PREFIX.fullmatch(self.account or ""):
+            errors["account"] = _("Kontot ska vara en till sex siffror, t.ex. 5 eller 5410.")
+        if self.object_id and not _OBJECT.fullmatch(self.object_id):
+            errors["object_id"] = _("Objektet skrivs DIM:ID, t.ex. 1:1510.")
+        if self.category_id and self.category.cooperation_id != self.cooperation_id:
+            errors["category"] = _("Kostnadsslaget hör till ett annat samverkansorgan.")
+        if self.fund is not None and self.fund.cooperation_id != self.cooperation_id:
+            errors["fund"] = _("Fonden hör till ett annat samverkansorgan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+_ACCOUNT_PREFIX = re.compile(r"[0-9]{1,6}")
+_OBJECT = re.compile(r"[^\s:]+:[^\s:]+")
 
 
 class PrintedIn(models.TextChoices):

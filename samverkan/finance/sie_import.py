@@ -172,21 +172,68 @@ def _opened(path: Path, data: bytes | None) -> Iterator[tuple[bytes | IO[bytes],
 
 
 def plan_import(
-    path: Path, year: Year, *, objects: list[str] | None = None, data: bytes | None = None
+    path: Path,
+    year: Year,
+    *,
+    objects: list[str] | None = None,
+    data: bytes | None = None,
+    file_name: str | None = None,
 ) -> Plan:
-    """Read the file and work out what would be stored: totals and diagnostics; writes nothing."""
+    """Read the file and work out what would be stored: totals and diagnostics; writes nothing.
+
+    ``file_name`` is the name to record (an uploaded file's own name); default the path's.
+    """
     with _opened(path, data) as (source, sha256):
-        return _plan(path, year, objects, source, sha256)
+        return _plan(file_name or path.name, year, objects, source, sha256)
 
 
-def _new_plan(path: Path, year: Year, objects: list[str] | None, sha256: str) -> Plan:
-    return Plan(year=year.year, sha256=sha256, file_name=path.name, objects=tuple(objects or ()))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TotalChange:
+    """One fund, category and kind: the earlier import's total against the new file's."""
+
+    fund: str
+    category: str
+    kind: str
+    before: Decimal
+    after: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.after - self.before
+
+
+def replacement_changes(plan: Plan, year: Year) -> tuple[ImportBatch | None, list[TotalChange]]:
+    """The year's earlier import (if any, and from another file) and how the plan's totals
+    differ from it, per fund, category and kind; unchanged totals are left out."""
+    earlier = ImportBatch.objects.filter(year=year).order_by("-created_at").first()
+    if earlier is None or earlier.sha256 == plan.sha256:
+        return None, []
+    before = {
+        tuple(key.split("/", 2)): Decimal(amount)
+        for key, amount in earlier.summary.get("totals", {}).items()
+    }
+    after = {key: amount for key, amount in plan.totals.items()}
+    changes = [
+        TotalChange(
+            fund=key[0],
+            category=key[1],
+            kind=key[2],
+            before=before.get(key, ZERO),
+            after=after.get(key, ZERO),
+        )
+        for key in sorted(set(before) | set(after))
+    ]
+    return earlier, [c for c in changes if c.difference]
+
+
+def _new_plan(file_name: str, year: Year, objects: list[str] | None, sha256: str) -> Plan:
+    return Plan(year=year.year, sha256=sha256, file_name=file_name, objects=tuple(objects or ()))
 
 
 def _plan(
-    path: Path, year: Year, objects: list[str] | None, source: bytes | IO[bytes], sha256: str
+    file_name: str, year: Year, objects: list[str] | None, source: bytes | IO[bytes], sha256: str
 ) -> Plan:
-    plan = _new_plan(path, year, objects, sha256)
+    plan = _new_plan(file_name, year, objects, sha256)
     scan = _Scan(year, list(objects or []), plan.diagnostics)
     for line in scan.lines(source):
         plan.add(line)
@@ -478,19 +525,23 @@ def import_sie(
     objects: list[str] | None = None,
     replace: bool = False,
     actor: Any = None,
+    file_name: str | None = None,
 ) -> tuple[Plan, bool]:
     """Store the plan in one transaction; returns (plan, changed). Raises ImportRefused.
 
     One pass over the file plans and writes at once; errors found on the way roll the
     transaction back. When nothing would be written (the same file again, or an earlier
     import and no `replace`), the file is only planned, and its errors still come first.
+    The command line and the web upload both call this; ``file_name`` is the name to record
+    (an uploaded file's own name), by default the path's.
     """
     selected = ",".join(objects or ())
+    name = file_name or path.name
     with _opened(path, None) as (source, sha256):
         existing = list(ImportBatch.objects.filter(year=year))
         same = any(b.sha256 == sha256 and b.selected_objects == selected for b in existing)
         if same or (existing and not replace):
-            plan = _plan(path, year, objects, source, sha256)
+            plan = _plan(name, year, objects, source, sha256)
             if plan.errors:
                 raise ImportRefused(plan.diagnostics)
             if same:
@@ -524,9 +575,9 @@ def import_sie(
             for old in existing:
                 old.delete()
             batch = ImportBatch.objects.create(
-                year=year, file_name=path.name, sha256=sha256, selected_objects=selected
+                year=year, file_name=name, sha256=sha256, selected_objects=selected
             )
-            plan = _new_plan(path, year, objects, sha256)
+            plan = _new_plan(name, year, objects, sha256)
             scan = _Scan(year, list(objects or []), plan.diagnostics)
             writer = _LineWriter(batch, plan.diagnostics, year, using)
             for line in scan.lines(source):

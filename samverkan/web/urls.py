@@ -7,7 +7,16 @@ cooperation slug can shadow them.
 
 from django.urls import include, path
 
-from samverkan.web.views import account, members, plan, population, public, registers, workflow
+from samverkan.web.views import (
+    account,
+    accounts,
+    members,
+    plan,
+    population,
+    public,
+    registers,
+    workflow,
+)
 
 app_name = "web"
 
@@ -31,6 +40,17 @@ year_urls = [
     path("befolkning/ny/", population.population_new, name="population-new"),
     path("befolkning/importera/", population.population_import, name="population-import"),
     path("befolkning/importera/spara/", population.population_import_confirm, name="population-import-confirm"),
+    path("ekonomi/sie/", accounts.sie_upload, name="sie-upload"),
+    path("ekonomi/sie/<str:token>/", accounts.sie_preview, name="sie-preview"),
+    path("ekonomi/kontomappning/", accounts.account_mappings, name="account-mappings"),
+    path("ekonomi/kontomappning/ny/", accounts.account_mapping_new, name="account-mapping-new"),
+    path("ekonomi/kontomappning/<int:pk>/", accounts.account_mapping_edit, name="account-mapping-edit"),
+    path(
+        "ekonomi/kontomappning/<int:pk>/ta-bort/",
+        accounts.account_mapping_delete,
+        name="account-mapping-delete",
+    ),
+    path("ekonomi/rader/<slug:fund>/", accounts.ledger_lines, name="ledger-lines"),
     path("rapport/", workflow.report, name="report"),
     path("rapport/<slug:fmt>/", workflow.report_file, name="report-file"),
     path("status/", workflow.year_status, name="year-status"),

@@ -176,3 +176,15 @@ def test_a_dry_run_shows_the_accounts_that_do_not_reconcile(
     text = out.getvalue()
     assert "reconciliation: 1 of" in text
     assert "2440" in text and "-1480069.00" in text and "69.00" in text
+
+
+def test_the_import_takes_the_year_lock_itself_and_does_not_trust_a_stale_year(
+    draft_2020: Year,
+) -> None:
+    # The year was decided after the caller fetched it: the lock, read inside the
+    # import's transaction, still refuses.
+    Year.objects.filter(pk=draft_2020.pk).update(status="decided")
+    with pytest.raises(ImportRefused) as refused:
+        import_sie(DEMO_SIE, draft_2020, objects=["1:1510"])
+    assert codes(refused.value) == {"year_locked"}
+    assert not ImportBatch.objects.exists()

@@ -308,3 +308,41 @@ def test_the_secretariat_imports_an_scb_file_after_a_preview_and_a_bad_file_chan
     assert PopulationFigure.objects.filter(source_file=SCB_CSV.name, source_table="TAB638").count() == 4
     entry = AuditEntry.objects.get(action="members.population.import")
     assert entry.actor_label == "kansli"
+@pytest.mark.parametrize("persona, path", [
+    (SECRETARIAT, "/app/sodertorn/2020/ekonomi/sie/"),
+    (SECRETARIAT, "/app/sodertorn/2020/ekonomi/kontomappning/"),
+    (SECRETARIAT, "/app/sodertorn/2020/ekonomi/kontomappning/ny/?account=6420"),
+    (SECRETARIAT, "/app/sodertorn/2020/ekonomi/rader/drift-2020/"),
+    (READER, "/app/sodertorn/2020/ekonomi/rader/drift-2020/"),
+])
+def test_axe_finds_no_wcag_violation_on_the_accounts_pages(
+    open_page: Any, live_server: Any, place: Place, persona: str, path: str
+) -> None:
+    page = open_page(persona)
+    page.goto(url(live_server, path))
+    assert axe_violations(page) == [], "desktop width"
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert axe_violations(page) == [], "phone width"
+
+
+def test_the_secretariat_uploads_a_sie_file_sees_the_preview_and_imports_it(
+    open_page: Any, live_server: Any, place: Place, tmp_path: Path, settings: Any
+) -> None:
+    from samverkan.demo import DEMO_DIR
+    from samverkan.finance.models import ImportBatch
+
+    settings.SIE_UPLOAD_DIR = tmp_path / "uploads"
+    page = open_page(SECRETARIAT)
+    page.goto(url(live_server, "/app/sodertorn/2020/ekonomi/"))
+    page.get_by_role("link", name="Ladda upp SIE-fil").click()
+    page.get_by_label("SIE-fil").set_input_files(str(DEMO_DIR / "huddinge-2020.se"))
+    page.get_by_label("Objekt").fill("1:1510")
+    page.get_by_role("button", name="Läs filen och visa förhandsgranskning").click()
+    page.get_by_role("heading", name="Förhandsgranskning: huddinge-2020.se").wait_for()
+    assert page.get_by_role("heading", name="Avstämning").is_visible()
+    assert axe_violations(page) == [], "the preview, desktop width"
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert axe_violations(page) == [], "the preview, phone width"
+    page.get_by_role("button", name="Importera allt").click()
+    page.get_by_role("status").get_by_text("huddinge-2020.se är importerad").wait_for()
+    assert ImportBatch.objects.get().file_name == "huddinge-2020.se"

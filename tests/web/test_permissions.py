@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from samverkan.finance.models import AccountMapping, CostCategory
 from samverkan.members.models import Member
 from samverkan.members.population import ImportSource, from_payload, plan_import
 from samverkan.plan.models import FollowUp
@@ -93,6 +94,8 @@ other_meeting = lambda place: place.other_meeting.pk  # noqa: E731
 botkyrka = lambda place: place.coop.members.get(code="0127").pk  # noqa: E731
 other_member = lambda place: Member.objects.get_or_create(  # noqa: E731
     cooperation=place.other_coop, code="0160", defaults={"name": "Täby"})[0].pk
+mapping_3460 = lambda place: AccountMapping.objects.get(cooperation=place.coop, account="3460").pk  # noqa: E731
+GONE_UPLOAD = "0" * 64  # a SIE upload token whose file is not (or no longer) kept
 
 
 GET_ROWS = [
@@ -145,6 +148,14 @@ GET_ROWS = [
     Row("report page", app("report"), insiders(200)),
     Row("report draft as markdown", app("report-file", "md"), insiders(200)),
     Row("report, unknown format", app("report-file", "exe"), insiders(404)),
+    Row("SIE upload", app("sie-upload"), secretariat_only(200)),
+    Row("SIE preview of an upload that is gone", app("sie-preview", GONE_UPLOAD), secretariat_only(MOVED)),
+    Row("account mappings", app("account-mappings"), insiders(200)),
+    Row("new account mapping", app("account-mapping-new"), secretariat_only(200)),
+    Row("edit account mapping", app("account-mapping-edit", mapping_3460), secretariat_only(200)),
+    Row("delete account mapping asks first", app("account-mapping-delete", mapping_3460), secretariat_only(200)),
+    Row("ledger lines of a fund", app("ledger-lines", "drift-2020"), insiders(200)),
+    Row("ledger lines of a fund that does not exist", app("ledger-lines", "finns-inte"), insiders(404)),
     Row("year status", app("year-status"), secretariat_only(200)),
     Row("audit trail", app("audit"), secretariat_only(200)),
     # the other cooperation's pages: only its own secretariat
@@ -186,6 +197,16 @@ def signed_import(place: Place) -> dict[str, Any]:
     return {"plan": signing.dumps(plan, salt=PLAN_SALT, compress=True)}
 
 
+def ledger_grid(place: Place, day: str) -> dict[str, Any]:
+    """One new row for a fund's ledger grid."""
+    category = CostCategory.objects.filter(cooperation=place.coop).first()
+    assert category is not None
+    return {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "save": "",
+        "form-0-date": day, "form-0-category": category.pk, "form-0-amount": "10", "form-0-text": "x",
+    }
+
+
 POST_ROWS = [
     Row("add a member", app("member-new"), secretariat_only(MOVED),
         lambda p: {"code": "0160", "name": "Täby", "joined": 2020}),
@@ -220,6 +241,19 @@ POST_ROWS = [
     Row("save follow-up in the other cooperation", app("activity", other_activity, coop="norrort"),
         {**insiders(404), OUTSIDER: MOVED},
         lambda p: {"status": "done", "text": "x", "version": FollowUp.objects.get(activity=p.other_activity).version}),
+    Row("upload a file that is not SIE (refused, nothing kept)", app("sie-upload"), secretariat_only(400),
+        lambda p: {"file": SimpleUploadedFile("rapport.pdf", b"%PDF-1.4")}),
+    Row("cancel an upload that is gone", app("sie-preview", GONE_UPLOAD), secretariat_only(MOVED),
+        lambda p: {"cancel": ""}),
+    Row("add an account mapping", app("account-mapping-new"), secretariat_only(MOVED),
+        lambda p: {"account": "7999", "category": CostCategory.objects.filter(cooperation=p.coop).first().pk}),
+    Row("change an account mapping", app("account-mapping-edit", mapping_3460), secretariat_only(MOVED),
+        lambda p: {"account": "3460", "category": CostCategory.objects.get(cooperation=p.coop, slug="avgifter").pk}),
+    Row("delete an account mapping", app("account-mapping-delete", mapping_3460), secretariat_only(MOVED)),
+    Row("save the ledger lines of a fund", app("ledger-lines", "drift-2020"), secretariat_only(MOVED),
+        lambda p: ledger_grid(p, "2020-06-01")),
+    Row("save ledger lines in the locked 2019 (refused)", app("ledger-lines", "drift-2019", year=2019),
+        secretariat_only(409), lambda p: ledger_grid(p, "2019-06-01")),
     Row("logout", plain("logout"), {**everyone(MOVED), ANONYMOUS: LOGIN}),
     Row("language switch", plain("set-language"), everyone(MOVED), lambda p: {"language": "en", "next": "/"}),
 ]

@@ -1,0 +1,195 @@
+"""Changes to the accounts that touch several records: account mappings and ledger lines.
+
+Each service is atomic, takes a keyword-only ``actor``, checks every record with the
+model's own rules (``full_clean``) and writes one audit entry. Services on a year's lines
+take the year lock first (:func:`~samverkan.members.services.lock_year_for_edit`). The SIE
+import is :func:`samverkan.finance.sie_import.import_sie`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samverkan.audit.services import record
+from samverkan.finance.models import (
+    AccountMapping,
+    CostCategory,
+    Fund,
+    LedgerLine,
+    LineSource,
+)
+from samverkan.members.models import Cooperation
+from samverkan.members.services import DomainError, lock_year_for_edit
+
+
+class InvalidLine(DomainError):
+    """A row of the ledger grid breaks a rule of the line (the model's ``clean``)."""
+
+
+def _mapping_state(mapping: AccountMapping) -> dict[str, Any]:
+    return {
+        "account": mapping.account,
+        "category": mapping.category.slug if mapping.category_id else None,
+        "fund": mapping.fund.slug if mapping.fund is not None else None,
+        "object_id": mapping.object_id,
+        "project": mapping.project,
+    }
+
+
+@transaction.atomic
+def save_account_mapping(
+    cooperation: Cooperation, mapping: AccountMapping, *, actor: Any
+) -> AccountMapping:
+    """Store a new or changed account mapping of the cooperation (standing data: it
+    decides where future imports put an account; stored lines do not change)."""
+    if mapping.cooperation_id != cooperation.pk:
+        raise DomainError(_("Mappningen hör till ett annat samverkansorgan."))
+    before = _mapping_state(AccountMapping.objects.get(pk=mapping.pk)) if mapping.pk else None
+    mapping.full_clean()
+    mapping.save()
+    after = _mapping_state(mapping)
+    record(
+        actor=actor,
+        action="finance.account_mapping_saved",
+        cooperation=cooperation,
+        obj=mapping,
+        changes={
+            key: {"before": before[key] if before else None, "after": value}
+            for key, value in after.items()
+            if before is None or before[key] != value
+        },
+        message=str(mapping),
+    )
+    return mapping
+
+
+@transaction.atomic
+def delete_account_mapping(mapping: AccountMapping, *, actor: Any) -> None:
+    """Remove an account mapping; accounts it caught are unmapped in the next import."""
+    state = _mapping_state(mapping)
+    record(
+        actor=actor,
+        action="finance.account_mapping_deleted",
+        cooperation=mapping.cooperation,
+        obj=mapping,
+        changes={key: {"before": value, "after": None} for key, value in state.items()},
+        message=str(mapping),
+    )
+    mapping.delete()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineRow:
+    """One row of the ledger grid: an existing line (``pk``) or a new one, or the deletion
+    of an existing line (then only ``pk`` counts)."""
+
+    pk: int | None
+    date: date | None
+    category: CostCategory | None
+    amount: Decimal | None
+    text: str = ""
+    delete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LinesSaved:
+    created: int
+    changed: int
+    deleted: int
+
+
+def editable_lines(year_id: int, fund: Fund) -> Any:
+    """The lines of a fund in a year that are kept by hand: every line but imported ones."""
+    return (
+        LedgerLine.objects.filter(year_id=year_id, fund=fund)
+        .exclude(source=LineSource.SIE)
+        .select_related("category")
+        .order_by("date", "order", "id")
+    )
+
+
+@transaction.atomic
+def save_ledger_lines(year_id: int, fund: Fund, rows: list[LineRow], *, actor: Any) -> LinesSaved:
+    """Save the ledger grid of one fund in one go: new rows added, changed rows updated,
+    rows marked for deletion removed. All or nothing; refused in a locked year. A line's
+    kind (income or cost) follows its category."""
+    year = lock_year_for_edit(year_id)
+    if fund.cooperation_id != year.cooperation_id:
+        raise DomainError(_("Fonden hör till ett annat samverkansorgan."))
+    existing = {line.pk: line for line in editable_lines(year.pk, fund)}
+    created = changed = deleted = 0
+    log: list[dict[str, Any]] = []
+    next_order = max((line.order for line in existing.values()), default=0) + 1
+    for number, row in enumerate(rows, start=1):
+        line = existing.get(row.pk) if row.pk is not None else None
+        if row.pk is not None and line is None:
+            raise DomainError(_("En rad har tagits bort eller hör inte till fonden."))
+        if row.delete:
+            if line is not None:
+                log.append({"deleted": _line_state(line)})
+                line.delete()
+                deleted += 1
+            continue
+        if row.date is None or row.category is None or row.amount is None:
+            raise DomainError(_("En rad saknar datum, kostnadsslag eller belopp."))
+        if line is None:
+            line = LedgerLine(year=year, fund=fund, source=LineSource.MANUAL, order=next_order)
+            next_order += 1
+            before = None
+        else:
+            before = _line_state(line)
+        line.date, line.category, line.amount, line.text = (
+            row.date,
+            row.category,
+            row.amount,
+            row.text,
+        )
+        line.kind = row.category.kind
+        after = _line_state(line)
+        if before == after:
+            continue
+        try:
+            line.full_clean()
+        except ValidationError as exc:
+            problems = "; ".join(m for messages in exc.message_dict.values() for m in messages)
+            raise InvalidLine(
+                _("Rad %(number)s (%(text)s): %(problems)s")
+                % {"number": number, "text": row.text or row.date, "problems": problems}
+            ) from None
+        line.save()
+        if before is None:
+            created += 1
+            log.append({"created": after})
+        else:
+            changed += 1
+            log.append({"before": before, "after": after})
+    if log:
+        record(
+            actor=actor,
+            action="finance.ledger_lines_saved",
+            cooperation=year.cooperation,
+            year=year.year,
+            obj=fund,
+            changes={"lines": log},
+            message=_("%(fund)s: %(created)d nya, %(changed)d ändrade, %(deleted)d borttagna rader")
+            % {"fund": fund.name, "created": created, "changed": changed, "deleted": deleted},
+        )
+    return LinesSaved(created, changed, deleted)
+
+
+def _line_state(line: LedgerLine) -> dict[str, Any]:
+    return {
+        "id": line.pk,
+        "date": line.date.isoformat() if line.date else None,
+        "category": line.category.slug if line.category_id else None,
+        "kind": line.kind,
+        "amount": str(line.amount) if line.amount is not None else None,
+        "text": line.text,
+    }

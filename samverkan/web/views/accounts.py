@@ -1,0 +1,366 @@
+"""The accounts pages of a year: SIE upload with preview and import, account mapping, and
+the ledger grid of a fund (for cooperations without SIE).
+
+Everyone in the cooperation reads them; only the secretariat writes (Capability
+EDIT_ACCOUNTS). The import is the command line's service
+(:func:`~samverkan.finance.sie_import.import_sie`) and its preview the same plan
+(:func:`~samverkan.finance.sie_import.plan_import`) as ``samverkan sie import --dry-run``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samverkan.accounts.roles import Capability, Standing
+from samverkan.finance import sie_uploads
+from samverkan.finance.models import AccountMapping, CostCategory, Fund, ImportBatch, LineSource
+from samverkan.finance.services import (
+    InvalidLine,
+    delete_account_mapping,
+    editable_lines,
+    save_account_mapping,
+    save_ledger_lines,
+)
+from samverkan.finance.sie_import import (
+    ImportRefused,
+    Plan,
+    import_sie,
+    plan_import,
+    replacement_changes,
+)
+from samverkan.members.models import Year
+from samverkan.members.services import DomainError, locked_message
+from samverkan.web.access import get_year_for_user, require
+from samverkan.web.account_forms import AccountMappingForm, LedgerFormSet, SieUploadForm
+from samverkan.web.uploads import LimitedFileUploadHandler
+from samverkan.web.views.plan import year_context
+
+_LEVELS = {
+    "error": gettext_lazy("Fel"),
+    "warning": gettext_lazy("Varning"),
+    "info": gettext_lazy("Notering"),
+}
+
+
+def see_other(to: str, *args: Any) -> HttpResponse:
+    """A redirect after a POST: 303, so that the browser follows it with a GET."""
+    response = redirect(to, *args)
+    response.status_code = 303
+    return response
+
+
+def _context(year: Year, standing: Standing, **extra: Any) -> dict[str, Any]:
+    return year_context(
+        year,
+        standing,
+        "accounts",
+        can_edit_accounts=standing.can(Capability.EDIT_ACCOUNTS) and not year.is_locked,
+        **extra,
+    )
+
+
+# -- SIE upload, preview, import -------------------------------------------------------
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def sie_upload(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    """Choose a SIE file; it is streamed to disk and kept for its preview."""
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.EDIT_ACCOUNTS)
+    # Before the body is read: every file goes to disk as it arrives, up to the limit.
+    handler = LimitedFileUploadHandler(request, settings.SIE_UPLOAD_MAX_BYTES)
+    if request.method == "POST":
+        request.upload_handlers = [handler]
+    return _sie_upload(request, found, standing, handler)
+
+
+@csrf_protect
+def _sie_upload(
+    request: HttpRequest, found: Year, standing: Standing, handler: LimitedFileUploadHandler
+) -> HttpResponse:
+    limit_mb = settings.SIE_UPLOAD_MAX_BYTES // (1024 * 1024)
+    earlier = ImportBatch.objects.filter(year=found).order_by("-created_at").first()
+    error, status = "", 200
+    if request.method == "POST" and found.is_locked:
+        form = SieUploadForm()
+        error, status = locked_message(found), 409
+    elif request.method == "POST":
+        form = SieUploadForm(request.POST, request.FILES)
+        valid = form.is_valid()
+        if handler.too_big:
+            error, status = (
+                _("Filen är större än %(limit)s MB och togs inte emot.") % {"limit": limit_mb},
+                413,
+            )
+        elif valid:
+            upload = form.cleaned_data["file"]
+            try:
+                kept = sie_uploads.stage(
+                    upload, year=found, name=upload.name, objects=form.cleaned_data["objects"]
+                )
+            except sie_uploads.NotSie:
+                error, status = (
+                    _(
+                        "Filen %(name)s är ingen SIE-fil: den börjar inte med SIE-poster "
+                        "(#FLAGGA, #SIETYP …). Inget har ändrats."
+                    )
+                    % {"name": upload.name},
+                    400,
+                )
+            else:
+                return see_other("web:sie-preview", found.cooperation.slug, found.year, kept.token)
+        else:
+            status = 400
+    else:
+        initial = {"objects": " ".join(earlier.selected_objects.split(","))} if earlier else {}
+        form = SieUploadForm(initial=initial)
+    return render(
+        request,
+        "web/sie_upload.html",
+        _context(found, standing, form=form, error=error, limit_mb=limit_mb, earlier=earlier),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sie_preview(request: HttpRequest, coop: str, year: int, token: str) -> HttpResponse:
+    """What the import would store (the plan of ``sie import --dry-run``); then import all
+    or nothing, or cancel."""
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.EDIT_ACCOUNTS)
+    kept = sie_uploads.staged(found, token)
+    if kept is None:
+        messages.error(request, _("Den uppladdade filen finns inte längre; ladda upp den igen."))
+        return see_other("web:sie-upload", found.cooperation.slug, found.year)
+    objects = list(kept.objects)
+    status = 200
+    refused: list[Any] = []
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            sie_uploads.discard(kept)
+            messages.info(request, _("Importen avbröts; inget har ändrats."))
+            return see_other("web:accounts", found.cooperation.slug, found.year)
+        try:
+            plan, changed = import_sie(
+                kept.path,
+                found,
+                objects=objects,
+                replace=request.POST.get("replace") == kept.token,
+                actor=request.user,
+                file_name=kept.name,
+            )
+        except ImportRefused as exc:
+            refused, status = exc.diagnostics, 409
+        else:
+            sie_uploads.discard(kept)
+            if changed:
+                messages.success(
+                    request,
+                    _("%(name)s är importerad: %(lines)s rader.")
+                    % {"name": kept.name, "lines": plan.line_count},
+                )
+            else:
+                messages.info(request, _("Filen var redan importerad; inget har ändrats."))
+            return see_other("web:accounts", found.cooperation.slug, found.year)
+    plan = plan_import(kept.path, found, objects=objects, file_name=kept.name)
+    earlier, changes = replacement_changes(plan, found)
+    return render(
+        request,
+        "web/sie_preview.html",
+        _context(
+            found,
+            standing,
+            kept=kept,
+            plan=plan,
+            earlier=earlier,
+            changes=changes,
+            refused=[d for d in refused if d.severity == "error"],
+            **_preview(plan, found),
+        ),
+        status=status,
+    )
+
+
+def _preview(plan: Plan, year: Year) -> dict[str, Any]:
+    """The plan as the page shows it: named totals, unmapped accounts, findings by level."""
+    funds = dict(Fund.objects.filter(cooperation=year.cooperation).values_list("slug", "name"))
+    categories = dict(
+        CostCategory.objects.filter(cooperation=year.cooperation).values_list("slug", "name")
+    )
+    totals = [
+        {
+            "fund": funds.get(fund, fund),
+            "category": categories.get(category, category),
+            "kind": kind,
+            "amount": amount,
+        }
+        for (fund, category, kind), amount in sorted(plan.totals.items())
+    ]
+    unmapped = [
+        {"account": account, "name": plan.account_names.get(account, ""), "amount": amount}
+        for account, amount in sorted(plan.unmapped.items())
+    ]
+    findings = [
+        {"level": d.severity, "label": _LEVELS[d.severity], "line": d.line, "code": d.code,
+         "message": d.message}
+        for d in plan.diagnostics
+        if d.code not in ("reconciliation_difference", "unmapped_account")
+    ]  # fmt: skip
+    counts = {level: sum(1 for d in plan.diagnostics if d.severity == level) for level in _LEVELS}
+    return {
+        "totals": totals,
+        "unmapped": unmapped,
+        "findings": findings,
+        "counts": counts,
+        "can_import": not plan.errors,
+    }
+
+
+# -- account mapping -------------------------------------------------------------------
+
+
+@require_GET
+def account_mappings(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    rows = AccountMapping.objects.filter(cooperation=found.cooperation).select_related(
+        "category", "fund"
+    )
+    return render(
+        request,
+        "web/account_mappings.html",
+        _context(found, standing, rows=rows, may_edit=standing.can(Capability.EDIT_ACCOUNTS)),
+    )
+
+
+def _mapping_form(
+    request: HttpRequest, found: Year, standing: Standing, mapping: AccountMapping
+) -> HttpResponse:
+    require(standing, Capability.EDIT_ACCOUNTS)
+    status, error = 200, ""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not back.startswith(f"/app/{found.cooperation.slug}/"):
+        back = reverse("web:account-mappings", args=[found.cooperation.slug, found.year])
+    if request.method == "POST":
+        form = AccountMappingForm(request.POST, instance=mapping, cooperation=found.cooperation)
+        if form.is_valid():
+            try:
+                save_account_mapping(found.cooperation, form.instance, actor=request.user)
+            except DomainError as exc:
+                status, error = 409, exc.message
+            else:
+                messages.success(request, _("Kontomappningen är sparad."))
+                return see_other(back)
+        else:
+            status = 400
+    else:
+        initial = {"account": request.GET.get("account", "")[:6]} if not mapping.pk else {}
+        form = AccountMappingForm(instance=mapping, initial=initial, cooperation=found.cooperation)
+    return render(
+        request,
+        "web/account_mapping_form.html",
+        _context(found, standing, form=form, mapping=mapping, error=error, back=back),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account_mapping_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    return _mapping_form(request, found, standing, AccountMapping(cooperation=found.cooperation))
+
+
+@require_http_methods(["GET", "POST"])
+def account_mapping_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    mapping = get_object_or_404(AccountMapping, pk=pk, cooperation=found.cooperation)
+    return _mapping_form(request, found, standing, mapping)
+
+
+@require_http_methods(["GET", "POST"])
+def account_mapping_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.EDIT_ACCOUNTS)
+    mapping = get_object_or_404(
+        AccountMapping.objects.select_related("category"), pk=pk, cooperation=found.cooperation
+    )
+    if request.method == "POST":
+        delete_account_mapping(mapping, actor=request.user)
+        messages.success(request, _("Kontomappningen är borttagen."))
+        return see_other("web:account-mappings", found.cooperation.slug, found.year)
+    return render(
+        request, "web/account_mapping_delete.html", _context(found, standing, mapping=mapping)
+    )
+
+
+# -- ledger lines by hand ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def ledger_lines(request: HttpRequest, coop: str, year: int, fund: str) -> HttpResponse:
+    """One editable grid of a fund's lines in the year; saved at once, all or nothing."""
+    found, standing = get_year_for_user(request, coop, year)
+    chosen = get_object_or_404(Fund, cooperation=found.cooperation, slug=fund)
+    lines = list(editable_lines(found.pk, chosen))
+    initial = [
+        {"id": x.pk, "date": x.date, "category": x.category, "text": x.text, "amount": x.amount}
+        for x in lines
+    ]
+    imported = found.lines.filter(fund=chosen, source=LineSource.SIE).count()
+    status, error = 200, ""
+    if request.method == "POST":
+        require(standing, Capability.EDIT_ACCOUNTS)
+        data = request.POST.copy()
+        if "add_rows" in data:
+            # More empty rows, keeping what was typed (nothing is saved yet).
+            prefix = LedgerFormSet.get_default_prefix()
+            data[f"{prefix}-TOTAL_FORMS"] = str(int(data.get(f"{prefix}-TOTAL_FORMS", 0)) + 5)
+            formset = LedgerFormSet(data, initial=initial, cooperation=found.cooperation)
+        else:
+            formset = LedgerFormSet(data, initial=initial, cooperation=found.cooperation)
+            if formset.is_valid():
+                try:
+                    saved = save_ledger_lines(found.pk, chosen, formset.rows(), actor=request.user)
+                except InvalidLine as exc:
+                    status, error = 400, exc.message
+                except DomainError as exc:
+                    status, error = 409, exc.message
+                else:
+                    messages.success(
+                        request,
+                        _("Raderna är sparade: %(created)s nya, %(changed)s ändrade, "
+                          "%(deleted)s borttagna.")
+                        % {"created": saved.created, "changed": saved.changed,
+                           "deleted": saved.deleted},
+                    )  # fmt: skip
+                    return see_other(
+                        "web:ledger-lines", found.cooperation.slug, found.year, chosen.slug
+                    )  # fmt: skip
+            else:
+                status = 400
+    else:
+        formset = LedgerFormSet(initial=initial, cooperation=found.cooperation)
+    return render(
+        request,
+        "web/ledger_lines.html",
+        _context(
+            found,
+            standing,
+            fund=chosen,
+            formset=formset,
+            error=error,
+            imported=imported,
+            funds=Fund.objects.filter(cooperation=found.cooperation),
+        ),
+        status=status,
+    )

@@ -1,0 +1,273 @@
+"""The accounts pages: SIE upload with preview and import, account mapping, ledger grid.
+
+The secretariat of Södertörn works on the reopened 2020 with the demo's SIE export of
+Huddinge (cost centre 1510 is the cooperation).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from samverkan.audit.models import AuditEntry
+from samverkan.demo import DEMO_DIR
+from samverkan.finance.models import AccountMapping, CostCategory, Fund, ImportBatch, LedgerLine
+from samverkan.members.models import Year
+from tests.web.conftest import READER, SECRETARIAT, Place
+
+DEMO_SIE = DEMO_DIR / "huddinge-2020.se"
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(tmp_path: Path) -> Any:
+    with override_settings(SIE_UPLOAD_DIR=tmp_path / "uploads"):
+        yield tmp_path / "uploads"
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(f"web:{name}", args=["sodertorn", 2020, *args])
+
+
+def upload(
+    client: Client, data: bytes, name: str = "huddinge-2020.se", objects: str = "1:1510"
+) -> Any:
+    return client.post(
+        url("sie-upload"), {"file": SimpleUploadedFile(name, data), "objects": objects}
+    )
+
+
+def preview_of(client: Client, data: bytes, **kw: Any) -> tuple[str, str]:
+    response = upload(client, data, **kw)
+    assert response.status_code == 303, response.content.decode()[:2000]
+    location = response["Location"]
+    return location, client.get(location).content.decode()
+
+
+def test_an_upload_shows_the_preview_of_the_dry_run_and_stores_nothing(
+    place: Place, client_for: Any
+) -> None:
+    client = client_for(SECRETARIAT)
+    _, page = preview_of(client, DEMO_SIE.read_bytes())
+    assert "Förhandsgranskning: huddinge-2020.se" in page
+    assert "60 verifikationer lästa, 47 rader att spara" in page
+    assert "Alla " in page and "konton stämmer" in page
+    assert "Personalkostnader" in page  # lines per fund and category
+    assert "Notering" in page and "unknown_kptyp" in page  # info-level findings are shown
+    assert "Importera allt" in page
+    assert not LedgerLine.objects.filter(source="sie").exists()
+
+
+def test_importing_from_the_preview_stores_the_lines_once_audited_and_clears_the_upload(
+    place: Place, client_for: Any, upload_dir: Path
+) -> None:
+    client = client_for(SECRETARIAT)
+    location, _ = preview_of(client, DEMO_SIE.read_bytes())
+    response = client.post(location, {"import": ""})
+    assert response.status_code == 303
+    assert response["Location"] == url("accounts")
+    assert LedgerLine.objects.filter(source="sie").count() == 47
+    batch = ImportBatch.objects.get()
+    assert batch.file_name == "huddinge-2020.se"
+    assert AuditEntry.objects.filter(action="finance.sie_import").count() == 1
+    assert list(upload_dir.rglob("*.se")) == []
+
+
+def test_cancel_discards_the_upload_and_changes_nothing(
+    place: Place, client_for: Any, upload_dir: Path
+) -> None:
+    client = client_for(SECRETARIAT)
+    location, _ = preview_of(client, DEMO_SIE.read_bytes())
+    response = client.post(location, {"cancel": ""})
+    assert response.status_code == 303
+    assert not ImportBatch.objects.exists()
+    assert list(upload_dir.rglob("*.se")) == []
+    assert client.get(location).status_code == 303  # gone: back to the upload
+
+
+def test_a_newer_export_shows_the_difference_first_and_then_replaces_the_earlier_import(
+    place: Place, client_for: Any
+) -> None:
+    client = client_for(SECRETARIAT)
+    location, _ = preview_of(client, DEMO_SIE.read_bytes())
+    client.post(location, {"import": ""})
+    data = DEMO_SIE.read_bytes()
+    newer = b"\n".join(x for x in data.split(b"\n") if not x.startswith(b"#KSUMMA"))
+    newer = newer.replace(b"#GEN 20210108", b"#GEN 20210115")
+    line = next(
+        x for x in newer.split(b"\n") if x.lstrip().startswith(b"#TRANS 5") and b"1510" in x
+    )
+    amount = line.split(b"}")[1].split()[0]
+    changed = line.replace(b"} " + amount, b"} " + str(float(amount) + 1000).encode(), 1)
+    # Keep the voucher balanced: the counter-entry on 1930 takes the thousand.
+    newer = newer.replace(line, changed + b"\n#TRANS 1930 {} -1000.00", 1)
+    location, page = preview_of(client, newer, name="huddinge-2020-ny.se")
+    assert "Skillnad mot den tidigare importen" in page
+    assert "Ersätt den tidigare importen med denna fil" in page
+    assert "1\u00a0000" in page  # the difference, in kronor
+    response = client.post(
+        location, {"import": "", "replace": location.rstrip("/").rsplit("/", 1)[1]}
+    )
+    assert response.status_code == 303
+    assert ImportBatch.objects.get().file_name == "huddinge-2020-ny.se"
+
+
+def test_a_file_that_is_not_sie_is_refused_with_a_message_and_nothing_is_kept(
+    place: Place, client_for: Any, upload_dir: Path
+) -> None:
+    response = upload(client_for(SECRETARIAT), b"%PDF-1.4 not a ledger", name="rapport.pdf")
+    assert response.status_code == 400
+    assert "rapport.pdf är ingen SIE-fil" in response.content.decode()
+    assert list(upload_dir.rglob("*.se")) == []
+
+
+@override_settings(SIE_UPLOAD_MAX_BYTES=1000)
+def test_a_file_over_the_size_limit_is_refused_with_a_message_and_nothing_is_kept(
+    place: Place, client_for: Any, upload_dir: Path
+) -> None:
+    response = upload(client_for(SECRETARIAT), DEMO_SIE.read_bytes())
+    assert response.status_code == 413
+    assert "större än 0 MB" in response.content.decode() or "större än" in response.content.decode()
+    assert not upload_dir.exists() or list(upload_dir.rglob("*.se")) == []
+
+
+def test_an_unmapped_account_links_to_a_new_mapping_prefilled_with_it(
+    place: Place, client_for: Any
+) -> None:
+    AccountMapping.objects.filter(cooperation=place.coop, account="642").delete()
+    client = client_for(SECRETARIAT)
+    location, page = preview_of(client, DEMO_SIE.read_bytes())
+    assert (
+        "Konton utan mappning" in page
+        and "unmapped_account" not in page.split("Vad läsningen fann")[1]
+    )
+    assert "Filen kan inte importeras" in page
+    link = url("account-mapping-new") + "?account=6420"
+    assert link in page
+    form = client.get(link + "&next=" + location).content.decode()
+    assert 'value="6420"' in form
+    category = CostCategory.objects.get(cooperation=place.coop, slug="ovriga-konsulter")
+    response = client.post(
+        url("account-mapping-new"), {"account": "6420", "category": category.pk, "next": location}
+    )
+    assert response.status_code == 303 and response["Location"] == location
+    assert "Importera allt" in client.get(location).content.decode()
+    assert AuditEntry.objects.filter(action="finance.account_mapping_saved").count() == 1
+
+
+def test_a_mapping_with_letters_in_the_account_is_refused_by_the_model_rule(
+    place: Place, client_for: Any
+) -> None:
+    category = CostCategory.objects.filter(cooperation=place.coop).first()
+    assert category is not None
+    response = client_for(SECRETARIAT).post(
+        url("account-mapping-new"), {"account": "64A", "category": category.pk}
+    )
+    assert response.status_code == 400
+    assert "en till sex siffror" in response.content.decode()
+    assert not AccountMapping.objects.filter(account="64A").exists()
+
+
+def grid_data(
+    fund_lines: list[LedgerLine], new: list[dict[str, Any]], **changes: Any
+) -> dict[str, Any]:
+    rows = [
+        {"id": x.pk, "date": x.date.isoformat(), "category": x.category_id, "text": x.text,
+         "amount": str(x.amount)}
+        for x in fund_lines
+    ] + new  # fmt: skip
+    data: dict[str, Any] = {
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": str(len(fund_lines)),
+        "save": "",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"form-{i}-{key}"] = "" if value is None else value
+    data.update(changes)
+    return data
+
+
+def test_the_ledger_grid_adds_changes_and_deletes_rows_in_one_audited_save(
+    place: Place, client_for: Any
+) -> None:
+    fund = Fund.objects.get(cooperation=place.coop, slug="drift-2020")
+    lines = list(
+        LedgerLine.objects.filter(year=place.year, fund=fund).order_by("date", "order", "id")
+    )
+    category = CostCategory.objects.get(cooperation=place.coop, slug="ovriga-konsulter")
+    data = grid_data(
+        lines,
+        [{"date": "2020-06-01", "category": category.pk, "text": "Konsult", "amount": "1250.50"}],
+        **{"form-0-amount": str(lines[0].amount + 1), "form-1-DELETE": "on"},
+    )
+    response = client_for(SECRETARIAT).post(url("ledger-lines", "drift-2020"), data)
+    assert response.status_code == 303, response.content.decode()[:3000]
+    new = LedgerLine.objects.get(year=place.year, fund=fund, text="Konsult")
+    assert (new.source, new.kind, str(new.amount)) == ("manual", category.kind, "1250.50")
+    assert LedgerLine.objects.get(pk=lines[0].pk).amount == lines[0].amount + 1
+    assert not LedgerLine.objects.filter(pk=lines[1].pk).exists()
+    entry = AuditEntry.objects.get(action="finance.ledger_lines_saved")
+    assert len(entry.changes["lines"]) == 3
+
+
+def test_the_ledger_grid_saves_nothing_when_one_row_is_wrong(place: Place, client_for: Any) -> None:
+    fund = Fund.objects.get(cooperation=place.coop, slug="drift-2020")
+    before = LedgerLine.objects.filter(year=place.year, fund=fund).count()
+    category = CostCategory.objects.filter(cooperation=place.coop).first()
+    assert category is not None
+    data = grid_data(
+        [],
+        [
+            {"date": "2020-06-01", "category": category.pk, "text": "Rätt", "amount": "10"},
+            {"date": "2019-06-01", "category": category.pk, "text": "Fel år", "amount": "10"},
+        ],
+    )
+    response = client_for(SECRETARIAT).post(url("ledger-lines", "drift-2020"), data)
+    assert response.status_code == 400
+    assert "ligger inte i år 2020" in response.content.decode()
+    assert LedgerLine.objects.filter(year=place.year, fund=fund).count() == before
+
+
+def test_more_rows_keeps_what_was_typed_and_saves_nothing(place: Place, client_for: Any) -> None:
+    category = CostCategory.objects.filter(cooperation=place.coop).first()
+    assert category is not None
+    data = grid_data(
+        [], [{"date": "2020-06-01", "category": category.pk, "text": "Utkast", "amount": "5"}]
+    )
+    del data["save"]
+    data["add_rows"] = ""
+    response = client_for(SECRETARIAT).post(url("ledger-lines", "drift-2020"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Utkast"' in page and "form-5-date" in page
+    assert not LedgerLine.objects.filter(text="Utkast").exists()
+
+
+def test_the_ledger_grid_is_refused_in_a_locked_year(place: Place, client_for: Any) -> None:
+    category = CostCategory.objects.filter(cooperation=place.coop).first()
+    assert category is not None
+    data = grid_data(
+        [], [{"date": "2019-06-01", "category": category.pk, "text": "Sent", "amount": "5"}]
+    )
+    response = client_for(SECRETARIAT).post(
+        reverse("web:ledger-lines", args=["sodertorn", 2019, "drift-2019"]), data
+    )
+    assert response.status_code == 409
+    assert "låst" in response.content.decode()
+    assert not LedgerLine.objects.filter(text="Sent").exists()
+
+
+def test_a_reader_sees_the_grid_and_the_mappings_without_forms(
+    place: Place, client_for: Any
+) -> None:
+    client = client_for(READER)
+    grid = client.get(url("ledger-lines", "drift-2020")).content.decode()
+    assert "<form" not in grid.split("<main")[1] or "form-TOTAL_FORMS" not in grid
+    mappings = client.get(url("account-mappings")).content.decode()
+    assert "Ny kontomappning" not in mappings and "3460" in mappings
+    assert Year.objects.get(cooperation=place.coop, year=2020).lines.exists()
