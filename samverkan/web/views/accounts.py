@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,7 +90,7 @@ def sie_upload(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 def _sie_upload(
     request: HttpRequest, found: Year, standing: Standing, handler: LimitedFileUploadHandler
 ) -> HttpResponse:
-    limit_mb = settings.SIE_UPLOAD_MAX_BYTES // (1024 * 1024)
+    limit = filesizeformat(settings.SIE_UPLOAD_MAX_BYTES)
     earlier = ImportBatch.objects.filter(year=found).order_by("-created_at").first()
     error, status = "", 200
     if request.method == "POST" and found.is_locked:
@@ -100,7 +101,8 @@ def _sie_upload(
         valid = form.is_valid()
         if handler.too_big:
             error, status = (
-                _("Filen är större än %(limit)s MB och togs inte emot.") % {"limit": limit_mb},
+                _("Filen är större än %(limit)s och togs inte emot. Inget har ändrats.")
+                % {"limit": limit},
                 413,
             )
         elif valid:
@@ -128,7 +130,7 @@ def _sie_upload(
     return render(
         request,
         "web/sie_upload.html",
-        _context(found, standing, form=form, error=error, limit_mb=limit_mb, earlier=earlier),
+        _context(found, standing, form=form, error=error, limit=limit, earlier=earlier),
         status=status,
     )
 
