@@ -58,6 +58,7 @@ def test_an_upload_shows_the_preview_of_the_dry_run_and_stores_nothing(
     assert "Alla " in page and "konton stämmer" in page
     assert "Personalkostnader" in page  # lines per fund and category
     assert "Notering" in page and "unknown_kptyp" in page  # info-level findings are shown
+    assert "Kontoplanstypen (#KPTYP) är ingen som formatet känner." in page
     assert "Importera allt" in page
     assert not LedgerLine.objects.filter(source="sie").exists()
 
@@ -289,3 +290,13 @@ def test_even_a_small_upload_is_streamed_to_a_temporary_file_not_held_in_memory(
     response = upload(client_for(SECRETARIAT), DEMO_SIE.read_bytes())
     assert response.status_code == 303
     assert seen == ["TemporaryUploadedFile"]
+
+
+def test_every_finding_code_of_docs_sie_md_has_a_swedish_meaning_for_the_preview() -> None:
+    import re
+
+    from samverkan.web.sie_findings import FINDING_TEXTS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sie.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", docs, re.MULTILINE))
+    assert documented - set(FINDING_TEXTS) == set()

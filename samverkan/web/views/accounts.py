@@ -43,6 +43,7 @@ from samverkan.members.models import Year
 from samverkan.members.services import DomainError, locked_message
 from samverkan.web.access import get_year_for_user, require
 from samverkan.web.account_forms import AccountMappingForm, LedgerFormSet, SieUploadForm
+from samverkan.web.sie_findings import FINDING_TEXTS
 from samverkan.web.uploads import LimitedFileUploadHandler
 from samverkan.web.views.plan import year_context
 
@@ -215,7 +216,7 @@ def _preview(plan: Plan, year: Year) -> dict[str, Any]:
     ]
     findings = [
         {"level": d.severity, "label": _LEVELS[d.severity], "line": d.line, "code": d.code,
-         "message": d.message}
+         "meaning": FINDING_TEXTS.get(d.code, ""), "message": d.message}
         for d in plan.diagnostics
         if d.code not in ("reconciliation_difference", "unmapped_account")
     ]  # fmt: skip
