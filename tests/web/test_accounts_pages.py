@@ -57,8 +57,8 @@ def test_an_upload_shows_the_preview_of_the_dry_run_and_stores_nothing(
     assert "60 verifikationer lästa, 47 rader att spara" in page
     assert "Alla " in page and "konton stämmer" in page
     assert "Personalkostnader" in page  # lines per fund and category
-    assert "Notering" in page and "unknown_kptyp" in page  # info-level findings are shown
-    assert "Kontoplanstypen (#KPTYP) är ingen som formatet känner." in page
+    assert "Notering" in page and "ksumma_verified" in page  # info-level findings are shown
+    assert "Kontrollsumman (#KSUMMA) stämmer." in page
     assert "Importera allt" in page
     assert not LedgerLine.objects.filter(source="sie").exists()
 

@@ -35,8 +35,12 @@ _FIELD_COUNTS = {
     "#VALUTA": 1,
 }
 _ORG_NUMBER_RE = re.compile(r"\d{6}-\d{4}")
-# The chart types the specification names, and the yearly BAS charts (BAS2014, …).
-_KPTYP_RE = re.compile(r"BAS9[56]|EUBAS97|NE2007|K[1-4]|BAS20\d\d|EUBAS20\d\d", re.IGNORECASE)
+# The chart types the specification names, the yearly BAS charts (BAS2014, …) and the
+# municipalities' Kommun-Bas, which the hosts of a cooperation use.
+_KPTYP_RE = re.compile(
+    r"BAS9[56]|EUBAS97|NE2007|K[1-4]|BAS20\d\d|EUBAS20\d\d|KOMMUN-?BAS(?:\s?\d+)?",
+    re.IGNORECASE,
+)
 # Records whose one field is a free text: an unquoted text of several words is read whole.
 _FREE_TEXT = {"#FNAMN": "company_name", "#PROSA": "prosa"}
 _ADDRESS_PARTS = ("contact", "street", "postal address", "telephone")

@@ -252,7 +252,7 @@ def test_an_unknown_chart_type_is_an_info_note() -> None:
     assert [(d.severity, d.figures["kptyp"]) for d in found(result, "unknown_kptyp")] == [
         ("info", "EGEN")
     ]
-    for known in ("BAS95", "BAS96", "EUBAS97", "NE2007", "BAS2014"):
+    for known in ("BAS95", "BAS96", "EUBAS97", "NE2007", "BAS2014", "KOMMUN-BAS"):
         assert found(read("", head=HEAD.replace("BAS2024", known)), "unknown_kptyp") == []
 
 
