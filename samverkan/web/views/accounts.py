@@ -44,6 +44,7 @@ from samverkan.members.services import DomainError, locked_message
 from samverkan.web.access import get_year_for_user, require
 from samverkan.web.account_forms import AccountMappingForm, LedgerFormSet, SieUploadForm
 from samverkan.web.sie_findings import FINDING_TEXTS
+from samverkan.web.summaries import accounts_overview
 from samverkan.web.uploads import LimitedFileUploadHandler
 from samverkan.web.views.plan import year_context
 
@@ -363,7 +364,7 @@ def ledger_lines(request: HttpRequest, coop: str, year: int, fund: str) -> HttpR
             formset=formset,
             error=error,
             imported=imported,
-            funds=Fund.objects.filter(cooperation=found.cooperation),
+            funds=[(row.slug, row.name) for row in accounts_overview(found).funds],
         ),
         status=status,
     )
