@@ -59,8 +59,9 @@ class VoucherRecords(FieldReader):
     def voucher_started(self, series: str, number: str, lineno: int) -> None:
         """What the end of the file reports about voucher ids: numbers given in a file that
         turns out to be of type 4I (the receiver numbers them), and series of several
-        characters. The fast paths call this only when ``voucher_id_noted`` says it can
-        change something (their vouchers are numbered, in one-letter series, almost always).
+        characters. The fast paths call this only when it can change something: a voucher
+        without a number, the first numbered one, or a series of several characters (most
+        vouchers are numbered, in a one-letter series, and skip the call).
         """
         if not number:
             self.unnumbered_vouchers += 1
