@@ -183,7 +183,6 @@ MEDIA_ROOT = DATA_DIR / "media"
 REPORT_OUTPUT_DIR = Path(os.environ.get("SAMVERKAN_REPORT_DIR", DATA_DIR / "reports"))
 # SIE uploads: streamed to a temporary file, then kept here between preview and import.
 SIE_UPLOAD_DIR = Path(os.environ.get("SAMVERKAN_SIE_UPLOAD_DIR", DATA_DIR / "sie-uploads"))
-SIE_UPLOAD_MAX_BYTES = int(os.environ.get("SAMVERKAN_SIE_UPLOAD_MAX_MB", "200")) * 1024 * 1024
 
 # Background work (the PDF and Word editions of a large report take WeasyPrint and
 # python-docx tens of seconds): django-tasks, queued in the database and run by

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from typing import Any
-
-from django.core.files.uploadhandler import SkipFile, StopUpload, TemporaryFileUploadHandler
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import HttpRequest
 
 
@@ -36,26 +34,3 @@ def mark_too_large(request: HttpRequest | None) -> None:
 
 def upload_too_large(request: HttpRequest) -> bool:
     return bool(getattr(request, "upload_too_large", False))
-
-
-class LimitedFileUploadHandler(TemporaryFileUploadHandler):
-    """A temporary-file upload handler that skips a file larger than ``limit`` bytes and
-    sets ``too_big`` (the view reads it)."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-        self.too_big = False
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        self.received = 0
-        super().new_file(*args, **kwargs)
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.too_big = True
-            self.file.close()
-            raise SkipFile
-        return super().receive_data_chunk(raw_data, start)

@@ -126,7 +126,7 @@ def test_a_file_that_is_not_sie_is_refused_with_a_message_and_nothing_is_kept(
     assert list(upload_dir.rglob("*.se")) == []
 
 
-@override_settings(SIE_UPLOAD_MAX_BYTES=1000)
+@override_settings(UPLOAD_MAX_BYTES=1000)
 def test_a_file_over_the_size_limit_is_refused_with_a_message_and_nothing_is_kept(
     place: Place, client_for: Any, upload_dir: Path
 ) -> None:

@@ -19,7 +19,6 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.accounts.roles import Capability, Standing
@@ -45,7 +44,7 @@ from samverkan.web.access import get_year_for_user, require
 from samverkan.web.account_forms import AccountMappingForm, LedgerFormSet, SieUploadForm
 from samverkan.web.sie_findings import FINDING_TEXTS
 from samverkan.web.summaries import accounts_overview
-from samverkan.web.uploads import LimitedFileUploadHandler
+from samverkan.web.uploads import upload_too_large
 from samverkan.web.views.plan import year_context
 
 _LEVELS = {
@@ -75,24 +74,16 @@ def _context(year: Year, standing: Standing, **extra: Any) -> dict[str, Any]:
 # -- SIE upload, preview, import -------------------------------------------------------
 
 
-@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def sie_upload(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    """Choose a SIE file; it is streamed to disk and kept for its preview."""
+    """Choose a SIE file; it is streamed to disk and kept for its preview.
+
+    Every upload goes to a temporary file as it arrives and stops at the size limit
+    (settings.FILE_UPLOAD_HANDLERS, UPLOAD_MAX_BYTES; see samverkan.web.uploads).
+    """
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.EDIT_ACCOUNTS)
-    # Before the body is read: every file goes to disk as it arrives, up to the limit.
-    handler = LimitedFileUploadHandler(request, settings.SIE_UPLOAD_MAX_BYTES)
-    if request.method == "POST":
-        request.upload_handlers = [handler]
-    return _sie_upload(request, found, standing, handler)
-
-
-@csrf_protect
-def _sie_upload(
-    request: HttpRequest, found: Year, standing: Standing, handler: LimitedFileUploadHandler
-) -> HttpResponse:
-    limit = filesizeformat(settings.SIE_UPLOAD_MAX_BYTES)
+    limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
     earlier = ImportBatch.objects.filter(year=found).order_by("-created_at").first()
     error, status = "", 200
     if request.method == "POST" and found.is_locked:
@@ -101,7 +92,7 @@ def _sie_upload(
     elif request.method == "POST":
         form = SieUploadForm(request.POST, request.FILES)
         valid = form.is_valid()
-        if handler.too_big:
+        if upload_too_large(request):
             error, status = (
                 _("Filen är större än %(limit)s och togs inte emot. Inget har ändrats.")
                 % {"limit": limit},
