@@ -39,6 +39,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("SAMVERKAN_DEBUG", False)
 DATA_DIR = Path(os.environ.get("SAMVERKAN_DATA_DIR", BASE_DIR / "var"))
 
+DEVELOPMENT_SECRET_KEY = "samverkan-insecure-development-key-do-not-use-in-production"
 _secret = os.environ.get("SAMVERKAN_SECRET_KEY")
 _secret_file = os.environ.get("SAMVERKAN_SECRET_KEY_FILE")
 if _secret_file:
@@ -49,8 +50,9 @@ if _secret_file:
 if not _secret:
     if not (DEBUG or env_bool("SAMVERKAN_INSECURE_DEV_KEY", True)):
         raise ImproperlyConfigured("SAMVERKAN_SECRET_KEY must be set in production")
-    # Only for the demo and tests: a fixed key that is never used with real data.
-    _secret = "samverkan-insecure-development-key-do-not-use-in-production"
+    # Only for the demo and tests: a fixed key that is never used with real data
+    # (`samverkan check --deploy` fails while it is in use; samverkan/web/checks.py).
+    _secret = DEVELOPMENT_SECRET_KEY
 SECRET_KEY = _secret
 
 ALLOWED_HOSTS = env_list("SAMVERKAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])

@@ -1,0 +1,75 @@
+"""Small edges that must hold: the deployment key, cooperation slugs, the security headers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core import checks
+from django.core.exceptions import ValidationError
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from samverkan.members.models import RESERVED_SLUGS, Cooperation
+from tests.web.conftest import LEAD_A, SECRETARIAT, Place
+
+
+def first_segments(patterns: list[Any]) -> set[str]:
+    """The fixed first segments of the site's URLs ("admin", "app", ...), found by walking the URLconf."""
+    found: set[str] = set()
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        if route == "" and isinstance(pattern, URLResolver):
+            found |= first_segments(pattern.url_patterns)
+            continue
+        segment = route.split("/")[0]
+        if segment and not segment.startswith("<"):
+            found.add(segment)
+        assert isinstance(pattern, URLPattern | URLResolver)
+    return found
+
+
+def test_every_fixed_first_url_segment_is_a_reserved_slug() -> None:
+    from django.conf import settings
+
+    assert (
+        first_segments(get_resolver().url_patterns) | {settings.STATIC_URL.strip("/")}
+        <= RESERVED_SLUGS
+    )
+
+
+@pytest.mark.parametrize("slug", ["app", "admin", "konto", "hem", "sprak", "static"])
+def test_a_cooperation_cannot_take_a_slug_the_site_uses(db: None, slug: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Cooperation(slug=slug, name="Skuggad").full_clean()
+    assert "slug" in refused.value.message_dict
+
+
+def test_the_admin_refuses_a_taken_slug_without_naming_the_cooperation_that_has_it(
+    place: Place, client_for: Any
+) -> None:
+    url = reverse("admin:members_cooperation_change", args=[place.coop.pk])
+    response = client_for(SECRETARIAT).post(
+        url,
+        {
+            "slug": place.other_coop.slug,
+            "name": place.coop.name,
+            "short_name": place.coop.short_name,
+            "host_member": "",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    html = response.content.decode()
+    assert "Den här adressen (slug) kan inte användas" in html
+    errors = " ".join(re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, flags=re.S))
+    assert "finns redan" not in errors and "already exists" not in errors
+    Cooperation.objects.get(pk=place.coop.pk, slug="sodertorn")  # unchanged
+
+
+def test_check_deploy_fails_with_the_development_key(settings: Any) -> None:
+    settings.SECRET_KEY = settings.DEVELOPMENT_SECRET_KEY
+    found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+    assert "samverkan.E001" in {message.id for message in found}
+    settings.SECRET_KEY = "a-real-key-" + "x7Qp" * 12
+    found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+    assert "samverkan.E001" not in {message.id for message in found}
