@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "samverkan.accounts",
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "samverkan.web.middleware.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -194,6 +198,19 @@ TASK_BACKENDS = {
 }
 TASKS = {
     "default": {"BACKEND": TASK_BACKENDS[os.environ.get("SAMVERKAN_TASKS", "database")]},
+}
+
+# Content-Security-Policy on every response (django-csp): the app's own files only, no inline
+# script or style, never inside a frame. The HTML edition of the report, a file that stands
+# alone, adds the hash of its own style sheet (web/reports.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+        "object-src": [csp_constants.NONE],
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

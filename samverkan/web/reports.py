@@ -10,6 +10,9 @@ hands out its exports).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -41,6 +44,23 @@ def report_language(request: HttpRequest) -> str:
     """The report's language: `?lang=` when it names a configured language, else Swedish."""
     lang = request.GET.get("lang", "sv")
     return lang if lang in dict(settings.LANGUAGES) else "sv"
+
+
+_STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
+
+
+def _allow_own_styles(response: HttpResponse, content: bytes) -> HttpResponse:
+    """Let the Content-Security-Policy admit the report's own style sheets (by their hashes), and nothing else inline.
+
+    The HTML edition stands alone as a file, so its styles are inside it.
+    """
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(style).digest()).decode()}'"
+        for style in _STYLE.findall(content)
+    ]
+    if hashes:
+        response._csp_update = {"style-src": hashes}  # type: ignore[attr-defined]  # read by django-csp
+    return response
 
 
 def _with_disposition(response: HttpResponse, fmt: str, filename: str) -> HttpResponse:
@@ -75,7 +95,10 @@ def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bo
     lang = report_language(request)
     if not is_slow(fmt):
         content, content_type, filename = render_report(year, fmt, lang=lang)
-        return _with_disposition(HttpResponse(content, content_type=content_type), fmt, filename)
+        response = HttpResponse(content, content_type=content_type)
+        if fmt in INLINE_FORMATS:
+            _allow_own_styles(response, content)
+        return _with_disposition(response, fmt, filename)
     actor = request.user if request.user.is_authenticated else None
     if may_retry and request.method == "POST":
         prepare_report(year, fmt, lang, actor=actor, retry=True)

@@ -308,3 +308,51 @@ def test_the_secretariat_imports_an_scb_file_after_a_preview_and_a_bad_file_chan
     assert PopulationFigure.objects.filter(source_file=SCB_CSV.name, source_table="TAB638").count() == 4
     entry = AuditEntry.objects.get(action="members.population.import")
     assert entry.actor_label == "kansli"
+
+
+def test_no_page_of_the_app_or_the_admin_breaks_the_content_security_policy(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    from django.urls import reverse
+
+    from samverkan.consultations.models import ConsultationResponse
+    from samverkan.governance.models import Network
+
+    page = open_page(SECRETARIAT)
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
+    page.on("pageerror", lambda error: refused.append(f"{page.url}: {error}"))
+    year = ["sodertorn", 2020]
+    consultation = ConsultationResponse.objects.filter(year=place.year).first()
+    assert consultation is not None
+    paths = [
+        reverse("web:home"),
+        *(reverse(f"web:{name}", args=year) for name in (
+            "dashboard", "meetings", "meeting-new", "networks", "consultations", "projects", "events",
+            "accounts", "report", "year-status", "audit")),
+        reverse("web:activity", args=[*year, place.activity_a.pk]),
+        reverse("web:meeting-edit", args=[*year, place.meeting_a.pk]),
+        reverse("web:report-file", args=[*year, "html"]),
+        reverse("web:public-year", args=["sodertorn", 2018]),
+        reverse("admin:index"),
+        reverse("admin:governance_network_changelist"),
+        reverse("admin:governance_network_change", args=[Network.objects.filter(cooperation=place.coop).first().pk]),  # type: ignore[union-attr]
+        reverse("admin:governance_meeting_change", args=[place.meeting_a.pk]),
+        reverse("admin:governance_meeting_add"),
+        reverse("admin:members_populationfigure_changelist") + "?q=Botkyrka",
+        reverse("admin:consultations_consultationresponse_delete", args=[consultation.pk]),
+    ]
+    for path in paths:
+        response = page.goto(url(live_server, path))
+        assert response is not None and response.ok, path
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert "no-store" in response.headers["cache-control"], path
+    # The admin's scripts run: the date field's calendar shortcut is there.
+    page.goto(url(live_server, reverse("admin:governance_meeting_change", args=[place.meeting_a.pk])))
+    assert page.locator(".datetimeshortcuts").count() > 0
+    # The report's own style sheet applies: the cover is laid out by it.
+    page.goto(url(live_server, reverse("web:report-file", args=[*year, "html"])))
+    assert page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position") == "absolute"
+    assert refused == [], "\n".join(refused)

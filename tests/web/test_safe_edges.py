@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core import checks
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from samverkan.members.models import RESERVED_SLUGS, Cooperation
@@ -73,3 +74,40 @@ def test_check_deploy_fails_with_the_development_key(settings: Any) -> None:
     settings.SECRET_KEY = "a-real-key-" + "x7Qp" * 12
     found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
     assert "samverkan.E001" not in {message.id for message in found}
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_script(
+    place: Place, client_for: Any
+) -> None:
+    for response in (
+        client_for(SECRETARIAT).get(reverse("web:dashboard", args=["sodertorn", 2020])),
+        client_for(SECRETARIAT).get(reverse("admin:index")),
+        Client().get(reverse("web:login")),
+        Client().get(reverse("web:public-index")),
+    ):
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_the_html_report_admits_only_its_own_style_sheet(place: Place) -> None:
+    import base64
+    import hashlib
+
+    response = Client().get(reverse("web:public-report", args=["sodertorn", 2018, "html"]))
+    style = re.search(rb"<style>(.*?)</style>", response.content, flags=re.S)
+    assert style is not None
+    digest = base64.b64encode(hashlib.sha256(style.group(1)).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in response["Content-Security-Policy"]
+    assert (
+        "script-src" not in response["Content-Security-Policy"]
+    )  # scripts: 'self' only, from default-src
+
+
+def test_signed_in_pages_are_kept_out_of_every_cache(place: Place, client_for: Any) -> None:
+    signed_in = client_for(SECRETARIAT).get(reverse("web:dashboard", args=["sodertorn", 2020]))
+    assert {"private", "no-store"} <= {
+        part.strip() for part in signed_in["Cache-Control"].split(",")
+    }
+    public = Client().get(reverse("web:public-year", args=["sodertorn", 2018]))
+    assert "no-store" not in public.get("Cache-Control", "")
