@@ -170,6 +170,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("SAMVERKAN_LOGIN_THROTTLING", True)
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Behind a reverse proxy: its addresses or networks, comma-separated (off when empty). Login
+# throttling then takes the client's address from X-Forwarded-For as the proxy wrote it
+# (samverkan/web/client_address.py) instead of the proxy's own, which every user shares.
+SAMVERKAN_TRUSTED_PROXIES = env_list("SAMVERKAN_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "samverkan.web.client_address.client_address"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
