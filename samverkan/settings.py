@@ -63,6 +63,9 @@ CSRF_TRUSTED_ORIGINS = env_list("SAMVERKAN_CSRF_TRUSTED_ORIGINS", [])
 SAMVERKAN_ADMIN_COOPERATIONS = "samverkan.accounts.roles.admin_cooperation_ids"
 
 INSTALLED_APPS = [
+    # Before django_tasks_db: its `db_worker` command is replaced by one that survives a
+    # locked database (samverkan/reports/management/commands/db_worker.py).
+    "samverkan.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,7 +84,6 @@ INSTALLED_APPS = [
     "samverkan.consultations",
     "samverkan.projects",
     "samverkan.finance",
-    "samverkan.reports",
     "samverkan.yearfile",
     "samverkan.web",
 ]
@@ -130,7 +132,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Waiting for a lock beats failing with "database is locked" under the web app's concurrency.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = float(
+        os.environ.get("SAMVERKAN_SQLITE_TIMEOUT", "20")
+    )
+    # Write-ahead log: readers never wait for a writer, and a writer never waits for readers,
+    # so pages keep answering while an import or a decision writes. NORMAL is durable across
+    # an application crash (kill -9); only a power cut may lose the last commits, never consistency.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     # Writers take the lock when their transaction starts, so two concurrent saves wait for
     # each other instead of one failing with "database is locked" when it upgrades its read lock.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"

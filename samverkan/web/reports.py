@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import re
 from collections.abc import Sequence
 from datetime import timedelta
@@ -105,13 +106,9 @@ def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bo
         return _ask_again(request)  # the waiting page is then a GET, which a reload never posts again
     edition = prepare_report(year, fmt, lang, actor=actor)
     if edition.state == "ready":
-        assert edition.path is not None
-        try:
-            handle = edition.path.open("rb")
-        except FileNotFoundError:  # replaced by a newer edition this very moment
-            return _ask_again(request)
-        # FileResponse streams the stored file and closes it when done.
-        stored = FileResponse(handle, content_type=media_type(fmt))
+        assert edition.content is not None
+        # Streamed in blocks, as a file is, with its length.
+        stored = FileResponse(io.BytesIO(edition.content), content_type=media_type(fmt))
         return _with_disposition(stored, fmt, file_name(year, fmt, lang))
     job = edition.job
     assert job is not None  # only a ready edition comes without its job
