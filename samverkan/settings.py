@@ -199,7 +199,6 @@ WHITENOISE_USE_FINDERS = True
 with contextlib.suppress(OSError):  # a read-only data folder: collectstatic will say so
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
-REPORT_OUTPUT_DIR = Path(os.environ.get("SAMVERKAN_REPORT_DIR", DATA_DIR / "reports"))
 
 # Background work (the PDF and Word editions of a large report take WeasyPrint and
 # python-docx tens of seconds): django-tasks, queued in the database and run by
