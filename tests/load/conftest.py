@@ -14,6 +14,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+# The web tests' places and personas, for the tests here that drive the app.
+from tests.web.conftest import other_cooperation, place, users  # noqa: E402, F401
+
 SAMVERKAN = [sys.executable, "-m", "samverkan.cli"]
 HOST = "127.0.0.1"
 
