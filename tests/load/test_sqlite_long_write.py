@@ -119,3 +119,72 @@ def test_the_worker_waits_out_a_locked_database_and_then_runs_the_job(database: 
         assert connection.execute(
             "SELECT status FROM django_tasks_database_dbtaskresult"
         ).fetchall() == [("SUCCESSFUL",)]
+
+
+SETUP_COOPERATION = """
+from samverkan.finance.models import AccountMapping, CostCategory, Fund, FundKind
+from samverkan.members.models import Cooperation, Year
+from sie_import_bench import CATEGORIES
+
+cooperation = Cooperation.objects.create(slug="stor", name="Stor import")
+fund = Fund.objects.create(cooperation=cooperation, slug="drift", name="Drift", kind=FundKind.OPERATIONS)
+Year.objects.create(cooperation=cooperation, year=2024, operating_fund=fund)
+categories = {
+    slug: CostCategory.objects.create(cooperation=cooperation, slug=slug, name=slug, kind=kind, order=n)
+    for n, (slug, kind) in enumerate(dict(CATEGORIES.values()).items())
+}
+for account, (slug, _kind) in CATEGORIES.items():
+    AccountMapping.objects.create(cooperation=cooperation, account=account, category=categories[slug])
+"""
+
+
+def test_an_sie_import_holds_the_write_lock_for_a_moment_not_for_the_whole_read(
+    database: Path,
+) -> None:
+    bench = str(Path(__file__).resolve().parents[2] / "bench")
+    sys.path.insert(0, bench)
+    from sie_bench import generate_sie
+
+    env = env_for(database, PYTHONPATH=os.pathsep.join([bench, os.environ.get("PYTHONPATH", "")]))
+    subprocess.run(
+        [*SAMVERKAN, "shell", "--no-imports", "-c", SETUP_COOPERATION], env=env, check=True
+    )
+    generate_sie(database / "stor.se", 150_000)
+
+    started = time.monotonic()
+    importing = subprocess.Popen(
+        [
+            *SAMVERKAN,
+            "sie",
+            "import",
+            str(database / "stor.se"),
+            "--cooperation",
+            "stor",
+            "--year",
+            "2024",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    # Another writer tries to take the lock every few hundredths of a second.
+    other = sqlite3.connect(database / "db.sqlite3", isolation_level=None, timeout=0.02)
+    blocked_since: float | None = None
+    longest = 0.0
+    while importing.poll() is None:
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            blocked_since = None
+        except sqlite3.OperationalError:
+            now = time.monotonic()
+            blocked_since = blocked_since or now
+            longest = max(longest, now - blocked_since)
+        time.sleep(0.03)
+    took = time.monotonic() - started
+    output = importing.communicate()[0]
+    assert importing.returncode == 0, output[-2000:]
+    with sqlite3.connect(database / "db.sqlite3") as connection:
+        assert connection.execute("SELECT count(*) FROM finance_ledgerline").fetchone()[0] > 50_000
+    assert longest < took / 3, f"the lock was held {longest:.1f} s of the import's {took:.1f} s"
