@@ -6,7 +6,6 @@ import logging
 import time
 from datetime import timedelta
 
-from django.db import close_old_connections
 from django.db.utils import OperationalError
 from django.utils import timezone
 from django_tasks import task
@@ -43,7 +42,6 @@ def make_edition_task(job_id: int) -> str:
             log.warning(
                 "report job %s: the database is locked; trying again in %.0f s", job_id, pause
             )
-            close_old_connections()
             time.sleep(pause)
             pause = min(pause * 2, LOCKED_PAUSE_MAX)
     raise AssertionError("unreachable")
