@@ -331,6 +331,7 @@ def test_no_page_of_the_app_or_the_admin_breaks_the_content_security_policy(
         reverse("web:home"),
         *(reverse(f"web:{name}", args=year) for name in (
             "dashboard", "meetings", "meeting-new", "networks", "consultations", "projects", "events",
+            "members", "member-new", "population", "population-new", "population-import",
             "accounts", "report", "year-status", "audit")),
         reverse("web:activity", args=[*year, place.activity_a.pk]),
         reverse("web:meeting-edit", args=[*year, place.meeting_a.pk]),
