@@ -1,7 +1,7 @@
 """Load benchmark of the web app: concurrent signed-in users viewing the dashboard and saving follow-ups.
 
     .venv/bin/python bench/web_load.py [--users 20] [--requests 2000] [--duration 120] [--think 0]
-                                      [--workers 2] [--threads 8] [--contenders 5]
+                                      [--workers 2] [--threads 8] [--contenders 5] [--servers 1]
 
 What it does:
 1. Database: PostgreSQL when DATABASE_URL points at one (the demo is loaded into
@@ -12,7 +12,11 @@ What it does:
 3. Serves the app on 127.0.0.1 with a small pre-forking WSGI server
    (`--workers` processes sharing one listening socket, each with a pool of
    `--threads` threads; wsgiref underneath, since no production WSGI server
-   is installed). Only the loopback address is used.
+   is installed). Only the loopback address is used. `--servers 2` starts two
+   such servers, each with a data folder of its own, as on two machines that
+   share nothing but the database; every person's requests then alternate
+   between them (no sticky sessions), so each request may land on the server
+   that did not serve the one before.
 4. First one person works alone (150 requests): the latency of each kind of
    request without queueing. Then `--users` threads sign in through the login
    form (not timed) and, until `--requests` requests or `--duration` seconds
@@ -239,15 +243,21 @@ class Shared:
 
 
 class Browser:
-    """A signed-in person: cookies kept by hand, one short connection per request (wsgiref closes them)."""
+    """A signed-in person: cookies kept by hand, one short connection per request (wsgiref closes them).
 
-    def __init__(self, port: int) -> None:
-        self.port = port
+    With several servers the requests go to each in turn, as a load balancer without sticky sessions sends them.
+    """
+
+    def __init__(self, ports: list[int], first: int = 0) -> None:
+        self.ports = ports
+        self.turn = first
         self.cookies: dict[str, str] = {}
 
     def request(
         self, method: str, path: str, body: dict[str, Any] | None = None
     ) -> tuple[int, str, str]:
+        self.port = self.ports[self.turn % len(self.ports)]
+        self.turn += 1
         connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": HOST}
         data = None
@@ -289,7 +299,7 @@ def timed(
 
 
 def person(
-    port: int,
+    ports: list[int],
     username: str,
     own: tuple[int, int],
     shared_follow_up: tuple[int, int] | None,
@@ -298,7 +308,7 @@ def person(
     seed: int,
 ) -> None:
     rng = random.Random(seed)
-    browser = Browser(port)
+    browser = Browser(ports, first=seed)
     _status, _location, page = browser.request("GET", "/konto/logga-in/")
     token = CSRF_INPUT.search(page)
     status, location, _text = browser.request(
@@ -442,6 +452,12 @@ def main() -> None:
     parser.add_argument(
         "--contenders", type=int, default=5, help="users who also save one shared follow-up"
     )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="separate servers, each with its own data folder (2: as two machines sharing the database)",
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -478,48 +494,58 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            "--serve",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-        ],
-        cwd=REPO,
-        env=os.environ.copy(),
-    )
-    try:
-        wait_for(port)
-        print(
-            f"server: http://{HOST}:{port}/ ({args.workers} processes x {args.threads} threads, wsgiref)"
+    ports = [free_port() for _ in range(args.servers)]
+    folders = [tempfile.TemporaryDirectory(prefix="samverkan-bench-data-") for _ in ports]
+    servers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--serve",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+            ],
+            cwd=REPO,
+            # Each server its own data folder: nothing shared but the database.
+            env={**os.environ, "SAMVERKAN_DATA_DIR": folder.name},
         )
+        for port, folder in zip(ports, folders, strict=True)
+    ]
+    try:
+        for port in ports:
+            wait_for(port)
+            print(
+                f"server: http://{HOST}:{port}/ ({args.workers} processes x {args.threads} threads, "
+                "wsgiref, a data folder of its own)"
+            )
         # One person alone first: the latency of each kind of request without queueing.
         alone = run_phase(
-            port, setup, setup["users"][1:2], 0, BASELINE_REQUESTS, args.duration, 0.0
+            ports, setup, setup["users"][1:2], 0, BASELINE_REQUESTS, args.duration, 0.0
         )
         report(f"one person alone, no pause, {BASELINE_REQUESTS} requests", *alone)
         crowd = run_phase(
-            port, setup, setup["users"], args.contenders, args.requests, args.duration, args.think
+            ports, setup, setup["users"], args.contenders, args.requests, args.duration, args.think
         )
         report(
             f"{args.users} people at once ({args.contenders} racing on one follow-up), "
-            f"pause {args.think:g} s on average",
+            f"pause {args.think:g} s on average, {args.servers} server(s)",
             *crowd,
         )
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=10)
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=10)
+        for folder in folders:
+            folder.cleanup()
     if tmp is not None:
         tmp.cleanup()
 
 
 def run_phase(
-    port: int,
+    ports: list[int],
     setup: dict[str, Any],
     usernames: list[str],
     contenders: int,
@@ -540,7 +566,7 @@ def run_phase(
         threading.Thread(
             target=person,
             args=(
-                port,
+                ports,
                 username,
                 setup["own"][username],
                 setup["shared"] if n < contenders else None,

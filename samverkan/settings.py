@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("SAMVERKAN_DEBUG", False)
 DATA_DIR = Path(os.environ.get("SAMVERKAN_DATA_DIR", BASE_DIR / "var"))
 
+DEVELOPMENT_SECRET_KEY = "samverkan-insecure-development-key-do-not-use-in-production"
 _secret = os.environ.get("SAMVERKAN_SECRET_KEY")
 _secret_file = os.environ.get("SAMVERKAN_SECRET_KEY_FILE")
 if _secret_file:
@@ -49,8 +51,9 @@ if _secret_file:
 if not _secret:
     if not (DEBUG or env_bool("SAMVERKAN_INSECURE_DEV_KEY", True)):
         raise ImproperlyConfigured("SAMVERKAN_SECRET_KEY must be set in production")
-    # Only for the demo and tests: a fixed key that is never used with real data.
-    _secret = "samverkan-insecure-development-key-do-not-use-in-production"
+    # Only for the demo and tests: a fixed key that is never used with real data
+    # (`samverkan check --deploy` fails while it is in use; samverkan/web/checks.py).
+    _secret = DEVELOPMENT_SECRET_KEY
 SECRET_KEY = _secret
 
 ALLOWED_HOSTS = env_list("SAMVERKAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -60,6 +63,9 @@ CSRF_TRUSTED_ORIGINS = env_list("SAMVERKAN_CSRF_TRUSTED_ORIGINS", [])
 SAMVERKAN_ADMIN_COOPERATIONS = "samverkan.accounts.roles.admin_cooperation_ids"
 
 INSTALLED_APPS = [
+    # Before django_tasks_db: its `db_worker` command is replaced by one that survives a
+    # locked database (samverkan/reports/management/commands/db_worker.py).
+    "samverkan.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "samverkan.accounts",
@@ -77,7 +84,6 @@ INSTALLED_APPS = [
     "samverkan.consultations",
     "samverkan.projects",
     "samverkan.finance",
-    "samverkan.reports",
     "samverkan.yearfile",
     "samverkan.web",
 ]
@@ -93,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "samverkan.web.middleware.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -124,7 +132,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Waiting for a lock beats failing with "database is locked" under the web app's concurrency.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = float(
+        os.environ.get("SAMVERKAN_SQLITE_TIMEOUT", "20")
+    )
+    # Write-ahead log: readers never wait for a writer, and a writer never waits for readers,
+    # so pages keep answering while an import or a decision writes. NORMAL is durable across
+    # an application crash (kill -9); only a power cut may lose the last commits, never consistency.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     # Writers take the lock when their transaction starts, so two concurrent saves wait for
     # each other instead of one failing with "database is locked" when it upgrades its read lock.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
@@ -164,6 +178,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("SAMVERKAN_LOGIN_THROTTLING", True)
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Behind a reverse proxy: its addresses or networks, comma-separated (off when empty). Login
+# throttling then takes the client's address from X-Forwarded-For as the proxy wrote it
+# (samverkan/web/client_address.py) instead of the proxy's own, which every user shares.
+SAMVERKAN_TRUSTED_PROXIES = env_list("SAMVERKAN_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "samverkan.web.client_address.client_address"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
@@ -180,7 +199,6 @@ WHITENOISE_USE_FINDERS = True
 with contextlib.suppress(OSError):  # a read-only data folder: collectstatic will say so
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
-REPORT_OUTPUT_DIR = Path(os.environ.get("SAMVERKAN_REPORT_DIR", DATA_DIR / "reports"))
 # SIE uploads: streamed to a temporary file, then kept here between preview and import.
 SIE_UPLOAD_DIR = Path(os.environ.get("SAMVERKAN_SIE_UPLOAD_DIR", DATA_DIR / "sie-uploads"))
 
@@ -194,6 +212,19 @@ TASK_BACKENDS = {
 }
 TASKS = {
     "default": {"BACKEND": TASK_BACKENDS[os.environ.get("SAMVERKAN_TASKS", "database")]},
+}
+
+# Content-Security-Policy on every response (django-csp): the app's own files only, no inline
+# script or style, never inside a frame. The HTML edition of the report, a file that stands
+# alone, adds the hash of its own style sheet (web/reports.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+        "object-src": [csp_constants.NONE],
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -13,12 +13,6 @@ SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
-def _reports_in_tmp(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Rendered reports (and their cache) go to the test's own folder."""
-    settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
-
-
-@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings) -> None:  # type: ignore[no-untyped-def]
     """Background tasks run inside the call that queues them; tests of the worker ask for the database queue."""
     settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["immediate"]}}

@@ -15,6 +15,12 @@ newer export replaces an older one only when asked to.
 transaction, and a finding that refuses the import (found at any point of the file) rolls
 them back. Memory does not grow with the file: the reader streams, mappings are resolved
 once per account, and lines go to the database in batches of plain rows (see `_LineWriter`).
+
+On SQLite, whose one write lock would keep every other writer (a follow-up saved, a
+sign-in) waiting for the whole read, the lines go first to a temporary table of this
+connection, which takes no lock on the database; the transaction that then moves them
+over in one statement holds the lock for a moment, not for the read. A refused file
+never takes the lock at all.
 """
 
 from __future__ import annotations
@@ -425,7 +431,12 @@ class _LineWriter:
     _PER_LINE = ("fund", "category", "kind", "amount", "date", "text", "project", "voucher")
 
     def __init__(
-        self, batch: ImportBatch, diagnostics: list[Diagnostic], year: Year, using: str
+        self,
+        batch_id: int,
+        diagnostics: list[Diagnostic],
+        year: Year,
+        using: str,
+        table: str | None = None,
     ) -> None:
         self.connection = connections[using]
         cooperation = year.cooperation_id
@@ -436,7 +447,7 @@ class _LineWriter:
         self.projects = dict(
             Project.objects.filter(cooperation_id=cooperation).values_list("slug", "pk")
         )
-        given = {"year": year.pk, "source": LineSource.SIE.value, "batch": batch.pk}
+        given = {"year": year.pk, "source": LineSource.SIE.value, "batch": batch_id}
         meta = LedgerLine._meta
         fields = {f.name: f for f in meta.concrete_fields if f is not meta.pk}
         per_line = [fields.pop(name) for name in (*self._PER_LINE, "account", "order")]
@@ -446,9 +457,10 @@ class _LineWriter:
         )
         quote = self.connection.ops.quote_name
         self.width = len(per_line) + len(fields)
+        self.columns = [str(f.column) for f in [*per_line, *fields.values()]]
         self.insert = (
-            f"INSERT INTO {quote(meta.db_table)} "
-            f"({', '.join(quote(str(f.column)) for f in [*per_line, *fields.values()])}) VALUES "
+            f"INSERT INTO {quote(table or meta.db_table)} "
+            f"({', '.join(quote(c) for c in self.columns)}) VALUES "
         )
         # As many rows per statement as the backend takes parameters (SQLite: 999; PostgreSQL
         # has no limit of its own in Django, but its protocol stops at 65,535).
@@ -556,6 +568,8 @@ def import_sie(
                 ]
             )
         using = router.db_for_write(LedgerLine)
+        if connections[using].vendor == "sqlite":
+            return _import_staged(path, year, objects, selected, source, sha256, actor, using)
         with transaction.atomic(using=using):
             # The year lock, inside the transaction that writes: a decision that lands first
             # refuses the import; one that comes later waits for it (the lines are raw SQL,
@@ -579,7 +593,7 @@ def import_sie(
             )
             plan = _new_plan(name, year, objects, sha256)
             scan = _Scan(year, list(objects or []), plan.diagnostics)
-            writer = _LineWriter(batch, plan.diagnostics, year, using)
+            writer = _LineWriter(batch.pk, plan.diagnostics, year, using)
             for line in scan.lines(source):
                 plan.add(line)
                 writer.add(line)
@@ -606,4 +620,95 @@ def import_sie(
                 },
                 message=f"{plan.file_name} imported",
             )
+    return plan, True
+
+
+_STAGING = "samverkan_sie_staging"
+
+
+def _lock_years(year: Year, using: str) -> None:
+    try:
+        locking.lock_years(years_from(year.pk, year.cooperation_id), using=using)
+    except locking.YearLocked as exc:
+        raise ImportRefused(
+            [
+                _error(
+                    "year_locked",
+                    f"The year {exc.year.year} is {exc.year.status}; reopen it first.",
+                )
+            ]
+        ) from None
+
+
+def _import_staged(
+    path: Path,
+    year: Year,
+    objects: list[str] | None,
+    selected: str,
+    source: bytes | IO[bytes],
+    sha256: str,
+    actor: Any,
+    using: str,
+) -> tuple[Plan, bool]:
+    """`import_sie` on SQLite: read into a temporary table, then hold the write lock only to move the lines."""
+    _lock_years(
+        year, using
+    )  # outside a transaction only a look: a locked year is refused before the read
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table = quote(LedgerLine._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS temp.{_STAGING}")
+        cursor.execute(f"CREATE TEMP TABLE {_STAGING} AS SELECT * FROM {table} WHERE 0")
+    try:
+        plan = _new_plan(path, year, objects, sha256)
+        scan = _Scan(year, list(objects or []), plan.diagnostics)
+        writer = _LineWriter(0, plan.diagnostics, year, using, table=_STAGING)
+        for line in scan.lines(source):
+            plan.add(line)
+            writer.add(line)
+        writer.flush()
+        _check(plan, scan, year)
+        if plan.errors or writer.refused:
+            raise ImportRefused(plan.diagnostics)
+        with transaction.atomic(using=using):
+            _lock_years(year, using)  # the year lock, inside the transaction that writes
+            existing = list(ImportBatch.objects.filter(year=year))
+            for old in existing:
+                old.delete()
+            batch = ImportBatch.objects.create(
+                year=year,
+                file_name=path.name,
+                sha256=sha256,
+                selected_objects=selected,
+                summary={
+                    "vouchers": plan.vouchers,
+                    "lines": plan.line_count,
+                    "totals": {"/".join(k): str(v) for k, v in plan.totals.items()},
+                },
+            )
+            batch_column = str(LedgerLine._meta.get_field("batch").column)
+            picked = ", ".join("%s" if c == batch_column else quote(c) for c in writer.columns)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(quote(c) for c in writer.columns)}) "
+                    f"SELECT {picked} FROM temp.{_STAGING} ORDER BY rowid",
+                    [batch.pk],
+                )
+            record(
+                actor=actor,
+                action="finance.sie_import",
+                cooperation=year.cooperation,
+                year=year.year,
+                obj=batch,
+                changes={
+                    "sha256": plan.sha256,
+                    "lines": plan.line_count,
+                    "replaced": [b.sha256 for b in existing],
+                },
+                message=f"{plan.file_name} imported",
+            )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{_STAGING}")
     return plan, True

@@ -23,6 +23,19 @@ member_code_validator = RegexValidator(r"^\d{4}$", _("En kommunkod har fyra siff
 LEFT_BEFORE_JOINED = _("Ett medlemskap kan inte sluta före det år det börjar.")
 POPULATION_NEGATIVE = _("Ett invånarantal kan inte vara negativt.")
 
+# The fixed first segments of the site's URLs (samverkan/urls.py, web/urls.py, STATIC_URL): a
+# cooperation's public pages live at /<slug>/, and these would shadow them.
+RESERVED_SLUGS = frozenset({"admin", "app", "hem", "konto", "sprak", "static"})
+
+
+def not_reserved(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            _("”%(slug)s” är en del av webbplatsens adresser och kan inte väljas."),
+            code="reserved",
+            params={"slug": slug},
+        )
+
 
 def year_ids(cooperation_id: int | None, *q: models.Q, **filters: Any) -> set[int]:
     """The ids of a cooperation's years that match the filters (standing data's `years_read`)."""
@@ -43,7 +56,13 @@ def years_from(year_id: int | None, cooperation_id: int | None) -> set[int]:
 class Cooperation(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "id"
 
-    slug = models.SlugField(unique=True, validators=[slug_validator])
+    # The uniqueness error does not say that another cooperation has the slug: a secretariat
+    # sees its own cooperation only.
+    slug = models.SlugField(
+        unique=True,
+        validators=[slug_validator, not_reserved],
+        error_messages={"unique": _("Den här adressen (slug) kan inte användas. Välj en annan.")},
+    )
     name = models.CharField(_("namn"), max_length=200)
     short_name = models.CharField(_("kortnamn"), max_length=100, blank=True)
     # The report's wording, optional blocks and chapter order (samverkan.lib.report_settings).

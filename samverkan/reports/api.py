@@ -6,6 +6,7 @@ this module; the assembly and the renderers behind it are free to change.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,8 +21,8 @@ from samverkan.reports.editions import (
     make_edition,
     prepare_edition,
     store_edition,
+    stored_content,
     stored_edition,
-    stored_path,
 )
 from samverkan.reports.renderers.base import UnknownFormat
 
@@ -61,13 +62,9 @@ def render_report(year: Year, fmt: str, lang: str = "sv") -> tuple[bytes, str, s
 
     check_language(lang)
     renderer = get_renderer(fmt)
-    path = stored_edition(year, renderer, lang)
-    try:
-        content = path.read_bytes() if path else None
-    except FileNotFoundError:  # replaced by a newer edition this very moment
-        content = None
+    content = stored_edition(year, renderer, lang)
     if content is None:
-        content = make_edition(year, renderer, lang).read_bytes()
+        content = make_edition(year, renderer, lang)
     return content, renderer.media_type, file_name(year, fmt, lang)
 
 
@@ -117,11 +114,32 @@ def write_reports(
     report = None
     written = []
     for renderer in renderers:
-        edition = stored_path(year, renderer, lang, stamp)
-        if not edition.is_file():
+        content = stored_content(year, renderer, lang, stamp)
+        if content is None:
             report = report or build_annual_report(year, lang=lang)
-            edition = store_edition(year, renderer, lang, stamp, renderer.render(report))
+            content = renderer.render(report)
+            store_edition(year, renderer, lang, stamp, content)
         path = out_dir / file_name(year, renderer.identifier, lang)
-        path.write_bytes(edition.read_bytes())
+        _write_whole(path, content)
         written.append(path)
     return written
+
+
+def _write_whole(path: Path, content: bytes) -> None:
+    """Write the file whole or not at all: through a temporary file beside it, removed if anything fails."""
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+    ) as partial:
+        temporary = Path(partial.name)
+        try:
+            partial.write(content)
+            partial.flush()
+        except BaseException:
+            partial.close()
+            temporary.unlink(missing_ok=True)
+            raise
+    try:
+        temporary.replace(path)  # atomic: a reader never sees half a file
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -4,7 +4,10 @@ An edition is one format in one language, made from one version of the
 cooperation's data. Every change to that data (a follow-up saved, a year
 file loaded, an admin edit, a year reopened) writes an audit entry, so the
 newest entry names the version (`data_stamp`); an edition is rendered once
-per version and served from storage after that, drafts included.
+per version and served from storage after that, drafts included. The
+storage is the database (`StoredEdition`): several web processes and
+workers on several machines share nothing else, and a file written in a
+transaction is there whole or not at all.
 
 The PDF and Word editions of a large cooperation take WeasyPrint and
 python-docx tens of seconds, longer than a web request may last. The web
@@ -17,19 +20,16 @@ by `samverkan db_worker`) works through while the page waits. With the
 from __future__ import annotations
 
 import importlib.metadata
-import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Literal
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from samverkan.members.models import Year
-from samverkan.reports.models import ReportJob
+from samverkan.reports.models import ReportJob, StoredEdition
 from samverkan.reports.renderers import Renderer
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -65,59 +65,64 @@ def data_stamp(year: Year) -> str:
     return f"{year.status}-{data}-v{importlib.metadata.version('samverkan')}"
 
 
-def _folder(year: Year) -> Path:
-    return Path(settings.REPORT_OUTPUT_DIR) / "cache" / year.cooperation.slug / str(year.year)
+def stored_content(year: Year, renderer: Renderer, lang: str, stamp: str) -> bytes | None:
+    """The stored edition of the data version `stamp`, if one has been made."""
+    content = (
+        StoredEdition.objects.filter(
+            year=year, format=renderer.identifier, language=lang, stamp=stamp
+        )
+        .values_list("content", flat=True)
+        .first()
+    )
+    return None if content is None else bytes(content)  # PostgreSQL gives a memoryview
 
 
-def stored_path(year: Year, renderer: Renderer, lang: str, stamp: str) -> Path:
-    return _folder(year) / f"{lang}-{stamp}.{renderer.extension}"
-
-
-def stored_edition(year: Year, renderer: Renderer, lang: str) -> Path | None:
+def stored_edition(year: Year, renderer: Renderer, lang: str) -> bytes | None:
     """The stored edition for the data as it is now, if one has been made."""
-    path = stored_path(year, renderer, lang, data_stamp(year))
-    return path if path.is_file() else None
+    return stored_content(year, renderer, lang, data_stamp(year))
 
 
-def make_edition(year: Year, renderer: Renderer, lang: str) -> Path:
-    """Render the edition from the data as it is now and store it; its path."""
+def make_edition(year: Year, renderer: Renderer, lang: str) -> bytes:
+    """Render the edition from the data as it is now and store it; its content."""
     from samverkan.reports.assembly import build_annual_report
 
     check_language(lang)
     # The version is read before the data: a change made meanwhile only makes the edition look older.
     stamp = data_stamp(year)
-    return store_edition(
-        year, renderer, lang, stamp, renderer.render(build_annual_report(year, lang=lang))
-    )
+    content = renderer.render(build_annual_report(year, lang=lang))
+    store_edition(year, renderer, lang, stamp, content)
+    return content
 
 
-def store_edition(year: Year, renderer: Renderer, lang: str, stamp: str, content: bytes) -> Path:
-    """Keep `content` as the edition of the data version `stamp`; its path.
+def store_edition(year: Year, renderer: Renderer, lang: str, stamp: str, content: bytes) -> None:
+    """Keep `content` as the edition of the data version `stamp`.
 
     Older editions of the same format and language are removed: only the
     newest data's edition is ever served.
     """
-    path = stored_path(year, renderer, lang, stamp)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A temporary file of its own: two requests may store the same edition at once.
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as partial:
-        partial.write(content)
-    Path(partial.name).replace(path)  # atomic: a reader never sees half a file
-    if stamp == data_stamp(year):
-        # Only the current data's edition clears the others: a slow render of older data
-        # that finishes last must not remove the newer edition.
-        for older in path.parent.glob(f"{lang}-*.{renderer.extension}"):
-            if older != path:
-                older.unlink(missing_ok=True)
-    return path
+    with transaction.atomic():
+        # Two processes may store the same edition at once: the first one's row stands.
+        StoredEdition.objects.get_or_create(
+            year=year,
+            format=renderer.identifier,
+            language=lang,
+            stamp=stamp,
+            defaults={"content": content},
+        )
+        if stamp == data_stamp(year):
+            # Only the current data's edition clears the others: a slow render of older data
+            # that finishes last must not remove the newer edition.
+            StoredEdition.objects.filter(
+                year=year, format=renderer.identifier, language=lang
+            ).exclude(stamp=stamp).delete()
 
 
 @dataclass(frozen=True, slots=True)
 class Edition:
-    """Where an edition asked for stands: "ready" (at `path`), "queued", "running" or "failed"."""
+    """Where an edition asked for stands: "ready" (its `content`), "queued", "running" or "failed"."""
 
     state: Literal["ready", "queued", "running", "failed"]
-    path: Path | None = None
+    content: bytes | None = None
     job: ReportJob | None = None
 
 
@@ -137,9 +142,9 @@ def prepare_edition(
 
     check_language(lang)
     stamp = data_stamp(year)
-    path = stored_path(year, renderer, lang, stamp)
-    if path.is_file():
-        return Edition("ready", path=path)
+    content = stored_content(year, renderer, lang, stamp)
+    if content is not None:
+        return Edition("ready", content=content)
     with transaction.atomic():
         job, created = ReportJob.objects.get_or_create(
             year=year,
@@ -153,7 +158,7 @@ def prepare_edition(
         if _stalled(job):
             job.finished_at, job.error = timezone.now(), STALLED
             job.save(update_fields=["finished_at", "error"])
-        lost = job.finished_at is not None and not job.error  # made, but the file is gone
+        lost = job.finished_at is not None and not job.error  # made, but the edition is gone
         needs_task = created or lost or (retry and bool(job.error))
         if needs_task:
             if created:
@@ -174,8 +179,9 @@ def prepare_edition(
         result = make_edition_task.enqueue(job.pk)
         ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
         job.refresh_from_db()
-    if path.is_file():  # made just now, by the "immediate" backend
-        return Edition("ready", path=path, job=job)
+    content = stored_content(year, renderer, lang, stamp)
+    if content is not None:  # made just now, by the "immediate" backend
+        return Edition("ready", content=content, job=job)
     if job.error:
         return Edition("failed", job=job)
     return Edition("running" if job.started_at else "queued", job=job)

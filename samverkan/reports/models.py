@@ -37,3 +37,29 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.format} {self.language} {self.stamp}"
+
+
+class StoredEdition(models.Model):
+    """One made edition of a year's report: the file itself, for one format, language and data version.
+
+    Kept in the database, the one thing every web process and worker of an
+    installation shares: a file made by a worker on one machine is served by a
+    web process on another, with no shared folder (docs/web.md).
+    """
+
+    year = models.ForeignKey("members.Year", on_delete=models.CASCADE, related_name="editions")
+    format = models.CharField(max_length=8)
+    language = models.CharField(max_length=8)
+    stamp = models.CharField(max_length=100)
+    content = models.BinaryField()
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "format", "language", "stamp"], name="one_stored_edition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.format} {self.language} {self.stamp}"

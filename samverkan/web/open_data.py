@@ -3,12 +3,19 @@
 Amounts are strings with two decimals and a point ("705650.00"): exact, and
 the same in every language. Only published years are served to the public;
 the functions themselves do not check that.
+
+A spreadsheet opening the CSV reads a cell that starts with `=`, `+`, `-`,
+`@`, a tab or a carriage return as a formula (OWASP "CSV injection"), and the
+texts are typed by users: a follow-up that starts with a Markdown bullet
+("- ...") or a `=HYPERLINK(...)`. Such a text cell gets a leading single
+quote; numbers, negative amounts included, are written as they are.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from samverkan.lib.money import plain
@@ -109,11 +116,22 @@ def year_data(year: Year) -> dict[str, Any]:
             "accounts": {key: accounts[key] for key in ("sign_convention", "funds", "total", "fees")}}
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with a single quote; others as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: neutralise(value) for key, value in row.items()} for row in rows)
     return out.getvalue()
 
 

@@ -10,6 +10,10 @@ hands out its exports).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -41,6 +45,23 @@ def report_language(request: HttpRequest) -> str:
     """The report's language: `?lang=` when it names a configured language, else Swedish."""
     lang = request.GET.get("lang", "sv")
     return lang if lang in dict(settings.LANGUAGES) else "sv"
+
+
+_STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
+
+
+def _allow_own_styles(response: HttpResponse, content: bytes) -> HttpResponse:
+    """Let the Content-Security-Policy admit the report's own style sheets (by their hashes), and nothing else inline.
+
+    The HTML edition stands alone as a file, so its styles are inside it.
+    """
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(style).digest()).decode()}'"
+        for style in _STYLE.findall(content)
+    ]
+    if hashes:
+        response._csp_update = {"style-src": hashes}  # type: ignore[attr-defined]  # read by django-csp
+    return response
 
 
 def _with_disposition(response: HttpResponse, fmt: str, filename: str) -> HttpResponse:
@@ -75,20 +96,19 @@ def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bo
     lang = report_language(request)
     if not is_slow(fmt):
         content, content_type, filename = render_report(year, fmt, lang=lang)
-        return _with_disposition(HttpResponse(content, content_type=content_type), fmt, filename)
+        response = HttpResponse(content, content_type=content_type)
+        if fmt in INLINE_FORMATS:
+            _allow_own_styles(response, content)
+        return _with_disposition(response, fmt, filename)
     actor = request.user if request.user.is_authenticated else None
     if may_retry and request.method == "POST":
         prepare_report(year, fmt, lang, actor=actor, retry=True)
         return _ask_again(request)  # the waiting page is then a GET, which a reload never posts again
     edition = prepare_report(year, fmt, lang, actor=actor)
     if edition.state == "ready":
-        assert edition.path is not None
-        try:
-            handle = edition.path.open("rb")
-        except FileNotFoundError:  # replaced by a newer edition this very moment
-            return _ask_again(request)
-        # FileResponse streams the stored file and closes it when done.
-        stored = FileResponse(handle, content_type=media_type(fmt))
+        assert edition.content is not None
+        # Streamed in blocks, as a file is, with its length.
+        stored = FileResponse(io.BytesIO(edition.content), content_type=media_type(fmt))
         return _with_disposition(stored, fmt, file_name(year, fmt, lang))
     job = edition.job
     assert job is not None  # only a ready edition comes without its job

@@ -6,17 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from samverkan.audit.services import record
 from samverkan.members.models import Year
 from samverkan.reports.api import prepare_report, render_report
-from samverkan.reports.models import ReportJob
+from samverkan.reports.models import ReportJob, StoredEdition
 from tests.conftest import run_worker
 
 
-def stored(fmt: str = "md") -> list[Path]:
-    return sorted((Path(settings.REPORT_OUTPUT_DIR) / "cache").rglob(f"*.{fmt}"))
+def stored(fmt: str = "md") -> list[StoredEdition]:
+    return list(StoredEdition.objects.filter(format=fmt))
+
+
+def replace_stored(content: bytes, fmt: str = "md") -> None:
+    """Overwrite the stored edition, so that a test sees whether it is served or made again."""
+    StoredEdition.objects.filter(format=fmt).update(content=content)
 
 
 @pytest.fixture
@@ -27,13 +31,13 @@ def year(demo: None) -> Year:
 def test_an_edition_is_made_once_and_then_served_from_storage(year: Year) -> None:
     first, _, _ = render_report(year, "md")
     assert first.startswith(b"#") and len(stored()) == 1
-    stored()[0].write_bytes(b"from storage")
+    replace_stored(b"from storage")
     assert render_report(year, "md")[0] == b"from storage"
 
 
-def test_an_audited_change_retires_the_stored_edition_and_removes_its_file(year: Year) -> None:
+def test_an_audited_change_retires_the_stored_edition_and_removes_it(year: Year) -> None:
     render_report(year, "md")
-    stored()[0].write_bytes(b"stale")
+    replace_stored(b"stale")
     record(actor="tests", action="year.reopen", cooperation=year.cooperation, year=2020, obj=year)
     assert render_report(year, "md")[0] != b"stale"
     assert len(stored()) == 1  # the older edition is gone
@@ -45,14 +49,14 @@ def test_a_change_to_users_or_roles_keeps_the_stored_edition(year: Year) -> None
     )  # a draft follows every change of its cooperation
     year.refresh_from_db()
     render_report(year, "md")
-    stored()[0].write_bytes(b"kept")
+    replace_stored(b"kept")
     record(actor="tests", action="accounts.role.grant", cooperation=year.cooperation, obj=year)
     assert render_report(year, "md")[0] == b"kept"
 
 
 def test_a_published_report_does_not_follow_later_edits_of_standing_data(year: Year) -> None:
     render_report(year, "md")
-    stored()[0].write_bytes(b"as adopted")
+    replace_stored(b"as adopted")
     record(actor="tests", action="admin.change", cooperation=year.cooperation, obj=year.cooperation)
     assert render_report(year, "md")[0] == b"as adopted"
     Year.objects.filter(pk=year.pk).update(status="draft")
@@ -64,7 +68,7 @@ def test_a_draft_is_stored_too_and_a_change_of_status_asks_for_a_new_edition(yea
     Year.objects.filter(pk=year.pk).update(status="draft")
     year.refresh_from_db()
     render_report(year, "md")
-    stored()[0].write_bytes(b"draft")
+    replace_stored(b"draft")
     assert render_report(year, "md")[0] == b"draft"
     Year.objects.filter(pk=year.pk).update(status="decided")
     year.refresh_from_db()
@@ -73,8 +77,8 @@ def test_a_draft_is_stored_too_and_a_change_of_status_asks_for_a_new_edition(yea
 
 def test_without_a_worker_queue_a_slow_edition_is_ready_when_asked_for(year: Year) -> None:
     edition = prepare_report(year, "docx")
-    assert edition.state == "ready" and edition.path is not None
-    assert edition.path.read_bytes()[:2] == b"PK"
+    assert edition.state == "ready" and edition.content is not None
+    assert edition.content[:2] == b"PK"
 
 
 def test_a_queued_edition_waits_for_the_worker_and_is_asked_for_only_once(
@@ -86,7 +90,7 @@ def test_a_queued_edition_waits_for_the_worker_and_is_asked_for_only_once(
     assert ReportJob.objects.count() == 1
     run_worker()
     ready = prepare_report(year, "docx")
-    assert ready.state == "ready" and ready.path is not None
+    assert ready.state == "ready" and ready.content is not None
     job = ReportJob.objects.get()
     assert job.started_at is not None and job.finished_at is not None and job.error == ""
 
@@ -150,3 +154,56 @@ def test_finished_tasks_older_than_a_month_are_cleared_from_the_queue(
     prepare_report(year, "docx", lang="en")
     run_worker()
     assert DBTaskResult.objects.count() == 1  # the new one
+
+
+def test_a_report_file_that_fails_to_be_written_leaves_no_partial_file(
+    year: Year, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samverkan.reports.api import write_reports
+
+    def disk_full(self: Path, target: Path) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "replace", disk_full)
+    with pytest.raises(OSError):
+        write_reports(year, tmp_path / "out", formats=["md"])
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_two_tasks_for_one_edition_make_it_once(year: Year, database_queue: None) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from samverkan.reports.tasks import make_edition_task
+
+    prepare_report(year, "docx")
+    job = ReportJob.objects.get()
+    make_edition_task.enqueue(job.pk)  # a second worker's copy of the same work
+    run_worker()
+    made = [r.return_value for r in DBTaskResult.objects.all() if r.return_value]
+    assert len(made) == 1 and DBTaskResult.objects.count() == 2
+    assert prepare_report(year, "docx").state == "ready"
+
+
+def test_a_locked_database_is_waited_out_and_the_edition_made(
+    year: Year, database_queue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db.utils import OperationalError
+
+    from samverkan.reports import editions, tasks
+
+    real = editions.make_edition
+    calls: list[int] = []
+
+    def locked_once(*args: object) -> bytes:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(editions, "make_edition", locked_once)
+    monkeypatch.setattr(tasks.time, "sleep", lambda seconds: None)
+    prepare_report(year, "docx")
+    run_worker()
+    job = ReportJob.objects.get()
+    assert len(calls) == 2 and job.error == "" and job.finished_at is not None
+    assert prepare_report(year, "docx").state == "ready"

@@ -102,3 +102,30 @@ def test_the_members_co_financing_of_an_event_is_one_row_per_member_in_its_funds
     assert "| Botkyrka Kommun | 16 718 |  |  |" in table.splitlines()
     assert table.splitlines()[-1] == "| **Summa** | **106 791** | **106 791** | **0** |"
     assert accounts.count("16 718") == 1  # printed once, not again in a table of its own
+
+
+def test_a_year_file_text_cannot_inject_markup_into_the_markdown_edition(demo, demo_year):
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    from samverkan.members.models import YearText
+    from samverkan.plan.models import Activity
+    from samverkan.reports.api import render_report
+
+    year = demo_year(2020)
+    YearText.objects.filter(year=year, key="introduction").update(
+        body='Hej <script>alert(1)</script> <img src=x onerror="alert(2)"> [länk](javascript:alert(3)) '
+        '<strong onclick="alert(4)">fet</strong> `<script>` i kod'
+    )
+    activity = Activity.objects.filter(focus_area__year=year).first()
+    Activity.objects.filter(pk=activity.pk).update(title='Titel <img src=x onerror="alert(5)">')
+
+    text = render_report(year, "md")[0].decode()
+    # What a reader of Markdown that passes raw HTML makes of it.
+    html = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+
+    assert "<script" not in html and "<img" not in html and "javascript:" not in html
+    assert not re.search(r"<[^>]*\bon(error|click)", html)  # no tag carries an event handler
+    assert "<strong>fet</strong>" in html  # formatting the HTML edition keeps stays
+    assert "<code>&lt;script&gt;</code>" in html  # code is shown as written
+    assert "Titel &lt;img" in html  # a title is text, never a tag

@@ -82,3 +82,11 @@ def test_the_demo_gets_one_login_per_role_with_fresh_random_passwords(demo: None
                      "sodertorn-sup-gruppen": (Role.NETWORK_LEAD, "sup-gruppen"),
                      "sodertorn-snug": (Role.NETWORK_LEAD, "snug"),
                      "sodertorn-lasare": (Role.READER, None)}
+
+
+def test_createuser_refuses_the_username_as_the_password(demo: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEW_PASSWORD", "kommunsamverkan")
+    with pytest.raises(CommandError, match="likt|similar"):
+        call_command("createuser", "kommunsamverkan", "bo@example.org", "--cooperation", "sodertorn",
+                     "--role", "reader", "--password-from-env", "NEW_PASSWORD", stdout=StringIO())
+    assert not get_user_model().objects.filter(username="kommunsamverkan").exists()

@@ -62,3 +62,38 @@ def test_logging_out_ends_the_session(place: Place, client_for: Any) -> None:
     response = client.post(reverse("web:logout"))
     assert response["Location"] == reverse("web:public-index")
     assert client.get(reverse("web:dashboard", args=["sodertorn", 2020]))["Location"].startswith(reverse("web:login"))
+
+
+def fail_five_times(username: str, **meta: str) -> None:
+    client = Client(**meta)
+    for _attempt in range(5):
+        client.post(reverse("web:login"), {"username": username, "password": "fel"})
+
+
+def test_behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_another(
+    place: Place, users: Any, settings: Any
+) -> None:
+    settings.SAMVERKAN_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    user = with_password(users[LEAD_A])
+    fail_five_times(user.username, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    honest = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    response = honest.post(reverse("web:login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in honest.session
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_throttle(place: Place, users: Any, settings: Any) -> None:
+    settings.SAMVERKAN_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    user = with_password(users[LEAD_A])
+    fail_five_times(user.username, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    # The attacker writes a new address at the left of the header; the proxy appends the real one.
+    forged = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7")
+    response = forged.post(reverse("web:login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(place: Place, users: Any) -> None:
+    user = with_password(users[LEAD_A])
+    fail_five_times(user.username, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    other = Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    response = other.post(reverse("web:login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 429

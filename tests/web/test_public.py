@@ -73,3 +73,27 @@ def test_the_published_report_downloads_as_pdf(place: Place) -> None:
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert 'filename="sodertorn-arsredovisning-2018.pdf"' in response["Content-Disposition"]
+
+
+def test_the_csv_neutralises_text_cells_a_spreadsheet_would_run_as_formulas(place: Place) -> None:
+    from samverkan.plan.models import FollowUp
+
+    follow_ups = FollowUp.objects.filter(
+        activity__focus_area__year__cooperation=place.coop, activity__focus_area__year__year=2018
+    ).order_by("pk")
+    texts = ['=HYPERLINK("https://example.org","klicka")', "+1", "@SUM(A1)", "\tflik", "\rretur", "- en punkt"]
+    for follow_up, text in zip(follow_ups, texts, strict=False):
+        FollowUp.objects.filter(pk=follow_up.pk).update(text=text)
+    csv_text = get("public-plan-csv", "sodertorn", 2018).decode()
+    rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
+    assert {"'" + text for text in texts} <= {row["follow_up"] for row in rows}
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row.values())
+
+
+def test_the_csv_writes_negative_amounts_as_numbers() -> None:
+    from samverkan.web.open_data import neutralise
+
+    assert neutralise("-2796096.00") == "-2796096.00"
+    assert neutralise("-12") == "-12"
+    assert neutralise(-5) == -5
+    assert neutralise("-12 kr") == "'-12 kr"

@@ -6,6 +6,7 @@ import getpass
 import os
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -49,7 +50,10 @@ class Command(BaseCommand):
                 raise CommandError(f"no network {options['network']!r} in {cooperation.slug}")
         password = self._password(options)
         try:
-            validate_password(password)
+            # With the user to be, so that the similarity validator compares the password with the
+            # username and e-mail address.
+            candidate = get_user_model()(username=options["username"], email=options["email"])
+            validate_password(password, user=candidate)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         actor = f"createuser ({getpass.getuser()})"
