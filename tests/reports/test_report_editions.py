@@ -150,3 +150,37 @@ def test_finished_tasks_older_than_a_month_are_cleared_from_the_queue(
     prepare_report(year, "docx", lang="en")
     run_worker()
     assert DBTaskResult.objects.count() == 1  # the new one
+
+
+def test_a_demo_sized_pdf_is_made_in_the_request_rather_than_queued(
+    year: Year, database_queue: None
+) -> None:
+    edition = prepare_report(year, "pdf")
+
+    assert edition.state == "ready" and edition.path is not None
+    assert edition.path.read_bytes().startswith(b"%PDF-")
+    assert not ReportJob.objects.exists()
+
+
+def test_a_pdf_of_a_report_beyond_the_request_limit_is_queued(
+    year: Year, database_queue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samverkan.reports.renderers import pdf
+
+    monkeypatch.setattr(pdf.PdfRenderer, "in_request_limit", 10)  # the demo year has 37
+
+    assert prepare_report(year, "pdf").state == "queued"
+
+
+def test_a_pdf_that_fails_in_the_request_is_queued_so_that_the_failure_is_recorded(
+    year: Year, database_queue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samverkan.reports.renderers import pdf
+
+    monkeypatch.setattr(pdf.PdfRenderer, "render", lambda self, report: 1 / 0)
+
+    assert prepare_report(year, "pdf").state == "queued"
+    run_worker()
+    failed = prepare_report(year, "pdf")
+    assert failed.state == "failed" and failed.job is not None
+    assert "ZeroDivisionError" in failed.job.error
