@@ -362,3 +362,41 @@ def test_pdftoppm_renders_every_page(rendered, tmp_path: Path, year):
     assert result.returncode == 0, result.stderr
     assert [line for line in result.stderr.splitlines() if line != POPPLER_SUSPECTS] == []
     assert len(list(tmp_path.glob("page-*.png"))) == pages
+
+
+# --- the template -------------------------------------------------------------------------------
+
+
+def test_every_block_type_of_the_document_has_a_layout_in_the_template():
+    import typing
+
+    from samverkan.reports.document import Block
+    from samverkan.reports.renderers.pdf import TEMPLATE
+
+    template = TEMPLATE.read_text(encoding="utf-8")
+    layouts = template.split("#let blocks = (")[1].split(")\n")[0]
+
+    for block in typing.get_args(Block):
+        assert f"  {block.__name__}: " in layouts, block.__name__
+
+
+def test_a_block_the_template_does_not_know_stops_the_compile_naming_it():
+    from dataclasses import dataclass
+
+    from samverkan.reports.renderers.pdf import PdfError
+
+    @dataclass(frozen=True)
+    class Timeline:
+        events: tuple[str, ...]
+
+    with pytest.raises(PdfError, match="no layout for the block Timeline"):
+        compile_small(Timeline(("a", "b")))
+
+
+def test_a_document_without_a_title_is_refused():
+    from samverkan.reports.renderers.pdf import PdfError
+
+    doc = small_document(Paragraph("Text"), title="")
+
+    with pytest.raises(PdfError, match="title"):
+        render_pdf(doc, timestamp=dt.datetime(2021, 3, 1, tzinfo=dt.UTC))

@@ -27,6 +27,7 @@ import json
 import pickle
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,11 +118,13 @@ class CompileProcess:
 
     def __init__(self) -> None:
         self.more = False
+        # A file, not a pipe, for what the process says on stderr: a pipe nobody reads fills up.
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the process, in close()
         self.process = subprocess.Popen(
             [sys.executable, str(WORKER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.errors,
         )
 
     def _send(self, message: object) -> None:
@@ -148,36 +151,39 @@ class CompileProcess:
             result = pickle.load(self.process.stdout)
         except EOFError:
             self.process.wait()
-            assert self.process.stderr is not None
-            raise PdfError(
-                f"the PDF process ended without a PDF: {self.process.stderr.read().decode()}"
-            ) from None
+            self.errors.seek(0)
+            said = self.errors.read().decode(errors="replace").strip()
+            raise PdfError(f"the PDF process ended without a PDF: {said}") from None
         self.process.wait()
         if result[0] == "error":
             raise PdfError(" ".join([result[1], *result[2]]))
         pdf: bytes = result[1]
         return pdf
 
+    def __enter__(self) -> CompileProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Stop the process if it is still running (an error on our side)."""
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+        for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
                 stream.close()
+        self.errors.close()
 
 
 def render_pdf(
     doc: Document, *, attachments: Sequence[Attachment] = (), timestamp: dt.datetime
 ) -> bytes:
     """The document as PDF/A-3a + PDF/UA-1, carrying `attachments` as its source data."""
-    process = CompileProcess()
-    try:
+    with CompileProcess() as process:
         process.begin(doc, timestamp, attachments)
         return process.finish()
-    finally:
-        process.close()
 
 
 def source_files(report: AnnualReport) -> tuple[Attachment, ...]:
@@ -220,10 +226,7 @@ class PdfRenderer:
     in_request_limit = 1000
 
     def render(self, report: AnnualReport) -> bytes:
-        process = CompileProcess()
-        try:
+        with CompileProcess() as process:
             # Typst lays the document out while this process exports the source files.
             process.begin(build_document(report), report_timestamp(report), None)
             return process.finish(source_files(report))
-        finally:
-            process.close()
