@@ -30,7 +30,7 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from samverkan.lib.commonmark import normalise
-from samverkan.reports.document import Cell, Document, Notes, RichText, Section
+from samverkan.reports.document import Cell, Document, Notes, RichText, Row, Section
 
 Json = dict[str, Any]
 
@@ -149,19 +149,33 @@ def _plain_text(node: SyntaxTreeNode) -> str:
 
 def document_data(doc: Document) -> Json:
     """The whole Document as JSON-ready data for the template."""
-    data = _plain(doc)
+    data: Json = {
+        "type": "Document",
+        **{
+            name: _plain(getattr(doc, name))
+            for name in _field_names(Document)
+            if name != "sections"
+        },
+    }
     chapters = [_section(section) for section in doc.sections]
     data["sections"] = [chapter for chapter in chapters if chapter is not None]
     data["toc"] = [section.anchor for section in doc.toc]
     return data
 
 
+@lru_cache(maxsize=64)
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
 def _plain(value: Any) -> Any:
     """Dataclasses as objects with their type; tuples as lists; numbers and dates as text."""
+    if isinstance(value, str | int | float | bool | None):
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: Json = {"type": type(value).__name__}
-        for f in dataclasses.fields(value):
-            out[f.name] = _plain(getattr(value, f.name))
+        for name in _field_names(type(value)):
+            out[name] = _plain(getattr(value, name))
         return out
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
@@ -196,7 +210,7 @@ class _Footnotes:
 
     def cell(self, cell: Cell) -> Json:
         data: Json = {"type": "Cell", "text": cell.text, "footnote": None}
-        if cell.footnote:
+        if cell.footnote:  # a handful in a report
             label = f"fn-{self.chapter}-{cell.footnote}"
             data["footnote"] = {
                 "key": cell.footnote,
@@ -244,12 +258,16 @@ def _block_data(block: Any, level: int, notes: _Footnotes) -> Json | None:
 
 def _with_cells(value: Any, notes: _Footnotes) -> Any:
     """`_plain`, but every table Cell goes through the chapter's footnotes."""
+    if isinstance(value, str | int | float | bool | None):
+        return value
     if isinstance(value, Cell):
         return notes.cell(value)
+    if isinstance(value, Row):  # the bulk of a large report: straight to its cells
+        return {"type": "Row", "cells": [notes.cell(cell) for cell in value.cells]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: Json = {"type": type(value).__name__}
-        for f in dataclasses.fields(value):
-            out[f.name] = _with_cells(getattr(value, f.name), notes)
+        for name in _field_names(type(value)):
+            out[name] = _with_cells(getattr(value, name), notes)
         return out
     if isinstance(value, tuple | list):
         return [_with_cells(item, notes) for item in value]
