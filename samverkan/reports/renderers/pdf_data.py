@@ -159,7 +159,6 @@ def document_data(doc: Document) -> Json:
     }
     chapters = [_section(section) for section in doc.sections]
     data["sections"] = [chapter for chapter in chapters if chapter is not None]
-    data["toc"] = [section.anchor for section in doc.toc]
     return data
 
 
