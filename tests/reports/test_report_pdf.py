@@ -395,6 +395,14 @@ def test_every_block_type_of_the_document_has_a_layout_in_the_template():
         assert f"  {block.__name__}: " in layouts, block.__name__
 
 
+def test_the_template_imports_no_typst_package_so_nothing_is_downloaded():
+    from samverkan.reports.renderers.pdf import TEMPLATE
+
+    template = TEMPLATE.read_text(encoding="utf-8")
+
+    assert "#import" not in template and "@preview" not in template
+
+
 def test_a_block_the_template_does_not_know_stops_the_compile_naming_it():
     from dataclasses import dataclass
 
