@@ -349,6 +349,41 @@ def test_markdown_emphasis_lists_and_links_come_through_the_commonmark_tree(tmp_
     assert "Före fet och kursiv." in printed and "Länk" in printed and "**" not in printed
 
 
+def test_a_markdown_footnote_is_a_real_footnote_at_the_foot_of_the_page(tmp_path):
+    content = compile_small(RichText("Stombussen byggs ut.[^1]\n\n[^1]: Trafikverkets projekt."))
+
+    text = pdftotext(content, tmp_path, "-f", "3")
+
+    assert "[^1]" not in text
+    body, foot = text.split("Trafikverkets projekt.")[0], text.split("Stombussen")[1]
+    assert "Stombussen byggs ut.1" in body  # the mark, after the sentence
+    assert "Trafikverkets projekt." in foot  # the note, below it
+    with open_pdf(content) as pdf:
+        assert "Note" in tags(pdf)
+
+
+def test_marks_on_a_caption_and_a_group_heading_print_their_notes_as_footnotes(tmp_path):
+    from samverkan.reports.document import Notes
+
+    table = Table(
+        id="t",
+        caption="Projektens kostnader",
+        columns=(Column("Post"), Column("Belopp", numeric=True)),
+        bodies=(
+            TableBody((Row((Cell("Konsult"), Cell("100"))),), title="Projekt A", footnote="2"),
+        ),
+        footnote="1",
+    )
+    notes = Notes(title="Noter", items=(("1", "Enligt bokslutet."), ("2", "Medfinansierat.")))
+
+    text = pdftotext(compile_small(table, notes), tmp_path, "-f", "3")
+
+    assert "Projektenskostnader1)" in text.replace(" ", "")
+    assert "ProjektA2)" in text.replace(" ", "")
+    # Each note once, at the foot of the page: the Notes block has nothing left to list.
+    assert text.count("Enligt bokslutet.") == 1 and text.count("Medfinansierat.") == 1
+
+
 def test_an_attachment_is_carried_byte_for_byte():
     attachment = Attachment(
         name="prov.yaml", content=b"a: 1\n", media_type="application/yaml", description="Prov"

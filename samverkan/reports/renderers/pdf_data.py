@@ -28,9 +28,19 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
 
 from samverkan.lib.commonmark import normalise
-from samverkan.reports.document import Cell, Document, Notes, RichText, Row, Section
+from samverkan.reports.document import (
+    Cell,
+    Document,
+    Notes,
+    RichText,
+    Row,
+    Section,
+    Table,
+    TableBody,
+)
 
 Json = dict[str, Any]
 
@@ -38,7 +48,8 @@ Json = dict[str, Any]
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_HEADING_LEVEL = 6
 
-_PARSER = MarkdownIt("commonmark")
+# CommonMark with footnotes ("[^1]" and "[^1]: ..."), as lib.commonmark reads them for HTML.
+_PARSER = MarkdownIt("commonmark").use(footnote_plugin)
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -56,51 +67,75 @@ def markdown_tree(text: str, level: int) -> list[Json]:
     first becomes `level + 1`, and each later one at most one deeper than the
     one before, so the PDF's heading structure stays valid (PDF/UA).
     """
+    tree = _parse(text)
+    notes = {
+        int(note.meta["id"]): _inlines(
+            [child for paragraph in note.children for child in paragraph.children], {}
+        )
+        for block in tree.children
+        if block.type == "footnote_block"
+        for note in block.children
+    }
     state = {"previous": level}
-    return _blocks(_parse(text).children, level, state)
+    return _blocks(tree.children, level, state, notes)
 
 
-def _blocks(nodes: list[SyntaxTreeNode], level: int, state: dict[str, int]) -> list[Json]:
+TextNotes = dict[int, list[Json | str]]  # a text's footnotes by number (from 0), as inline nodes
+
+
+def _blocks(
+    nodes: list[SyntaxTreeNode], level: int, state: dict[str, int], notes: TextNotes
+) -> list[Json]:
     out: list[Json] = []
     for node in nodes:
-        converted = _block(node, level, state)
+        converted = _block(node, level, state, notes)
         if converted is not None:
             out.append(converted)
     return out
 
 
-def _block(node: SyntaxTreeNode, level: int, state: dict[str, int]) -> Json | None:
+def _block(
+    node: SyntaxTreeNode, level: int, state: dict[str, int], notes: TextNotes
+) -> Json | None:
     kind = node.type
+    if kind == "footnote_block":
+        return None  # each note is printed at the foot of the page of its mark
     if kind == "paragraph":
         # A paragraph of a tight list item is "hidden": its text belongs to the item's line.
-        return {"t": "p", "c": _inlines(node.children), "tight": bool(node.hidden)}
+        return {"t": "p", "c": _inlines(node.children, notes), "tight": bool(node.hidden)}
     if kind == "heading":
         wanted = level + int(node.tag[1:])
         shown = max(level + 1, min(wanted, state["previous"] + 1, MAX_HEADING_LEVEL))
         state["previous"] = shown
-        return {"t": "h", "level": shown, "c": _inlines(node.children)}
+        return {"t": "h", "level": shown, "c": _inlines(node.children, notes)}
     if kind in ("bullet_list", "ordered_list"):
-        items = [_blocks(item.children, level, state) for item in node.children]
+        items = [_blocks(item.children, level, state, notes) for item in node.children]
         start = node.attrs.get("start", 1) if kind == "ordered_list" else 1
         return {"t": "ol" if kind == "ordered_list" else "ul", "start": start, "items": items}
     if kind == "blockquote":
-        return {"t": "quote", "c": _blocks(node.children, level, state)}
+        return {"t": "quote", "c": _blocks(node.children, level, state, notes)}
     if kind in ("code_block", "fence", "html_block"):
         # Raw HTML is shown as the characters typed: the PDF runs no markup from a text.
         return {"t": "pre", "v": node.content.rstrip("\n")}
     if kind == "hr":
         return {"t": "hr"}
     if node.children:
-        return {"t": "p", "c": _inlines(node.children), "tight": False}
+        return {"t": "p", "c": _inlines(node.children, notes), "tight": False}
     return None
 
 
-def _inlines(nodes: list[SyntaxTreeNode]) -> list[Json | str]:
+def _inlines(nodes: list[SyntaxTreeNode], notes: TextNotes) -> list[Json | str]:
     out: list[Json | str] = []
     for node in nodes:
         kind = node.type
         if kind == "inline":
-            out.extend(_inlines(node.children))
+            out.extend(_inlines(node.children, notes))
+        elif kind == "footnote_ref":
+            # Numbered within its text, as the HTML edition numbers it.
+            number = int(node.meta["id"])
+            out.append({"t": "fn", "key": str(number + 1), "c": notes.get(number, [])})
+        elif kind == "footnote_anchor":
+            pass  # the link from a note back to its mark: the PDF's footnotes need none
         elif kind in ("text", "html_inline"):
             _append_text(out, node.content)
         elif kind == "softbreak":
@@ -110,12 +145,12 @@ def _inlines(nodes: list[SyntaxTreeNode]) -> list[Json | str]:
         elif kind == "code_inline":
             out.append({"t": "code", "v": node.content})
         elif kind == "strong":
-            out.append({"t": "strong", "c": _inlines(node.children)})
+            out.append({"t": "strong", "c": _inlines(node.children, notes)})
         elif kind == "em":
-            out.append({"t": "em", "c": _inlines(node.children)})
+            out.append({"t": "em", "c": _inlines(node.children, notes)})
         elif kind == "link":
             href = str(node.attrs.get("href", ""))
-            children = _inlines(node.children)
+            children = _inlines(node.children, notes)
             if href.startswith(LINK_SCHEMES):
                 out.append({"t": "link", "href": href, "c": children})
             else:
@@ -207,18 +242,21 @@ class _Footnotes:
         self.notes = notes
         self.used: set[str] = set()
 
+    def mark(self, key: str) -> Json | None:
+        """The footnote of a mark (a cell's, a caption's, a group heading's); None for no mark."""
+        if not key:
+            return None
+        mark = {
+            "key": key,
+            "text": self.notes.get(key, ""),
+            "label": f"fn-{self.chapter}-{key}",
+            "first": key not in self.used,  # later marks refer to the note printed first
+        }
+        self.used.add(key)
+        return mark
+
     def cell(self, cell: Cell) -> Json:
-        data: Json = {"type": "Cell", "text": cell.text, "footnote": None}
-        if cell.footnote:  # a handful in a report
-            label = f"fn-{self.chapter}-{cell.footnote}"
-            data["footnote"] = {
-                "key": cell.footnote,
-                "text": self.notes.get(cell.footnote, ""),
-                "label": label,
-                "first": cell.footnote not in self.used,
-            }
-            self.used.add(cell.footnote)
-        return data
+        return {"type": "Cell", "text": cell.text, "footnote": self.mark(cell.footnote)}
 
 
 def _section_data(section: Section, notes: _Footnotes) -> Json | None:
@@ -266,7 +304,11 @@ def _with_cells(value: Any, notes: _Footnotes) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: Json = {"type": type(value).__name__}
         for name in _field_names(type(value)):
-            out[name] = _with_cells(getattr(value, name), notes)
+            if name == "footnote" and isinstance(value, Table | TableBody):
+                # A mark on a caption or a group heading; the table's order: caption, then bodies.
+                out[name] = notes.mark(value.footnote)
+            else:
+                out[name] = _with_cells(getattr(value, name), notes)
         return out
     if isinstance(value, tuple | list):
         return [_with_cells(item, notes) for item in value]
