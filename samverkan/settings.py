@@ -202,7 +202,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 # SIE uploads: streamed to a temporary file, then kept here between preview and import.
 SIE_UPLOAD_DIR = Path(os.environ.get("SAMVERKAN_SIE_UPLOAD_DIR", DATA_DIR / "sie-uploads"))
 
-# Background work (the PDF and Word editions of a large report take WeasyPrint and
+# Background work (the PDF and Word editions of a large report take Typst seconds and
 # python-docx tens of seconds): django-tasks, queued in the database and run by
 # `samverkan db_worker`. "immediate" runs each task inside the request instead,
 # for a set-up without a worker process.

@@ -10,7 +10,6 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 command -v node >/dev/null || need+=(nodejs npm)
-fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=""; fi
   $SUDO apt-get update -qq

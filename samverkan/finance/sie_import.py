@@ -569,22 +569,12 @@ def import_sie(
             )
         using = router.db_for_write(LedgerLine)
         if connections[using].vendor == "sqlite":
-            return _import_staged(path, year, objects, selected, source, sha256, actor, using)
+            return _import_staged(name, year, objects, selected, source, sha256, actor, using)
         with transaction.atomic(using=using):
             # The year lock, inside the transaction that writes: a decision that lands first
             # refuses the import; one that comes later waits for it (the lines are raw SQL,
             # which no model gate sees). The lines feed every later year's opening balances.
-            try:
-                locking.lock_years(years_from(year.pk, year.cooperation_id), using=using)
-            except locking.YearLocked as exc:
-                raise ImportRefused(
-                    [
-                        _error(
-                            "year_locked",
-                            f"The year {exc.year.year} is {exc.year.status}; reopen it first.",
-                        )
-                    ]
-                ) from None
+            _lock_years(year, using)
             existing = list(ImportBatch.objects.filter(year=year))
             for old in existing:
                 old.delete()
@@ -641,7 +631,7 @@ def _lock_years(year: Year, using: str) -> None:
 
 
 def _import_staged(
-    path: Path,
+    name: str,
     year: Year,
     objects: list[str] | None,
     selected: str,
@@ -661,7 +651,7 @@ def _import_staged(
         cursor.execute(f"DROP TABLE IF EXISTS temp.{_STAGING}")
         cursor.execute(f"CREATE TEMP TABLE {_STAGING} AS SELECT * FROM {table} WHERE 0")
     try:
-        plan = _new_plan(path, year, objects, sha256)
+        plan = _new_plan(name, year, objects, sha256)
         scan = _Scan(year, list(objects or []), plan.diagnostics)
         writer = _LineWriter(0, plan.diagnostics, year, using, table=_STAGING)
         for line in scan.lines(source):
@@ -678,7 +668,7 @@ def _import_staged(
                 old.delete()
             batch = ImportBatch.objects.create(
                 year=year,
-                file_name=path.name,
+                file_name=name,
                 sha256=sha256,
                 selected_objects=selected,
                 summary={

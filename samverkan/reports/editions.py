@@ -9,17 +9,21 @@ storage is the database (`StoredEdition`): several web processes and
 workers on several machines share nothing else, and a file written in a
 transaction is there whole or not at all.
 
-The PDF and Word editions of a large cooperation take WeasyPrint and
-python-docx tens of seconds, longer than a web request may last. The web
-app therefore asks for them with `prepare_edition`: it answers at once,
+The PDF and Word editions of a large cooperation take seconds (Typst) to
+tens of seconds (python-docx), longer than a web request should last. The
+web app therefore asks for them with `prepare_edition`: it answers at once,
 either with the stored file or with a job that a task (`reports.tasks`, run
 by `samverkan db_worker`) works through while the page waits. With the
-"immediate" task backend the job runs inside the call instead.
+"immediate" task backend the job runs inside the call instead. A renderer
+that is quick for a small report (the PDF: under half a second for the
+demo) sets `in_request_limit`: a report whose size (`report_size`) is
+within it is made inside the request, which is sooner than any queue.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -32,6 +36,7 @@ from samverkan.members.models import Year
 from samverkan.reports.models import ReportJob, StoredEdition
 from samverkan.reports.renderers import Renderer
 
+log = logging.getLogger(__name__)
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 # The largest report takes under a minute; a job running far longer lost its worker.
 STALLED_AFTER = timedelta(minutes=15)
@@ -117,6 +122,19 @@ def store_edition(year: Year, renderer: Renderer, lang: str, stamp: str, content
             ).exclude(stamp=stamp).delete()
 
 
+def report_size(year: Year) -> int:
+    """How much a report of `year` has to lay out: its accounts lines and activities (two counts)."""
+    from samverkan.plan.models import Activity
+
+    return year.lines.count() + Activity.objects.filter(focus_area__year=year).count()
+
+
+def made_in_request(year: Year, renderer: Renderer) -> bool:
+    """Whether the edition is small enough to be made now, quicker than by a queued task."""
+    limit: int = getattr(renderer, "in_request_limit", 0)
+    return bool(limit) and report_size(year) <= limit
+
+
 @dataclass(frozen=True, slots=True)
 class Edition:
     """Where an edition asked for stands: "ready" (its `content`), "queued", "running" or "failed"."""
@@ -136,6 +154,10 @@ def prepare_edition(
 ) -> Edition:
     """The stored edition, or the job making it; queues one when none is under way.
 
+    A small report's edition is made right here when its renderer is quick
+    for it (`made_in_request`); should that fail, it is queued like any
+    other, so that the failure is recorded on a job the page can show (and
+    the page's next look does not try it in the request again).
     `retry` queues a failed edition again (the page's "try again" button).
     """
     from samverkan.reports.tasks import make_edition_task
@@ -145,6 +167,14 @@ def prepare_edition(
     content = stored_content(year, renderer, lang, stamp)
     if content is not None:
         return Edition("ready", content=content)
+    asked_before = ReportJob.objects.filter(
+        year=year, format=renderer.identifier, language=lang, stamp=stamp
+    ).exists()
+    if not retry and not asked_before and made_in_request(year, renderer):
+        try:
+            return Edition("ready", content=make_edition(year, renderer, lang))
+        except Exception:
+            log.exception("report edition of %s in %s made in the request failed", year, lang)
     with transaction.atomic():
         job, created = ReportJob.objects.get_or_create(
             year=year,

@@ -20,8 +20,13 @@ _RENDERED: dict[tuple[int, str, str], bytes] = {}
 
 
 @pytest.fixture
-def rendered(request: pytest.FixtureRequest) -> Render:
-    """rendered(2020, "pdf", lang="sv") -> the demo report's bytes."""
+def rendered(request: pytest.FixtureRequest, db: None) -> Render:
+    """rendered(2020, "pdf", lang="sv") -> the demo report's bytes.
+
+    The test database is asked for up front: asked for only from inside the
+    test (by `getfixturevalue`), it was at times not switched in, and the demo
+    went to the development database.
+    """
 
     def get(year: int, fmt: str, lang: str = "sv") -> bytes:
         key = (year, fmt, lang)

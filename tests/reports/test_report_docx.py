@@ -71,10 +71,52 @@ def test_the_summary_is_a_real_table_with_a_repeating_header_row(rendered):
     ]
 
 
-def test_the_document_has_a_toc_field(rendered):
-    body = word(rendered(2020, "docx")).element.body.xml
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-    assert 'TOC \\o "1-2"' in body
+
+def fields(document: docx.document.Document) -> list[tuple[str, str, bool]]:
+    """The complex fields of the body: (instruction, result text, marked dirty), in order."""
+    found: list[tuple[str, str, bool]] = []
+    instruction, result, part, dirty = "", [], "", False
+    for element in document.element.body.iter(f"{W}fldChar", f"{W}instrText", f"{W}t", f"{W}p"):
+        if element.tag == f"{W}fldChar":
+            kind = element.get(f"{W}fldCharType")
+            if kind == "begin":
+                instruction, result, part = "", [], "instruction"
+                dirty = element.get(f"{W}dirty") == "true"
+            elif kind == "separate":
+                part = "result"
+            elif kind == "end":
+                found.append((instruction.strip(), "\n".join(result).strip(), dirty))
+                part = ""
+        elif element.tag == f"{W}instrText" and part == "instruction":
+            instruction += element.text or ""
+        elif element.tag == f"{W}p" and part == "result":
+            result.append("")
+        elif element.tag == f"{W}t" and part == "result":
+            if not result:
+                result.append("")
+            result[-1] += element.text or ""
+    return found
+
+
+def test_the_contents_are_one_toc_field_that_word_updates_on_opening(rendered):
+    document = word(rendered(2020, "docx"))
+
+    tocs = [f for f in fields(document) if f[0].startswith("TOC")]
+
+    assert len(tocs) == 1
+    instruction, result, dirty = tocs[0]
+    assert instruction == 'TOC \\o "1-3" \\h \\z \\u'
+    assert dirty
+    update = document.settings.element.find(f"{W}updateFields")
+    assert update is not None and update.get(f"{W}val") == "true"
+    # Until Word updates it, the field's own result lists the chapters (nothing outside the field).
+    assert "1. Inledning" in result and "7. Bokslut 2020" in result
+    paragraphs = [p.text for p in document.paragraphs]
+    contents = paragraphs.index("Innehållsförteckning")
+    assert paragraphs.count("1. Inledning") == 2  # the field's entry and the heading
+    assert paragraphs[contents + 1] == "1. Inledning"
 
 
 def test_nested_points_become_nested_bullet_styles(rendered):

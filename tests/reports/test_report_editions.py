@@ -207,3 +207,37 @@ def test_a_locked_database_is_waited_out_and_the_edition_made(
     job = ReportJob.objects.get()
     assert len(calls) == 2 and job.error == "" and job.finished_at is not None
     assert prepare_report(year, "docx").state == "ready"
+
+
+def test_a_demo_sized_pdf_is_made_in_the_request_rather_than_queued(
+    year: Year, database_queue: None
+) -> None:
+    edition = prepare_report(year, "pdf")
+
+    assert edition.state == "ready" and edition.content is not None
+    assert edition.content.startswith(b"%PDF-")
+    assert not ReportJob.objects.exists()
+
+
+def test_a_pdf_of_a_report_beyond_the_request_limit_is_queued(
+    year: Year, database_queue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samverkan.reports.renderers import pdf
+
+    monkeypatch.setattr(pdf.PdfRenderer, "in_request_limit", 10)  # the demo year has 37
+
+    assert prepare_report(year, "pdf").state == "queued"
+
+
+def test_a_pdf_that_fails_in_the_request_is_queued_so_that_the_failure_is_recorded(
+    year: Year, database_queue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samverkan.reports.renderers import pdf
+
+    monkeypatch.setattr(pdf.PdfRenderer, "render", lambda self, report: 1 / 0)
+
+    assert prepare_report(year, "pdf").state == "queued"
+    run_worker()
+    failed = prepare_report(year, "pdf")
+    assert failed.state == "failed" and failed.job is not None
+    assert "ZeroDivisionError" in failed.job.error

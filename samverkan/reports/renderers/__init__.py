@@ -1,7 +1,7 @@
 """The renderers: one per output format, all behind `base.Renderer`.
 
 Renderer modules are imported only when asked for, so that choosing Markdown
-does not load WeasyPrint.
+does not load Typst or python-docx.
 """
 
 from __future__ import annotations

@@ -188,16 +188,49 @@ def _cover(word: WordDocument, doc: Document) -> None:
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+TOC_LEVELS = 3  # the headings the field gathers: Heading 1 to 3
+
+
 def _toc(word: WordDocument, doc: Document) -> None:
+    """One TOC field over Heading 1-3, with hyperlinked entries and page numbers filled in by Word.
+
+    The field is marked dirty and the settings ask Word to update fields on
+    opening, so Word writes the entries with their page numbers. Until a
+    program updates it, the field's result (the text between its separator
+    and its end, as Word itself stores a table of contents) lists the
+    headings, so the contents are never empty in a viewer that shows fields
+    as they were saved.
+    """
     word.add_paragraph(doc.toc_title, style="TOC Heading")
-    p = word.add_paragraph()
-    _field(p, 'TOC \\o "1-2" \\h \\z \\u', doc.labels.get("toc_hint", ""))
-    # Until the field is updated, list the headings so the contents are never empty.
-    for section in doc.toc:
-        entry = word.add_paragraph(section.heading)
-        entry.paragraph_format.left_indent = Pt(14 * (section.level - 1))
-        entry.paragraph_format.space_after = Pt(0)
+    entries = [section for section in doc.walk() if section.level <= TOC_LEVELS]
+    paragraphs = []
+    for index, section in enumerate(entries or [None]):
+        p = word.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        if index == 0:
+            _field_char(p, "begin", dirty=True)
+            instruction = p.add_run()._r
+            text = OxmlElement("w:instrText")
+            text.set(qn("xml:space"), "preserve")
+            text.text = f" {TOC_INSTRUCTION} "
+            instruction.append(text)
+            _field_char(p, "separate")
+        if section is not None:
+            p.paragraph_format.left_indent = Pt(14 * (section.level - 1))
+            p.add_run(section.heading)
+        paragraphs.append(p)
+    _field_char(paragraphs[-1], "end")
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _field_char(paragraph: WordParagraph, kind: str, *, dirty: bool = False) -> None:
+    """A run holding a field character: "begin", "separate" or "end" of a complex field."""
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    if dirty:
+        char.set(qn("w:dirty"), "true")
+    paragraph.add_run()._r.append(char)
 
 
 # --- sections and blocks --------------------------------------------------------------------

@@ -45,13 +45,11 @@ from samverkan.reports.richtext import to_html
 TEMPLATE = "reports/annual_report.html"
 
 
-def render_html(doc: Document, *, print_version: bool = False) -> str:
-    """The document as a page; `print_version` leaves out what only a screen needs (for WeasyPrint)."""
+def render_html(doc: Document) -> str:
+    """The document as one page (its print stylesheet serves browsers' printing)."""
     body = "".join(_section(section) for section in doc.sections)
     with override(doc.lang):
-        return render_to_string(
-            TEMPLATE, {"doc": doc, "print": print_version, "body": mark_safe(body)}
-        )
+        return render_to_string(TEMPLATE, {"doc": doc, "body": mark_safe(body)})
 
 
 class HtmlRenderer:

@@ -1,52 +1,218 @@
-"""The report as an archival PDF: WeasyPrint over the HTML templates, PDF/A-3u, tagged, with the year file attached.
+"""The report as an archival, accessible PDF: Typst, PDF/A-3a and PDF/UA-1 in one file.
 
-PDF/A-3 is the archival variant that allows attachments: the year's data as
-a YAML year file (`yearfile.export.export_year`) travels inside the PDF, so
-the published document carries the figures it was made from. WeasyPrint
-takes one `pdf_variant`; PDF/UA-1 is a variant of its own and cannot be
-combined with PDF/A in the same call, so the PDF is PDF/A-3u with
-`pdf_tags=True`: a tagged structure tree (headings, lists, tables with
-header cells, figures with the SVG's <title> as alternative text) and the
-document language. Page numbers, the running header (cooperation and
-chapter) and the page references in the table of contents come from the
-print part of the report's CSS.
+The Document (the report laid out once, every number formatted) is handed
+to a fixed Typst template (`pdf_layout/report.typ`) as JSON data
+(`pdf_data.document_data`); no Typst markup is generated, so no text from
+the data can act as markup or code. Typst compiles it in memory:
+
+- PDF/A-3a and PDF/UA-1 at once: a tagged structure tree (headings in
+  order, lists, tables with header cells and one table element across
+  pages, figures with alternative text), running headers and footers as
+  artifacts, bookmarks and the document language;
+- the year file and the cooperation's standing file attached as the
+  report's source data (PDF/A-3 allows attachments, relationship "Source"),
+  so the published document carries the figures it was made from: the two
+  files, loaded into an empty database, give the year back;
+- fonts shipped with the package (Liberation Sans, `pdf_layout/fonts`) and
+  system fonts ignored, so every machine makes the same PDF; no Typst
+  package is imported, so nothing is downloaded;
+- the timestamp taken from the data (the decision date, else the time the
+  edition is made), so a decided year's PDF is the same file every time.
 """
 
 from __future__ import annotations
 
-import weasyprint
+import datetime as dt
+import json
+import pickle
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from samverkan.members.models import Year
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
 from samverkan.reports.document import Document
 from samverkan.reports.outline import build_document
-from samverkan.reports.renderers.html import render_html
+from samverkan.reports.renderers.pdf_data import document_data
 from samverkan.reports.report import AnnualReport
-from samverkan.yearfile.export import export_year
 
-PDF_VARIANT = "pdf/a-3u"
+LAYOUT = Path(__file__).with_name("pdf_layout")
+TEMPLATE = LAYOUT / "report.typ"
+FONTS = LAYOUT / "fonts"
+WORKER = Path(__file__).with_name("pdf_worker.py")
+PDF_STANDARDS = ["a-3a", "ua-1"]
+YEAR_FILE_TYPE = "application/yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file carried inside the PDF as its source data."""
+
+    name: str
+    content: bytes
+    media_type: str
+    description: str
+
+
+class PdfError(RuntimeError):
+    """Typst refused the document; the message says where and why."""
 
 
 def attachment_name(report: AnnualReport) -> str:
     return f"{report.slug}-{report.year}.yaml"
 
 
-def render_pdf(doc: Document, year_file: str, attachment: str) -> bytes:
-    """The document as PDF/A-3u with `year_file` attached under the name `attachment`."""
-    html = weasyprint.HTML(string=render_html(doc, print_version=True))
-    pdf = html.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        pdf_tags=True,
-        attachments=[
-            weasyprint.Attachment(
-                string=year_file.encode("utf-8"),
-                name=attachment,
-                description=doc.labels.get("attachment", ""),
-                relationship="Source",
-            ),
-        ],
+def report_timestamp(report: AnnualReport) -> dt.datetime:
+    """The PDF's date: the decision date for a decided report, else now (the edition's time)."""
+    decided = report.cover.decided_on
+    if decided is not None:
+        return dt.datetime(decided.year, decided.month, decided.day, tzinfo=dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def template_data(doc: Document) -> bytes:
+    """The JSON the template reads: the document, with the labels the PDF adds."""
+    with override(doc.lang):
+        labels = {"page": _("Sida"), "of": _("av"), **doc.labels}
+    data = document_data(doc)
+    data["labels"] = labels
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def attachment_files(attachments: Sequence[Attachment]) -> dict[str, bytes]:
+    """The attachments as files for the template: their list, and each one's content."""
+    listed = [
+        {
+            "name": attachment.name,
+            "file": f"attachment-{index}",
+            "mime": attachment.media_type,
+            "description": attachment.description,
+        }
+        for index, attachment in enumerate(attachments)
+    ]
+    files = {"attachments.json": json.dumps(listed, ensure_ascii=False).encode("utf-8")}
+    files.update({item["file"]: a.content for item, a in zip(listed, attachments, strict=True)})
+    return files
+
+
+def compile_options(timestamp: dt.datetime) -> dict[str, object]:
+    return {
+        "font_paths": [str(FONTS)],
+        "ignore_system_fonts": True,
+        "pdf_standards": PDF_STANDARDS,
+        "timestamp": timestamp,
+    }
+
+
+class CompileProcess:
+    """One Typst compile in a process of its own (`pdf_worker.py`), begun before the attachments are known.
+
+    `begin` hands over the document; the process lays it out at once.
+    `finish` hands over the attachments and returns the PDF. The process
+    ends with the PDF, and with it all the memory Typst held.
+    """
+
+    def __init__(self) -> None:
+        self.more = False
+        # A file, not a pipe, for what the process says on stderr: a pipe nobody reads fills up.
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the process, in close()
+        self.process = subprocess.Popen(
+            [sys.executable, str(WORKER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+        )
+
+    def _send(self, message: object) -> None:
+        assert self.process.stdin is not None
+        pickle.dump(message, self.process.stdin)
+        self.process.stdin.flush()
+
+    def begin(
+        self, doc: Document, timestamp: dt.datetime, attachments: Sequence[Attachment] | None
+    ) -> None:
+        """Hand over the document; `attachments` None: they follow in `finish`."""
+        files = {"main.typ": TEMPLATE.read_bytes(), "data.json": template_data(doc)}
+        files.update(attachment_files(attachments or ()))
+        self.more = attachments is None
+        self._send({"files": files, "options": compile_options(timestamp), "more": self.more})
+
+    def finish(self, attachments: Sequence[Attachment] = ()) -> bytes:
+        """The PDF, with `attachments` if `begin` left them to follow; PdfError if Typst refused it."""
+        if self.more:
+            self._send(attachment_files(attachments))
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.close()
+        try:
+            result = pickle.load(self.process.stdout)
+        except EOFError:
+            self.process.wait()
+            self.errors.seek(0)
+            said = self.errors.read().decode(errors="replace").strip()
+            raise PdfError(f"the PDF process ended without a PDF: {said}") from None
+        self.process.wait()
+        if result[0] == "error":
+            raise PdfError(" ".join([result[1], *result[2]]))
+        pdf: bytes = result[1]
+        return pdf
+
+    def __enter__(self) -> CompileProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the process if it is still running (an error on our side)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+        self.errors.close()
+
+
+def render_pdf(
+    doc: Document, *, attachments: Sequence[Attachment] = (), timestamp: dt.datetime
+) -> bytes:
+    """The document as PDF/A-3a + PDF/UA-1, carrying `attachments` as its source data."""
+    with CompileProcess() as process:
+        process.begin(doc, timestamp, attachments)
+        return process.finish()
+
+
+def source_files(report: AnnualReport) -> tuple[Attachment, ...]:
+    """The report's source data: the year file, and the standing file it refers to."""
+    from samverkan.members.models import Year
+    from samverkan.yearfile.export import export_cooperation, export_year
+
+    year = Year.objects.select_related("cooperation", "programme", "operating_fund").get(
+        cooperation__slug=report.slug, year=report.year
     )
-    assert pdf is not None
-    return pdf
+    with override(report.lang):
+        year_description = _("Årets data (årsfil) i YAML")
+        standing_description = _(
+            "Samverkans fasta uppgifter (medlemmar, organ, nätverk; den fasta filen) i YAML"
+        )
+    return (
+        Attachment(
+            name=attachment_name(report),
+            content=export_year(year).encode("utf-8"),
+            media_type=YEAR_FILE_TYPE,
+            description=year_description,
+        ),
+        Attachment(
+            name=f"{report.slug}.yaml",
+            content=export_cooperation(year.cooperation).encode("utf-8"),
+            media_type=YEAR_FILE_TYPE,
+            description=standing_description,
+        ),
+    )
 
 
 class PdfRenderer:
@@ -54,9 +220,13 @@ class PdfRenderer:
     background = True
     media_type = "application/pdf"
     extension = "pdf"
+    # Reports up to this size (accounts lines + activities: the demo's 2020 has 37, the report
+    # ten times the demo 20 300) are made inside the web request, in well under a second:
+    # sooner than a queued task.
+    in_request_limit = 1000
 
     def render(self, report: AnnualReport) -> bytes:
-        year = Year.objects.select_related("cooperation", "programme", "operating_fund").get(
-            cooperation__slug=report.slug, year=report.year
-        )
-        return render_pdf(build_document(report), export_year(year), attachment_name(report))
+        with CompileProcess() as process:
+            # Typst lays the document out while this process exports the source files.
+            process.begin(build_document(report), report_timestamp(report), None)
+            return process.finish(source_files(report))
