@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.money import format_kr
 from samverkan.members.locking import ReadByYears
 from samverkan.members.models import Cooperation, Member, Year, slug_validator, year_ids
 
@@ -286,28 +288,105 @@ class Event(ReadByYears, models.Model):
 
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="events")
     slug = models.SlugField(validators=[slug_validator])
-    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    kind = models.CharField(_("slag"), max_length=30, choices=EventKind.choices)
     name = models.CharField(_("namn"), max_length=200)
     date = models.DateField(_("datum"), null=True, blank=True)
-    status = models.CharField(max_length=20, choices=EventStatus.choices, default=EventStatus.HELD)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.HELD
+    )
     reason = models.TextField(_("skäl"), blank=True)
-    hosts = models.ManyToManyField(Member, blank=True, related_name="hosted_events")
-    partners = models.JSONField(_("samarbetspartner"), default=list, blank=True)
+    hosts = models.ManyToManyField(
+        Member, blank=True, related_name="hosted_events", verbose_name=_("värdar")
+    )
+    # One partner per line: a plain list that the admin, the app and the year file read alike.
+    partners = models.TextField(
+        _("samarbetspartner"), blank=True, help_text=_("En samarbetspartner per rad.")
+    )
     theme = models.CharField(_("tema"), max_length=300, blank=True)
-    participants = models.PositiveIntegerField(_("deltagare"), null=True, blank=True)
+    participants = models.PositiveIntegerField(
+        _("deltagare"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("Antalet deltagare kan inte vara negativt."))],
+    )
     cost_cap_per_participant = models.DecimalField(
-        _("kostnadstak per deltagare"), max_digits=10, decimal_places=2, null=True, blank=True
+        _("kostnadstak per deltagare"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0), _("Kostnadstaket kan inte vara negativt."))],
     )
     fund = models.ForeignKey(
-        "finance.Fund", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        "finance.Fund",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("fond"),
     )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["year", "slug"], name="event_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "slug"], name="event_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(participants__isnull=True) | Q(participants__gte=0),
+                name="event_participants_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost_cap_per_participant__isnull=True)
+                | Q(cost_cap_per_participant__gte=0),
+                name="event_cost_cap_not_negative",
+            ),
+        ]
         verbose_name = _("arrangemang")
         verbose_name_plural = _("arrangemang")
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def partner_list(self) -> list[str]:
+        return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        # Participants and the cost cap are never negative: the fields' validators say so.
+        errors: dict[str, str] = {}
+        if self.date is not None and self.year_id is not None and self.date.year != self.year.year:
+            errors["date"] = _("Datumet måste ligga inom året %(year)s.") % {"year": self.year.year}
+        # Stored one per line, without blank lines or stray spaces.
+        self.partners = "\n".join(self.partner_list)
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def co_financing_errors(
+        shares: Iterable[Decimal | None], costs: Decimal | None
+    ) -> dict[str, str]:
+        """The members' co-financing shares must add up to the event's cost.
+
+        `costs` is what the event's fund has booked as costs in the year; None
+        (or zero) while nothing is booked, and then any split is accepted, so
+        the co-financing may be agreed before the invoices come. The shares
+        are ledger lines, set with the event, so this rule takes them as
+        arguments; every writer asks it before saving.
+        """
+        amounts = [share for share in shares if share is not None]
+        if not amounts or not costs:
+            return {}
+        total = sum(amounts, Decimal(0))
+        if total != costs:
+            return {
+                "co_financing": _(
+                    "Medfinansieringen summerar till %(total)s men arrangemangets kostnad är "
+                    "%(costs)s (skillnad %(difference)s)."
+                )
+                % {
+                    "total": format_kr(total),
+                    "costs": format_kr(costs),
+                    "difference": format_kr(total - costs),
+                }
+            }
+        return {}

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.members.locking import ReadByYears
@@ -39,13 +41,32 @@ class Project(ReadByYears, models.Model):
     class Meta:
         ordering = ["order"]
         constraints = [
-            models.UniqueConstraint(fields=["cooperation", "slug"], name="project_slug_unique")
+            models.UniqueConstraint(fields=["cooperation", "slug"], name="project_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(stated_cost__isnull=True) | Q(stated_cost__gte=0),
+                name="project_stated_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="project_ends_after_start",
+            ),
         ]
         verbose_name = _("projekt")
         verbose_name_plural = _("projekt")
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.name.strip():
+            errors["name"] = _("Ange projektets namn.")
+        if self.stated_cost is not None and self.stated_cost < 0:
+            errors["stated_cost"] = _("Kostnaden kan inte vara negativ.")
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("Projektet kan inte sluta innan det börjar.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class FinancingSource(models.TextChoices):
@@ -59,13 +80,17 @@ class ProjectFinancing(ReadByYears, models.Model):
     year_path: ClassVar[str | None] = "project__year"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="financing")
-    source = models.CharField(max_length=30, choices=FinancingSource.choices)
-    surplus_year = models.PositiveIntegerField(null=True, blank=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    source = models.CharField(_("källa"), max_length=30, choices=FinancingSource.choices)
+    surplus_year = models.PositiveIntegerField(_("överskott från år"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("belopp"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("finansiering")
+        verbose_name_plural = _("finansiering")
 
     def __str__(self) -> str:
         return f"{self.project}: {self.get_source_display()}"
@@ -89,21 +114,44 @@ class Grant(ReadByYears, models.Model):
     rate = models.DecimalField(
         _("andel (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    timing = models.CharField(max_length=20, choices=GrantTiming.choices)
+    timing = models.CharField(_("utbetalning"), max_length=20, choices=GrantTiming.choices)
     amount = models.DecimalField(
         _("beviljat belopp"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    expected_payment_year = models.PositiveIntegerField(null=True, blank=True)
+    expected_payment_year = models.PositiveIntegerField(
+        _("väntad utbetalning år"), null=True, blank=True
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["order"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "slug"], name="grant_slug_unique")
+            models.UniqueConstraint(fields=["project", "slug"], name="grant_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | Q(rate__gte=0, rate__lte=100),
+                name="grant_rate_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="grant_amount_not_negative",
+            ),
         ]
+        verbose_name = _("bidrag")
+        verbose_name_plural = _("bidrag")
 
     def __str__(self) -> str:
         return f"{self.grantor} ({self.project})"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.grantor.strip():
+            errors["grantor"] = _("Ange vem som ger bidraget.")
+        if self.rate is not None and not 0 <= self.rate <= 100:
+            errors["rate"] = _("Andelen är en procentsats mellan 0 och 100.")
+        if self.amount is not None and self.amount < 0:
+            errors["amount"] = _("Det beviljade beloppet kan inte vara negativt.")
+        if errors:
+            raise ValidationError(errors)
 
     def years_read(self) -> set[int]:
         # A receivable is carried until the grant is paid: every year from the project's on.
@@ -116,16 +164,32 @@ class GrantPayment(ReadByYears, models.Model):
     year_path: ClassVar[str | None] = "year"
 
     year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="grant_payments")
-    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
-    date = models.DateField()
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    grant = models.ForeignKey(
+        Grant, on_delete=models.PROTECT, related_name="payments", verbose_name=_("bidrag")
+    )
+    date = models.DateField(_("datum"))
+    amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["date", "order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_payment_amount_positive"),
+        ]
+        verbose_name = _("utbetalning av bidrag")
+        verbose_name_plural = _("utbetalningar av bidrag")
 
     def __str__(self) -> str:
         return f"{self.grant} {self.date}: {self.amount}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.amount is not None and self.amount <= 0:
+            errors["amount"] = _("En utbetalning är ett belopp större än noll.")
+        if self.date is not None and self.year_id is not None and self.date.year != self.year.year:
+            errors["date"] = _("Datumet måste ligga inom året %(year)s.") % {"year": self.year.year}
+        if errors:
+            raise ValidationError(errors)
 
     def years_read(self) -> set[int]:
         # The payment settles a receivable that later years carry.

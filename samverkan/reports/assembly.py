@@ -610,7 +610,7 @@ def _administration(
                 status=event.status,
                 reason=event.reason,
                 hosts=tuple(m.name for m in event.hosts.all()),
-                partners=tuple(str(p) for p in event.partners or ()),
+                partners=tuple(event.partner_list),
                 theme=event.theme,
                 participants=event.participants,
                 costs=costs,

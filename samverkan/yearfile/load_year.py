@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import ProtectedError
 
 from samverkan.consultations.models import ConsultationResponse
+from samverkan.finance.cofinancing import event_co_financing_errors
 from samverkan.finance.models import (
     CostCategory,
     Footnote,
@@ -104,6 +105,7 @@ class Refs:
         self.projects = {p.slug: p for p in Project.objects.filter(cooperation=coop)}
         self.grants = {g.slug: g for g in Grant.objects.filter(project__cooperation=coop)}
         self.footnotes: set[str] = set()
+        self.events: list[tuple[Node, Event]] = []
 
     def get(self, table: dict[str, Any], node: Node, key: str, value: str, what: str) -> Any:
         if not value:
@@ -193,6 +195,10 @@ def load_year(root: Node, *, actor_label: str = "") -> Year | None:
     _load_plan(root, year, refs)
     _load_registers(root, year, refs)
     _load_accounts(root, year, refs)
+    # The members' co-financing of an event is booked as lines, which exist only now.
+    for node, event in refs.events:
+        for field, message in event_co_financing_errors(event).items():
+            node.error(field, message)
     # Placeholders may name projects and events, which exist only now.
     for text in YearText.objects.filter(year=year):
         for placeholder in placeholders(text.body):
@@ -350,21 +356,25 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
         if Event.objects.filter(year=year, slug=slug).exists():
             node.error("slug", f"a second event {slug}")
             continue
-        event = Event.objects.create(
+        event = Event(
             year=year,
             slug=slug,
             name=name,
             kind=node.choice("kind", EventKind.values, required=True),
-            date=_within_year(node, "date", node.date("date"), year.year),
+            date=node.date("date"),
             status=node.choice("status", EventStatus.values, default=EventStatus.HELD),
             reason=node.text("reason"),
-            partners=node.strings("partners"),
+            partners="\n".join(node.strings("partners")),
             theme=node.str("theme"),
-            participants=node.int("participants", minimum=0),
-            cost_cap_per_participant=node.decimal("cost_cap_per_participant", minimum=Decimal(0)),
+            participants=node.int("participants"),
+            cost_cap_per_participant=node.decimal("cost_cap_per_participant"),
             fund=fund,
             order=order,
         )
+        if not node.check(event, exclude=["year", "slug", "kind", "status", "fund"]):
+            continue
+        event.save()
+        refs.events.append((node, event))
         event.hosts.set(hosts)
 
 
@@ -473,25 +483,27 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
             "month",
             "recipient",
             "answered",
+            "link",
             "note",
         )
         subject = node.text("subject", required=True)
-        received, sent = node.date("received_on"), node.date("sent_on")
-        if received and sent and sent < received:
-            node.error("sent_on", "sent before it was received")
-        if subject:
-            ConsultationResponse.objects.create(
-                year=year,
-                subject=subject,
-                authority=node.str("authority"),
-                received_on=received,
-                sent_on=sent,
-                month=node.int("month", minimum=1, maximum=12),
-                recipient=node.str("recipient"),
-                answered=node.bool("answered", default=True),
-                note=node.text("note"),
-                order=order,
-            )
+        if not subject:
+            continue
+        response = ConsultationResponse(
+            year=year,
+            subject=subject,
+            authority=node.str("authority"),
+            received_on=node.date("received_on"),
+            sent_on=node.date("sent_on"),
+            month=node.int("month", minimum=1, maximum=12),
+            recipient=node.str("recipient"),
+            answered=node.bool("answered", default=True),
+            link=node.str("link"),
+            note=node.text("note"),
+            order=order,
+        )
+        if node.check(response, exclude=["year"]):
+            response.save()
 
     seen_projects: list[int] = []
     for order, node in enumerate(root.nodes("projects")):
@@ -511,8 +523,6 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
         name = node.str("name", required=True)
         area = refs.one(refs.focus_areas, node, "focus_area", "focus area")
         start, end = node.date("start"), node.date("end")
-        if start and end and end < start:
-            node.error("end", "ends before it starts")
         if not slug or not name:
             continue
         existing = refs.projects.get(slug)
@@ -521,20 +531,24 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
                 "slug", f"project {slug} is already described by the year {existing.year.year}"
             )
             continue
+        values = {
+            "year": year,
+            "name": name,
+            "contractor": node.str("contractor"),
+            "stated_cost": node.decimal("cost"),
+            "start": start,
+            "end": end,
+            "focus_area": area,
+            "description": node.text("description"),
+            "order": order,
+        }
+        if not node.check(
+            Project(cooperation=refs.coop, slug=slug, **values),
+            exclude=["cooperation", "year", "focus_area", "slug"],
+        ):
+            continue
         project, _ = Project.objects.update_or_create(
-            cooperation=refs.coop,
-            slug=slug,
-            defaults={
-                "year": year,
-                "name": name,
-                "contractor": node.str("contractor"),
-                "stated_cost": node.decimal("cost", minimum=Decimal(0)),
-                "start": start,
-                "end": end,
-                "focus_area": area,
-                "description": node.text("description"),
-                "order": order,
-            },
+            cooperation=refs.coop, slug=slug, defaults=values
         )
         refs.projects[slug] = project
         seen_projects.append(project.pk)
@@ -564,17 +578,20 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
                     "slug", f"grant {gslug} already belongs to project {other.project.slug}"
                 )
                 continue
+            grant_values = {
+                "grantor": grantor,
+                "timing": timing,
+                "rate": gnode.decimal("rate"),
+                "amount": gnode.decimal("amount"),
+                "expected_payment_year": gnode.int("expected_payment_year", minimum=1900),
+                "order": grant_order,
+            }
+            if not gnode.check(
+                Grant(project=project, slug=gslug, **grant_values), exclude=["project", "slug"]
+            ):
+                continue
             grant, _ = Grant.objects.update_or_create(
-                project=project,
-                slug=gslug,
-                defaults={
-                    "grantor": grantor,
-                    "timing": timing,
-                    "rate": gnode.decimal("rate", minimum=Decimal(0)),
-                    "amount": gnode.decimal("amount", minimum=Decimal(0)),
-                    "expected_payment_year": gnode.int("expected_payment_year", minimum=1900),
-                    "order": grant_order,
-                },
+                project=project, slug=gslug, defaults=grant_values
             )
             refs.grants[gslug] = grant
             kept_grants.append(grant.pk)
@@ -684,11 +701,11 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
         node.only("grant", "date", "amount")
         grant = refs.one(refs.grants, node, "grant", "grant", required=True)
         date = _within_year(node, "date", node.date("date", required=True), year.year)
-        amount = node.decimal("amount", required=True, minimum=Decimal(0))
+        amount = node.decimal("amount", required=True)
         if grant and date and amount is not None:
-            GrantPayment.objects.create(
-                year=year, grant=grant, date=date, amount=amount, order=order
-            )
+            payment = GrantPayment(year=year, grant=grant, date=date, amount=amount, order=order)
+            if node.check(payment, exclude=["year", "grant"]):
+                payment.save()
 
     for order, node in enumerate(root.nodes("published")):
         node.only("key", "place", "printed_in", "amount", "date")
