@@ -25,6 +25,7 @@ class Capability(StrEnum):
     MANAGE_YEAR = "manage_year"  # change status, decide, reopen, publish
     EDIT_MEMBERS = "edit_members"  # members and population figures (standing data)
     EDIT_ACCOUNTS = "edit_accounts"  # SIE upload and import, account mapping, ledger lines
+    EDIT_REGISTERS = "edit_registers"  # consultation responses, projects, events, the year's texts
     VIEW_AUDIT = "view_audit"
     ADMIN = "admin"  # the Django admin, limited to the cooperation
 
@@ -38,6 +39,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_YEAR,
             Capability.EDIT_MEMBERS,
             Capability.EDIT_ACCOUNTS,
+            Capability.EDIT_REGISTERS,
             Capability.VIEW_AUDIT,
             Capability.ADMIN,
         }

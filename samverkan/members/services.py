@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.audit.services import diff, record
+from samverkan.core.validation import check_record
 from samverkan.members.locking import (  # noqa: F401  (re-exported: the services' errors and gate)
     DomainError,
     YearLocked,
@@ -33,6 +34,7 @@ from samverkan.members.models import (
     PopulationFigure,
     Year,
     YearStatus,
+    YearText,
 )
 from samverkan.members.population import ImportPlan, ImportSource, IncomingFigure, plan_import
 
@@ -86,12 +88,29 @@ def set_year_status(year: Year, status: str, *, actor: Any) -> Year:
 
 
 @transaction.atomic
-def decide_year(year: Year, decided_on: dt.date, *, actor: Any) -> Year:
-    """Record the committee's decision on the draft report; the year is locked from now on."""
+def decide_year(
+    year: Year,
+    decided_on: dt.date,
+    *,
+    actor: Any,
+    open_errors: Sequence[str] = (),
+    reason: str = "",
+) -> Year:
+    """Record the committee's decision on the draft report; the year is locked from now on.
+
+    `open_errors` are the error-level findings of the consistency checks that
+    the caller found (`samverkan check`); deciding despite them needs a
+    `reason`, and the audit entry keeps both.
+    """
     locked = lock_year_for_edit(year.pk)
     if locked.status != YearStatus.DRAFT:
         raise WorkflowError(
             _("Året måste ha ett utkast till årsredovisning innan det kan beslutas.")
+        )
+    if open_errors and not reason.strip():
+        raise WorkflowError(
+            _("Kontrollerna hittar %(count)s fel. Ange varför året ändå beslutas.")
+            % {"count": len(open_errors)}
         )
     before = _state(locked)
     locked.status = YearStatus.DECIDED
@@ -100,7 +119,20 @@ def decide_year(year: Year, decided_on: dt.date, *, actor: Any) -> Year:
         locked.clean()  # the decision date's bounds are the model's rule
     except ValidationError as exc:
         raise WorkflowError(" ".join(exc.messages)) from None
-    return _save(locked, before, actor=actor, action="year.decide")
+    locked.save(update_fields=["status", "decided_on", "published_at"])
+    changes = diff(before, _state(locked))
+    if open_errors:
+        changes["open_errors"] = {"before": None, "after": list(open_errors)}
+    record(
+        actor=actor,
+        action="year.decide",
+        cooperation=locked.cooperation,
+        year=locked.year,
+        obj=locked,
+        changes=changes,
+        message=reason.strip() if open_errors else "",
+    )
+    return locked
 
 
 @transaction.atomic
@@ -316,3 +348,57 @@ def import_population(
             },
         )
     return plan
+
+
+YEAR_TEXT_FIELDS = ("key", "body")
+
+
+@transaction.atomic
+def save_year_text(
+    year: Year, text: YearText | None = None, *, actor: Any, key: str, body: str
+) -> YearText:
+    """Write one of the year's texts (Markdown): a new one under `key`, or a change of one."""
+    locked = lock_year_for_edit(year.pk)
+    creating = text is None
+    if text is None:
+        last = YearText.objects.filter(year=locked).order_by("-order").first()
+        text = YearText(year=locked, order=(last.order + 1) if last else 0)
+        before: dict[str, Any] = {}
+    else:
+        text = YearText.objects.select_for_update().get(pk=text.pk)
+        if text.year_id != locked.pk:
+            raise DomainError(_("Texten hör inte till det här året."))
+        before = {name: getattr(text, name) for name in YEAR_TEXT_FIELDS}
+    text.key = key.strip()
+    text.body = body.replace("\r\n", "\n").rstrip()
+    check_record(text, exclude=["year"])
+    if YearText.objects.filter(year=locked, key=text.key).exclude(pk=text.pk).exists():
+        raise ValidationError({"key": _("Året har redan en text med den nyckeln.")})
+    text.save()
+    changes = diff(before, {name: getattr(text, name) for name in YEAR_TEXT_FIELDS})
+    if changes:
+        record(
+            actor=actor,
+            action="members.year_text.create" if creating else "members.year_text.update",
+            cooperation=locked.cooperation,
+            year=locked.year,
+            obj=text,
+            changes=changes,
+        )
+    return text
+
+
+@transaction.atomic
+def delete_year_text(text: YearText, *, actor: Any) -> None:
+    """Remove one of the year's texts; the audit entry keeps it."""
+    locked = lock_year_for_edit(text.year_id)
+    text = YearText.objects.select_for_update().get(pk=text.pk)
+    record(
+        actor=actor,
+        action="members.year_text.delete",
+        cooperation=locked.cooperation,
+        year=locked.year,
+        obj=text,
+        changes=diff({name: getattr(text, name) for name in YEAR_TEXT_FIELDS}, {}),
+    )
+    text.delete()

@@ -7,7 +7,10 @@ rights themselves are declared in `samverkan.accounts.roles`.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -15,6 +18,8 @@ from samverkan.accounts.roles import Capability, Standing, standing_for
 from samverkan.governance.models import Meeting
 from samverkan.members.models import Cooperation, Member, Year, YearStatus
 from samverkan.plan.models import Activity
+
+M = TypeVar("M", bound=Model)
 
 
 def get_standing(request: HttpRequest, coop_slug: str) -> Standing:
@@ -38,8 +43,9 @@ def require(standing: Standing, capability: Capability) -> None:
 def get_year_for_user(request: HttpRequest, coop_slug: str, year: int) -> tuple[Year, Standing]:
     """The year of a cooperation the user belongs to, drafts included."""
     standing = get_standing(request, coop_slug)
-    found = get_object_or_404(Year.objects.select_related("cooperation"), cooperation=standing.cooperation,
-                              year=year)
+    found = get_object_or_404(
+        Year.objects.select_related("cooperation"), cooperation=standing.cooperation, year=year
+    )
     return found, standing
 
 
@@ -50,7 +56,8 @@ def get_activity_for_user(
     found_year, standing = get_year_for_user(request, coop_slug, year)
     activity = get_object_or_404(
         Activity.objects.select_related("focus_area", "follow_up", "follow_up__updated_by"),
-        pk=pk, focus_area__year=found_year,
+        pk=pk,
+        focus_area__year=found_year,
     )
     if edit and not standing.can_edit_activity(activity):
         raise PermissionDenied
@@ -68,6 +75,25 @@ def get_meeting_for_user(
     return meeting, found_year, standing
 
 
+def get_record_for_user(
+    request: HttpRequest,
+    coop_slug: str,
+    year: int,
+    queryset: QuerySet[M],
+    pk: int,
+    *,
+    year_field: str = "year",
+    capability: Capability | None = None,
+) -> tuple[M, Year, Standing]:
+    """A record of a register of the year (`year_field` leads to its Year); with
+    `capability`, 403 unless the user holds it. 404 first, for a record of another year."""
+    found_year, standing = get_year_for_user(request, coop_slug, year)
+    record = get_object_or_404(queryset, pk=pk, **{year_field: found_year})
+    if capability is not None:
+        require(standing, capability)
+    return record, found_year, standing
+
+
 def require_meeting_author(standing: Standing) -> None:
     """403 unless the user may add meetings (secretariat, or lead of a network)."""
     if not standing.can_add_meeting():
@@ -77,7 +103,9 @@ def require_meeting_author(standing: Standing) -> None:
 def get_published_year(coop_slug: str, year: int) -> Year:
     """A published year, for anyone; every other year is 404 to the public."""
     return get_object_or_404(
-        Year.objects.select_related("cooperation"), cooperation__slug=coop_slug, year=year,
+        Year.objects.select_related("cooperation"),
+        cooperation__slug=coop_slug,
+        year=year,
         status=YearStatus.PUBLISHED,
     )
 
@@ -85,7 +113,8 @@ def get_published_year(coop_slug: str, year: int) -> Year:
 def published_years_of(coop_slug: str) -> tuple[Cooperation, list[Year]]:
     """A cooperation and its published years; 404 when it has none (it stays invisible)."""
     years = list(
-        Year.objects.select_related("cooperation").filter(cooperation__slug=coop_slug, status=YearStatus.PUBLISHED)
+        Year.objects.select_related("cooperation")
+        .filter(cooperation__slug=coop_slug, status=YearStatus.PUBLISHED)
         .order_by("-year")
     )
     if not years:

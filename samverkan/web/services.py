@@ -108,3 +108,19 @@ def save_meeting(
             changes=changes,
         )
     return meeting
+
+
+@transaction.atomic
+def delete_meeting(meeting: Meeting, *, actor: Any) -> None:
+    """Remove a meeting from its year's register; the audit entry keeps what it said."""
+    locked = lock_year_for_edit(meeting.year_id)
+    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    record(
+        actor=actor,
+        action="governance.meeting.delete",
+        cooperation=locked.cooperation,
+        year=locked.year,
+        obj=meeting,
+        changes=diff(_state(meeting), {}),
+    )
+    meeting.delete()

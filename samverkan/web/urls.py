@@ -10,11 +10,16 @@ from django.urls import include, path
 from samverkan.web.views import (
     account,
     accounts,
+    audit,
+    consultations,
+    events,
     members,
     plan,
     population,
+    projects,
     public,
     registers,
+    texts,
     workflow,
 )
 
@@ -26,10 +31,26 @@ year_urls = [
     path("moten/", registers.meetings, name="meetings"),
     path("moten/nytt/", registers.meeting_new, name="meeting-new"),
     path("moten/<int:pk>/", registers.meeting_edit, name="meeting-edit"),
+    path("moten/<int:pk>/ta-bort/", registers.meeting_delete, name="meeting-delete"),
     path("natverk/", registers.networks, name="networks"),
-    path("remissvar/", registers.consultations, name="consultations"),
-    path("projekt/", registers.projects, name="projects"),
-    path("arrangemang/", registers.events, name="events"),
+    path("remissvar/", consultations.consultations, name="consultations"),
+    path("remissvar/nytt/", consultations.consultation_new, name="consultation-new"),
+    path("remissvar/<int:pk>/", consultations.consultation_edit, name="consultation-edit"),
+    path(
+        "remissvar/<int:pk>/ta-bort/", consultations.consultation_delete, name="consultation-delete"
+    ),
+    path("projekt/", projects.projects, name="projects"),
+    path("projekt/nytt/", projects.project_new, name="project-new"),
+    path("projekt/<int:pk>/", projects.project_edit, name="project-edit"),
+    path("projekt/<int:pk>/ta-bort/", projects.project_delete, name="project-delete"),
+    path("arrangemang/", events.events, name="events"),
+    path("arrangemang/nytt/", events.event_new, name="event-new"),
+    path("arrangemang/<int:pk>/", events.event_edit, name="event-edit"),
+    path("arrangemang/<int:pk>/ta-bort/", events.event_delete, name="event-delete"),
+    path("texter/", texts.texts, name="texts"),
+    path("texter/ny/", texts.text_new, name="text-new"),
+    path("texter/<int:pk>/", texts.text_edit, name="text-edit"),
+    path("texter/<int:pk>/ta-bort/", texts.text_delete, name="text-delete"),
     path("ekonomi/", registers.accounts, name="accounts"),
     path("medlemmar/", members.members, name="members"),
     path("medlemmar/ny/", members.member_new, name="member-new"),
@@ -58,7 +79,7 @@ year_urls = [
     path("status/besluta/", workflow.year_decide, name="year-decide"),
     path("status/publicera/", workflow.year_publish, name="year-publish"),
     path("status/oppna/", workflow.year_reopen, name="year-reopen"),
-    path("logg/", workflow.audit_log, name="audit"),
+    path("logg/", audit.audit_log, name="audit"),
 ]
 
 public_year_urls = [

@@ -79,8 +79,9 @@ def test_the_secretariat_sees_the_history_of_a_follow_up_with_before_and_after(
     update_follow_up(follow_up, actor=users[LEAD_A], version=follow_up.version, status="done", text="Ny")
     html = page(client_for(SECRETARIAT), "activity", "sodertorn", 2020, place.activity_a.pk)
     history = html.split('id="history-heading"')[1]
-    assert "sup-ledare" in history and "plan.follow_up.update" in history
-    assert "<pre>ongoing</pre>" in history and "<pre>done</pre>" in history
+    assert "sup-ledare" in history and "Uppföljningen ändrades" in history
+    assert "<pre>Pågår</pre>" in history and "<pre>Genomförd</pre>" in history
+    assert "plan.follow_up.update" not in history, "the page names the action in Swedish, not by its code"
     assert 'id="history-heading"' not in page(client_for(READER), "activity", "sodertorn", 2020, place.activity_a.pk)
 
 
@@ -89,10 +90,10 @@ def test_the_audit_trail_of_the_year_can_be_narrowed_to_one_object(place: Place,
     update_follow_up(follow_up, actor=users[LEAD_A], version=follow_up.version, status="done", text="Ny")
     client = client_for(SECRETARIAT)
     year_log = page(client, "audit", "sodertorn", 2020)
-    assert "year.reopen" in year_log and "plan.follow_up.update" in year_log
+    assert "Året öppnades igen" in year_log and "Uppföljningen ändrades" in year_log
     response = client.get(reverse("web:audit", args=["sodertorn", 2020]), {"object": f"plan.followup:{follow_up.pk}"})
     narrowed = response.content.decode()
-    assert "plan.follow_up.update" in narrowed and "year.reopen" not in narrowed
+    assert "Uppföljningen ändrades" in narrowed and "Året öppnades igen" not in narrowed
 
 
 def test_the_audit_trail_never_shows_another_cooperations_entries(place: Place, client_for: Any) -> None:

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.accounts.roles import Standing
-from samverkan.consultations.models import ConsultationResponse
-from samverkan.governance.models import Event, Meeting, Network, NetworkYear
+from samverkan.governance.models import Meeting, Network, NetworkYear
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError
 from samverkan.plan.models import Activity
-from samverkan.projects.models import Grant, Project
 from samverkan.web.access import get_meeting_for_user, get_year_for_user, require_meeting_author
 from samverkan.web.forms import MeetingForm
-from samverkan.web.services import save_meeting
+from samverkan.web.services import delete_meeting, save_meeting
 from samverkan.web.summaries import accounts_overview
+from samverkan.web.views.editing import confirm_delete
 from samverkan.web.views.plan import year_context
 
 
@@ -29,11 +28,21 @@ def meetings(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     rows = [
         (meeting, standing.can_edit_meeting(meeting))
-        for meeting in Meeting.objects.filter(year=found).select_related("body").prefetch_related("networks")
+        for meeting in Meeting.objects.filter(year=found)
+        .select_related("body")
+        .prefetch_related("networks")
     ]
-    return render(request, "web/meetings.html", year_context(
-        found, standing, "meetings", rows=rows, can_add=standing.can_add_meeting() and not found.is_locked,
-    ))
+    return render(
+        request,
+        "web/meetings.html",
+        year_context(
+            found,
+            standing,
+            "meetings",
+            rows=rows,
+            can_add=standing.can_add_meeting() and not found.is_locked,
+        ),
+    )
 
 
 def _meeting_form(
@@ -59,9 +68,19 @@ def _meeting_form(
     else:
         initial = MeetingForm.initial_for(meeting) if meeting else {}
         form = MeetingForm(initial=initial, year=found, standing=standing)
-    return render(request, "web/meeting_form.html", year_context(
-        found, standing, "meetings", form=form, meeting=meeting, error=error,
-    ), status=status)
+    return render(
+        request,
+        "web/meeting_form.html",
+        year_context(
+            found,
+            standing,
+            "meetings",
+            form=form,
+            meeting=meeting,
+            error=error,
+        ),
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,12 +96,31 @@ def meeting_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRes
     return _meeting_form(request, found, standing, meeting)
 
 
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    """Asks first, then removes the meeting; whoever may edit a meeting may delete it."""
+    meeting, found, standing = get_meeting_for_user(request, coop, year, pk, edit=True)
+    return confirm_delete(
+        request,
+        found,
+        standing,
+        section="meetings",
+        what=_("mötet %(meeting)s") % {"meeting": meeting},
+        back=reverse("web:meetings", args=[coop, year]),
+        dependents=[],
+        delete=lambda: delete_meeting(meeting, actor=request.user),
+        done=_("Mötet är borttaget."),
+    )
+
+
 @require_GET
 def networks(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     summaries = {
         ny.network_id: ny
-        for ny in NetworkYear.objects.filter(year=found).select_related("focus_area").prefetch_related("absent")
+        for ny in NetworkYear.objects.filter(year=found)
+        .select_related("focus_area")
+        .prefetch_related("absent")
     }
     owned: dict[int, int] = {}
     for activity in Activity.objects.filter(focus_area__year=found).prefetch_related(
@@ -95,40 +133,31 @@ def networks(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         for network in meeting.networks.all():
             meeting_counts[network.pk] = meeting_counts.get(network.pk, 0) + meeting.count
     rows = [
-        (network, summaries.get(network.pk), owned.get(network.pk, 0), meeting_counts.get(network.pk, 0))
-        for network in Network.objects.filter(cooperation=found.cooperation).prefetch_related("members")
+        (
+            network,
+            summaries.get(network.pk),
+            owned.get(network.pk, 0),
+            meeting_counts.get(network.pk, 0),
+        )
+        for network in Network.objects.filter(cooperation=found.cooperation).prefetch_related(
+            "members"
+        )
     ]
-    return render(request, "web/networks.html", year_context(found, standing, "networks", rows=rows))
-
-
-@require_GET
-def consultations(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    found, standing = get_year_for_user(request, coop, year)
-    rows = ConsultationResponse.objects.filter(year=found)
-    return render(request, "web/consultations.html", year_context(found, standing, "consultations", rows=rows))
-
-
-@require_GET
-def projects(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    found, standing = get_year_for_user(request, coop, year)
-    rows = (
-        Project.objects.filter(year=found)
-        .select_related("focus_area")
-        .prefetch_related("financing", Prefetch("grants", queryset=Grant.objects.prefetch_related("payments")))
+    return render(
+        request, "web/networks.html", year_context(found, standing, "networks", rows=rows)
     )
-    return render(request, "web/projects.html", year_context(found, standing, "projects", rows=rows))
-
-
-@require_GET
-def events(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    found, standing = get_year_for_user(request, coop, year)
-    rows = Event.objects.filter(year=found).select_related("fund").prefetch_related("hosts")
-    return render(request, "web/events.html", year_context(found, standing, "events", rows=rows))
 
 
 @require_GET
 def accounts(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
-    return render(request, "web/accounts.html", year_context(
-        found, standing, "accounts", accounts=accounts_overview(found),
-    ))
+    return render(
+        request,
+        "web/accounts.html",
+        year_context(
+            found,
+            standing,
+            "accounts",
+            accounts=accounts_overview(found),
+        ),
+    )

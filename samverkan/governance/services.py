@@ -1,0 +1,223 @@
+"""Changes to the year's events and their co-financing: atomic, audited, refused in a locked year.
+
+An event's co-financing is one income line per member in the event's fund
+(`samverkan.finance.cofinancing`); `save_event` writes the event and those
+lines together and asks `Event.co_financing_errors` before anything is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from samverkan.audit.services import diff, record
+from samverkan.audit.snapshots import json_value, readable_state
+from samverkan.core.slugs import free_slug
+from samverkan.core.validation import check_record
+from samverkan.finance.cofinancing import booked_costs, co_financing_category, co_financing_lines
+from samverkan.finance.models import LedgerLine, LineKind, LineSource, PublishedFigure
+from samverkan.governance.models import Event
+from samverkan.lib.figures import placeholders
+from samverkan.lib.money import ZERO
+from samverkan.members.models import Member, Year, YearText
+from samverkan.members.services import DomainError, lock_year_for_edit
+
+EVENT_FIELDS = (
+    "kind",
+    "name",
+    "date",
+    "status",
+    "reason",
+    "hosts",
+    "partners",
+    "theme",
+    "participants",
+    "cost_cap_per_participant",
+    "fund",
+)
+
+
+def _state(event: Event) -> dict[str, Any]:
+    state = readable_state(event, EVENT_FIELDS)
+    if event.pk is not None and event.fund_id is not None:
+        state["co_financing"] = [
+            f"{line.member}: {json_value(line.amount)} kr"
+            for line in co_financing_lines(event.year_id, event.fund_id).order_by("member__order")
+        ]
+    return state
+
+
+def split_by_population(total: Decimal, populations: Mapping[Any, int]) -> dict[Any, Decimal]:
+    """`total` in whole kronor, shared in proportion to population; the shares add up to the
+    total exactly (largest remainders get the kronor that rounding down leaves over)."""
+    base = sum(populations.values())
+    if base <= 0 or total <= 0:
+        return {}
+    whole = total.quantize(Decimal(1))
+    exact = {key: whole * population / base for key, population in populations.items()}
+    shares = {key: value.to_integral_value(rounding="ROUND_FLOOR") for key, value in exact.items()}
+    left = int(whole - sum(shares.values(), ZERO))
+    for key in sorted(exact, key=lambda k: exact[k] - shares[k], reverse=True)[:left]:
+        shares[key] += 1
+    return shares
+
+
+@transaction.atomic
+def save_event(
+    year: Year,
+    event: Event | None = None,
+    *,
+    actor: Any,
+    values: dict[str, Any],
+    hosts: Sequence[Member] = (),
+    co_financing: Mapping[Member, Decimal | None] | None = None,
+) -> Event:
+    """Create an event in `year` or change one; with `co_financing`, set each member's share
+    (None or zero: no share) as the member's income line in the event's fund.
+
+    The shares must add up to the costs the fund has booked (`Event.co_financing_errors`);
+    shares brought by an SIE import are counted but not changed here.
+    """
+    locked = lock_year_for_edit(year.pk)
+    creating = event is None
+    if event is None:
+        taken = set(Event.objects.filter(year=locked).values_list("slug", flat=True))
+        last = Event.objects.filter(year=locked).aggregate(m=Max("order"))["m"]
+        event = Event(
+            year=locked,
+            slug=free_slug(f"{values.get('name', '')}-{locked.year}", taken, "arrangemang"),
+            order=(last or 0) + 1,
+        )
+        before: dict[str, Any] = {}
+        old_fund_id = None
+    else:
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.year_id != locked.pk:
+            raise DomainError(_("Arrangemanget hör inte till det här året."))
+        before = _state(event)
+        old_fund_id = event.fund_id
+    for name, value in values.items():
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+
+    stored: dict[int, LedgerLine] = {}
+    imported: list[Decimal] = []
+    if old_fund_id is not None:
+        for line in co_financing_lines(locked.pk, old_fund_id):
+            if line.source == LineSource.SIE:
+                imported.append(line.amount)
+            else:
+                stored[line.member_id] = line  # type: ignore[index]
+    wanted = (
+        {member.pk: amount for member, amount in co_financing.items() if amount}
+        if co_financing is not None
+        else {member_id: line.amount for member_id, line in stored.items()}
+    )
+    extra: dict[str, str] = {}
+    if wanted and event.fund_id is None:
+        extra["fund"] = _("Välj arrangemangets fond innan medfinansieringen fördelas.")
+    elif event.fund_id is not None and (wanted or imported):
+        costs = booked_costs(locked.pk, event.fund_id)
+        extra.update(Event.co_financing_errors([*wanted.values(), *imported], costs))
+    check_record(event, extra=extra)
+    event.save()
+    event.hosts.set(hosts)
+
+    if event.fund_id is not None:
+        _write_shares(locked, event, stored, wanted)
+    changes = diff(before, _state(event))
+    if changes:
+        record(
+            actor=actor,
+            action="governance.event.create" if creating else "governance.event.update",
+            cooperation=locked.cooperation,
+            year=locked.year,
+            obj=event,
+            changes=changes,
+        )
+    return event
+
+
+def _write_shares(
+    year: Year, event: Event, stored: dict[int, LedgerLine], wanted: dict[int, Decimal]
+) -> None:
+    category = None
+    next_order = LedgerLine.objects.filter(year=year).aggregate(m=Max("order"))["m"] or 0
+    members = {m.pk: m for m in Member.objects.filter(pk__in=wanted)}
+    for member_id, line in stored.items():
+        if member_id not in wanted:
+            line.delete()
+    for member_id, amount in wanted.items():
+        line = stored.get(member_id)
+        if line is None:
+            if category is None:
+                category = co_financing_category(year.cooperation_id, year.pk, event.fund_id)  # type: ignore[arg-type]
+                if category is None:
+                    raise DomainError(_("Samverkan har inget intäktsslag för medfinansiering."))
+            next_order += 1
+            line = LedgerLine(
+                year=year,
+                category=category,
+                kind=LineKind.INCOME,
+                date=year.end(),
+                member=members[member_id],
+                text=members[member_id].name,
+                source=LineSource.MANUAL,
+                order=next_order,
+            )
+        if line.fund_id == event.fund_id and line.amount == amount:
+            continue
+        line.fund_id = event.fund_id
+        line.amount = amount
+        check_record(line)
+        line.save()
+
+
+def event_dependents(event: Event) -> list[str]:
+    """What keeps an event from being removed, in words for the user; empty when nothing does."""
+    found: list[str] = []
+    if event.fund_id is not None:
+        shares = co_financing_lines(event.year_id, event.fund_id).count()
+        if shares:
+            found.append(_("%(count)s medlemmars medfinansiering") % {"count": shares})
+    figures = PublishedFigure.objects.filter(
+        year_id=event.year_id, key__startswith=f"event.{event.slug}."
+    ).count()
+    if figures:
+        found.append(_("%(count)s tryckta siffror i årsredovisningen") % {"count": figures})
+    texts = [
+        text.key
+        for text in YearText.objects.filter(year_id=event.year_id)
+        if any(p.startswith(f"event.{event.slug}.") for p in placeholders(text.body))
+    ]
+    if texts:
+        found.append(
+            _("texterna %(keys)s hänvisar till arrangemangets siffror") % {"keys": ", ".join(texts)}
+        )
+    return found
+
+
+@transaction.atomic
+def delete_event(event: Event, *, actor: Any) -> None:
+    """Remove an event; refused while co-financing, printed figures or texts depend on it."""
+    locked = lock_year_for_edit(event.year_id)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    dependents = event_dependents(event)
+    if dependents:
+        raise DomainError(
+            _("Arrangemanget kan inte tas bort: %(what)s. Ta bort dem först.")
+            % {"what": "; ".join(dependents)}
+        )
+    record(
+        actor=actor,
+        action="governance.event.delete",
+        cooperation=locked.cooperation,
+        year=locked.year,
+        obj=event,
+        changes=diff(_state(event), {}),
+    )
+    event.delete()

@@ -1,0 +1,286 @@
+"""Forms of the registers a secretariat edits: consultation responses, projects, events, texts.
+
+The model forms run the model's own rules (`clean()`, field validators) as
+the admin does; the services run them again before saving, so a record
+written any other way meets the same rules and the same messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms import BaseFormSet, BaseModelFormSet
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.consultations.models import ConsultationResponse
+from samverkan.core.rows import RowEdit
+from samverkan.finance.models import CostCategory, Fund, LedgerLine, LineKind
+from samverkan.governance.models import Event
+from samverkan.members.models import Member, Year, YearText
+from samverkan.plan.models import FocusArea
+from samverkan.projects.models import Grant, GrantPayment, Project, ProjectFinancing
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConsultationForm(forms.ModelForm):
+    link = forms.URLField(
+        label=_("Länk"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Till remissvaret eller remissen, t.ex. på regeringen.se."),
+    )
+
+    class Meta:
+        model = ConsultationResponse
+        fields = [
+            "subject",
+            "authority",
+            "received_on",
+            "sent_on",
+            "month",
+            "recipient",
+            "answered",
+            "link",
+            "note",
+        ]
+        labels = {"subject": _("Remissens titel"), "authority": _("Remissinstans (utfärdare)")}
+        widgets = {
+            "subject": forms.Textarea(attrs={"rows": 2}),
+            "received_on": DATE,
+            "sent_on": DATE,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["name", "contractor", "stated_cost", "start", "end", "focus_area", "description"]
+        widgets = {"start": DATE, "end": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, year: Year, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area: Any = self.fields["focus_area"]
+        area.queryset = FocusArea.objects.filter(year=year)
+
+
+class FinancingForm(forms.ModelForm):
+    class Meta:
+        model = ProjectFinancing
+        fields = ["source", "surplus_year", "amount"]
+
+
+class GrantForm(forms.ModelForm):
+    class Meta:
+        model = Grant
+        fields = ["grantor", "timing", "rate", "amount", "expected_payment_year"]
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = GrantPayment
+        fields = ["grant", "date", "amount"]
+        widgets = {"date": DATE}
+
+
+class CostLineForm(forms.ModelForm):
+    class Meta:
+        model = LedgerLine
+        fields = ["fund", "category", "amount", "date", "text"]
+        labels = {
+            "fund": _("Fond"),
+            "category": _("Kostnadsslag"),
+            "amount": _("Belopp"),
+            "date": _("Datum"),
+            "text": _("Text"),
+        }
+        widgets = {"date": DATE}
+
+
+FinancingFormSet = forms.modelformset_factory(
+    ProjectFinancing, form=FinancingForm, extra=1, can_delete=True
+)
+GrantFormSet = forms.modelformset_factory(Grant, form=GrantForm, extra=1, can_delete=True)
+PaymentFormSet = forms.modelformset_factory(
+    GrantPayment, form=PaymentForm, extra=1, can_delete=True
+)
+CostLineFormSet = forms.modelformset_factory(
+    LedgerLine, form=CostLineForm, extra=1, can_delete=True
+)
+
+
+def project_formsets(data: Any, project: Project | None, year: Year) -> dict[str, BaseModelFormSet]:
+    """The project page's tables, each limited to this project and this year's choices."""
+    coop_id = year.cooperation_id
+    saved = project is not None and project.pk is not None
+    formsets: dict[str, BaseModelFormSet] = {
+        "financing": FinancingFormSet(
+            data,
+            prefix="financing",
+            queryset=project.financing.all() if saved else ProjectFinancing.objects.none(),  # type: ignore[union-attr]
+        ),
+        "grants": GrantFormSet(
+            data,
+            prefix="grants",
+            queryset=project.grants.all() if saved else Grant.objects.none(),  # type: ignore[union-attr]
+        ),
+        "payments": PaymentFormSet(
+            data,
+            prefix="payments",
+            queryset=GrantPayment.objects.filter(grant__project=project, year=year)
+            if saved
+            else GrantPayment.objects.none(),
+        ),
+        "cost_lines": CostLineFormSet(
+            data,
+            prefix="cost_lines",
+            queryset=LedgerLine.objects.filter(
+                project=project, year=year, kind=LineKind.COST
+            ).exclude(source="sie")
+            if saved
+            else LedgerLine.objects.none(),
+        ),
+    }
+    for form in formsets["payments"].forms + [formsets["payments"].empty_form]:
+        form.fields["grant"].queryset = (
+            Grant.objects.filter(project=project) if saved else Grant.objects.none()
+        )  # type: ignore[attr-defined]
+    for form in formsets["cost_lines"].forms + [formsets["cost_lines"].empty_form]:
+        form.fields["fund"].queryset = Fund.objects.filter(cooperation_id=coop_id)  # type: ignore[attr-defined]
+        form.fields["category"].queryset = CostCategory.objects.filter(  # type: ignore[attr-defined]
+            cooperation_id=coop_id, kind=LineKind.COST
+        )
+    return formsets
+
+
+def row_edits(formset: BaseFormSet) -> list[RowEdit]:
+    """A valid formset's rows for a service: changed and deleted rows, new rows that were filled in."""
+    rows = []
+    for number, form in enumerate(formset.forms):
+        instance: Model | None = getattr(form, "instance", None)
+        stored = instance if instance is not None and instance.pk is not None else None
+        delete = bool(formset.can_delete and form.cleaned_data.get("DELETE"))
+        if stored is None and (delete or not form.has_changed()):
+            continue
+        values = {
+            name: form.cleaned_data.get(name)
+            for name in form.fields
+            if name not in ("id", "DELETE")
+        }
+        if stored is not None:
+            stored = type(stored)._default_manager.get(pk=stored.pk)
+        rows.append(RowEdit(instance=stored, values=values, delete=delete, number=number))
+    return rows
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "name",
+            "kind",
+            "date",
+            "status",
+            "reason",
+            "hosts",
+            "partners",
+            "theme",
+            "participants",
+            "cost_cap_per_participant",
+            "fund",
+        ]
+        labels = {"name": _("Namn"), "kind": _("Slag"), "hosts": _("Värdkommuner")}
+        widgets = {
+            "date": DATE,
+            "reason": forms.Textarea(attrs={"rows": 2}),
+            "partners": forms.Textarea(attrs={"rows": 4}),
+            "hosts": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, year: Year, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.year = year
+        hosts: Any = self.fields["hosts"]
+        hosts.queryset = Member.objects.filter(cooperation_id=year.cooperation_id)
+        fund: Any = self.fields["fund"]
+        fund.queryset = Fund.objects.filter(cooperation_id=year.cooperation_id)
+
+
+class CoFinancingForm(forms.Form):
+    """One share per member of the year, and the amount that "split by population" shares out."""
+
+    split_total = forms.DecimalField(
+        label=_("Belopp att fördela efter invånarantal"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Förifyllt med de kostnader som arrangemangets fond har bokfört."),
+    )
+
+    def __init__(self, *args: Any, members: Iterable[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            self.fields[self.key(member)] = forms.DecimalField(
+                label=member.name,
+                required=False,
+                min_value=Decimal(0),
+                max_digits=14,
+                decimal_places=2,
+            )
+
+    @staticmethod
+    def key(member: Member) -> str:
+        return f"share_{member.pk}"
+
+    def rows(self) -> list[tuple[Member, forms.BoundField]]:
+        return [(member, self[self.key(member)]) for member in self.members]
+
+    def shares(self) -> dict[Member, Decimal | None]:
+        return {member: self.cleaned_data.get(self.key(member)) for member in self.members}
+
+
+class YearTextForm(forms.ModelForm):
+    class Meta:
+        model = YearText
+        fields = ["key", "body"]
+        labels = {"key": _("Nyckel"), "body": _("Text (Markdown)")}
+        help_texts = {
+            "key": _(
+                "Var i årsredovisningen texten står, t.ex. introduction eller administration."
+            ),
+            "body": _(
+                "En rad som börjar med ”- ” blir en punkt i en lista; {{ fund.drift.costs }} visar en siffra ur bokslutet."
+            ),
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+
+
+def add_service_errors(
+    error: ValidationError, form: forms.BaseForm, formsets: dict[str, Any] | None = None
+) -> None:
+    """Put the service's errors where they belong: a row's field, a form's field, or the form."""
+    formsets = formsets or {}
+    messages = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    for key, texts in messages.items():
+        prefix, _sep, rest = key.partition("-")
+        if prefix in formsets and rest:
+            number, _sep, field = rest.partition("-")
+            target = (
+                formsets[prefix].forms[int(number)]
+                if int(number) < len(formsets[prefix].forms)
+                else form
+            )
+            for text in texts:
+                target.add_error(field if field in target.fields else None, text)
+            continue
+        for text in texts:
+            form.add_error(key if key in form.fields else None, text)

@@ -1,0 +1,120 @@
+"""The register of consultation responses: list, add, edit, delete (secretariat)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samverkan.accounts.roles import Capability, Standing
+from samverkan.consultations.models import ConsultationResponse
+from samverkan.consultations.services import (
+    delete_consultation_response,
+    save_consultation_response,
+)
+from samverkan.members.models import Year
+from samverkan.members.services import DomainError
+from samverkan.web.access import get_record_for_user, get_year_for_user, require
+from samverkan.web.register_forms import ConsultationForm, add_service_errors
+from samverkan.web.views.editing import confirm_delete, see_other
+from samverkan.web.views.plan import year_context
+
+
+@require_GET
+def consultations(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    rows = ConsultationResponse.objects.filter(year=found)
+    return render(
+        request,
+        "web/consultations.html",
+        year_context(
+            found,
+            standing,
+            "consultations",
+            rows=rows,
+            can_edit=standing.can(Capability.EDIT_REGISTERS) and not found.is_locked,
+        ),
+    )
+
+
+def _form_page(
+    request: HttpRequest, found: Year, standing: Standing, response: ConsultationResponse | None
+) -> HttpResponse:
+    status, error = 200, ""
+    if request.method == "POST":
+        form = ConsultationForm(request.POST, instance=response)
+        if form.is_valid():
+            try:
+                save_consultation_response(found, response, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(exc, form)
+                status = 400
+            except DomainError as exc:
+                status, error = 409, exc.message
+            else:
+                messages.success(request, _("Remissvaret är sparat."))
+                return see_other("web:consultations", found.cooperation.slug, found.year)
+        else:
+            status = 400
+    else:
+        form = ConsultationForm(instance=response)
+    return render(
+        request,
+        "web/consultation_form.html",
+        year_context(
+            found,
+            standing,
+            "consultations",
+            form=form,
+            record=response,
+            error=error,
+        ),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.EDIT_REGISTERS)
+    return _form_page(request, found, standing, None)
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    response, found, standing = get_record_for_user(
+        request,
+        coop,
+        year,
+        ConsultationResponse.objects.all(),
+        pk,
+        capability=Capability.EDIT_REGISTERS,
+    )
+    return _form_page(request, found, standing, response)
+
+
+@require_http_methods(["GET", "POST"])
+def consultation_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    response, found, standing = get_record_for_user(
+        request,
+        coop,
+        year,
+        ConsultationResponse.objects.all(),
+        pk,
+        capability=Capability.EDIT_REGISTERS,
+    )
+    return confirm_delete(
+        request,
+        found,
+        standing,
+        section="consultations",
+        what=_("remissvaret ”%(subject)s”") % {"subject": response.subject},
+        back=reverse("web:consultations", args=[coop, year]),
+        dependents=[],
+        delete=lambda: delete_consultation_response(response, actor=request.user),
+        done=_("Remissvaret är borttaget."),
+    )
