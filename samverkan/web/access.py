@@ -43,9 +43,8 @@ def require(standing: Standing, capability: Capability) -> None:
 def get_year_for_user(request: HttpRequest, coop_slug: str, year: int) -> tuple[Year, Standing]:
     """The year of a cooperation the user belongs to, drafts included."""
     standing = get_standing(request, coop_slug)
-    found = get_object_or_404(
-        Year.objects.select_related("cooperation"), cooperation=standing.cooperation, year=year
-    )
+    found = get_object_or_404(Year.objects.select_related("cooperation"), cooperation=standing.cooperation,
+                              year=year)
     return found, standing
 
 
@@ -56,8 +55,7 @@ def get_activity_for_user(
     found_year, standing = get_year_for_user(request, coop_slug, year)
     activity = get_object_or_404(
         Activity.objects.select_related("focus_area", "follow_up", "follow_up__updated_by"),
-        pk=pk,
-        focus_area__year=found_year,
+        pk=pk, focus_area__year=found_year,
     )
     if edit and not standing.can_edit_activity(activity):
         raise PermissionDenied
@@ -103,9 +101,7 @@ def require_meeting_author(standing: Standing) -> None:
 def get_published_year(coop_slug: str, year: int) -> Year:
     """A published year, for anyone; every other year is 404 to the public."""
     return get_object_or_404(
-        Year.objects.select_related("cooperation"),
-        cooperation__slug=coop_slug,
-        year=year,
+        Year.objects.select_related("cooperation"), cooperation__slug=coop_slug, year=year,
         status=YearStatus.PUBLISHED,
     )
 
@@ -113,8 +109,7 @@ def get_published_year(coop_slug: str, year: int) -> Year:
 def published_years_of(coop_slug: str) -> tuple[Cooperation, list[Year]]:
     """A cooperation and its published years; 404 when it has none (it stays invisible)."""
     years = list(
-        Year.objects.select_related("cooperation")
-        .filter(cooperation__slug=coop_slug, status=YearStatus.PUBLISHED)
+        Year.objects.select_related("cooperation").filter(cooperation__slug=coop_slug, status=YearStatus.PUBLISHED)
         .order_by("-year")
     )
     if not years:

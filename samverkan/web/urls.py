@@ -36,9 +36,7 @@ year_urls = [
     path("remissvar/", consultations.consultations, name="consultations"),
     path("remissvar/nytt/", consultations.consultation_new, name="consultation-new"),
     path("remissvar/<int:pk>/", consultations.consultation_edit, name="consultation-edit"),
-    path(
-        "remissvar/<int:pk>/ta-bort/", consultations.consultation_delete, name="consultation-delete"
-    ),
+    path("remissvar/<int:pk>/ta-bort/", consultations.consultation_delete, name="consultation-delete"),
     path("projekt/", projects.projects, name="projects"),
     path("projekt/nytt/", projects.project_new, name="project-new"),
     path("projekt/<int:pk>/", projects.project_edit, name="project-edit"),

@@ -39,10 +39,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
     cooperations = (
         Cooperation.objects.filter(years__status=YearStatus.PUBLISHED).distinct().order_by("name")
     )
-    rows = [
-        (coop, coop.years.filter(status=YearStatus.PUBLISHED).order_by("-year"))
-        for coop in cooperations
-    ]
+    rows = [(coop, coop.years.filter(status=YearStatus.PUBLISHED).order_by("-year")) for coop in cooperations]
     return render(request, "web/public/index.html", {"rows": rows})
 
 
@@ -50,25 +47,17 @@ def public_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_cooperation(request: HttpRequest, coop: str) -> HttpResponse:
     cooperation, years = published_years_of(coop)
-    return render(
-        request, "web/public/cooperation.html", {"cooperation": cooperation, "years": years}
-    )
+    return render(request, "web/public/cooperation.html", {"cooperation": cooperation, "years": years})
 
 
 @login_not_required
 @require_GET
 def public_year(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found = get_published_year(coop, year)
-    return render(
-        request,
-        "web/public/year.html",
-        {
-            "year": found,
-            "cooperation": found.cooperation,
-            "plan": plan_overview(found),
-            "report_formats": formats(),
-        },
-    )
+    return render(request, "web/public/year.html", {
+        "year": found, "cooperation": found.cooperation, "plan": plan_overview(found),
+        "report_formats": formats(),
+    })
 
 
 @login_not_required

@@ -28,21 +28,11 @@ def meetings(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     rows = [
         (meeting, standing.can_edit_meeting(meeting))
-        for meeting in Meeting.objects.filter(year=found)
-        .select_related("body")
-        .prefetch_related("networks")
+        for meeting in Meeting.objects.filter(year=found).select_related("body").prefetch_related("networks")
     ]
-    return render(
-        request,
-        "web/meetings.html",
-        year_context(
-            found,
-            standing,
-            "meetings",
-            rows=rows,
-            can_add=standing.can_add_meeting() and not found.is_locked,
-        ),
-    )
+    return render(request, "web/meetings.html", year_context(
+        found, standing, "meetings", rows=rows, can_add=standing.can_add_meeting() and not found.is_locked,
+    ))
 
 
 def _meeting_form(
@@ -68,19 +58,9 @@ def _meeting_form(
     else:
         initial = MeetingForm.initial_for(meeting) if meeting else {}
         form = MeetingForm(initial=initial, year=found, standing=standing)
-    return render(
-        request,
-        "web/meeting_form.html",
-        year_context(
-            found,
-            standing,
-            "meetings",
-            form=form,
-            meeting=meeting,
-            error=error,
-        ),
-        status=status,
-    )
+    return render(request, "web/meeting_form.html", year_context(
+        found, standing, "meetings", form=form, meeting=meeting, error=error,
+    ), status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,13 +81,9 @@ def meeting_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpR
     """Asks first, then removes the meeting; whoever may edit a meeting may delete it."""
     meeting, found, standing = get_meeting_for_user(request, coop, year, pk, edit=True)
     return confirm_delete(
-        request,
-        found,
-        standing,
-        section="meetings",
+        request, found, standing, section="meetings",
         what=_("mötet %(meeting)s") % {"meeting": meeting},
-        back=reverse("web:meetings", args=[coop, year]),
-        dependents=[],
+        back=reverse("web:meetings", args=[coop, year]), dependents=[],
         delete=lambda: delete_meeting(meeting, actor=request.user),
         done=_("Mötet är borttaget."),
     )
@@ -118,9 +94,7 @@ def networks(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     summaries = {
         ny.network_id: ny
-        for ny in NetworkYear.objects.filter(year=found)
-        .select_related("focus_area")
-        .prefetch_related("absent")
+        for ny in NetworkYear.objects.filter(year=found).select_related("focus_area").prefetch_related("absent")
     }
     owned: dict[int, int] = {}
     for activity in Activity.objects.filter(focus_area__year=found).prefetch_related(
@@ -133,31 +107,15 @@ def networks(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         for network in meeting.networks.all():
             meeting_counts[network.pk] = meeting_counts.get(network.pk, 0) + meeting.count
     rows = [
-        (
-            network,
-            summaries.get(network.pk),
-            owned.get(network.pk, 0),
-            meeting_counts.get(network.pk, 0),
-        )
-        for network in Network.objects.filter(cooperation=found.cooperation).prefetch_related(
-            "members"
-        )
+        (network, summaries.get(network.pk), owned.get(network.pk, 0), meeting_counts.get(network.pk, 0))
+        for network in Network.objects.filter(cooperation=found.cooperation).prefetch_related("members")
     ]
-    return render(
-        request, "web/networks.html", year_context(found, standing, "networks", rows=rows)
-    )
+    return render(request, "web/networks.html", year_context(found, standing, "networks", rows=rows))
 
 
 @require_GET
 def accounts(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
-    return render(
-        request,
-        "web/accounts.html",
-        year_context(
-            found,
-            standing,
-            "accounts",
-            accounts=accounts_overview(found),
-        ),
-    )
+    return render(request, "web/accounts.html", year_context(
+        found, standing, "accounts", accounts=accounts_overview(found),
+    ))

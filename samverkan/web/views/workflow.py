@@ -27,15 +27,8 @@ from samverkan.web.reports import formats, report_response
 from samverkan.web.views.plan import year_context
 
 
-def _status_page(
-    request: HttpRequest,
-    found: Year,
-    standing: Standing,
-    *,
-    status: int = 200,
-    error: str = "",
-    bound: dict[str, forms.Form] | None = None,
-) -> HttpResponse:
+def _status_page(request: HttpRequest, found: Year, standing: Standing, *, status: int = 200,
+                 error: str = "", bound: dict[str, forms.Form] | None = None) -> HttpResponse:
     """The status page with a fresh form per action; `bound` replaces the one just submitted."""
     context: dict[str, Any] = {
         "status_form": YearStatusForm(initial={"status": found.status}),
@@ -44,12 +37,8 @@ def _status_page(
         "reopen_form": ReopenForm(),
         **(bound or {}),
     }
-    return render(
-        request,
-        "web/year_status.html",
-        year_context(found, standing, "status", error=error, **context),
-        status=status,
-    )
+    return render(request, "web/year_status.html", year_context(found, standing, "status", error=error, **context),
+                  status=status)
 
 
 @require_GET
@@ -60,13 +49,8 @@ def year_status(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 
 def _year_action(
-    request: HttpRequest,
-    coop: str,
-    year: int,
-    form_class: type[forms.Form],
-    form_name: str,
-    action: Callable[[Year, dict[str, Any]], Year],
-    done: str,
+    request: HttpRequest, coop: str, year: int, form_class: type[forms.Form], form_name: str,
+    action: Callable[[Year, dict[str, Any]], Year], done: str,
 ) -> HttpResponse:
     """Validate the action's form, run its service, redirect; a refusal re-renders the page (409)."""
     found, standing = get_year_for_user(request, coop, year)
@@ -77,73 +61,43 @@ def _year_action(
     try:
         action(found, form.cleaned_data)
     except DomainError as exc:
-        return _status_page(
-            request, found, standing, status=409, error=exc.message, bound={form_name: form}
-        )
+        return _status_page(request, found, standing, status=409, error=exc.message, bound={form_name: form})
     messages.success(request, done)
     return redirect("web:year-status", coop, year)
 
 
 @require_POST
 def year_set_status(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    return _year_action(
-        request,
-        coop,
-        year,
-        YearStatusForm,
-        "status_form",
-        lambda y, data: set_year_status(y, data["status"], actor=request.user),
-        _("Årets status är ändrad."),
-    )
+    return _year_action(request, coop, year, YearStatusForm, "status_form",
+                        lambda y, data: set_year_status(y, data["status"], actor=request.user),
+                        _("Årets status är ändrad."))
 
 
 @require_POST
 def year_decide(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    return _year_action(
-        request,
-        coop,
-        year,
-        DecideForm,
-        "decide_form",
-        lambda y, data: decide_year(y, data["decided_on"], actor=request.user),
-        _("Året är beslutat och låst."),
-    )
+    return _year_action(request, coop, year, DecideForm, "decide_form",
+                        lambda y, data: decide_year(y, data["decided_on"], actor=request.user),
+                        _("Året är beslutat och låst."))
 
 
 @require_POST
 def year_publish(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    return _year_action(
-        request,
-        coop,
-        year,
-        PublishForm,
-        "publish_form",
-        lambda y, data: publish_year(y, actor=request.user),
-        _("Året är publicerat."),
-    )
+    return _year_action(request, coop, year, PublishForm, "publish_form",
+                        lambda y, data: publish_year(y, actor=request.user),
+                        _("Året är publicerat."))
 
 
 @require_POST
 def year_reopen(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    return _year_action(
-        request,
-        coop,
-        year,
-        ReopenForm,
-        "reopen_form",
-        lambda y, data: reopen_year(y, actor=request.user, reason=data["reason"]),
-        _("Året är öppnat igen och kan ändras."),
-    )
+    return _year_action(request, coop, year, ReopenForm, "reopen_form",
+                        lambda y, data: reopen_year(y, actor=request.user, reason=data["reason"]),
+                        _("Året är öppnat igen och kan ändras."))
 
 
 @require_GET
 def report(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
-    return render(
-        request,
-        "web/report.html",
-        year_context(found, standing, "report", report_formats=formats()),
-    )
+    return render(request, "web/report.html", year_context(found, standing, "report", report_formats=formats()))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
