@@ -120,6 +120,7 @@ def fee_income_is_rate_times_population(ctx: CheckContext) -> list[Finding]:
                 severity="error",
                 where=ctx.where("avgifter", charge.member_name),
                 message=f"Invånarantal saknas för {charge.member_name} den {charge.basis_date.isoformat()}.",
+                record=f"member:{charge.member_code}",
             )
         )
     expected = fees.total
@@ -335,6 +336,7 @@ def printed_totals_match_derived(ctx: CheckContext) -> list[Finding]:
                 key=figure.key,
                 printed_in=figure.printed_in,
                 subject=_figure_label(ctx, figure.key),
+                record=f"project:{figure.key.split('.')[1]}" if is_project else None,
             )
         )
     return findings
@@ -361,6 +363,7 @@ def opening_balance_is_last_years_closing(ctx: CheckContext) -> list[Finding]:
                     key=f"fund.{slug}.opening",
                     printed_in="summary",
                     subject=f"{ctx.fund_label(slug)}, ingående balans",
+                    record=f"fund:{slug}",
                 )
             )
     return findings
@@ -401,6 +404,7 @@ def event_cost_within_cap(ctx: CheckContext) -> list[Finding]:
                     message=f"Kostnaden per deltagare överstiger taket ({event.participants} deltagare).",
                     expected=cap,
                     found=per_participant,
+                    record=f"event:{event.slug}",
                 )
             )
         for figure in ctx.published:
@@ -420,8 +424,45 @@ def event_cost_within_cap(ctx: CheckContext) -> list[Finding]:
                         key=figure.key,
                         printed_in=figure.printed_in,
                         subject=f"{event.name}, kostnad per deltagare",
+                        record=f"event:{event.slug}",
                     )
                 )
+    return findings
+
+
+@register
+def event_co_financing_covers_cost(ctx: CheckContext) -> list[Finding]:
+    """The members' co-financing of an event adds up to the costs its fund has booked.
+
+    The app accepts shares agreed before the costs are booked; this check
+    finds them when the booked costs (an SIE import, say) differ.
+    """
+    findings: list[Finding] = []
+    fee = ctx.accounts.fee_category
+    for event in Event.objects.filter(year=ctx.year).select_related("fund"):
+        if event.fund is None:
+            continue
+        shares = sum(
+            (
+                e.amount
+                for e in ctx.accounts.entries
+                if e.fund == event.fund.slug and e.member and e.kind == "income" and e.category != fee
+            ),
+            ZERO,
+        )
+        costs = ctx.accounts.balances.get(event.fund.slug, FundBalance(fund=event.fund.slug)).costs
+        if shares and shares != costs:
+            findings.append(
+                Finding(
+                    check="event_co_financing",
+                    severity="error",
+                    where=ctx.where(event.name, "medfinansiering"),
+                    message="Medlemmarnas medfinansiering är inte lika med arrangemangets bokförda kostnader.",
+                    expected=costs,
+                    found=shares,
+                    record=f"event:{event.slug}",
+                )
+            )
     return findings
 
 
@@ -459,6 +500,7 @@ def grant_in_arrears_is_receivable_until_paid(ctx: CheckContext) -> list[Finding
                         message="Bidraget betalas i efterskott men mer har betalats ut än bokförts som intäkt.",
                         expected=booked,
                         found=paid,
+                        record=f"grant:{grant.slug}",
                     )
                 )
             receivable = booked - paid
@@ -472,6 +514,7 @@ def grant_in_arrears_is_receivable_until_paid(ctx: CheckContext) -> list[Finding
                         message=f"Bidragsfordran är fortfarande obetald efter {due}, då utbetalning väntades.",
                         expected=ZERO,
                         found=receivable,
+                        record=f"grant:{grant.slug}",
                     )
                 )
     return findings

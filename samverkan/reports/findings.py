@@ -26,6 +26,9 @@ class Finding:
     key: str = ""
     printed_in: str = ""
     subject: str = ""
+    # The record to fix, as "kind:key" (event:radslag-2018, grant:…, project:…, member:0126,
+    # fund:…); None when the finding is about the accounts as a whole. Not part of the JSON.
+    record: str | None = None
 
     @property
     def difference(self) -> Decimal | None:

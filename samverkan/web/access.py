@@ -83,12 +83,16 @@ def get_record_for_user(
     year_field: str = "year",
     capability: Capability | None = None,
 ) -> tuple[M, Year, Standing]:
-    """A record of a register of the year (`year_field` leads to its Year); with
-    `capability`, 403 unless the user holds it. 404 first, for a record of another year."""
+    """A record of a register of the year (`year_field` leads to its Year).
+
+    With `capability`, 403 unless the user holds it, asked before the record is
+    looked up: an insider without the right learns nothing either way, and an
+    outsider already got 404 for the year.
+    """
     found_year, standing = get_year_for_user(request, coop_slug, year)
-    record = get_object_or_404(queryset, pk=pk, **{year_field: found_year})
     if capability is not None:
         require(standing, capability)
+    record = get_object_or_404(queryset, pk=pk, **{year_field: found_year})
     return record, found_year, standing
 
 

@@ -163,6 +163,27 @@ class DecideForm(forms.Form):
     decided_on = forms.DateField(
         label=_("Samarbetskommitténs beslutsdatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    # Asked for only when the checks find errors; the reason is kept in the audit trail.
+    confirm_errors = forms.BooleanField(
+        label=_("Jag har läst felen ovan och vill ändå besluta året."), required=False
+    )
+    errors_reason = forms.CharField(
+        label=_("Varför beslutas året trots felen?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+
+    def require_confirmation(self, open_errors: list[str]) -> bool:
+        """With error-level findings: an explicit confirmation and a reason (else field errors)."""
+        if not open_errors:
+            return True
+        data = self.cleaned_data
+        if not data.get("confirm_errors"):
+            self.add_error("confirm_errors", _("Bekräfta att året ska beslutas trots felen."))
+        if not (data.get("errors_reason") or "").strip():
+            self.add_error("errors_reason", _("Ange varför året beslutas trots felen."))
+        return not self.errors
 
 
 class ReopenForm(forms.Form):

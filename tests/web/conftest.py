@@ -61,9 +61,11 @@ class Place:
 @pytest.fixture(autouse=True)
 def fresh_accounts_cache() -> None:
     """Each test builds its database anew and ids repeat (SQLite rolls them back): forget cached accounts."""
+    from samverkan.web.findings import _year_findings
     from samverkan.web.summaries import _accounts_overview
 
     _accounts_overview.cache_clear()
+    _year_findings.cache_clear()
 
 
 @pytest.fixture

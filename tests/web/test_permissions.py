@@ -18,10 +18,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.models import AccountMapping, CostCategory
-from samverkan.members.models import Member
+from samverkan.governance.models import Event
+from samverkan.members.models import Member, YearText
 from samverkan.members.population import ImportSource, from_payload, plan_import
 from samverkan.plan.models import FollowUp
+from samverkan.projects.models import Project
 from samverkan.web.views.population import PLAN_SALT
 from tests.web.conftest import (
     ANONYMOUS,
@@ -96,6 +99,11 @@ other_member = lambda place: Member.objects.get_or_create(  # noqa: E731
     cooperation=place.other_coop, code="0160", defaults={"name": "Täby"})[0].pk
 mapping_3460 = lambda place: AccountMapping.objects.get(cooperation=place.coop, account="3460").pk  # noqa: E731
 GONE_UPLOAD = "0" * 64  # a SIE upload token whose file is not (or no longer) kept
+consultation = lambda place: ConsultationResponse.objects.filter(year=place.year).first().pk  # noqa: E731
+consultation_2018 = lambda place: ConsultationResponse.objects.filter(year__year=2018).first().pk  # noqa: E731
+project = lambda place: Project.objects.filter(year=place.year).first().pk  # noqa: E731
+event = lambda place: Event.objects.get(year=place.year, slug="klimatkrav-webinar-2020").pk  # noqa: E731
+text = lambda place: YearText.objects.get(year=place.year, key="introduction").pk  # noqa: E731
 
 
 GET_ROWS = [
@@ -132,10 +140,28 @@ GET_ROWS = [
     Row("edit meeting of network A", app("meeting-edit", meeting_a), insiders(403, secretariat=200, lead_a=200)),
     Row("edit meeting of network B", app("meeting-edit", meeting_b), insiders(403, secretariat=200, lead_b=200)),
     Row("edit committee meeting", app("meeting-edit", body_meeting), secretariat_only(200)),
+    Row("delete meeting of network A (asks first)", app("meeting-delete", meeting_a),
+        insiders(403, secretariat=200, lead_a=200)),
+    Row("delete committee meeting (asks first)", app("meeting-delete", body_meeting), secretariat_only(200)),
     Row("networks", app("networks"), insiders(200)),
     Row("consultations", app("consultations"), insiders(200)),
+    Row("new consultation response", app("consultation-new"), secretariat_only(200)),
+    Row("edit consultation response", app("consultation-edit", consultation), secretariat_only(200)),
+    Row("delete consultation response (asks first)", app("consultation-delete", consultation), secretariat_only(200)),
+    Row("consultation response of 2018 under the URL of 2020", app("consultation-edit", consultation_2018),
+        insiders(403, secretariat=404)),
     Row("projects", app("projects"), insiders(200)),
+    Row("new project", app("project-new"), secretariat_only(200)),
+    Row("edit project", app("project-edit", project), secretariat_only(200)),
+    Row("delete project with cost lines (refused, says why)", app("project-delete", project), secretariat_only(200)),
     Row("events", app("events"), insiders(200)),
+    Row("new event", app("event-new"), secretariat_only(200)),
+    Row("edit event", app("event-edit", event), secretariat_only(200)),
+    Row("delete event (asks first)", app("event-delete", event), secretariat_only(200)),
+    Row("texts", app("texts"), insiders(200)),
+    Row("new text", app("text-new"), secretariat_only(200)),
+    Row("edit text", app("text-edit", text), secretariat_only(200)),
+    Row("delete text (asks first)", app("text-delete", text), secretariat_only(200)),
     Row("accounts", app("accounts"), insiders(200)),
     Row("members", app("members"), insiders(200)),
     Row("new member", app("member-new"), secretariat_only(200)),
@@ -207,6 +233,54 @@ def ledger_grid(place: Place, day: str) -> dict[str, Any]:
     }
 
 
+def empty_formset(prefix: str) -> dict[str, Any]:
+    return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+
+def project_data(name: str = "Ny analys", pk: int | None = None) -> dict[str, Any]:
+    """The project page's form with its four tables; an existing project keeps its rows unchanged."""
+    data: dict[str, Any] = {"name": name}
+    if pk is None:
+        for prefix in ("financing", "grants", "payments", "cost_lines"):
+            data.update(empty_formset(prefix))
+        return data
+    from django.forms.models import model_to_dict
+
+    from samverkan.finance.models import LedgerLine
+    from samverkan.projects.models import GrantPayment
+
+    stored = Project.objects.get(pk=pk)
+    data.update({k: v for k, v in model_to_dict(stored, fields=["contractor", "stated_cost", "description"]).items()
+                 if v is not None})
+    tables = {
+        "financing": (stored.financing.all(), ["source", "surplus_year", "amount"]),
+        "grants": (stored.grants.all(), ["grantor", "timing", "rate", "amount", "expected_payment_year"]),
+        "payments": (GrantPayment.objects.filter(grant__project=stored, year=stored.year), ["grant", "date", "amount"]),
+        "cost_lines": (LedgerLine.objects.filter(project=stored, year=stored.year, kind="cost").exclude(source="sie"),
+                       ["fund", "category", "amount", "date", "text"]),
+    }
+    for prefix, (rows, fields) in tables.items():
+        rows = list(rows)
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+        for number, row in enumerate(rows):
+            data[f"{prefix}-{number}-id"] = row.pk
+            for name_, value in model_to_dict(row, fields=fields).items():
+                if value is not None:
+                    data[f"{prefix}-{number}-{name_}"] = value
+    return data
+
+
+def restored_meeting(place: Place) -> dict[str, Any]:
+    """Each persona deletes the same meeting: put it back if an earlier persona deleted it."""
+    from samverkan.governance.models import Meeting
+
+    if not Meeting.objects.filter(pk=place.meeting_a.pk).exists():
+        place.meeting_a.save(force_insert=True)
+        place.meeting_a.networks.set([place.network_a])
+    return {}
+
+
 POST_ROWS = [
     Row("add a member", app("member-new"), secretariat_only(MOVED),
         lambda p: {"code": "0160", "name": "Täby", "joined": 2020}),
@@ -232,7 +306,29 @@ POST_ROWS = [
         lambda place: {"body": place.body_meeting.body_id, "format": "digital", "kind": "ordinary", "count": 1}),
     Row("the status page takes no POST", app("year-status"), {**everyone(405), ANONYMOUS: LOGIN}),
     Row("set status to follow-up", app("year-set-status"), secretariat_only(MOVED), lambda p: {"status": "follow_up"}),
-    Row("decide the year", app("year-decide"), secretariat_only(MOVED), lambda p: {"decided_on": "2021-02-01"}),
+    Row("decide the year despite the checks' errors, with a reason", app("year-decide"), secretariat_only(MOVED),
+        lambda p: {"decided_on": "2021-02-01", "confirm_errors": "on", "errors_reason": "Rättas i bokslutet 2021."}),
+    Row("decide the year without confirming the checks' errors (refused)", app("year-decide"), secretariat_only(400),
+        lambda p: {"decided_on": "2021-02-01"}),
+    Row("add a consultation response", app("consultation-new"), secretariat_only(MOVED),
+        lambda p: {"subject": "Regional plan", "authority": "Region Stockholm", "answered": "on"}),
+    Row("edit a consultation response", app("consultation-edit", consultation), secretariat_only(MOVED),
+        lambda p: {"subject": "Ändrat ämne", "answered": "on"}),
+    Row("delete a consultation response", app("consultation-delete", consultation), secretariat_only(MOVED)),
+    Row("add a project", app("project-new"), secretariat_only(MOVED), lambda p: project_data()),
+    Row("edit a project", app("project-edit", project), secretariat_only(MOVED),
+        lambda p: project_data(name=Project.objects.get(pk=project(p)).name, pk=project(p))),
+    Row("delete a project with cost lines (refused)", app("project-delete", project), secretariat_only(409)),
+    Row("add an event", app("event-new"), secretariat_only(MOVED),
+        lambda p: {"name": "Rådslag", "kind": "radslag", "status": "held", "action": "save"}),
+    Row("delete an event", app("event-delete", event), secretariat_only(MOVED)),
+    Row("add a text", app("text-new"), secretariat_only(MOVED), lambda p: {"key": "fees", "body": "Avgifterna.",
+                                                                        "action": "save"}),
+    Row("preview a text (nothing saved)", app("text-edit", text), secretariat_only(200),
+        lambda p: {"key": "introduction", "body": "# Rubrik", "action": "preview"}),
+    Row("delete a text", app("text-delete", text), secretariat_only(MOVED)),
+    Row("delete a meeting of network A", app("meeting-delete", meeting_a),
+        insiders(403, secretariat=MOVED, lead_a=MOVED), lambda p: restored_meeting(p)),
     Row("publish the decided 2019", app("year-publish", year=2019), secretariat_only(MOVED), lambda p: {"confirm": "on"}),
     Row("publish the draft 2020 (refused: not decided)", app("year-publish"), secretariat_only(409),
         lambda p: {"confirm": "on"}),
@@ -324,5 +420,9 @@ def test_every_form_page_carries_a_csrf_token(place: Place, client_for: Any) -> 
         reverse("web:member-new", args=["sodertorn", 2020]),
         reverse("web:population-new", args=["sodertorn", 2020]),
         reverse("web:population-import", args=["sodertorn", 2020]),
+        reverse("web:consultation-new", args=["sodertorn", 2020]),
+        reverse("web:project-new", args=["sodertorn", 2020]),
+        reverse("web:event-new", args=["sodertorn", 2020]),
+        reverse("web:text-new", args=["sodertorn", 2020]),
     ):
         assert 'name="csrfmiddlewaretoken"' in client.get(url).content.decode(), url

@@ -18,6 +18,7 @@ from samverkan.members.models import Year
 from samverkan.members.services import DomainError
 from samverkan.plan.services import EditConflict, update_follow_up
 from samverkan.web.access import get_activity_for_user, get_standing, get_year_for_user
+from samverkan.web.findings import year_findings
 from samverkan.web.forms import FollowUpForm
 from samverkan.web.summaries import accounts_overview, plan_overview
 
@@ -32,6 +33,7 @@ def year_context(year: Year, standing: Standing, section: str, **extra: Any) -> 
         "all_years": list(Year.objects.filter(cooperation=year.cooperation).values_list("year", flat=True)),
         "can_manage": standing.can(Capability.MANAGE_YEAR),
         "can_audit": standing.can(Capability.VIEW_AUDIT),
+        "can_edit_registers": standing.can(Capability.EDIT_REGISTERS),
         **extra,
     }
 
@@ -69,6 +71,7 @@ def dashboard(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     mine = [row for row in plan.rows if row.editable] if standing.network_ids else []
     return render(request, "web/dashboard.html", year_context(
         found, standing, "dashboard", plan=plan, mine=mine, accounts=accounts_overview(found),
+        findings=year_findings(found),
     ))
 
 

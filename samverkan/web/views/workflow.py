@@ -22,6 +22,7 @@ from samverkan.members.services import (
     set_year_status,
 )
 from samverkan.web.access import get_year_for_user, require
+from samverkan.web.findings import error_texts, year_findings
 from samverkan.web.forms import DecideForm, PublishForm, ReopenForm, YearStatusForm
 from samverkan.web.reports import formats, report_response
 from samverkan.web.views.plan import year_context
@@ -30,7 +31,10 @@ from samverkan.web.views.plan import year_context
 def _status_page(request: HttpRequest, found: Year, standing: Standing, *, status: int = 200,
                  error: str = "", bound: dict[str, forms.Form] | None = None) -> HttpResponse:
     """The status page with a fresh form per action; `bound` replaces the one just submitted."""
+    findings = year_findings(found)
     context: dict[str, Any] = {
+        "findings": findings,
+        "open_errors": error_texts(findings),
         "status_form": YearStatusForm(initial={"status": found.status}),
         "decide_form": DecideForm(),
         "publish_form": PublishForm(),
@@ -75,9 +79,20 @@ def year_set_status(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 @require_POST
 def year_decide(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    return _year_action(request, coop, year, DecideForm, "decide_form",
-                        lambda y, data: decide_year(y, data["decided_on"], actor=request.user),
-                        _("Året är beslutat och låst."))
+    """Decide the year; with error-level findings only after an explicit confirmation and a reason."""
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.MANAGE_YEAR)
+    form = DecideForm(request.POST)
+    open_errors = error_texts(year_findings(found))
+    if not form.is_valid() or not form.require_confirmation(open_errors):
+        return _status_page(request, found, standing, status=400, bound={"decide_form": form})
+    try:
+        decide_year(found, form.cleaned_data["decided_on"], actor=request.user, open_errors=open_errors,
+                    reason=form.cleaned_data["errors_reason"])
+    except DomainError as exc:
+        return _status_page(request, found, standing, status=409, error=exc.message, bound={"decide_form": form})
+    messages.success(request, _("Året är beslutat och låst."))
+    return redirect("web:year-status", coop, year)
 
 
 @require_POST

@@ -1,0 +1,87 @@
+"""The findings of `samverkan check` where people work: each with a link to the record to fix.
+
+A finding names its record as "kind:key" (samverkan.reports.findings); this
+module turns that into a page of the app. Findings are computed per year and
+kept for as long as the audit trail shows no change (as the accounts are).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.urls import reverse
+
+from samverkan.governance.models import Event
+from samverkan.members.models import Year
+from samverkan.projects.models import Grant, Project
+from samverkan.reports.checks import run_checks
+from samverkan.reports.findings import Finding
+from samverkan.web.summaries import accounts_fingerprint
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    finding: Finding
+    url: str
+    needs_editor: (
+        bool  # the link leads to an edit page (secretariat); else to a page everyone reads
+    )
+
+
+def _url(year: Year, record: str | None) -> tuple[str, bool]:
+    coop = year.cooperation.slug
+    accounts = reverse("web:accounts", args=[coop, year.year])
+    kind, _sep, key = (record or "").partition(":")
+    if kind == "event":
+        event = Event.objects.filter(year=year, slug=key).first()
+        if event is not None:
+            return reverse("web:event-edit", args=[coop, year.year, event.pk]), True
+    if kind in ("project", "grant"):
+        project = (
+            Project.objects.filter(cooperation_id=year.cooperation_id, slug=key)
+            .select_related("year")
+            .first()
+            if kind == "project"
+            else next(
+                (
+                    g.project
+                    for g in Grant.objects.filter(
+                        project__cooperation_id=year.cooperation_id, slug=key
+                    ).select_related("project__year")
+                ),
+                None,
+            )
+        )
+        if project is not None:
+            return reverse("web:project-edit", args=[coop, project.year.year, project.pk]), True
+    if kind == "fund":
+        return f"{accounts}#fund-{key}", False
+    if kind == "member":
+        return f"{accounts}#fees-heading", False
+    return accounts, False
+
+
+def year_findings(year: Year) -> list[FindingRow]:
+    """The year's findings, errors first, each with the page to fix it on."""
+    return _year_findings(year.pk, accounts_fingerprint(year))
+
+
+@lru_cache(maxsize=64)
+def _year_findings(year_pk: int, fingerprint: int) -> list[FindingRow]:
+    year = Year.objects.select_related("cooperation").get(pk=year_pk)
+    findings = sorted(run_checks(year), key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
+    rows = []
+    for finding in findings:
+        url, needs_editor = _url(year, finding.record)
+        rows.append(FindingRow(finding=finding, url=url, needs_editor=needs_editor))
+    return rows
+
+
+def error_texts(rows: list[FindingRow]) -> list[str]:
+    """The error-level findings in one line each, as the audit entry of a decision keeps them."""
+    return [
+        f"{r.finding.where}: {r.finding.message}" for r in rows if r.finding.severity == "error"
+    ]
