@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.members.admin_scope import ScopedAdmin
@@ -9,3 +10,4 @@ class ConsultationResponseAdmin(ScopedAdmin):
     list_display = ("subject", "authority", "sent_on", "answered", "year")
     list_filter = (("year", admin.RelatedOnlyFieldListFilter), "answered")
     search_fields = ("subject", "authority")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

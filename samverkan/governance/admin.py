@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from samverkan.finance.cofinancing import booked_costs, co_financing_lines
 from samverkan.governance.models import (
     Body,
     Chair,
@@ -84,7 +85,41 @@ class MeetingAdmin(ScopedAdmin):
     list_filter = (("year", admin.RelatedOnlyFieldListFilter), "format", "kind")
 
 
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "year",
+            "slug",
+            "kind",
+            "name",
+            "date",
+            "status",
+            "reason",
+            "hosts",
+            "partners",
+            "theme",
+            "participants",
+            "cost_cap_per_participant",
+            "fund",
+            "order",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        # The members' shares are ledger lines; the event's rule compares them with its costs.
+        data = super().clean()
+        year, fund = data.get("year"), data.get("fund")
+        if year is not None and fund is not None:
+            shares = [line.amount for line in co_financing_lines(year.pk, fund.pk)]
+            for field, message in Event.co_financing_errors(
+                shares, booked_costs(year.pk, fund.pk)
+            ).items():
+                self.add_error(None if field not in self.fields else field, message)
+        return data
+
+
 @admin.register(Event)
 class EventAdmin(ScopedAdmin):
+    form = EventAdminForm
     list_display = ("name", "kind", "date", "status", "year")
     list_filter = (("year", admin.RelatedOnlyFieldListFilter), "kind", "status")

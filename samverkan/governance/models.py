@@ -303,12 +303,8 @@ class Event(ReadByYears, models.Model):
         _("samarbetspartner"), blank=True, help_text=_("En samarbetspartner per rad.")
     )
     theme = models.CharField(_("tema"), max_length=300, blank=True)
-    participants = models.PositiveIntegerField(
-        _("deltagare"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0, _("Antalet deltagare kan inte vara negativt."))],
-    )
+    # Never negative: the field's own validator says so, in the same words in every form.
+    participants = models.PositiveIntegerField(_("deltagare"), null=True, blank=True)
     cost_cap_per_participant = models.DecimalField(
         _("kostnadstak per deltagare"),
         max_digits=10,
@@ -352,7 +348,6 @@ class Event(ReadByYears, models.Model):
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
 
     def clean(self) -> None:
-        # Participants and the cost cap are never negative: the fields' validators say so.
         errors: dict[str, str] = {}
         if self.date is not None and self.year_id is not None and self.date.year != self.year.year:
             errors["date"] = _("Datumet måste ligga inom året %(year)s.") % {"year": self.year.year}

@@ -495,7 +495,7 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
             authority=node.str("authority"),
             received_on=node.date("received_on"),
             sent_on=node.date("sent_on"),
-            month=node.int("month", minimum=1, maximum=12),
+            month=node.int("month"),
             recipient=node.str("recipient"),
             answered=node.bool("answered", default=True),
             link=node.str("link"),

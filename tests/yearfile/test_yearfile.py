@@ -160,7 +160,7 @@ def test_a_changed_file_replaces_the_year_content(small: tuple[Path, Path], tmp_
             "participants: -3",
             21,
             "events[0].participants",
-            "Antalet deltagare kan inte vara negativt.",
+            "större än eller lika med 0",
         ),
         ("date: 2020-06-30", "date: 2021-01-05", 23, "lines[0].date", "outside the year 2020"),
         ("status: follow_up", "status: 3", 4, "status", "is not one of"),
