@@ -1,0 +1,284 @@
+"""The registers in the app: add, edit, delete (asking first, refusing where something depends on
+the record), the event's co-financing split by population, the texts' preview, deciding despite the
+checks' errors, and the audit trail as people read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from samverkan.audit.models import AuditEntry
+from samverkan.consultations.models import ConsultationResponse
+from samverkan.consultations.services import save_consultation_response
+from samverkan.finance.cofinancing import co_financing_lines
+from samverkan.finance.models import CostCategory, LedgerLine, LineKind
+from samverkan.governance.models import Event
+from samverkan.governance.services import split_by_population
+from samverkan.members.fees import fee_schedule
+from samverkan.members.models import Member, Year, YearText
+from samverkan.members.services import YearLocked
+from samverkan.plan.services import update_follow_up
+from samverkan.projects.models import Project
+from samverkan.yearfile.export import export_year
+from tests.web.conftest import LEAD_A, SECRETARIAT, Place
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(f"web:{name}", args=["sodertorn", 2020, *args])
+
+
+def test_a_split_by_population_adds_up_to_the_total_in_whole_kronor() -> None:
+    shares = split_by_population(Decimal("1000"), {"a": 1, "b": 1, "c": 1})
+    assert sum(shares.values()) == Decimal(1000)
+    assert sorted(shares.values()) == [Decimal(333), Decimal(333), Decimal(334)]
+    assert split_by_population(Decimal("100"), {"a": 0}) == {}
+
+
+def test_the_secretariat_adds_edits_and_deletes_a_consultation_response_with_one_audit_entry_each(
+    place: Place, client_for: Any
+) -> None:
+    client = client_for(SECRETARIAT)
+    response = client.post(
+        url("consultation-new"),
+        {
+            "subject": "Regional utvecklingsplan",
+            "authority": "Region Stockholm",
+            "received_on": "2020-02-01",
+            "sent_on": "2020-03-15",
+            "answered": "on",
+            "link": "https://example.org/remiss",
+        },
+    )
+    assert response.status_code == 303
+    created = ConsultationResponse.objects.get(subject="Regional utvecklingsplan")
+    assert created.link == "https://example.org/remiss"
+    assert (
+        client.post(
+            url("consultation-edit", created.pk),
+            {"subject": "Regional utvecklingsplan 2050", "answered": ""},
+        ).status_code
+        == 303
+    )
+    confirm = client.get(url("consultation-delete", created.pk))
+    assert (
+        "Ta bort remissvaret" in confirm.content.decode()
+        and ConsultationResponse.objects.filter(pk=created.pk)
+    )
+    assert client.post(url("consultation-delete", created.pk)).status_code == 303
+    assert not ConsultationResponse.objects.filter(pk=created.pk).exists()
+    actions = list(
+        AuditEntry.objects.filter(
+            object_type="consultations.consultationresponse", object_id=str(created.pk)
+        ).values_list("action", flat=True)
+    )
+    assert sorted(actions) == [
+        "consultations.response.create",
+        "consultations.response.delete",
+        "consultations.response.update",
+    ]
+
+
+def test_a_locked_year_refuses_a_new_consultation_response(place: Place, users: Any) -> None:
+    decided = Year.objects.get(cooperation=place.coop, year=2019)
+    with pytest.raises(YearLocked):
+        save_consultation_response(decided, actor=users[SECRETARIAT], subject="För sent")
+
+
+def test_a_project_with_its_grant_paid_in_arrears_and_its_payment_is_saved_from_one_page(
+    place: Place, client_for: Any
+) -> None:
+    client = client_for(SECRETARIAT)
+    rows = {
+        f"{p}-{k}": "0"
+        for p in ("financing", "grants", "payments", "cost_lines")
+        for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    fund = place.coop.funds.get(slug="drift-2020")
+    category = CostCategory.objects.filter(cooperation=place.coop, kind=LineKind.COST).first()
+    response = client.post(
+        url("project-new"),
+        {
+            **rows,
+            "name": "Cykelstråk",
+            "contractor": "WSP",
+            "stated_cost": "120000",
+            "financing-TOTAL_FORMS": "1",
+            "financing-0-source": "grant",
+            "grants-TOTAL_FORMS": "1",
+            "grants-0-grantor": "Trafikverket",
+            "grants-0-timing": "arrears",
+            "grants-0-amount": "60000",
+            "grants-0-expected_payment_year": "2021",
+            "cost_lines-TOTAL_FORMS": "1",
+            "cost_lines-0-fund": fund.pk,
+            "cost_lines-0-category": category.pk,
+            "cost_lines-0-amount": "120000",
+            "cost_lines-0-date": "2020-10-01",
+            "cost_lines-0-text": "WSP faktura",
+        },
+    )
+    assert response.status_code == 303, response.content.decode()[:2000]
+    project = Project.objects.get(name="Cykelstråk")
+    grant = project.grants.get()
+    assert grant.slug == "cykelstrak-trafikverket" and grant.timing == "arrears"
+    assert project.lines.get().source == "manual"
+    page = client.get(response["Location"]).content.decode()
+    assert f'<option value="{grant.pk}">' in page, "the saved grant can now be chosen for a payment"
+    assert (
+        AuditEntry.objects.filter(
+            action="projects.project.create", object_id=str(project.pk)
+        ).count()
+        == 1
+    )
+
+
+def test_a_project_that_lines_depend_on_is_not_deleted_and_the_page_says_why(
+    place: Place, client_for: Any
+) -> None:
+    project = Project.objects.get(cooperation=place.coop, slug="bisnode-analys-2020")
+    client = client_for(SECRETARIAT)
+    assert (
+        "bokföringsrader hör till projektet"
+        in client.get(url("project-delete", project.pk)).content.decode()
+    )
+    response = client.post(url("project-delete", project.pk))
+    assert response.status_code == 409
+    assert Project.objects.filter(pk=project.pk).exists()
+
+
+def test_split_by_population_fills_the_rows_and_saves_nothing_until_saved(
+    place: Place, client_for: Any
+) -> None:
+    event = Event.objects.get(year=place.year, slug="sodertornskonferensen-2020")
+    client = client_for(SECRETARIAT)
+    form = {
+        "name": event.name,
+        "kind": event.kind,
+        "status": event.status,
+        "reason": event.reason,
+        "fund": event.fund_id,
+        "split_total": "100000",
+        "partners": "KTH\n\nSödertörns högskola \n",
+    }
+    filled = client.post(url("event-edit", event.pk), {**form, "action": "split"})
+    assert filled.status_code == 200
+    assert not co_financing_lines(place.year.pk, event.fund_id).exists()
+    schedule = fee_schedule(place.year)
+    expected = split_by_population(
+        Decimal(100000), {c.member_code: c.population for c in schedule.charges if c.population}
+    )
+    page = filled.content.decode()
+    members = {m.code: m for m in Member.objects.filter(cooperation=place.coop)}
+    shares = {}
+    for code, amount in expected.items():
+        member = members[code]
+        assert re.search(rf'name="share_{member.pk}"[^>]*value="{amount}"', page), code
+        shares[f"share_{member.pk}"] = str(amount)
+    # The fund has booked no costs yet: the shares are accepted (the check finds them later).
+    saved = client.post(url("event-edit", event.pk), {**form, **shares, "action": "save"})
+    assert saved.status_code == 303
+    lines = co_financing_lines(place.year.pk, event.fund_id)
+    assert sum(line.amount for line in lines) == Decimal(100000)
+    event.refresh_from_db()
+    assert event.partner_list == ["KTH", "Södertörns högskola"]
+    assert "Södertörns högskola" in export_year(Year.objects.get(pk=place.year.pk))
+    findings = client.get(url("dashboard")).content.decode()
+    assert (
+        "Medlemmarnas medfinansiering är inte lika med arrangemangets bokförda kostnader"
+        in findings
+    )
+    assert url("event-edit", event.pk) in findings, "the finding links to the event"
+    refused = client.post(url("event-delete", event.pk))
+    assert refused.status_code == 409 and "medfinansiering" in refused.content.decode()
+
+
+def test_a_text_is_previewed_without_saving_and_then_saved(place: Place, client_for: Any) -> None:
+    text = YearText.objects.get(year=place.year, key="introduction")
+    client = client_for(SECRETARIAT)
+    preview = client.post(
+        url("text-edit", text.pk),
+        {"key": "introduction", "body": "- en\n- två", "action": "preview"},
+    )
+    assert preview.status_code == 200 and "<li>två</li>" in preview.content.decode()
+    assert YearText.objects.get(pk=text.pk).body == text.body
+    saved = client.post(
+        url("text-edit", text.pk),
+        {"key": "introduction", "body": "Ny inledning.", "action": "save"},
+    )
+    assert saved.status_code == 303 and YearText.objects.get(pk=text.pk).body == "Ny inledning."
+
+
+def test_a_network_lead_deletes_a_meeting_of_their_network_after_confirming(
+    place: Place, client_for: Any
+) -> None:
+    client = client_for(LEAD_A)
+    assert "Ja, ta bort" in client.get(url("meeting-delete", place.meeting_a.pk)).content.decode()
+    assert client.post(url("meeting-delete", place.meeting_a.pk)).status_code == 303
+    assert not place.year.meetings.filter(pk=place.meeting_a.pk).exists()
+    assert AuditEntry.objects.filter(action="governance.meeting.delete").count() == 1
+
+
+def test_deciding_a_year_with_errors_asks_for_a_reason_and_the_audit_trail_keeps_it(
+    place: Place, client_for: Any
+) -> None:
+    member = Member.objects.get(cooperation=place.coop, code="0126")
+    event = Event.objects.get(year=place.year, slug="sodertornskonferensen-2020")
+    LedgerLine.objects.create(
+        year=place.year,
+        fund=event.fund,
+        kind=LineKind.INCOME,
+        amount=Decimal(5),
+        member=member,
+        date=dt.date(2020, 12, 31),
+        category=CostCategory.objects.get(cooperation=place.coop, slug="medfinansiering"),
+    )
+    client = client_for(SECRETARIAT)
+    status_page = client.get(url("year-status")).content.decode()
+    assert (
+        "Medlemmarnas medfinansiering" in status_page
+        and "Varför beslutas året trots felen?" in status_page
+    )
+    refused = client.post(url("year-decide"), {"decided_on": "2021-02-01"})
+    assert refused.status_code == 400 and Year.objects.get(pk=place.year.pk).status == "draft"
+    decided = client.post(
+        url("year-decide"),
+        {
+            "decided_on": "2021-02-01",
+            "confirm_errors": "on",
+            "errors_reason": "Rättas i bokslutet 2021.",
+        },
+    )
+    assert decided.status_code == 302
+    entry = AuditEntry.objects.get(action="year.decide")
+    assert entry.message == "Rättas i bokslutet 2021."
+    assert any("medfinansiering" in e for e in entry.changes["open_errors"]["after"])
+    log = client.get(url("audit")).content.decode()
+    assert "Året beslutades" in log and "Motivering: Rättas i bokslutet 2021." in log
+
+
+def test_the_audit_trail_reads_in_swedish_with_labels_values_a_text_diff_and_no_hashes(
+    place: Place, users: Any, client_for: Any
+) -> None:
+    follow_up = place.activity_a.follow_up
+    old_text = follow_up.text
+    update_follow_up(
+        follow_up,
+        actor=users[LEAD_A],
+        version=follow_up.version,
+        status=follow_up.status,
+        text=old_text + "\nEn ny rad om uppföljningen.",
+    )
+    users[LEAD_A].first_name, users[LEAD_A].last_name = "Sara", "Ledare"
+    users[LEAD_A].save()
+    page = client_for(SECRETARIAT).get(url("audit")).content.decode()
+    assert "Uppföljningen ändrades" in page and "Sara Ledare" in page
+    assert (
+        '<ul class="diff"' in page and "Tillagt:" in page and "En ny rad om uppföljningen." in page
+    )
+    assert not re.search(r"\b[0-9a-f]{64}\b", page), "checksums stay in the data, off the page"
+    assert AuditEntry.objects.filter(changes__has_key="sha256").exists()
