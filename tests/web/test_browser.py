@@ -474,3 +474,81 @@ def test_no_page_of_the_app_or_the_admin_breaks_the_content_security_policy(
         == "absolute"
     )
     assert refused == [], "\n".join(refused)
+
+
+def register_pages(place: Place) -> list[str]:
+    """Every page the registers, the checks and the audit trail added, as the secretariat sees them."""
+    from samverkan.consultations.models import ConsultationResponse
+    from samverkan.governance.models import Event
+    from samverkan.members.models import YearText
+    from samverkan.projects.models import Project
+
+    base = "/app/sodertorn/2020"
+    consultation = ConsultationResponse.objects.filter(year=place.year).first()
+    project = Project.objects.filter(year=place.year).first()
+    event = Event.objects.get(year=place.year, slug="sodertornskonferensen-2020")
+    text = YearText.objects.get(year=place.year, key="introduction")
+    assert consultation is not None and project is not None
+    return [
+        f"{base}/remissvar/",
+        f"{base}/remissvar/nytt/",
+        f"{base}/remissvar/{consultation.pk}/",
+        f"{base}/remissvar/{consultation.pk}/ta-bort/",
+        f"{base}/projekt/",
+        f"{base}/projekt/nytt/",
+        f"{base}/projekt/{project.pk}/",
+        f"{base}/projekt/{project.pk}/ta-bort/",
+        f"{base}/arrangemang/",
+        f"{base}/arrangemang/nytt/",
+        f"{base}/arrangemang/{event.pk}/",
+        f"{base}/arrangemang/{event.pk}/ta-bort/",
+        f"{base}/texter/",
+        f"{base}/texter/ny/",
+        f"{base}/texter/{text.pk}/",
+        f"{base}/texter/{text.pk}/ta-bort/",
+        f"{base}/moten/{place.meeting_a.pk}/ta-bort/",
+        f"{base}/logg/",
+    ]
+
+
+def test_axe_finds_no_wcag_violation_on_the_register_pages(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    page = open_page(SECRETARIAT)
+    problems = []
+    for path in register_pages(place):
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(url(live_server, path))
+        problems += [f"{path} (desktop): {v}" for v in axe_violations(page)]
+        page.set_viewport_size({"width": 360, "height": 740})
+        problems += [f"{path} (phone): {v}" for v in axe_violations(page)]
+    assert problems == []
+
+
+def test_the_secretariat_splits_an_events_cost_by_population_and_previews_a_text_without_javascript(
+    browser: Any, live_server: Any, place: Place, users: dict[str, Any], passwords: None
+) -> None:
+    from samverkan.finance.cofinancing import co_financing_lines
+    from samverkan.governance.models import Event
+
+    context = browser.new_context(locale="sv-SE", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url(live_server, "/konto/logga-in/"))
+    page.get_by_label("Användarnamn").fill(users[SECRETARIAT].username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    event = Event.objects.get(year=place.year, slug="sodertornskonferensen-2020")
+    page.goto(url(live_server, f"/app/sodertorn/2020/arrangemang/{event.pk}/"))
+    page.get_by_label("Belopp att fördela efter invånarantal").fill("90000")
+    page.get_by_role("button", name="Fördela efter invånarantal").click()
+    page.get_by_text("Andelarna är ifyllda efter invånarantal").wait_for()
+    assert page.get_by_label("Huddinge, andel i kronor").input_value() not in ("", "0")
+    page.get_by_role("button", name="Spara arrangemanget").first.click()
+    page.get_by_text("Arrangemanget är sparat.").wait_for()
+    assert sum(line.amount for line in co_financing_lines(place.year.pk, event.fund_id)) == 90000
+    page.goto(url(live_server, "/app/sodertorn/2020/texter/ny/"))
+    page.get_by_label("Nyckel").fill("fees")
+    page.get_by_label("Text (Markdown)").fill("**Avgiften** höjs inte.")
+    page.get_by_role("button", name="Förhandsgranska").click()
+    assert page.locator(".markdown-preview strong").inner_text() == "Avgiften"
+    context.close()
