@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -54,7 +54,7 @@ class ConsultationResponse(ReadByYears, models.Model):
         return self.subject
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if not self.subject.strip():
             errors["subject"] = _("Ange remissens ämne.")
         if self.month is not None and not 1 <= self.month <= 12:

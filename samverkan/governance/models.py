@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -348,7 +348,7 @@ class Event(ReadByYears, models.Model):
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.date is not None and self.year_id is not None and self.date.year != self.year.year:
             errors["date"] = _("Datumet måste ligga inom året %(year)s.") % {"year": self.year.year}
         # Stored one per line, without blank lines or stray spaces.

@@ -7,7 +7,7 @@ describes a project in its year file owns it.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -58,7 +58,7 @@ class Project(ReadByYears, models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if not self.name.strip():
             errors["name"] = _("Ange projektets namn.")
         if self.stated_cost is not None and self.stated_cost < 0:
@@ -143,7 +143,7 @@ class Grant(ReadByYears, models.Model):
         return f"{self.grantor} ({self.project})"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if not self.grantor.strip():
             errors["grantor"] = _("Ange vem som ger bidraget.")
         if self.rate is not None and not 0 <= self.rate <= 100:
@@ -183,7 +183,7 @@ class GrantPayment(ReadByYears, models.Model):
         return f"{self.grant} {self.date}: {self.amount}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.amount is not None and self.amount <= 0:
             errors["amount"] = _("En utbetalning är ett belopp större än noll.")
         if self.date is not None and self.year_id is not None and self.date.year != self.year.year:
