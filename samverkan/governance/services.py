@@ -20,7 +20,14 @@ from samverkan.audit.snapshots import json_value, readable_state
 from samverkan.core.slugs import free_slug
 from samverkan.core.validation import check_record
 from samverkan.finance.cofinancing import booked_costs, co_financing_category, co_financing_lines
-from samverkan.finance.models import LedgerLine, LineKind, LineSource, PublishedFigure
+from samverkan.finance.models import (
+    Fund,
+    FundKind,
+    LedgerLine,
+    LineKind,
+    LineSource,
+    PublishedFigure,
+)
 from samverkan.governance.models import Event
 from samverkan.lib.figures import placeholders
 from samverkan.lib.money import ZERO
@@ -78,7 +85,8 @@ def save_event(
     co_financing: Mapping[Member, Decimal | None] | None = None,
 ) -> Event:
     """Create an event in `year` or change one; with `co_financing`, set each member's share
-    (None or zero: no share) as the member's income line in the event's fund.
+    (None or zero: no share) as the member's income line in the event's fund (a new fund of
+    the event's own when it has none).
 
     The shares must add up to the costs the fund has booked (`Event.co_financing_errors`);
     shares brought by an SIE import are counted but not changed here.
@@ -119,8 +127,17 @@ def save_event(
     )
     extra: dict[str, str] = {}
     if wanted and event.fund_id is None:
-        extra["fund"] = _("Välj arrangemangets fond innan medfinansieringen fördelas.")
-    elif event.fund_id is not None and (wanted or imported):
+        # Co-financing is booked in a fund of the event's own: made here when none is chosen.
+        taken = set(
+            Fund.objects.filter(cooperation_id=locked.cooperation_id).values_list("slug", flat=True)
+        )
+        event.fund = Fund.objects.create(
+            cooperation_id=locked.cooperation_id,
+            slug=free_slug(event.slug or event.name, taken, "arrangemang"),
+            name=event.name,
+            kind=FundKind.EVENT,
+        )
+    if event.fund_id is not None and (wanted or imported):
         costs = booked_costs(locked.pk, event.fund_id)
         extra.update(Event.co_financing_errors([*wanted.values(), *imported], costs))
     check_record(event, extra=extra)

@@ -211,6 +211,7 @@ class EventForm(forms.ModelForm):
         hosts.queryset = Member.objects.filter(cooperation_id=year.cooperation_id)
         fund: Any = self.fields["fund"]
         fund.queryset = Fund.objects.filter(cooperation_id=year.cooperation_id)
+        fund.empty_label = _("– ingen; en egen fond skapas när medfinansiering fördelas –")
 
 
 class CoFinancingForm(forms.Form):

@@ -282,3 +282,27 @@ def test_the_audit_trail_reads_in_swedish_with_labels_values_a_text_diff_and_no_
     )
     assert not re.search(r"\b[0-9a-f]{64}\b", page), "checksums stay in the data, off the page"
     assert AuditEntry.objects.filter(changes__has_key="sha256").exists()
+
+
+def test_co_financing_of_an_event_without_a_fund_is_booked_in_a_new_fund_of_its_own(
+    place: Place, client_for: Any
+) -> None:
+    member = Member.objects.get(cooperation=place.coop, code="0126")
+    response = client_for(SECRETARIAT).post(
+        url("event-new"),
+        {
+            "name": "Klimatdagen",
+            "kind": "other",
+            "status": "held",
+            "action": "save",
+            f"share_{member.pk}": "2500",
+        },
+    )
+    assert response.status_code == 303
+    event = Event.objects.get(year=place.year, name="Klimatdagen")
+    assert (
+        event.fund is not None and event.fund.kind == "event" and event.fund.name == "Klimatdagen"
+    )
+    assert [line.amount for line in co_financing_lines(place.year.pk, event.fund_id)] == [
+        Decimal(2500)
+    ]
