@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db import transaction
+from django.db.models import Model, ProtectedError
+from django.utils.translation import gettext as _
 
 from samverkan.core.validation import record_errors
 
@@ -61,8 +63,19 @@ def apply_rows(
         kept.append(instance)
     if errors:
         raise ValidationError(errors)
-    for instance in deleted:
-        instance.delete()
+    for row in rows:
+        if row.delete and row.instance is not None:
+            try:
+                with transaction.atomic():
+                    row.instance.delete()
+            except ProtectedError:
+                errors[f"{prefix}-{row.number}-DELETE"] = [
+                    _(
+                        "Raden kan inte tas bort: andra uppgifter (t.ex. utbetalningar eller bokföringsrader) hänger på den."
+                    )
+                ]
+    if errors:
+        raise ValidationError(errors)
     for order, instance in enumerate(kept):
         if reorder:
             instance.order = order  # type: ignore[attr-defined]

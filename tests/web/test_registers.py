@@ -306,3 +306,46 @@ def test_co_financing_of_an_event_without_a_fund_is_booked_in_a_new_fund_of_its_
     assert [line.amount for line in co_financing_lines(place.year.pk, event.fund_id)] == [
         Decimal(2500)
     ]
+
+
+def test_a_grant_with_payments_is_not_removed_from_the_project_page_and_the_row_says_why(
+    place: Place, client_for: Any
+) -> None:
+    from samverkan.projects.models import Grant, GrantPayment, GrantTiming
+
+    project = Project.objects.create(
+        cooperation=place.coop, year=place.year, slug="analys", name="Analys"
+    )
+    grant = Grant.objects.create(
+        project=project, slug="vinnova-analys", grantor="Vinnova", timing=GrantTiming.ARREARS
+    )
+    GrantPayment.objects.create(
+        year=place.year, grant=grant, date=dt.date(2020, 6, 30), amount=Decimal(100)
+    )
+    rows = {
+        f"{p}-{k}": "0"
+        for p in ("financing", "payments", "cost_lines")
+        for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    response = client_for(SECRETARIAT).post(
+        url("project-edit", project.pk),
+        {
+            **rows,
+            "name": "Analys",
+            "grants-TOTAL_FORMS": "1",
+            "grants-INITIAL_FORMS": "1",
+            "grants-0-id": grant.pk,
+            "grants-0-grantor": "Vinnova",
+            "grants-0-timing": "arrears",
+            "grants-0-DELETE": "on",
+            "payments-TOTAL_FORMS": "1",
+            "payments-INITIAL_FORMS": "1",
+            "payments-0-id": grant.payments.get().pk,
+            "payments-0-grant": grant.pk,
+            "payments-0-date": "2020-06-30",
+            "payments-0-amount": "100",
+        },
+    )
+    assert response.status_code == 400
+    assert "Raden kan inte tas bort" in response.content.decode()
+    assert Grant.objects.filter(pk=grant.pk).exists()
