@@ -107,7 +107,8 @@ class EventAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         # The members' shares are ledger lines; the event's rule compares them with its costs.
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         year, fund = data.get("year"), data.get("fund")
         if year is not None and fund is not None:
             shares = [line.amount for line in co_financing_lines(year.pk, fund.pk)]

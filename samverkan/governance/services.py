@@ -165,14 +165,18 @@ def _write_shares(
     category = None
     next_order = LedgerLine.objects.filter(year=year).aggregate(m=Max("order"))["m"] or 0
     members = {m.pk: m for m in Member.objects.filter(pk__in=wanted)}
-    for member_id, line in stored.items():
+    fund_id = event.fund_id
+    assert fund_id is not None  # the caller writes shares only for an event with a fund
+    for member_id, gone in stored.items():
         if member_id not in wanted:
-            line.delete()
+            gone.delete()
     for member_id, amount in wanted.items():
-        line = stored.get(member_id)
-        if line is None:
+        found = stored.get(member_id)
+        if found is not None:
+            line = found
+        else:
             if category is None:
-                category = co_financing_category(year.cooperation_id, year.pk, event.fund_id)  # type: ignore[arg-type]
+                category = co_financing_category(year.cooperation_id, year.pk, fund_id)
                 if category is None:
                     raise DomainError(_("Samverkan har inget intäktsslag för medfinansiering."))
             next_order += 1
@@ -186,9 +190,9 @@ def _write_shares(
                 source=LineSource.MANUAL,
                 order=next_order,
             )
-        if line.fund_id == event.fund_id and line.amount == amount:
+        if line.fund_id == fund_id and line.amount == amount:
             continue
-        line.fund_id = event.fund_id
+        line.fund_id = fund_id
         line.amount = amount
         check_record(line)
         line.save()

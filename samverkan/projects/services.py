@@ -143,7 +143,7 @@ def save_project(
         [
             row
             for row in cost_lines
-            if row.instance is None or row.instance.source != LineSource.SIE
+            if row.instance is None or getattr(row.instance, "source", "") != LineSource.SIE
         ],
         prefix="cost_lines",
         fixed={"year": locked, "project": project, "kind": LineKind.COST},

@@ -151,10 +151,10 @@ def project_formsets(data: Any, project: Project | None, year: Year) -> dict[str
     for form in formsets["payments"].forms + [formsets["payments"].empty_form]:
         form.fields["grant"].queryset = (
             Grant.objects.filter(project=project) if saved else Grant.objects.none()
-        )  # type: ignore[attr-defined]
+        )
     for form in formsets["cost_lines"].forms + [formsets["cost_lines"].empty_form]:
-        form.fields["fund"].queryset = Fund.objects.filter(cooperation_id=coop_id)  # type: ignore[attr-defined]
-        form.fields["category"].queryset = CostCategory.objects.filter(  # type: ignore[attr-defined]
+        form.fields["fund"].queryset = Fund.objects.filter(cooperation_id=coop_id)
+        form.fields["category"].queryset = CostCategory.objects.filter(
             cooperation_id=coop_id, kind=LineKind.COST
         )
     return formsets

@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 
-def json_to_lines(apps, schema_editor):  # type: ignore[no-untyped-def]
+def json_to_lines(apps, schema_editor):
     Event = apps.get_model("governance", "Event")
     for event in Event.objects.exclude(partners=[]):
         names = event.partners if isinstance(event.partners, list) else [event.partners]
@@ -11,7 +11,7 @@ def json_to_lines(apps, schema_editor):  # type: ignore[no-untyped-def]
         event.save(update_fields=["partner_lines"])
 
 
-def lines_to_json(apps, schema_editor):  # type: ignore[no-untyped-def]
+def lines_to_json(apps, schema_editor):
     Event = apps.get_model("governance", "Event")
     for event in Event.objects.exclude(partner_lines=""):
         event.partners = [line.strip() for line in event.partner_lines.splitlines() if line.strip()]

@@ -98,7 +98,7 @@ def _event_page(
     members = _members(found)
     status, error, notice = 200, "", ""
     if request.method == "POST":
-        data = request.POST
+        data: QueryDict = request.POST
         if request.POST.get("action") == "split":
             data, notice = _split(found, data, CoFinancingForm(data, members=members))
         form = EventForm(data, instance=event, year=found)
