@@ -81,6 +81,7 @@ HIDDEN_KEYS = {"sha256", "hash", "checksum", "version"}
 HASH = re.compile(r"^[0-9a-f]{32,}$")
 HASH_IN_TEXT = re.compile(r"\s*\(?\b[0-9a-f]{12,}\b\)?")
 LONG_TEXT = 80
+REASONED = {"year.decide", "year.reopen"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ class ReadableEntry:
     what: str
     rows: list[ChangeRow]
     message: str
+    message_is_reason: bool  # the user's reason for a decision or a reopening
 
 
 def _model(object_type: str) -> type[Model] | None:
@@ -175,7 +177,9 @@ def _rows(changes: Any, model: type[Model] | None) -> list[ChangeRow]:
         return []
     rows = []
     for name, change in changes.items():
-        if str(name) in HIDDEN_KEYS:
+        if str(name) in HIDDEN_KEYS or any(
+            part in str(name) for part in ("sha256", "hash", "checksum")
+        ):
             continue
         if isinstance(change, dict) and set(change) <= {"before", "after"}:
             before, after = change.get("before"), change.get("after")
@@ -223,6 +227,7 @@ def readable(entries: Iterable[AuditEntry]) -> list[ReadableEntry]:
                 what=what,
                 rows=_rows(entry.changes, model),
                 message=HASH_IN_TEXT.sub("", entry.message).strip(),
+                message_is_reason=entry.action in REASONED,
             )
         )
     return result

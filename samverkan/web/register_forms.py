@@ -63,6 +63,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["name", "contractor", "stated_cost", "start", "end", "focus_area", "description"]
+        labels = {"focus_area": _("Fokusområde"), "contractor": _("Utförare (konsult)")}
         widgets = {"start": DATE, "end": DATE, "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, year: Year, **kwargs: Any) -> None:
