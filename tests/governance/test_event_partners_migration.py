@@ -1,0 +1,39 @@
+"""Event partners moved from a JSON list to one partner per line; the migration carries the data."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("governance", "0003_meeting_rules")]
+AFTER = [("governance", "0004_event_partners_as_lines")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_a_partner_list_into_lines_and_back() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    coop = old.get_model("members", "Cooperation").objects.create(slug="test", name="Test")
+    year = old.get_model("members", "Year").objects.create(cooperation=coop, year=2020)
+    old.get_model("governance", "Event").objects.create(
+        year=year, slug="radslag", kind="radslag", name="Rådslag", partners=["KTH", " Företagarna "]
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    new = executor.loader.project_state(AFTER).apps
+    assert (
+        new.get_model("governance", "Event").objects.get(slug="radslag").partners
+        == "KTH\nFöretagarna"
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    back = executor.loader.project_state(BEFORE).apps
+    assert back.get_model("governance", "Event").objects.get(slug="radslag").partners == [
+        "KTH",
+        "Företagarna",
+    ]
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
