@@ -205,6 +205,14 @@ def test_a_text_is_previewed_without_saving_and_then_saved(place: Place, client_
         {"key": "introduction", "body": "- en\n- två", "action": "preview"},
     )
     assert preview.status_code == 200 and "<li>två</li>" in preview.content.decode()
+    with_figure = client.post(
+        url("text-edit", text.pk),
+        {"key": "introduction", "body": "Kostnad {{ total.costs }}.", "action": "preview"},
+    ).content.decode()
+    shown = with_figure.split('id="preview-heading"')[1]
+    assert "{{ total.costs }}" not in shown and "kr" in shown, (
+        "the preview fills figures as the report does"
+    )
     assert YearText.objects.get(pk=text.pk).body == text.body
     saved = client.post(
         url("text-edit", text.pk),

@@ -12,8 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.accounts.roles import Capability, Standing
+from samverkan.finance.accounts import year_accounts
+from samverkan.lib.figures import fill, placeholders
 from samverkan.members.models import Year, YearText
 from samverkan.members.services import DomainError, delete_year_text, save_year_text
+from samverkan.reports.checks import CheckContext, derived_figure
 from samverkan.web.access import get_record_for_user, get_year_for_user, require
 from samverkan.web.markup import render_markdown
 from samverkan.web.register_forms import YearTextForm, add_service_errors
@@ -66,6 +69,14 @@ def texts(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     )
 
 
+def _filled(found: Year, body: str) -> str:
+    """The text with its {{ key }} placeholders replaced by the figures derived from the accounts."""
+    if not placeholders(body):
+        return body
+    figures = CheckContext(year=found, accounts=year_accounts(found), published=[])
+    return fill(body, lambda key: derived_figure(figures, key), "sv")
+
+
 def _text_page(
     request: HttpRequest, found: Year, standing: Standing, text: YearText | None
 ) -> HttpResponse:
@@ -73,8 +84,8 @@ def _text_page(
     if request.method == "POST":
         form = YearTextForm(request.POST, instance=text)
         if request.POST.get("action") == "preview":
-            # Shown, not saved: the same converter as the report's.
-            preview = render_markdown(request.POST.get("body", ""))
+            # Shown, not saved: figures filled and Markdown converted as the report does.
+            preview = render_markdown(_filled(found, request.POST.get("body", "")))
         elif form.is_valid():
             try:
                 save_year_text(found, text, actor=request.user, **form.cleaned_data)
