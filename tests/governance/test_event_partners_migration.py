@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("governance", "0003_meeting_rules")]
-AFTER = [("governance", "0004_event_partners_as_lines")]
+BEFORE = [("governance", "0004_network_meetings_text_staff_internal_note")]
+AFTER = [("governance", "0005_event_partners_as_lines")]
 
 
 @pytest.mark.django_db(transaction=True)

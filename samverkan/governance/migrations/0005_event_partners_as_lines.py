@@ -20,7 +20,7 @@ def lines_to_json(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0003_meeting_rules"),
+        ("governance", "0004_network_meetings_text_staff_internal_note"),
     ]
 
     operations = [
