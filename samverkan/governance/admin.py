@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from samverkan.governance.models import (
     Body,
@@ -84,7 +85,33 @@ class MeetingAdmin(ScopedAdmin):
     list_filter = (("year", admin.RelatedOnlyFieldListFilter), "format", "kind")
 
 
+class PartnersField(forms.CharField):
+    """The event's partners as one name per line, stored as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in str(text).splitlines() if line.strip()]
+
+
+class EventForm(forms.ModelForm):
+    partners = PartnersField(label=_("Samarbetspartner"), required=False, help_text=_("En per rad."))
+
+    class Meta:
+        model = Event
+        fields = ("year", "slug", "kind", "name", "date", "status", "reason", "hosts", "partners", "theme",
+                  "participants", "cost_cap_per_participant", "fund", "order")
+
+
 @admin.register(Event)
 class EventAdmin(ScopedAdmin):
+    form = EventForm
+
     list_display = ("name", "kind", "date", "status", "year")
     list_filter = (("year", admin.RelatedOnlyFieldListFilter), "kind", "status")

@@ -20,9 +20,13 @@ class Project(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="projects")
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="projects")
-    slug = models.SlugField(validators=[slug_validator])
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="projects", verbose_name=_("samverkan")
+    )
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="projects", verbose_name=_("år")
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     name = models.CharField(_("namn"), max_length=300)
     contractor = models.CharField(_("utförare"), max_length=300, blank=True)
     stated_cost = models.DecimalField(
@@ -31,10 +35,15 @@ class Project(ReadByYears, models.Model):
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("slut"), null=True, blank=True)
     focus_area = models.ForeignKey(
-        "plan.FocusArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+        "plan.FocusArea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("fokusområde"),
     )
     description = models.TextField(_("beskrivning"), blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -58,14 +67,24 @@ class ProjectFinancing(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "project__cooperation_id"
     year_path: ClassVar[str | None] = "project__year"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="financing")
-    source = models.CharField(max_length=30, choices=FinancingSource.choices)
-    surplus_year = models.PositiveIntegerField(null=True, blank=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="financing", verbose_name=_("projekt")
+    )
+    source = models.CharField(
+        max_length=30, choices=FinancingSource.choices, verbose_name=_("källa")
+    )
+    surplus_year = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("överskott från år")
+    )
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("belopp")
+    )
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("projektfinansiering")
+        verbose_name_plural = _("projektfinansieringar")
 
     def __str__(self) -> str:
         return f"{self.project}: {self.get_source_display()}"
@@ -83,24 +102,32 @@ class Grant(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "project__cooperation_id"
     year_path: ClassVar[str | None] = "project__year"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="grants")
-    slug = models.SlugField(validators=[slug_validator])
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="grants", verbose_name=_("projekt")
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     grantor = models.CharField(_("bidragsgivare"), max_length=200)
     rate = models.DecimalField(
         _("andel (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    timing = models.CharField(max_length=20, choices=GrantTiming.choices)
+    timing = models.CharField(
+        max_length=20, choices=GrantTiming.choices, verbose_name=_("utbetalning")
+    )
     amount = models.DecimalField(
         _("beviljat belopp"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    expected_payment_year = models.PositiveIntegerField(null=True, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    expected_payment_year = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("väntas betalas år")
+    )
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "slug"], name="grant_slug_unique")
         ]
+        verbose_name = _("bidrag")
+        verbose_name_plural = _("bidrag")
 
     def __str__(self) -> str:
         return f"{self.grantor} ({self.project})"
@@ -115,14 +142,20 @@ class GrantPayment(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="grant_payments")
-    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
-    date = models.DateField()
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    order = models.PositiveIntegerField(default=0)
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="grant_payments", verbose_name=_("år")
+    )
+    grant = models.ForeignKey(
+        Grant, on_delete=models.PROTECT, related_name="payments", verbose_name=_("bidrag")
+    )
+    date = models.DateField(verbose_name=_("datum"))
+    amount = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("belopp"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["date", "order"]
+        verbose_name = _("bidragsutbetalning")
+        verbose_name_plural = _("bidragsutbetalningar")
 
     def __str__(self) -> str:
         return f"{self.grant} {self.date}: {self.amount}"

@@ -10,9 +10,13 @@ from django.urls import include, path
 from samverkan.web.views import (
     account,
     accounts,
+    budget,
+    cycle,
     members,
     plan,
+    plan_edit,
     population,
+    proposals,
     public,
     registers,
     workflow,
@@ -59,6 +63,18 @@ year_urls = [
     path("status/publicera/", workflow.year_publish, name="year-publish"),
     path("status/oppna/", workflow.year_reopen, name="year-reopen"),
     path("logg/", workflow.audit_log, name="audit"),
+    # the yearly cycle: the plan, the networks' proposals, the budget, the plan as a document
+    path("verksamhetsplan/", plan_edit.plan, name="plan"),
+    path("verksamhetsplan/anta/", plan_edit.plan_adopt, name="plan-adopt"),
+    path("verksamhetsplan/publicera/", plan_edit.plan_publish, name="plan-publish"),
+    path("verksamhetsplan/oppna/", plan_edit.plan_reopen, name="plan-reopen"),
+    path("verksamhetsplan/fil/<slug:fmt>/", plan_edit.plan_file, name="plan-file"),
+    path("verksamhetsplan/omraden/<int:pk>/", plan_edit.plan_area, name="plan-area"),
+    path("verksamhetsplan/aktiviteter/<int:pk>/", plan_edit.plan_activity, name="plan-activity"),
+    path("verksamhetsplan/forslag/", proposals.proposals, name="proposals"),
+    path("verksamhetsplan/forslag/nytt/", proposals.proposal_new, name="proposal-new"),
+    path("verksamhetsplan/forslag/<int:pk>/", proposals.proposal, name="proposal"),
+    path("budget/", budget.budget, name="budget"),
 ]
 
 public_year_urls = [
@@ -67,6 +83,7 @@ public_year_urls = [
     path("data.json", public.public_data_json, name="public-data-json"),
     path("plan.json", public.public_plan_json, name="public-plan-json"),
     path("plan.csv", public.public_plan_csv, name="public-plan-csv"),
+    path("verksamhetsplan/<slug:fmt>/", public.public_plan_document, name="public-plan-document"),
     path("accounts.json", public.public_accounts_json, name="public-accounts-json"),
     path("accounts.csv", public.public_accounts_csv, name="public-accounts-csv"),
 ]
@@ -78,6 +95,7 @@ urlpatterns = [
     path("konto/logga-ut/", account.logout, name="logout"),
     path("sprak/", account.set_language, name="set-language"),
     path("app/<slug:coop>/", plan.cooperation_home, name="cooperation-home"),
+    path("app/<slug:coop>/nytt-ar/", cycle.year_new, name="year-new"),
     path("app/<slug:coop>/<int:year>/", include(year_urls)),
     path("<slug:coop>/", public.public_cooperation, name="public-cooperation"),
     path("<slug:coop>/<int:year>/", include(public_year_urls)),
