@@ -75,6 +75,8 @@ class AreaGroup(ReadByYears, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "slug"], name="area_group_slug_unique")
         ]
+        verbose_name = _("samverkansområde")
+        verbose_name_plural = _("samverkansområden")
 
     def __str__(self) -> str:
         return self.name
@@ -134,6 +136,8 @@ class SubGoal(ReadByYears, models.Model):
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("delmål")
+        verbose_name_plural = _("delmål")
 
     def __str__(self) -> str:
         return self.text

@@ -302,7 +302,7 @@ def save_activity(
         before = _activity_state(activity)
     activity.title, activity.description = title.strip(), description.replace("\r\n", "\n").strip()
     activity.start, activity.end = start, end
-    activity.full_clean()
+    check_record(activity, extra=Activity.network_errors(locked.cooperation_id, networks))
     activity.save()
     activity.networks.set(networks)
     if creating:

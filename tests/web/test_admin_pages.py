@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.text import camel_case_to_spaces
-from samverkan.accounts.scope import COOPERATION_PATH, scoped
+from samverkan.members.scope import cooperation_path, scoped
 
 from samverkan.governance.models import Event
 from samverkan.members.models import Year
@@ -32,7 +32,7 @@ def test_every_admin_add_and_change_page_answers_the_secretariat(place: Place, c
     for model, _model_admin in registered():
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         pages = [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
-        rows = scoped(model.objects.all(), [place.coop.pk]) if model in COOPERATION_PATH else model.objects.none()
+        rows = scoped(model.objects.all(), [place.coop.pk]) if cooperation_path(model) else model.objects.none()
         # An open year's record where there is one (a locked year's is read-only, and shown as such).
         first = rows.order_by("-pk").first()
         if first is not None:
