@@ -26,7 +26,9 @@ class Capability(StrEnum):
     EDIT_MEMBERS = "edit_members"  # members and population figures (standing data)
     EDIT_ACCOUNTS = "edit_accounts"  # SIE upload and import, account mapping, ledger lines
     EDIT_PLAN = "edit_plan"  # start a year, plan it, budget, adopt and publish the plan
-    PROPOSE_ACTIVITY = "propose_activity"  # propose activities for areas a network the user leads answers for
+    PROPOSE_ACTIVITY = (
+        "propose_activity"  # propose activities for areas a network the user leads answers for
+    )
     VIEW_AUDIT = "view_audit"
     ADMIN = "admin"  # the Django admin, limited to the cooperation
 
@@ -46,7 +48,12 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
         }
     ),
     Role.NETWORK_LEAD: frozenset(
-        {Capability.READ, Capability.EDIT_OWN_FOLLOW_UP, Capability.EDIT_OWN_MEETING, Capability.PROPOSE_ACTIVITY}
+        {
+            Capability.READ,
+            Capability.EDIT_OWN_FOLLOW_UP,
+            Capability.EDIT_OWN_MEETING,
+            Capability.PROPOSE_ACTIVITY,
+        }
     ),
     Role.READER: frozenset({Capability.READ}),
 }

@@ -18,6 +18,8 @@ class AuditEntryAdmin(ReadOnlyScopedAdmin):
         """ "fält: före → efter", one change after the other, instead of the stored JSON."""
         changes = obj.changes if isinstance(obj.changes, dict) else {}
         return "; ".join(
-            f"{name}: {value.get('before')} → {value.get('after')}" if isinstance(value, dict) else f"{name}: {value}"
+            f"{name}: {value.get('before')} → {value.get('after')}"
+            if isinstance(value, dict)
+            else f"{name}: {value}"
             for name, value in changes.items()
         )

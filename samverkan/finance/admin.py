@@ -60,7 +60,12 @@ class BudgetLineAdmin(ScopedAdmin):
 @admin.register(LedgerLine)
 class LedgerLineAdmin(ScopedAdmin):
     list_display = ("date", "fund", "category", "kind", "amount", "text", "source", "year")
-    list_filter = (("year", admin.RelatedOnlyFieldListFilter), ("fund", admin.RelatedOnlyFieldListFilter), "kind", "source")
+    list_filter = (
+        ("year", admin.RelatedOnlyFieldListFilter),
+        ("fund", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "source",
+    )
     search_fields = ("text", "voucher")
     list_select_related = ("fund", "category", "year")
 

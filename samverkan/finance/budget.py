@@ -38,13 +38,20 @@ class FundBudget:
 
     def total(self, kind: str) -> BudgetRow:
         rows = [r for r in self.rows if r.kind == kind]
-        return BudgetRow(category="", kind=kind, budget=sum((r.budget for r in rows), ZERO),
-                         outcome=sum((r.outcome for r in rows), ZERO))
+        return BudgetRow(
+            category="",
+            kind=kind,
+            budget=sum((r.budget for r in rows), ZERO),
+            outcome=sum((r.outcome for r in rows), ZERO),
+        )
 
 
 def year_funds(year: Year) -> list[Fund]:
     """The funds a year's budget is entered for: the operating fund, then the year's other funds."""
-    funds = [fy.fund for fy in FundYear.objects.filter(year=year).select_related("fund").order_by("order")]
+    funds = [
+        fy.fund
+        for fy in FundYear.objects.filter(year=year).select_related("fund").order_by("order")
+    ]
     if year.operating_fund_id and all(f.pk != year.operating_fund_id for f in funds):
         funds.insert(0, Fund.objects.get(pk=year.operating_fund_id))
     return funds
@@ -55,7 +62,11 @@ def fund_labels(year: Year) -> dict[int, str]:
     labels = {}
     for fy in FundYear.objects.filter(year=year).select_related("fund"):
         fund = fy.fund
-        carried = fund.carried_name if fund.pk != year.operating_fund_id and fund.kind == "operations" else ""
+        carried = (
+            fund.carried_name
+            if fund.pk != year.operating_fund_id and fund.kind == "operations"
+            else ""
+        )
         labels[fund.pk] = fy.label or carried or fund.name
     return labels
 
@@ -69,11 +80,15 @@ def budget_comparison(year: Year, accounts: YearAccounts | None = None) -> tuple
     if not lines:
         return ()
     accounts = accounts or year_accounts(year)
-    budget: dict[tuple[str, str], Decimal] = {(b.fund.slug, b.category.slug): b.amount for b in lines}
+    budget: dict[tuple[str, str], Decimal] = {
+        (b.fund.slug, b.category.slug): b.amount for b in lines
+    }
     outcome: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for entry in accounts.entries:
         outcome[(entry.fund, entry.category)] += entry.amount
-    categories = list(CostCategory.objects.filter(cooperation_id=year.cooperation_id).order_by("order", "id"))
+    categories = list(
+        CostCategory.objects.filter(cooperation_id=year.cooperation_id).order_by("order", "id")
+    )
     by_pk = fund_labels(year)
     funds = {b.fund.slug: b.fund for b in lines}
     labels = {f.slug: by_pk.get(f.pk, f.name) for f in funds.values()}
@@ -82,8 +97,12 @@ def budget_comparison(year: Year, accounts: YearAccounts | None = None) -> tuple
         if fund.slug not in funds:
             continue
         rows = tuple(
-            BudgetRow(category=c.name, kind=c.kind, budget=budget.get((fund.slug, c.slug), ZERO),
-                      outcome=outcome.get((fund.slug, c.slug), ZERO))
+            BudgetRow(
+                category=c.name,
+                kind=c.kind,
+                budget=budget.get((fund.slug, c.slug), ZERO),
+                outcome=outcome.get((fund.slug, c.slug), ZERO),
+            )
             for c in categories
             if (fund.slug, c.slug) in budget or outcome.get((fund.slug, c.slug))
         )

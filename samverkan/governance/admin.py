@@ -101,12 +101,28 @@ class PartnersField(forms.CharField):
 
 
 class EventForm(forms.ModelForm):
-    partners = PartnersField(label=_("Samarbetspartner"), required=False, help_text=_("En per rad."))
+    partners = PartnersField(
+        label=_("Samarbetspartner"), required=False, help_text=_("En per rad.")
+    )
 
     class Meta:
         model = Event
-        fields = ("year", "slug", "kind", "name", "date", "status", "reason", "hosts", "partners", "theme",
-                  "participants", "cost_cap_per_participant", "fund", "order")
+        fields = (
+            "year",
+            "slug",
+            "kind",
+            "name",
+            "date",
+            "status",
+            "reason",
+            "hosts",
+            "partners",
+            "theme",
+            "participants",
+            "cost_cap_per_participant",
+            "fund",
+            "order",
+        )
 
 
 @admin.register(Event)

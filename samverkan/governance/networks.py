@@ -19,7 +19,9 @@ def networks_of_year(year: Any) -> Any:
     """
     base = Network.objects.filter(cooperation_id=year.cooperation_id)
     found = base.filter(
-        Q(years__year=year) | Q(focus_areas__year=year) | Q(activities__focus_area__year=year)
+        Q(years__year=year)
+        | Q(focus_areas__year=year)
+        | Q(activities__focus_area__year=year)
         | Q(meetings__year=year)
     ).distinct()
     if not found.exists():

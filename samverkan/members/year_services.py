@@ -117,13 +117,20 @@ def _labels(source: Year) -> dict[str, str]:
     """How the previous year named each fund: the operating fund by its carried name."""
     from samverkan.finance.models import FundYear
 
-    labels = {fy.fund.slug: fy.label or fy.fund.name for fy in FundYear.objects.filter(year=source).select_related("fund")}
+    labels = {
+        fy.fund.slug: fy.label or fy.fund.name
+        for fy in FundYear.objects.filter(year=source).select_related("fund")
+    }
     if source.operating_fund is not None:
-        labels[source.operating_fund.slug] = source.operating_fund.carried_name or source.operating_fund.name
+        labels[source.operating_fund.slug] = (
+            source.operating_fund.carried_name or source.operating_fund.name
+        )
     return labels
 
 
-def preview_year(cooperation: Cooperation, number: int, *, from_year: Year | None = None) -> YearPlanPreview:
+def preview_year(
+    cooperation: Cooperation, number: int, *, from_year: Year | None = None
+) -> YearPlanPreview:
     """What starting `number` from `from_year` (None: an empty year) would create."""
     from samverkan.finance.models import Fund
     from samverkan.governance.models import Network
@@ -132,40 +139,77 @@ def preview_year(cooperation: Cooperation, number: int, *, from_year: Year | Non
     from samverkan.projects.receivables import open_receivables
 
     exists = Year.objects.filter(cooperation=cooperation, year=number).exists()
-    rule = FeeRule.objects.filter(cooperation=cooperation, from_year__lte=number).order_by("-from_year").first()
+    rule = (
+        FeeRule.objects.filter(cooperation=cooperation, from_year__lte=number)
+        .order_by("-from_year")
+        .first()
+    )
     preview = YearPlanPreview(
-        cooperation=cooperation, year=number, source=from_year, exists=exists,
-        programme=_programme_for(cooperation, number, from_year), fee_rule=rule,
+        cooperation=cooperation,
+        year=number,
+        source=from_year,
+        exists=exists,
+        programme=_programme_for(cooperation, number, from_year),
+        fee_rule=rule,
         basis_date=rule.basis_date(number) if rule else None,
     )
     if from_year is None:
         return preview
     preview.focus_areas.extend(FocusArea.objects.filter(year=from_year).select_related("group"))
     preview.sub_goal_count = SubGoal.objects.filter(focus_area__year=from_year).count()
-    for activity in Activity.objects.filter(focus_area__year=from_year).select_related("focus_area", "follow_up"):
+    for activity in Activity.objects.filter(focus_area__year=from_year).select_related(
+        "focus_area", "follow_up"
+    ):
         follow_up = getattr(activity, "follow_up", None)
         preview.activities.append((activity, bool(follow_up and follow_up.continues)))
     # The cooperation's standing networks all carry over, the previous year's taking part first.
     previous = list(networks_of_year(from_year))
-    preview.networks.extend(previous + [n for n in Network.objects.filter(cooperation=cooperation).order_by(
-        "order", "name") if n not in previous])
+    preview.networks.extend(
+        previous
+        + [
+            n
+            for n in Network.objects.filter(cooperation=cooperation).order_by("order", "name")
+            if n not in previous
+        ]
+    )
     labels = _labels(from_year)
     if from_year.operating_fund is not None:
         slug, name, _carried = _operating_fund_plan(from_year, number)
         existing = Fund.objects.filter(cooperation=cooperation, slug=slug).first()
-        preview.funds.append(CarriedFund(fund_id=existing.pk if existing else None, slug=slug, label=name,
-                                         opening=Decimal(0), reason=_("årets driftfond")))
+        preview.funds.append(
+            CarriedFund(
+                fund_id=existing.pk if existing else None,
+                slug=slug,
+                label=name,
+                opening=Decimal(0),
+                reason=_("årets driftfond"),
+            )
+        )
     receivables = open_receivables(from_year)
     receivable_funds = {fund_slug for _grant, fund_slug, _amount in receivables if fund_slug}
     funds = {f.slug: f for f in Fund.objects.filter(cooperation=cooperation)}
     for slug, closing in _closings(from_year).items():
         if slug in funds:
-            preview.funds.append(CarriedFund(fund_id=funds[slug].pk, slug=slug, label=labels.get(slug, funds[slug].name),
-                                             opening=closing, reason=_("utgående balans %(year)s") % {"year": from_year.year}))
+            preview.funds.append(
+                CarriedFund(
+                    fund_id=funds[slug].pk,
+                    slug=slug,
+                    label=labels.get(slug, funds[slug].name),
+                    opening=closing,
+                    reason=_("utgående balans %(year)s") % {"year": from_year.year},
+                )
+            )
     carried = {f.slug for f in preview.funds}
     for slug in sorted(receivable_funds - carried):
-        preview.funds.append(CarriedFund(fund_id=funds[slug].pk, slug=slug, label=labels.get(slug, funds[slug].name),
-                                         opening=Decimal(0), reason=_("bidragsfordran som inte är betald")))
+        preview.funds.append(
+            CarriedFund(
+                fund_id=funds[slug].pk,
+                slug=slug,
+                label=labels.get(slug, funds[slug].name),
+                opening=Decimal(0),
+                reason=_("bidragsfordran som inte är betald"),
+            )
+        )
     preview.receivables.extend(
         CarriedReceivable(grantor=grant.grantor, project=grant.project.name, amount=amount)
         for grant, _slug, amount in receivables
@@ -211,8 +255,10 @@ def start_year(
 
     Cooperation.objects.select_for_update().get(pk=cooperation.pk)
     if Year.objects.filter(cooperation=cooperation, year=year).exists():
-        raise DomainError(_("Året %(year)s finns redan för %(name)s. Öppna det i stället.")
-                          % {"year": year, "name": cooperation.name})
+        raise DomainError(
+            _("Året %(year)s finns redan för %(name)s. Öppna det i stället.")
+            % {"year": year, "name": cooperation.name}
+        )
     if not 1900 <= year <= 2999:
         raise DomainError(_("Ange ett år med fyra siffror."))
     source: Year | None = None
@@ -220,10 +266,14 @@ def start_year(
         if from_year.cooperation_id != cooperation.pk:
             raise DomainError(_("Året som planen hämtas från hör till en annan samverkan."))
         if from_year.year != year - 1:
-            raise DomainError(_("Ett år kan bara startas från året före (%(year)s).") % {"year": year - 1})
+            raise DomainError(
+                _("Ett år kan bara startas från året före (%(year)s).") % {"year": year - 1}
+            )
         source = Year.objects.select_related("operating_fund", "programme").get(pk=from_year.pk)
     preview = preview_year(cooperation, year, from_year=source)
-    new = Year(cooperation=cooperation, year=year, status=YearStatus.PLANNING, programme=preview.programme)
+    new = Year(
+        cooperation=cooperation, year=year, status=YearStatus.PLANNING, programme=preview.programme
+    )
     counts: dict[str, Any] = {"from": source.year if source else None}
     if source is None:
         new.full_clean()
@@ -234,8 +284,14 @@ def start_year(
             slug, name, carried = _operating_fund_plan(source, year)
             fund = Fund.objects.filter(cooperation=cooperation, slug=slug).first()
             if fund is None:
-                fund = Fund(cooperation=cooperation, slug=slug, name=name, carried_name=carried,
-                            kind=FundKind.OPERATIONS, order=source.operating_fund.order + 1)
+                fund = Fund(
+                    cooperation=cooperation,
+                    slug=slug,
+                    name=name,
+                    carried_name=carried,
+                    kind=FundKind.OPERATIONS,
+                    order=source.operating_fund.order + 1,
+                )
                 fund.full_clean()
                 fund.save()
             new.operating_fund = fund
@@ -243,8 +299,12 @@ def start_year(
         new.save()
         funds = {f.slug: f for f in Fund.objects.filter(cooperation=cooperation)}
         for order, carried_fund in enumerate(preview.funds):
-            fund_year = FundYear(year=new, fund=funds[carried_fund.slug], order=order,
-                                 label="" if order == 0 else carried_fund.label)
+            fund_year = FundYear(
+                year=new,
+                fund=funds[carried_fund.slug],
+                order=order,
+                label="" if order == 0 else carried_fund.label,
+            )
             fund_year.full_clean(exclude=["year"])
             fund_year.save()
         counts["funds"] = [f.slug for f in preview.funds]
@@ -253,18 +313,33 @@ def start_year(
         groups = {}
         for group in AreaGroup.objects.filter(year=source):
             groups[group.pk] = AreaGroup.objects.create(
-                year=new, slug=group.slug, name=group.name, kind=group.kind, purpose=group.purpose,
-                steering_document=group.steering_document, order=group.order)
+                year=new,
+                slug=group.slug,
+                name=group.name,
+                kind=group.kind,
+                purpose=group.purpose,
+                steering_document=group.steering_document,
+                order=group.order,
+            )
         areas = {}
-        for area in FocusArea.objects.filter(year=source).prefetch_related("responsible_networks", "responsible_bodies",
-                                                                           "sub_goals"):
+        for area in FocusArea.objects.filter(year=source).prefetch_related(
+            "responsible_networks", "responsible_bodies", "sub_goals"
+        ):
             copy = FocusArea.objects.create(
-                year=new, group=groups[area.group_id], slug=area.slug, number=area.number, title=area.title,
-                main_goal=area.main_goal, responsible_text=area.responsible_text, order=area.order)
+                year=new,
+                group=groups[area.group_id],
+                slug=area.slug,
+                number=area.number,
+                title=area.title,
+                main_goal=area.main_goal,
+                responsible_text=area.responsible_text,
+                order=area.order,
+            )
             copy.responsible_networks.set(area.responsible_networks.all())
             copy.responsible_bodies.set(area.responsible_bodies.all())
-            SubGoal.objects.bulk_create(SubGoal(focus_area=copy, text=s.text, order=s.order)
-                                        for s in area.sub_goals.all())
+            SubGoal.objects.bulk_create(
+                SubGoal(focus_area=copy, text=s.text, order=s.order) for s in area.sub_goals.all()
+            )
             areas[area.pk] = copy
         if continuing_activity_ids is None:
             chosen = {a.pk for a, continues in preview.activities if continues}
@@ -272,12 +347,21 @@ def start_year(
             chosen = set(continuing_activity_ids)
             known = {a.pk for a, _continues in preview.activities}
             if chosen - known:
-                raise DomainError(_("En vald aktivitet hör inte till %(year)s.") % {"year": source.year})
+                raise DomainError(
+                    _("En vald aktivitet hör inte till %(year)s.") % {"year": source.year}
+                )
         continued = []
-        for activity in Activity.objects.filter(pk__in=chosen).prefetch_related("networks").order_by(
-                "focus_area__order", "order"):
-            new_activity = Activity(focus_area=areas[activity.focus_area_id], title=activity.title,
-                                    description=activity.description, order=activity.order)
+        for activity in (
+            Activity.objects.filter(pk__in=chosen)
+            .prefetch_related("networks")
+            .order_by("focus_area__order", "order")
+        ):
+            new_activity = Activity(
+                focus_area=areas[activity.focus_area_id],
+                title=activity.title,
+                description=activity.description,
+                order=activity.order,
+            )
             new_activity.full_clean(exclude=["focus_area"])
             new_activity.save()
             new_activity.networks.set(activity.networks.all())
@@ -286,33 +370,70 @@ def start_year(
         areas_by_slug = {a.slug: a for a in areas.values()}
         # Every network of the previous year gets a year record, with who stays away; the
         # network's summary is the new year's to write.
-        records = {ny.network_id: ny for ny in NetworkYear.objects.filter(year=source).prefetch_related("absent")}
+        records = {
+            ny.network_id: ny
+            for ny in NetworkYear.objects.filter(year=source).prefetch_related("absent")
+        }
         for order, network in enumerate(preview.networks):
             network_year = records.get(network.pk)
             copy_ny = NetworkYear.objects.create(
-                year=new, network=network, order=network_year.order if network_year else order,
+                year=new,
+                network=network,
+                order=network_year.order if network_year else order,
                 participation_note=network_year.participation_note if network_year else "",
-                focus_area=(areas_by_slug.get(network_year.focus_area.slug)
-                            if network_year and network_year.focus_area else None))
+                focus_area=(
+                    areas_by_slug.get(network_year.focus_area.slug)
+                    if network_year and network_year.focus_area
+                    else None
+                ),
+            )
             if network_year is not None:
                 copy_ny.absent.set(network_year.absent.all())
         for chair in Chair.objects.filter(year=source):
-            Chair.objects.create(year=new, body=chair.body, role=chair.role, person=chair.person,
-                                 member=chair.member, order=chair.order)
+            Chair.objects.create(
+                year=new,
+                body=chair.body,
+                role=chair.role,
+                person=chair.person,
+                member=chair.member,
+                order=chair.order,
+            )
         for staff in StaffMember.objects.filter(year=source):
             if staff.end is None or staff.end >= new.start():
-                StaffMember.objects.create(year=new, person=staff.person, role=staff.role, start=staff.start,
-                                           end=staff.end, note=staff.note, order=staff.order)
-        counts.update(focus_areas=len(areas), sub_goals=preview.sub_goal_count, activities=continued,
-                      networks=[n.slug for n in preview.networks],
-                      receivables=[f"{r.grantor}: {r.amount}" for r in preview.receivables])
-    record(actor=actor, action="year.start", cooperation=cooperation, year=year, obj=new,
-           changes={key: {"before": None, "after": value} for key, value in counts.items()})
+                StaffMember.objects.create(
+                    year=new,
+                    person=staff.person,
+                    role=staff.role,
+                    start=staff.start,
+                    end=staff.end,
+                    note=staff.note,
+                    order=staff.order,
+                )
+        counts.update(
+            focus_areas=len(areas),
+            sub_goals=preview.sub_goal_count,
+            activities=continued,
+            networks=[n.slug for n in preview.networks],
+            receivables=[f"{r.grantor}: {r.amount}" for r in preview.receivables],
+        )
+    record(
+        actor=actor,
+        action="year.start",
+        cooperation=cooperation,
+        year=year,
+        obj=new,
+        changes={key: {"before": None, "after": value} for key, value in counts.items()},
+    )
     return new
 
 
 def next_year_number(cooperation: Cooperation) -> int | None:
-    latest = Year.objects.filter(cooperation=cooperation).order_by("-year").values_list("year", flat=True).first()
+    latest = (
+        Year.objects.filter(cooperation=cooperation)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
     return latest + 1 if latest is not None else None
 
 
@@ -320,7 +441,9 @@ def slug_for(text: str, taken: Iterable[str]) -> str:
     """A slug from a title, unique among `taken` ("klimat", "klimat-2", ...)."""
     from django.utils.text import slugify
 
-    base = re.sub(r"-+", "-", slugify(text.replace("å", "a").replace("ä", "a").replace("ö", "o"))).strip("-")[:40]
+    base = re.sub(
+        r"-+", "-", slugify(text.replace("å", "a").replace("ä", "a").replace("ö", "o"))
+    ).strip("-")[:40]
     base = base or "omrade"
     taken = set(taken)
     slug, n = base, 2

@@ -60,7 +60,14 @@ class ActivityProposalAdmin(ScopedAdmin):
 
     list_display = ("title", "network", "focus_area", "status")
     list_filter = ("status",)
-    readonly_fields = ("status", "decision_reason", "activity", "proposed_by", "decided_by", "decided_at")
+    readonly_fields = (
+        "status",
+        "decision_reason",
+        "activity",
+        "proposed_by",
+        "decided_by",
+        "decided_at",
+    )
 
 
 @admin.register(FollowUp)

@@ -119,10 +119,18 @@ def update_follow_up(
 # is follow-up, not planning: it passes the year's lock only, so it goes on after adoption.
 
 
-def _plan_record(year: Year, action: str, obj: Any, changes: dict[str, Any], *, actor: Any,
-                 message: str = "") -> None:
-    record(actor=actor, action=action, cooperation=year.cooperation, year=year.year, obj=obj,
-           changes=changes, message=message)
+def _plan_record(
+    year: Year, action: str, obj: Any, changes: dict[str, Any], *, actor: Any, message: str = ""
+) -> None:
+    record(
+        actor=actor,
+        action=action,
+        cooperation=year.cooperation,
+        year=year.year,
+        obj=obj,
+        changes=changes,
+        message=message,
+    )
 
 
 def _year_networks(year: Year) -> set[int]:
@@ -134,8 +142,10 @@ def check_networks(year: Year, networks: Sequence[Network]) -> None:
     allowed = _year_networks(year)
     stray = [str(n) for n in networks if n.pk not in allowed]
     if stray:
-        raise DomainError(_("Nätverket %(names)s är inte med i %(year)s.") % {"names": ", ".join(stray),
-                                                                              "year": year.year})
+        raise DomainError(
+            _("Nätverket %(names)s är inte med i %(year)s.")
+            % {"names": ", ".join(stray), "year": year.year}
+        )
 
 
 def _next_order(queryset: Any) -> int:
@@ -159,15 +169,27 @@ def add_focus_area(year: Year, *, actor: Any, title: str, main_goal: str = "") -
     locked = lock_plan_for_edit(year.pk)
     group = AreaGroup.objects.filter(year=locked).order_by("-order").first()
     if group is None:
-        group = AreaGroup.objects.create(year=locked, slug="fokusomraden", name=_("Fokusområden"),
-                                         kind=AreaGroupKind.REGIONAL)
-    area = FocusArea(year=locked, group=group, title=title.strip(), main_goal=main_goal.strip(),
-                     number=_next_number(locked), order=_next_order(FocusArea.objects.filter(year=locked)),
-                     slug=slug_for(title, FocusArea.objects.filter(year=locked).values_list("slug", flat=True)))
+        group = AreaGroup.objects.create(
+            year=locked, slug="fokusomraden", name=_("Fokusområden"), kind=AreaGroupKind.REGIONAL
+        )
+    area = FocusArea(
+        year=locked,
+        group=group,
+        title=title.strip(),
+        main_goal=main_goal.strip(),
+        number=_next_number(locked),
+        order=_next_order(FocusArea.objects.filter(year=locked)),
+        slug=slug_for(title, FocusArea.objects.filter(year=locked).values_list("slug", flat=True)),
+    )
     area.full_clean()
     area.save()
-    _plan_record(locked, "plan.focus_area.create", area, {"title": {"before": None, "after": area.title}},
-                 actor=actor)
+    _plan_record(
+        locked,
+        "plan.focus_area.create",
+        area,
+        {"title": {"before": None, "after": area.title}},
+        actor=actor,
+    )
     return area
 
 
@@ -215,8 +237,13 @@ def move_focus_area(area: FocusArea, direction: str, *, actor: Any) -> None:
             if item.number != number:
                 item.number = number
                 item.save(update_fields=["number"])
-    _plan_record(locked, "plan.focus_area.move", area,
-                 diff({"order": before}, {"order": [a.slug for a in areas]}), actor=actor)
+    _plan_record(
+        locked,
+        "plan.focus_area.move",
+        area,
+        diff({"order": before}, {"order": [a.slug for a in areas]}),
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -225,7 +252,13 @@ def add_sub_goal(area: FocusArea, *, actor: Any, text: str) -> SubGoal:
     goal = SubGoal(focus_area=area, text=text.strip(), order=_next_order(area.sub_goals.all()))
     goal.full_clean()
     goal.save()
-    _plan_record(locked, "plan.sub_goal.create", goal, {"text": {"before": None, "after": goal.text}}, actor=actor)
+    _plan_record(
+        locked,
+        "plan.sub_goal.create",
+        goal,
+        {"text": {"before": None, "after": goal.text}},
+        actor=actor,
+    )
     return goal
 
 
@@ -238,8 +271,13 @@ def update_sub_goal(goal: SubGoal, *, actor: Any, text: str) -> SubGoal:
     goal.full_clean()
     goal.save(update_fields=["text"])
     if before != goal.text:
-        _plan_record(locked, "plan.sub_goal.update", goal, {"text": {"before": before, "after": goal.text}},
-                     actor=actor)
+        _plan_record(
+            locked,
+            "plan.sub_goal.update",
+            goal,
+            {"text": {"before": before, "after": goal.text}},
+            actor=actor,
+        )
     return goal
 
 
@@ -250,20 +288,32 @@ def move_sub_goal(goal: SubGoal, direction: str, *, actor: Any) -> None:
     before = [g.pk for g in goals]
     goals = _swap(goals, goal, direction)
     _renumber(goals)
-    _plan_record(locked, "plan.sub_goal.move", goal, diff({"order": before}, {"order": [g.pk for g in goals]}),
-                 actor=actor)
+    _plan_record(
+        locked,
+        "plan.sub_goal.move",
+        goal,
+        diff({"order": before}, {"order": [g.pk for g in goals]}),
+        actor=actor,
+    )
 
 
 @transaction.atomic
 def delete_sub_goal(goal: SubGoal, *, actor: Any) -> None:
     locked = lock_plan_for_edit(goal.focus_area.year_id)
-    _plan_record(locked, "plan.sub_goal.delete", goal, {"text": {"before": goal.text, "after": None}}, actor=actor)
+    _plan_record(
+        locked,
+        "plan.sub_goal.delete",
+        goal,
+        {"text": {"before": goal.text, "after": None}},
+        actor=actor,
+    )
     goal.delete()
 
 
 def _activity_state(activity: Activity) -> dict[str, Any]:
     return {
-        "title": activity.title, "description": activity.description,
+        "title": activity.title,
+        "description": activity.description,
         "focus_area": activity.focus_area.slug,
         "networks": sorted(n.slug for n in activity.networks.all()) if activity.pk else [],
         "start": activity.start.isoformat() if activity.start else None,
@@ -298,7 +348,9 @@ def save_activity(
     else:
         if activity.focus_area.year_id != locked.pk:
             raise DomainError(_("Aktiviteten hör inte till det här året."))
-        activity = Activity.objects.select_for_update().select_related("focus_area").get(pk=activity.pk)
+        activity = (
+            Activity.objects.select_for_update().select_related("focus_area").get(pk=activity.pk)
+        )
         before = _activity_state(activity)
     activity.title, activity.description = title.strip(), description.replace("\r\n", "\n").strip()
     activity.start, activity.end = start, end
@@ -309,8 +361,13 @@ def save_activity(
         FollowUp.objects.create(activity=activity)
     changes = diff(before, _activity_state(activity))
     if changes:
-        _plan_record(locked, "plan.activity.create" if creating else "plan.activity.update", activity, changes,
-                     actor=actor)
+        _plan_record(
+            locked,
+            "plan.activity.create" if creating else "plan.activity.update",
+            activity,
+            changes,
+            actor=actor,
+        )
     return activity
 
 
@@ -326,8 +383,13 @@ def move_activity(activity: Activity, to_area: FocusArea, *, actor: Any) -> Acti
         activity.focus_area = to_area
         activity.order = _next_order(to_area.activities.all())
         activity.save(update_fields=["focus_area", "order"])
-        _plan_record(locked, "plan.activity.move", activity,
-                     {"focus_area": {"before": before, "after": to_area.slug}}, actor=actor)
+        _plan_record(
+            locked,
+            "plan.activity.move",
+            activity,
+            {"focus_area": {"before": before, "after": to_area.slug}},
+            actor=actor,
+        )
     return activity
 
 
@@ -338,8 +400,14 @@ def delete_activity(activity: Activity, *, actor: Any) -> None:
     activity = Activity.objects.select_related("focus_area").get(pk=activity.pk)
     follow_up = FollowUp.objects.filter(activity=activity).first()
     if follow_up is not None and follow_up.is_started:
-        raise DomainError(_("Aktiviteten har en uppföljning och kan inte tas bort. Markera den som inställd i stället."))
-    _plan_record(locked, "plan.activity.delete", activity, diff(_activity_state(activity), {}), actor=actor)
+        raise DomainError(
+            _(
+                "Aktiviteten har en uppföljning och kan inte tas bort. Markera den som inställd i stället."
+            )
+        )
+    _plan_record(
+        locked, "plan.activity.delete", activity, diff(_activity_state(activity), {}), actor=actor
+    )
     activity.delete()
 
 
@@ -359,9 +427,17 @@ def cancel_activity(activity: Activity, *, actor: Any, reason: str) -> FollowUp:
     follow_up.updated_by = actor if getattr(actor, "pk", None) else None
     follow_up.full_clean()
     follow_up.save()
-    record(actor=actor, action="plan.follow_up.update", cooperation=year.cooperation, year=year.year,
-           obj=follow_up, changes={**diff(before, _state(follow_up)),
-                                   "version": {"before": follow_up.version - 1, "after": follow_up.version}})
+    record(
+        actor=actor,
+        action="plan.follow_up.update",
+        cooperation=year.cooperation,
+        year=year.year,
+        obj=follow_up,
+        changes={
+            **diff(before, _state(follow_up)),
+            "version": {"before": follow_up.version - 1, "after": follow_up.version},
+        },
+    )
     return follow_up
 
 
@@ -369,8 +445,14 @@ def cancel_activity(activity: Activity, *, actor: Any, reason: str) -> FollowUp:
 
 
 def _proposal_state(p: ActivityProposal) -> dict[str, Any]:
-    return {"title": p.title, "description": p.description, "status": p.status,
-            "decision_reason": p.decision_reason, "focus_area": p.focus_area.slug, "network": p.network.slug}
+    return {
+        "title": p.title,
+        "description": p.description,
+        "status": p.status,
+        "decision_reason": p.decision_reason,
+        "focus_area": p.focus_area.slug,
+        "network": p.network.slug,
+    }
 
 
 def _lock_for_proposal(year_id: int) -> Year:
@@ -381,26 +463,41 @@ def _lock_for_proposal(year_id: int) -> Year:
 
 
 @transaction.atomic
-def propose_activity(area: FocusArea, *, actor: Any, network: Network, title: str,
-                     description: str = "") -> ActivityProposal:
+def propose_activity(
+    area: FocusArea, *, actor: Any, network: Network, title: str, description: str = ""
+) -> ActivityProposal:
     """A network proposes an activity for a focus area it is responsible for, while the year is planned."""
     locked = _lock_for_proposal(area.year_id)
     if not area.responsible_networks.filter(pk=network.pk).exists():
-        raise DomainError(_("%(network)s ansvarar inte för fokusområdet %(area)s.")
-                          % {"network": network, "area": area})
-    proposal = ActivityProposal(focus_area=area, network=network, title=title.strip(),
-                                description=description.replace("\r\n", "\n").strip(),
-                                proposed_by=actor if getattr(actor, "pk", None) else None)
+        raise DomainError(
+            _("%(network)s ansvarar inte för fokusområdet %(area)s.")
+            % {"network": network, "area": area}
+        )
+    proposal = ActivityProposal(
+        focus_area=area,
+        network=network,
+        title=title.strip(),
+        description=description.replace("\r\n", "\n").strip(),
+        proposed_by=actor if getattr(actor, "pk", None) else None,
+    )
     proposal.full_clean()
     proposal.save()
-    _plan_record(locked, "plan.proposal.create", proposal, diff({}, _proposal_state(proposal)), actor=actor)
+    _plan_record(
+        locked, "plan.proposal.create", proposal, diff({}, _proposal_state(proposal)), actor=actor
+    )
     return proposal
 
 
 @transaction.atomic
-def update_proposal(proposal: ActivityProposal, *, actor: Any, title: str, description: str = "") -> ActivityProposal:
+def update_proposal(
+    proposal: ActivityProposal, *, actor: Any, title: str, description: str = ""
+) -> ActivityProposal:
     locked = _lock_for_proposal(proposal.focus_area.year_id)
-    proposal = ActivityProposal.objects.select_for_update().select_related("focus_area", "network").get(pk=proposal.pk)
+    proposal = (
+        ActivityProposal.objects.select_for_update()
+        .select_related("focus_area", "network")
+        .get(pk=proposal.pk)
+    )
     if proposal.status != ProposalStatus.PROPOSED:
         raise DomainError(_("Kansliet har redan tagit ställning till förslaget."))
     before = _proposal_state(proposal)
@@ -414,29 +511,57 @@ def update_proposal(proposal: ActivityProposal, *, actor: Any, title: str, descr
 
 
 @transaction.atomic
-def accept_proposal(proposal: ActivityProposal, *, actor: Any, title: str, description: str = "",
-                    networks: Sequence[Network] = (), start: dt.date | None = None,
-                    end: dt.date | None = None) -> Activity:
+def accept_proposal(
+    proposal: ActivityProposal,
+    *,
+    actor: Any,
+    title: str,
+    description: str = "",
+    networks: Sequence[Network] = (),
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Activity:
     """Take a proposal into the plan, as proposed or edited: it becomes an activity of its focus area."""
     locked = lock_plan_for_edit(proposal.focus_area.year_id)
-    proposal = ActivityProposal.objects.select_for_update().select_related("focus_area", "network").get(pk=proposal.pk)
+    proposal = (
+        ActivityProposal.objects.select_for_update()
+        .select_related("focus_area", "network")
+        .get(pk=proposal.pk)
+    )
     if proposal.status != ProposalStatus.PROPOSED:
         raise DomainError(_("Kansliet har redan tagit ställning till förslaget."))
-    activity = save_activity(proposal.focus_area, actor=actor, title=title, description=description,
-                             networks=networks, start=start, end=end)
+    activity = save_activity(
+        proposal.focus_area,
+        actor=actor,
+        title=title,
+        description=description,
+        networks=networks,
+        start=start,
+        end=end,
+    )
     before = _proposal_state(proposal)
     proposal.status, proposal.activity = ProposalStatus.ACCEPTED, activity
     proposal.decided_by = actor if getattr(actor, "pk", None) else None
     proposal.decided_at = timezone.now()
     proposal.save()
-    _plan_record(locked, "plan.proposal.accept", proposal, diff(before, _proposal_state(proposal)), actor=actor)
+    _plan_record(
+        locked,
+        "plan.proposal.accept",
+        proposal,
+        diff(before, _proposal_state(proposal)),
+        actor=actor,
+    )
     return activity
 
 
 @transaction.atomic
 def decline_proposal(proposal: ActivityProposal, *, actor: Any, reason: str) -> ActivityProposal:
     locked = lock_plan_for_edit(proposal.focus_area.year_id)
-    proposal = ActivityProposal.objects.select_for_update().select_related("focus_area", "network").get(pk=proposal.pk)
+    proposal = (
+        ActivityProposal.objects.select_for_update()
+        .select_related("focus_area", "network")
+        .get(pk=proposal.pk)
+    )
     if proposal.status != ProposalStatus.PROPOSED:
         raise DomainError(_("Kansliet har redan tagit ställning till förslaget."))
     before = _proposal_state(proposal)
@@ -445,7 +570,13 @@ def decline_proposal(proposal: ActivityProposal, *, actor: Any, reason: str) -> 
     proposal.decided_at = timezone.now()
     proposal.full_clean()
     proposal.save()
-    _plan_record(locked, "plan.proposal.decline", proposal, diff(before, _proposal_state(proposal)), actor=actor)
+    _plan_record(
+        locked,
+        "plan.proposal.decline",
+        proposal,
+        diff(before, _proposal_state(proposal)),
+        actor=actor,
+    )
     return proposal
 
 
@@ -453,11 +584,15 @@ def decline_proposal(proposal: ActivityProposal, *, actor: Any, reason: str) -> 
 
 
 def _plan_state(year: Year) -> dict[str, Any]:
-    return {"plan_adopted_on": year.plan_adopted_on.isoformat() if year.plan_adopted_on else None,
-            "plan_published_at": year.plan_published_at.isoformat() if year.plan_published_at else None}
+    return {
+        "plan_adopted_on": year.plan_adopted_on.isoformat() if year.plan_adopted_on else None,
+        "plan_published_at": year.plan_published_at.isoformat() if year.plan_published_at else None,
+    }
 
 
-def _save_plan_state(year: Year, before: dict[str, Any], action: str, *, actor: Any, message: str = "") -> Year:
+def _save_plan_state(
+    year: Year, before: dict[str, Any], action: str, *, actor: Any, message: str = ""
+) -> Year:
     year.full_clean()
     year.save(update_fields=["plan_adopted_on", "plan_published_at"])
     _plan_record(year, action, year, diff(before, _plan_state(year)), actor=actor, message=message)

@@ -19,7 +19,9 @@ def open_receivables(year: Year) -> list[tuple[Grant, str, Decimal]]:
     for grant in Grant.objects.filter(
         project__cooperation_id=year.cooperation_id, timing=GrantTiming.ARREARS
     ).select_related("project"):
-        lines = list(grant.lines.filter(year__year__lte=year.year, kind="income").select_related("fund"))
+        lines = list(
+            grant.lines.filter(year__year__lte=year.year, kind="income").select_related("fund")
+        )
         booked = sum((line.amount for line in lines), ZERO)
         paid = sum(
             (p.amount for p in GrantPayment.objects.filter(grant=grant, date__lte=year.end())), ZERO

@@ -16,7 +16,11 @@ from samverkan.plan.models import Activity, FocusArea
 
 def network_label(obj: Any) -> str:
     """A network by its full name and short name: short names alone are ambiguous in a picker."""
-    return f"{obj.name} ({obj.short_name})" if obj.short_name and obj.short_name != obj.name else obj.name
+    return (
+        f"{obj.name} ({obj.short_name})"
+        if obj.short_name and obj.short_name != obj.name
+        else obj.name
+    )
 
 
 class YearNetworkChoice(forms.ModelMultipleChoiceField):
@@ -39,7 +43,10 @@ def year_networks(year: Year) -> Any:
 
 class StartYearForm(forms.Form):
     activities = forms.TypedMultipleChoiceField(
-        label=_("Aktiviteter som fortsätter"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=_("Aktiviteter som fortsätter"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -50,7 +57,9 @@ class StartYearForm(forms.Form):
 
 class FocusAreaForm(forms.Form):
     title = forms.CharField(label=_("Fokusområdets namn"), max_length=200)
-    main_goal = forms.CharField(label=_("Huvudmål"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    main_goal = forms.CharField(
+        label=_("Huvudmål"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SubGoalForm(forms.Form):
@@ -64,16 +73,24 @@ class NewSubGoalForm(SubGoalForm):
 class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Aktivitet"), widget=forms.Textarea(attrs={"rows": 2}))
     description = forms.CharField(
-        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Beskrivning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Vad som ska göras; Markdown."),
     )
     networks = YearNetworkChoice(
-        label=_("Ansvariga nätverk"), queryset=Network.objects.none(), required=False,
+        label=_("Ansvariga nätverk"),
+        queryset=Network.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Inget valt: fokusområdets ansvariga nätverk."),
     )
-    start = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Slut"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Slut"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, year: Year, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,17 +107,29 @@ class ActivityForm(forms.Form):
 
     @staticmethod
     def initial_for(activity: Activity) -> dict[str, Any]:
-        return {"title": activity.title, "description": activity.description,
-                "networks": [n.pk for n in activity.networks.all()], "start": activity.start, "end": activity.end}
+        return {
+            "title": activity.title,
+            "description": activity.description,
+            "networks": [n.pk for n in activity.networks.all()],
+            "start": activity.start,
+            "end": activity.end,
+        }
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"title": data["title"], "description": data["description"], "networks": list(data["networks"]),
-                "start": data["start"], "end": data["end"]}
+        return {
+            "title": data["title"],
+            "description": data["description"],
+            "networks": list(data["networks"]),
+            "start": data["start"],
+            "end": data["end"],
+        }
 
 
 class MoveActivityForm(forms.Form):
-    focus_area = forms.ModelChoiceField(label=_("Flytta till fokusområdet"), queryset=FocusArea.objects.none())
+    focus_area = forms.ModelChoiceField(
+        label=_("Flytta till fokusområdet"), queryset=FocusArea.objects.none()
+    )
 
     def __init__(self, *args: Any, year: Year, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,19 +138,25 @@ class MoveActivityForm(forms.Form):
 
 
 class CancelActivityForm(forms.Form):
-    reason = forms.CharField(label=_("Skäl till att aktiviteten ställs in"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Skäl till att aktiviteten ställs in"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ProposalForm(forms.Form):
     focus_area = forms.ModelChoiceField(label=_("Fokusområde"), queryset=FocusArea.objects.none())
     network = NetworkChoice(label=_("Nätverk som föreslår"), queryset=Network.objects.none())
     title = forms.CharField(label=_("Aktivitet"), widget=forms.Textarea(attrs={"rows": 2}))
-    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args: Any, year: Year, network_ids: frozenset[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         areas: Any = self.fields["focus_area"]
-        areas.queryset = FocusArea.objects.filter(year=year, responsible_networks__in=network_ids).distinct()
+        areas.queryset = FocusArea.objects.filter(
+            year=year, responsible_networks__in=network_ids
+        ).distinct()
         networks: Any = self.fields["network"]
         networks.queryset = year_networks(year).filter(pk__in=network_ids)
 
@@ -135,16 +170,22 @@ class ProposalForm(forms.Form):
 
 class ProposalEditForm(forms.Form):
     title = forms.CharField(label=_("Aktivitet"), widget=forms.Textarea(attrs={"rows": 2}))
-    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Varför avböjs förslaget?"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Varför avböjs förslaget?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AdoptPlanForm(forms.Form):
-    adopted_on = forms.DateField(label=_("Samarbetskommitténs beslutsdatum för planen"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    adopted_on = forms.DateField(
+        label=_("Samarbetskommitténs beslutsdatum för planen"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class PublishPlanForm(forms.Form):
@@ -152,8 +193,11 @@ class PublishPlanForm(forms.Form):
 
 
 class ReopenPlanForm(forms.Form):
-    reason = forms.CharField(label=_("Varför öppnas planen igen?"), widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=1000)
+    reason = forms.CharField(
+        label=_("Varför öppnas planen igen?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
 
 
 def parse_amount(raw: str) -> Decimal | None:
@@ -179,9 +223,16 @@ class BudgetGrid:
     categories; it cleans the same way, with an error per cell.
     """
 
-    def __init__(self, year: Year, funds: list[Fund], categories: list[CostCategory], events: list[Event],
-                 stored: dict[tuple[int, int], Decimal], data: Any = None,
-                 labels: dict[int, str] | None = None) -> None:
+    def __init__(
+        self,
+        year: Year,
+        funds: list[Fund],
+        categories: list[CostCategory],
+        events: list[Event],
+        stored: dict[tuple[int, int], Decimal],
+        data: Any = None,
+        labels: dict[int, str] | None = None,
+    ) -> None:
         self.year, self.funds, self.categories, self.events = year, funds, categories, events
         self.labels = {f.pk: (labels or {}).get(f.pk, f.name) for f in funds}
         self.data = data
@@ -191,12 +242,17 @@ class BudgetGrid:
             for category in categories:
                 name = self.cell_name(fund, category)
                 amount = stored.get((fund.pk, category.pk))
-                self.values[name] = data.get(name, "") if data is not None else (
-                    _plain(amount) if amount is not None else "")
+                self.values[name] = (
+                    data.get(name, "")
+                    if data is not None
+                    else (_plain(amount) if amount is not None else "")
+                )
         for event in events:
             name = f"cap-{event.pk}"
             cap = event.cost_cap_per_participant
-            self.values[name] = data.get(name, "") if data is not None else (_plain(cap) if cap is not None else "")
+            self.values[name] = (
+                data.get(name, "") if data is not None else (_plain(cap) if cap is not None else "")
+            )
         self.amounts: dict[tuple[int, int], Decimal | None] = {}
         self.caps: dict[int, Decimal | None] = {}
 
@@ -211,7 +267,9 @@ class BudgetGrid:
                 try:
                     value = parse_amount(self.values[name])
                 except ValueError:
-                    self.errors[name] = str(_("Skriv ett belopp i kronor, t.ex. 125000 eller 1 600,50."))
+                    self.errors[name] = str(
+                        _("Skriv ett belopp i kronor, t.ex. 125000 eller 1 600,50.")
+                    )
                     continue
                 if value is not None and value < 0:
                     self.errors[name] = str(_("Ett budgetbelopp kan inte vara negativt."))
@@ -234,8 +292,14 @@ class BudgetGrid:
             cells = []
             for fund in self.funds:
                 name = self.cell_name(fund, category)
-                cells.append({"name": name, "value": self.values[name], "error": self.errors.get(name, ""),
-                              "label": f"{category.name}, {self.labels[fund.pk]}"})
+                cells.append(
+                    {
+                        "name": name,
+                        "value": self.values[name],
+                        "error": self.errors.get(name, ""),
+                        "label": f"{category.name}, {self.labels[fund.pk]}",
+                    }
+                )
             result.append({"category": category, "cells": cells})
         return result
 
@@ -243,8 +307,15 @@ class BudgetGrid:
         return [self.labels[f.pk] for f in self.funds]
 
     def event_rows(self) -> list[dict[str, Any]]:
-        return [{"event": e, "name": f"cap-{e.pk}", "value": self.values[f"cap-{e.pk}"],
-                 "error": self.errors.get(f"cap-{e.pk}", "")} for e in self.events]
+        return [
+            {
+                "event": e,
+                "name": f"cap-{e.pk}",
+                "value": self.values[f"cap-{e.pk}"],
+                "error": self.errors.get(f"cap-{e.pk}", ""),
+            }
+            for e in self.events
+        ]
 
 
 def _plain(amount: Decimal) -> str:

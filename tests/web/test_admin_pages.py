@@ -9,10 +9,10 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.text import camel_case_to_spaces
-from samverkan.members.scope import cooperation_path, scoped
 
 from samverkan.governance.models import Event
 from samverkan.members.models import Year
+from samverkan.members.scope import cooperation_path, scoped
 from samverkan.plan.models import Activity, FocusArea
 from tests.web.conftest import SECRETARIAT, Place
 
@@ -22,17 +22,26 @@ APPS = ("members", "governance", "plan", "consultations", "projects", "finance",
 
 
 def registered() -> list[tuple[Any, Any]]:
-    return [(model, model_admin) for model, model_admin in admin.site._registry.items()
-            if model._meta.app_label in APPS]
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in APPS
+    ]
 
 
-def test_every_admin_add_and_change_page_answers_the_secretariat(place: Place, client_for: Any) -> None:
+def test_every_admin_add_and_change_page_answers_the_secretariat(
+    place: Place, client_for: Any
+) -> None:
     client = client_for(SECRETARIAT)
     problems = []
     for model, _model_admin in registered():
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         pages = [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
-        rows = scoped(model.objects.all(), [place.coop.pk]) if cooperation_path(model) else model.objects.none()
+        rows = (
+            scoped(model.objects.all(), [place.coop.pk])
+            if cooperation_path(model)
+            else model.objects.none()
+        )
         # An open year's record where there is one (a locked year's is read-only, and shown as such).
         first = rows.order_by("-pk").first()
         if first is not None:
@@ -45,27 +54,46 @@ def test_every_admin_add_and_change_page_answers_the_secretariat(place: Place, c
 
 
 def test_a_year_added_in_the_admin_is_saved(place: Place, client_for: Any) -> None:
-    response = client_for(SECRETARIAT).post(reverse("admin:members_year_add"), {
-        "cooperation": place.coop.pk, "year": 2030, "officer_name": "", "officer_email": "",
-    })
+    response = client_for(SECRETARIAT).post(
+        reverse("admin:members_year_add"),
+        {
+            "cooperation": place.coop.pk,
+            "year": 2030,
+            "officer_name": "",
+            "officer_email": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Year.objects.filter(cooperation=place.coop, year=2030).exists()
 
 
-def test_an_activity_added_in_the_admin_has_a_page_of_its_own(place: Place, client_for: Any) -> None:
+def test_an_activity_added_in_the_admin_has_a_page_of_its_own(
+    place: Place, client_for: Any
+) -> None:
     client = client_for(SECRETARIAT)
     area = place.activity_a.focus_area
-    response = client.post(reverse("admin:plan_activity_add"), {
-        "focus_area": area.pk, "title": "Från admin", "description": "", "order": 0,
-    })
+    response = client.post(
+        reverse("admin:plan_activity_add"),
+        {
+            "focus_area": area.pk,
+            "title": "Från admin",
+            "description": "",
+            "order": 0,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     added = Activity.objects.get(title="Från admin")
-    assert client.get(reverse("web:activity", args=["sodertorn", 2020, added.pk])).status_code == 200
+    assert (
+        client.get(reverse("web:activity", args=["sodertorn", 2020, added.pk])).status_code == 200
+    )
 
 
 def test_admin_pickers_offer_only_the_year_of_the_record(place: Place, client_for: Any) -> None:
-    page = client_for(SECRETARIAT).get(
-        reverse("admin:plan_activity_change", args=[place.activity_a.pk])).content.decode()
+    page = (
+        client_for(SECRETARIAT)
+        .get(reverse("admin:plan_activity_change", args=[place.activity_a.pk]))
+        .content.decode()
+    )
     picker = re.search(r'<select name="focus_area".*?</select>', page, re.S)
     assert picker is not None
     other_years = FocusArea.objects.filter(year__cooperation=place.coop).exclude(year=place.year)
@@ -85,12 +113,16 @@ def test_every_model_and_field_has_a_swedish_name() -> None:
         for field in model._meta.get_fields():
             if not getattr(field, "concrete", False) or field.auto_created:
                 continue
-            if field.name not in SAME_IN_SWEDISH and str(field.verbose_name) == field.name.replace("_", " "):
+            if field.name not in SAME_IN_SWEDISH and str(field.verbose_name) == field.name.replace(
+                "_", " "
+            ):
                 missing.append(f"{model.__name__}.{field.name}")
     assert missing == []
 
 
-def test_an_events_partners_are_edited_one_per_line_not_as_json(place: Place, client_for: Any) -> None:
+def test_an_events_partners_are_edited_one_per_line_not_as_json(
+    place: Place, client_for: Any
+) -> None:
     client = client_for(SECRETARIAT)
     event = place.year.events.first()
     assert event is not None
@@ -102,8 +134,15 @@ def test_an_events_partners_are_edited_one_per_line_not_as_json(place: Place, cl
     assert "\n".join(event.partners) in textarea.group(0)
     assert "[" not in textarea.group(0).split(">", 1)[1]
 
-    data = {"year": place.year.pk, "slug": event.slug, "kind": event.kind, "name": event.name,
-            "status": event.status, "order": event.order, "partners": "KTH\nHandelskammaren\n"}
+    data = {
+        "year": place.year.pk,
+        "slug": event.slug,
+        "kind": event.kind,
+        "name": event.name,
+        "status": event.status,
+        "order": event.order,
+        "partners": "KTH\nHandelskammaren\n",
+    }
     response = client.post(reverse("admin:governance_event_change", args=[event.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     event.refresh_from_db()
@@ -114,5 +153,9 @@ def test_the_audit_trail_in_the_admin_reads_as_text(place: Place, client_for: An
     from samverkan.audit.models import AuditEntry
 
     entry = AuditEntry.objects.filter(cooperation=place.coop).exclude(changes={}).first()
-    page = client_for(SECRETARIAT).get(reverse("admin:audit_auditentry_change", args=[entry.pk])).content.decode()
+    page = (
+        client_for(SECRETARIAT)
+        .get(reverse("admin:audit_auditentry_change", args=[entry.pk]))
+        .content.decode()
+    )
     assert "→" in page and '{"' not in page

@@ -23,24 +23,34 @@ def error_of(html: str, field_id: str) -> str:
     return found.group(1) if found else ""
 
 
-def test_an_activity_without_a_title_is_refused_next_to_the_title(place: Place, client_for: Any) -> None:
+def test_an_activity_without_a_title_is_refused_next_to_the_title(
+    place: Place, client_for: Any
+) -> None:
     before = Activity.objects.count()
-    response = client_for(SECRETARIAT).post(area_url(place), {"action": "add_activity", "new-title": ""})
+    response = client_for(SECRETARIAT).post(
+        area_url(place), {"action": "add_activity", "new-title": ""}
+    )
     assert response.status_code == 400
     assert "Detta fält måste fyllas i" in error_of(response.content.decode(), "id_new-title")
     assert Activity.objects.count() == before
 
 
-def test_a_network_of_another_cooperation_is_refused_next_to_the_owners(place: Place, client_for: Any) -> None:
+def test_a_network_of_another_cooperation_is_refused_next_to_the_owners(
+    place: Place, client_for: Any
+) -> None:
     stranger = place.other_activity.focus_area.responsible_networks.get()
-    response = client_for(SECRETARIAT).post(area_url(place), {
-        "action": "add_activity", "new-title": "Med fel nätverk", "new-networks": [stranger.pk]})
+    response = client_for(SECRETARIAT).post(
+        area_url(place),
+        {"action": "add_activity", "new-title": "Med fel nätverk", "new-networks": [stranger.pk]},
+    )
     assert response.status_code == 400
     assert "giltigt" in error_of(response.content.decode(), "id_new-networks")
     assert not Activity.objects.filter(title="Med fel nätverk").exists()
 
 
-def test_the_owner_picker_offers_only_the_years_networks_by_full_name(place: Place, client_for: Any) -> None:
+def test_the_owner_picker_offers_only_the_years_networks_by_full_name(
+    place: Place, client_for: Any
+) -> None:
     html = client_for(SECRETARIAT).get(area_url(place)).content.decode()
     assert "Nätverket för planeringschefer (SUP-gruppen)" in html
     assert "Planchefer" not in html, "Norrort's network"
@@ -50,19 +60,26 @@ def test_an_activity_in_a_locked_year_is_refused_in_the_form(place: Place, clien
     Year.objects.filter(pk=place.year.pk).update(status="decided")
     response = client_for(SECRETARIAT).post(
         reverse("web:plan-activity", args=["sodertorn", 2020, place.activity_a.pk]),
-        {"action": "save", "title": "Ändrad titel"})
+        {"action": "save", "title": "Ändrad titel"},
+    )
     assert response.status_code == 400
-    assert re.search(r'role="alert"><p>Året 2020 är beslutad och därför låst', response.content.decode())
+    assert re.search(
+        r'role="alert"><p>Året 2020 är beslutad och därför låst', response.content.decode()
+    )
     assert Activity.objects.get(pk=place.activity_a.pk).title != "Ändrad titel"
 
 
-def test_a_budget_amount_that_is_not_a_number_is_refused_next_to_its_cell(place: Place, client_for: Any) -> None:
+def test_a_budget_amount_that_is_not_a_number_is_refused_next_to_its_cell(
+    place: Place, client_for: Any
+) -> None:
     fund = place.year.operating_fund
     assert isinstance(fund, Fund)
     staff = CostCategory.objects.get(cooperation=place.coop, slug="personalkostnader")
     consultants = CostCategory.objects.get(cooperation=place.coop, slug="ovriga-konsulter")
-    response = client_for(SECRETARIAT).post(reverse("web:budget", args=["sodertorn", 2020]), {
-        f"b-{fund.pk}-{staff.pk}": "ett par miljoner", f"b-{fund.pk}-{consultants.pk}": "200 000"})
+    response = client_for(SECRETARIAT).post(
+        reverse("web:budget", args=["sodertorn", 2020]),
+        {f"b-{fund.pk}-{staff.pk}": "ett par miljoner", f"b-{fund.pk}-{consultants.pk}": "200 000"},
+    )
     assert response.status_code == 400
     html = response.content.decode()
     cell = f"b-{fund.pk}-{staff.pk}"

@@ -71,8 +71,13 @@ def people(cooperation: Cooperation) -> dict[str, Any]:
         user = get_user_model().objects.create_user(username=name, email=f"{name}@example.org")
         user.set_password(PASSWORD)
         user.save()
-        grant_role(user, cooperation, role, actor="tests",
-                   network=Network.objects.get(cooperation=cooperation, slug=network) if network else None)
+        grant_role(
+            user,
+            cooperation,
+            role,
+            actor="tests",
+            network=Network.objects.get(cooperation=cooperation, slug=network) if network else None,
+        )
         made[name] = user
     return made
 
@@ -82,7 +87,9 @@ def login(browser: Any, live_server: Any, people: dict[str, Any]) -> Iterator[An
     contexts = []
 
     def make(username: str) -> Any:
-        context = browser.new_context(locale="sv-SE", accept_downloads=True, viewport={"width": 1100, "height": 900})
+        context = browser.new_context(
+            locale="sv-SE", accept_downloads=True, viewport={"width": 1100, "height": 900}
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(20_000)
@@ -119,13 +126,19 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     # 1. Start 2021 from 2020: the preview first, the opening balances are last year's closing ones.
     secretariat.get_by_role("link", name="Nytt år 2021 från 2020").click()
     assert secretariat.get_by_role("heading", level=1).inner_text() == "Nytt år 2021 från 2020"
-    closing_2020 = {slug: b.closing for slug, b in year_accounts(Year.objects.get(year=2020)).balances.items()}
+    closing_2020 = {
+        slug: b.closing for slug, b in year_accounts(Year.objects.get(year=2020)).balances.items()
+    }
     for slug, closing in closing_2020.items():
         shown = secretariat.locator(f'td[data-fund="{slug}"]').inner_text()
-        assert shown.replace("\u00a0", " ").replace("−", "-") == f"{int(closing):,} kr".replace(",", " "), slug
+        assert shown.replace("\u00a0", " ").replace("−", "-") == f"{int(closing):,} kr".replace(
+            ",", " "
+        ), slug
     continuing = secretariat.get_by_label("3.1 Infrastruktur – Gemensamt remissvar om länsplanen")
     assert continuing.is_checked(), "an activity whose follow-up says it continues is ticked"
-    assert not secretariat.get_by_label("3.1 Infrastruktur – Kartläggning av pendlingen").is_checked()
+    assert not secretariat.get_by_label(
+        "3.1 Infrastruktur – Kartläggning av pendlingen"
+    ).is_checked()
     secretariat.get_by_label("3.2 Klimat – Klimatlöften för kommunerna").uncheck()
     accessible(secretariat, "cycle-1-new-year")
     secretariat.get_by_role("button", name="Starta 2021").click()
@@ -134,8 +147,12 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     assert year.status == YearStatus.PLANNING
     opened = year_accounts(year)
     assert {slug: b.opening for slug, b in opened.balances.items() if b.opening} == closing_2020
-    assert [a.title for a in Activity.objects.filter(focus_area__year=year)] == ["Gemensamt remissvar om länsplanen"]
-    assert AuditEntry.objects.filter(action="year.start", year=2021, actor=people["kansliet"]).exists()
+    assert [a.title for a in Activity.objects.filter(focus_area__year=year)] == [
+        "Gemensamt remissvar om länsplanen"
+    ]
+    assert AuditEntry.objects.filter(
+        action="year.start", year=2021, actor=people["kansliet"]
+    ).exists()
 
     # 2. A focus area, a sub-goal and two activities owned by two networks.
     secretariat.get_by_label("Fokusområdets namn").fill("Näringsliv")
@@ -147,7 +164,9 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     secretariat.get_by_label("Aktivitet:", exact=True).fill("Gemensam etableringsstrategi")
     secretariat.get_by_label("Nätverket för näringslivschefer (Näringslivschefer)").check()
     secretariat.get_by_role("button", name="Lägg till aktiviteten").click()
-    secretariat.get_by_label("Aktivitet:", exact=True).fill("Kompetensförsörjning i bygg och transport")
+    secretariat.get_by_label("Aktivitet:", exact=True).fill(
+        "Kompetensförsörjning i bygg och transport"
+    )
     secretariat.get_by_label("Nätverket för planchefer (Planchefer)").check()
     secretariat.get_by_label("Start").fill("2021-03-01")
     secretariat.get_by_label("Slut").fill("2021-10-31")
@@ -156,13 +175,19 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     assert "Näringslivschefer" in table.inner_text() and "Planchefer" in table.inner_text()
     accessible(secretariat, "cycle-2-focus-area")
     secretariat.get_by_role("link", name="Gemensam etableringsstrategi").click()
-    assert secretariat.get_by_role("button", name="Ta bort aktiviteten").is_visible(), "not followed up yet"
+    assert secretariat.get_by_role("button", name="Ta bort aktiviteten").is_visible(), (
+        "not followed up yet"
+    )
     accessible(secretariat)
     secretariat.go_back()
-    owners = {a.title: sorted(n.slug for n in a.networks.all())
-              for a in Activity.objects.filter(focus_area__year=year, focus_area__title="Näringsliv")}
-    assert owners == {"Gemensam etableringsstrategi": ["naringsliv"],
-                      "Kompetensförsörjning i bygg och transport": ["planchefer"]}
+    owners = {
+        a.title: sorted(n.slug for n in a.networks.all())
+        for a in Activity.objects.filter(focus_area__year=year, focus_area__title="Näringsliv")
+    }
+    assert owners == {
+        "Gemensam etableringsstrategi": ["naringsliv"],
+        "Kompetensförsörjning i bygg och transport": ["planchefer"],
+    }
 
     # 3. The planning chiefs' lead proposes an activity; the secretariat takes it into the plan, edited.
     lead = login("planledare")
@@ -170,7 +195,9 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     accessible(lead)
     lead.get_by_role("link", name="Föreslå en aktivitet").first.click()
     lead.get_by_label("Fokusområde").select_option(label="3.1 Infrastruktur")
-    lead.get_by_label("Nätverk som föreslår").select_option(label="Nätverket för planchefer (Planchefer)")
+    lead.get_by_label("Nätverk som föreslår").select_option(
+        label="Nätverket för planchefer (Planchefer)"
+    )
     lead.get_by_label("Aktivitet").fill("Regional cykelplan")
     lead.get_by_label("Beskrivning").fill("Nätverket tar fram ett förslag till regional cykelplan.")
     accessible(lead)
@@ -211,7 +238,9 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     accessible(secretariat)
     secretariat.get_by_label("Samarbetskommitténs beslutsdatum för planen").fill("2020-12-10")
     secretariat.get_by_role("button", name="Markera planen som antagen").click()
-    assert secretariat.get_by_text("Verksamhetsplanen är antagen och låst för ändringar.").is_visible()
+    assert secretariat.get_by_text(
+        "Verksamhetsplanen är antagen och låst för ändringar."
+    ).is_visible()
     secretariat.get_by_label("Verksamhetsplanen blir synlig för alla.").check()
     secretariat.get_by_role("button", name="Publicera planen").click()
     assert secretariat.get_by_text("Verksamhetsplanen är publicerad.").is_visible()
@@ -239,8 +268,12 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
 
     # The annual report of 2021: the activities, the follow-up, and budget against outcome.
     report = render_report(Year.objects.get(pk=year.pk), "md")[0].decode()
-    for title in ("Gemensam etableringsstrategi", "Kompetensförsörjning i bygg och transport",
-                  "Regional cykelplan 2021–2022", "Gemensamt remissvar om länsplanen"):
+    for title in (
+        "Gemensam etableringsstrategi",
+        "Kompetensförsörjning i bygg och transport",
+        "Regional cykelplan 2021–2022",
+        "Gemensamt remissvar om länsplanen",
+    ):
         assert title in report
     assert "Två workshops med byggföretagen är hållna" in report
     assert "Budget och utfall 2021 – Samarbetet drift" in report

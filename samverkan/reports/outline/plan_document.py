@@ -32,8 +32,10 @@ class PlanDocumentChapters(WriterBase):
         """Handlingsplan: per focus area its goals and the activities planned."""
         areas = [area for chapter in self.report.follow_up for area in chapter.focus_areas]
         if not areas:
-            return self.chapter(_("Handlingsplan %(year)s") % {"year": self.year},
-                                [Paragraph(_("Inga fokusområden är registrerade för året."))])
+            return self.chapter(
+                _("Handlingsplan %(year)s") % {"year": self.year},
+                [Paragraph(_("Inga fokusområden är registrerade för året."))],
+            )
         number = self.chapter_number + 1
         children = [self.planned_area(area, f"{number}.{i}") for i, area in enumerate(areas, 1)]
         return self.chapter(_("Handlingsplan %(year)s") % {"year": self.year}, [], children)
@@ -49,17 +51,29 @@ class PlanDocumentChapters(WriterBase):
         blocks: list[Block] = [Facts(tuple(facts))] if facts else []
         if area.activities:
             rows = tuple(
-                Row((Cell(a.title), Cell(a.description), Cell(fmt.join(a.own_networks) if a.own_networks else ""),
-                     Cell(self.period(a))))
+                Row(
+                    (
+                        Cell(a.title),
+                        Cell(a.description),
+                        Cell(fmt.join(a.own_networks) if a.own_networks else ""),
+                        Cell(self.period(a)),
+                    )
+                )
                 for a in area.activities
             )
-            blocks.append(Table(
-                id=self.anchors.make("tabell-aktiviteter", area.slug),
-                caption=_("Aktiviteter – %(area)s") % {"area": area.title},
-                columns=(Column(_("Aktivitet")), Column(_("Beskrivning")), Column(_("Ansvariga nätverk")),
-                         Column(_("Tid"))),
-                bodies=(TableBody(rows),),
-            ))
+            blocks.append(
+                Table(
+                    id=self.anchors.make("tabell-aktiviteter", area.slug),
+                    caption=_("Aktiviteter – %(area)s") % {"area": area.title},
+                    columns=(
+                        Column(_("Aktivitet")),
+                        Column(_("Beskrivning")),
+                        Column(_("Ansvariga nätverk")),
+                        Column(_("Tid")),
+                    ),
+                    bodies=(TableBody(rows),),
+                )
+            )
         else:
             blocks.append(Paragraph(_("Inga aktiviteter är planerade."), style="note"))
         return self.section(2, area.title, blocks, number=number)
@@ -91,21 +105,36 @@ class PlanDocumentChapters(WriterBase):
                 for line in lines:
                     cells = [Cell(line.category), Cell(self.amount(line.budget))]
                     if with_outcome:
-                        cells += [Cell(self.amount(line.outcome)), Cell(self.amount(line.deviation))]
+                        cells += [
+                            Cell(self.amount(line.outcome)),
+                            Cell(self.amount(line.deviation)),
+                        ]
                     rows.append(Row(tuple(cells)))
                 total_budget = sum((x.budget for x in lines), Decimal(0))
-                cells = [Cell(_("Summa %(kind)s") % {"kind": heading.lower()}), Cell(self.amount(total_budget))]
+                cells = [
+                    Cell(_("Summa %(kind)s") % {"kind": heading.lower()}),
+                    Cell(self.amount(total_budget)),
+                ]
                 if with_outcome:
                     total_outcome = sum((x.outcome for x in lines), Decimal(0))
-                    cells += [Cell(self.amount(total_outcome)), Cell(self.amount(total_outcome - total_budget))]
+                    cells += [
+                        Cell(self.amount(total_outcome)),
+                        Cell(self.amount(total_outcome - total_budget)),
+                    ]
                 rows.append(Row(tuple(cells)))
-            blocks.append(Table(
-                id=self.anchors.make("tabell-budget", fund.slug),
-                caption=(_("Budget och utfall %(year)s – %(fund)s") if with_outcome
-                         else _("Budget %(year)s – %(fund)s")) % {"year": self.year, "fund": fund.label},
-                columns=tuple(columns),
-                bodies=(TableBody(tuple(rows)),),
-            ))
+            blocks.append(
+                Table(
+                    id=self.anchors.make("tabell-budget", fund.slug),
+                    caption=(
+                        _("Budget och utfall %(year)s – %(fund)s")
+                        if with_outcome
+                        else _("Budget %(year)s – %(fund)s")
+                    )
+                    % {"year": self.year, "fund": fund.label},
+                    columns=tuple(columns),
+                    bodies=(TableBody(tuple(rows)),),
+                )
+            )
         return blocks
 
     def budget(self) -> Section:
@@ -116,8 +145,16 @@ class PlanDocumentChapters(WriterBase):
 
     def budget_outcome(self) -> Section:
         """For the annual report's accounts: budget against outcome per fund and category."""
-        return self.section(2, _("Budget och utfall"), [
-            Paragraph(_("Avvikelse är utfall minus budget: för en kostnad betyder ett positivt tal att "
-                        "budgeten har överskridits.")),
-            *self.budget_tables(with_outcome=True),
-        ])
+        return self.section(
+            2,
+            _("Budget och utfall"),
+            [
+                Paragraph(
+                    _(
+                        "Avvikelse är utfall minus budget: för en kostnad betyder ett positivt tal att "
+                        "budgeten har överskridits."
+                    )
+                ),
+                *self.budget_tables(with_outcome=True),
+            ],
+        )

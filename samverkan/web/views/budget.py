@@ -29,14 +29,24 @@ def budget(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     if request.method == "POST":
         require(standing, Capability.EDIT_PLAN)
     funds = year_funds(found)
-    categories = list(CostCategory.objects.filter(cooperation_id=found.cooperation_id).order_by("kind", "order"))
+    categories = list(
+        CostCategory.objects.filter(cooperation_id=found.cooperation_id).order_by("kind", "order")
+    )
     # Income first, then costs, each in the cooperation's order.
     categories.sort(key=lambda c: (c.kind != "income", c.order))
     events = list(Event.objects.filter(year=found).order_by("order"))
     stored: dict[tuple[int, int], Decimal] = {
-        (b.fund_id, b.category_id): b.amount for b in BudgetLine.objects.filter(year=found)}
-    grid = BudgetGrid(found, funds, categories, events, stored, data=request.POST if request.method == "POST" else None,
-                      labels=fund_labels(found))
+        (b.fund_id, b.category_id): b.amount for b in BudgetLine.objects.filter(year=found)
+    }
+    grid = BudgetGrid(
+        found,
+        funds,
+        categories,
+        events,
+        stored,
+        data=request.POST if request.method == "POST" else None,
+        labels=fund_labels(found),
+    )
     error = ""
     status = 200
     if request.method == "POST":
@@ -50,8 +60,20 @@ def budget(request: HttpRequest, coop: str, year: int) -> HttpResponse:
                 return _see_other("web:budget", coop, year)
         else:
             error, status = _("Budgeten är inte sparad: rätta de markerade beloppen."), 400
-    editable = standing.can(Capability.EDIT_PLAN) and not found.is_locked and not found.plan_is_adopted
-    return render(request, "web/cycle/budget.html", year_context(
-        found, standing, "budget", grid=grid, editable=editable, error=error,
-        comparison=budget_comparison(found),
-    ), status=status)
+    editable = (
+        standing.can(Capability.EDIT_PLAN) and not found.is_locked and not found.plan_is_adopted
+    )
+    return render(
+        request,
+        "web/cycle/budget.html",
+        year_context(
+            found,
+            standing,
+            "budget",
+            grid=grid,
+            editable=editable,
+            error=error,
+            comparison=budget_comparison(found),
+        ),
+        status=status,
+    )

@@ -42,8 +42,11 @@ def year_new(request: HttpRequest, coop: str) -> HttpResponse:
     from_number = _number(params.get("fran", default_from), None)
     source = None
     if from_number is not None:
-        source = Year.objects.filter(cooperation=cooperation, year=from_number).select_related(
-            "operating_fund", "programme").first()
+        source = (
+            Year.objects.filter(cooperation=cooperation, year=from_number)
+            .select_related("operating_fund", "programme")
+            .first()
+        )
         if source is None:
             raise Http404
     preview = preview_year(cooperation, number, from_year=source)
@@ -55,20 +58,43 @@ def year_new(request: HttpRequest, coop: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                start_year(cooperation, number, from_year=source,
-                           continuing_activity_ids=form.cleaned_data["activities"], actor=request.user)
+                start_year(
+                    cooperation,
+                    number,
+                    from_year=source,
+                    continuing_activity_ids=form.cleaned_data["activities"],
+                    actor=request.user,
+                )
             except DomainError as exc:
                 error, status = exc.message, 409
             else:
-                messages.success(request, _("Året %(year)s är startat och står i planering.") % {"year": number})
+                messages.success(
+                    request, _("Året %(year)s är startat och står i planering.") % {"year": number}
+                )
                 return _see_other("web:plan", coop, number)
         else:
             status = 400
     elif preview.exists:
         error = _("Året %(year)s finns redan för %(name)s. Öppna det i stället.") % {
-            "year": number, "name": cooperation.name}
-    other_sources = list(Year.objects.filter(cooperation=cooperation, year=number - 1).values_list("year", flat=True))
-    return render(request, "web/cycle/year_new.html", {
-        "cooperation": cooperation, "standing": standing, "preview": preview, "form": form, "error": error,
-        "number": number, "source": source, "other_sources": other_sources, "latest": latest,
-    }, status=status)
+            "year": number,
+            "name": cooperation.name,
+        }
+    other_sources = list(
+        Year.objects.filter(cooperation=cooperation, year=number - 1).values_list("year", flat=True)
+    )
+    return render(
+        request,
+        "web/cycle/year_new.html",
+        {
+            "cooperation": cooperation,
+            "standing": standing,
+            "preview": preview,
+            "form": form,
+            "error": error,
+            "number": number,
+            "source": source,
+            "other_sources": other_sources,
+            "latest": latest,
+        },
+        status=status,
+    )

@@ -46,7 +46,10 @@ def public_index(request: HttpRequest) -> HttpResponse:
         Cooperation.objects.filter(Q(years__status=YearStatus.PUBLISHED) | Q(years__plan_published_at__isnull=False))
         .distinct().order_by("name")
     )
-    rows = [(coop, coop.years.filter(status=YearStatus.PUBLISHED).order_by("-year")) for coop in cooperations]
+    rows = [
+        (coop, coop.years.filter(status=YearStatus.PUBLISHED).order_by("-year"), published_plans_of(coop.slug))
+        for coop in cooperations
+    ]
     return render(request, "web/public/index.html", {"rows": rows})
 
 

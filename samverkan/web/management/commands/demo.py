@@ -117,7 +117,9 @@ class Command(BaseCommand):
 
         if Year.objects.filter(cooperation=coop, year=2021).exists():
             return
-        start_year(coop, 2021, from_year=Year.objects.get(cooperation=coop, year=2020), actor="demo")
+        start_year(
+            coop, 2021, from_year=Year.objects.get(cooperation=coop, year=2020), actor="demo"
+        )
         self.stdout.write("2021 är startat från 2020 och står i planering")
 
     def _write_reports(self, coop: Cooperation, out: Path) -> None:
