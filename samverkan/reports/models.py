@@ -67,8 +67,8 @@ class StoredEdition(models.Model):
     format = models.CharField(max_length=8, verbose_name=_("format"))
     language = models.CharField(max_length=8, verbose_name=_("språk"))
     stamp = models.CharField(max_length=100, verbose_name=_("dataversion"))
-    content = models.BinaryField()
-    made_at = models.DateTimeField(default=timezone.now)
+    content = models.BinaryField(verbose_name=_("innehåll"))
+    made_at = models.DateTimeField(default=timezone.now, verbose_name=_("gjord"))
 
     class Meta:
         constraints = [
@@ -77,6 +77,8 @@ class StoredEdition(models.Model):
                 name="one_stored_edition",
             )
         ]
+        verbose_name = _("lagrad rapportfil")
+        verbose_name_plural = _("lagrade rapportfiler")
 
     def __str__(self) -> str:
         return f"{self.year} {self.format} {self.language} {self.stamp}"
