@@ -26,6 +26,10 @@ class Capability(StrEnum):
     EDIT_MEMBERS = "edit_members"  # members and population figures (standing data)
     EDIT_ACCOUNTS = "edit_accounts"  # SIE upload and import, account mapping, ledger lines
     EDIT_REGISTERS = "edit_registers"  # consultation responses, projects, events, the year's texts
+    EDIT_PLAN = "edit_plan"  # start a year, plan it, budget, adopt and publish the plan
+    PROPOSE_ACTIVITY = (
+        "propose_activity"  # propose activities for areas a network the user leads answers for
+    )
     VIEW_AUDIT = "view_audit"
     ADMIN = "admin"  # the Django admin, limited to the cooperation
 
@@ -40,12 +44,18 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EDIT_MEMBERS,
             Capability.EDIT_ACCOUNTS,
             Capability.EDIT_REGISTERS,
+            Capability.EDIT_PLAN,
             Capability.VIEW_AUDIT,
             Capability.ADMIN,
         }
     ),
     Role.NETWORK_LEAD: frozenset(
-        {Capability.READ, Capability.EDIT_OWN_FOLLOW_UP, Capability.EDIT_OWN_MEETING}
+        {
+            Capability.READ,
+            Capability.EDIT_OWN_FOLLOW_UP,
+            Capability.EDIT_OWN_MEETING,
+            Capability.PROPOSE_ACTIVITY,
+        }
     ),
     Role.READER: frozenset({Capability.READ}),
 }
@@ -94,6 +104,16 @@ class Standing:
         if not self.can(Capability.EDIT_OWN_MEETING) or meeting.body_id is not None:
             return False
         return self.leads_any(meeting.networks.all())
+
+    def proposing_networks(self, focus_area: Any) -> list[Any]:
+        """The networks the user leads that answer for the focus area (they may propose activities for it)."""
+        if not self.can(Capability.PROPOSE_ACTIVITY):
+            return []
+        return [n for n in focus_area.responsible_networks.all() if n.pk in self.network_ids]
+
+    def can_edit_proposal(self, proposal: Any) -> bool:
+        """Only a lead of the proposing network edits a proposal; the secretariat decides on it."""
+        return self.can(Capability.PROPOSE_ACTIVITY) and proposal.network_id in self.network_ids
 
     def may_assign_body(self) -> bool:
         """Only the secretariat records meetings of the committee and other bodies."""

@@ -6,17 +6,26 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
     cooperation_path: ClassVar[str] = "cooperation_id"
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("skapad"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("användare"),
     )
     actor_label = models.CharField(
-        max_length=200, blank=True, help_text="who, also when the user is gone"
+        max_length=200,
+        blank=True,
+        help_text="who, also when the user is gone",
+        verbose_name=_("vem"),
     )
     cooperation = models.ForeignKey(
         "members.Cooperation",
@@ -24,18 +33,21 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="audit_entries",
+        verbose_name=_("samverkan"),
     )
-    year = models.PositiveIntegerField(null=True, blank=True, db_index=True)
-    action = models.CharField(max_length=100)
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=100, blank=True)
-    object_repr = models.CharField(max_length=300, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    message = models.TextField(blank=True)
+    year = models.PositiveIntegerField(null=True, blank=True, db_index=True, verbose_name=_("år"))
+    action = models.CharField(max_length=100, verbose_name=_("händelse"))
+    object_type = models.CharField(max_length=100, blank=True, verbose_name=_("objekttyp"))
+    object_id = models.CharField(max_length=100, blank=True, verbose_name=_("objektets id"))
+    object_repr = models.CharField(max_length=300, blank=True, verbose_name=_("objekt"))
+    changes = models.JSONField(default=dict, blank=True, verbose_name=_("ändringar"))
+    message = models.TextField(blank=True, verbose_name=_("meddelande"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("ändringslogg")
+        verbose_name_plural = _("ändringslogg")
 
     def __str__(self) -> str:
         return (

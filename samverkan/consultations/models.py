@@ -17,7 +17,9 @@ class ConsultationResponse(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="consultations")
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="consultations", verbose_name=_("år")
+    )
     subject = models.TextField(_("ämne"))
     authority = models.CharField(_("remissinstans"), max_length=300, blank=True)
     received_on = models.DateField(_("inkom"), null=True, blank=True)
@@ -31,7 +33,7 @@ class ConsultationResponse(ReadByYears, models.Model):
     )
     link = models.URLField(_("länk"), max_length=500, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]

@@ -30,13 +30,16 @@ class CostCategory(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "cooperation_id"
 
     cooperation = models.ForeignKey(
-        Cooperation, on_delete=models.CASCADE, related_name="cost_categories"
+        Cooperation,
+        on_delete=models.CASCADE,
+        related_name="cost_categories",
+        verbose_name=_("samverkan"),
     )
-    slug = models.SlugField(validators=[slug_validator])
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     name = models.CharField(_("namn"), max_length=200)
-    kind = models.CharField(max_length=10, choices=LineKind.choices)
+    kind = models.CharField(max_length=10, choices=LineKind.choices, verbose_name=_("slag"))
     is_fee = models.BooleanField(_("medlemsavgifter"), default=False)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -70,12 +73,14 @@ class Fund(ReadByYears, models.Model):
 
     cooperation_path: ClassVar[str] = "cooperation_id"
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="funds")
-    slug = models.SlugField(validators=[slug_validator])
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="funds", verbose_name=_("samverkan")
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     name = models.CharField(_("namn"), max_length=200)
     carried_name = models.CharField(_("namn senare år"), max_length=200, blank=True)
-    kind = models.CharField(max_length=30, choices=FundKind.choices)
-    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=30, choices=FundKind.choices, verbose_name=_("slag"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -103,33 +108,96 @@ class FundYear(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="fund_years")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="years")
-    label = models.CharField(max_length=200, blank=True)
-    opening_stated = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    footnote = models.CharField(max_length=10, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="fund_years", verbose_name=_("år")
+    )
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="years", verbose_name=_("fond")
+    )
+    label = models.CharField(max_length=200, blank=True, verbose_name=_("namn detta år"))
+    opening_stated = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        verbose_name=_("ingående balans (angiven)"),
+    )
+    footnote = models.CharField(max_length=10, blank=True, verbose_name=_("not"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["year", "fund"], name="fund_year_unique")]
+        verbose_name = _("fond under året")
+        verbose_name_plural = _("fonder under året")
 
     def __str__(self) -> str:
         return self.label or self.fund.name
+
+
+class BudgetLine(ReadByYears, models.Model):
+    """The budget the committee adopts with the plan: one amount per fund and category of a year.
+
+    The category's kind says whether the amount is income or cost (positive
+    either way, as on the ledger's lines); the outcome is summed from the
+    year's lines (`finance.budget`).
+    """
+
+    cooperation_path: ClassVar[str] = "year__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
+    year = models.ForeignKey(
+        Year, verbose_name=_("år"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fond"), on_delete=models.PROTECT, related_name="budget_lines"
+    )
+    category = models.ForeignKey(
+        CostCategory,
+        verbose_name=_("kostnadsslag"),
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    amount = models.DecimalField(_("budget (kr)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["fund__order", "category__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "fund", "category"], name="budget_line_unique"),
+        ]
+        verbose_name = _("budgetpost")
+        verbose_name_plural = _("budgetposter")
+
+    def __str__(self) -> str:
+        return f"{self.fund} · {self.category}: {self.amount}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        coop = self.year.cooperation_id if self.year_id else None
+        if self.fund_id and coop and self.fund.cooperation_id != coop:
+            raise ValidationError({"fund": _("Fonden hör till en annan samverkan.")})
+        if self.category_id and coop and self.category.cooperation_id != coop:
+            raise ValidationError({"category": _("Kostnadsslaget hör till en annan samverkan.")})
 
 
 class Footnote(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="footnotes")
-    key = models.CharField(max_length=10)
-    text = models.TextField()
-    order = models.PositiveIntegerField(default=0)
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="footnotes", verbose_name=_("år")
+    )
+    key = models.CharField(max_length=10, verbose_name=_("nyckel"))
+    text = models.TextField(verbose_name=_("text"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["year", "key"], name="footnote_unique")]
+        verbose_name = _("not")
+        verbose_name_plural = _("noter")
 
     def __str__(self) -> str:
         return f"{self.key}) {self.text}"
@@ -147,15 +215,19 @@ class ImportBatch(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="import_batches")
-    file_name = models.CharField(max_length=300)
-    sha256 = models.CharField(max_length=64)
-    selected_objects = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    summary = models.JSONField(default=dict, blank=True)
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="import_batches", verbose_name=_("år")
+    )
+    file_name = models.CharField(max_length=300, verbose_name=_("filnamn"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("kontrollsumma (SHA-256)"))
+    selected_objects = models.CharField(max_length=300, blank=True, verbose_name=_("valda objekt"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("skapad"))
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("sammanfattning"))
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("SIE-import")
+        verbose_name_plural = _("SIE-importer")
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.sha256[:12]})"
@@ -165,33 +237,62 @@ class LedgerLine(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="lines")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="lines")
-    category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="lines")
-    kind = models.CharField(max_length=10, choices=LineKind.choices)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    date = models.DateField()
-    text = models.CharField(max_length=300, blank=True)
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="lines", verbose_name=_("år")
+    )
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="lines", verbose_name=_("fond")
+    )
+    category = models.ForeignKey(
+        CostCategory, on_delete=models.PROTECT, related_name="lines", verbose_name=_("kostnadsslag")
+    )
+    kind = models.CharField(max_length=10, choices=LineKind.choices, verbose_name=_("slag"))
+    amount = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("belopp"))
+    date = models.DateField(verbose_name=_("datum"))
+    text = models.CharField(max_length=300, blank=True, verbose_name=_("text"))
     member = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("medlemskommun"),
     )
     project = models.ForeignKey(
-        "projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        verbose_name=_("projekt"),
     )
     grant = models.ForeignKey(
-        "projects.Grant", null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+        "projects.Grant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        verbose_name=_("bidrag"),
     )
-    transfer = models.CharField(max_length=60, blank=True)
-    footnote = models.CharField(max_length=10, blank=True)
+    transfer = models.CharField(max_length=60, blank=True, verbose_name=_("överföring"))
+    footnote = models.CharField(max_length=10, blank=True, verbose_name=_("not"))
     source = models.CharField(
-        max_length=10, choices=LineSource.choices, default=LineSource.YEAR_FILE
+        max_length=10,
+        choices=LineSource.choices,
+        default=LineSource.YEAR_FILE,
+        verbose_name=_("källa"),
     )
     batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="lines"
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("import"),
     )
-    voucher = models.CharField(max_length=60, blank=True)
-    account = models.CharField(max_length=20, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    voucher = models.CharField(max_length=60, blank=True, verbose_name=_("verifikation"))
+    account = models.CharField(max_length=20, blank=True, verbose_name=_("konto"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order", "id"]
@@ -234,12 +335,22 @@ class AccountMapping(ReadByYears, models.Model):
     # so no year reads the mapping afterwards.
 
     cooperation = models.ForeignKey(
-        Cooperation, on_delete=models.CASCADE, related_name="account_mappings"
+        Cooperation,
+        on_delete=models.CASCADE,
+        related_name="account_mappings",
+        verbose_name=_("samverkan"),
     )
     account = models.CharField(_("konto (prefix)"), max_length=20)
-    category = models.ForeignKey(CostCategory, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        CostCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("kostnadsslag")
+    )
     fund = models.ForeignKey(
-        Fund, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Fund,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("fond"),
     )
     object_id = models.CharField(
         _("objekt"),
@@ -301,16 +412,24 @@ class PublishedFigure(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="published_figures")
-    key = models.CharField(max_length=200)
-    place = models.CharField(max_length=200, blank=True)
-    printed_in = models.CharField(max_length=10, choices=PrintedIn.choices, blank=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    date = models.DateField(null=True, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="published_figures", verbose_name=_("år")
+    )
+    key = models.CharField(max_length=200, verbose_name=_("nyckel"))
+    place = models.CharField(max_length=200, blank=True, verbose_name=_("plats"))
+    printed_in = models.CharField(
+        max_length=10, choices=PrintedIn.choices, blank=True, verbose_name=_("tryckt i")
+    )
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, verbose_name=_("belopp")
+    )
+    date = models.DateField(null=True, blank=True, verbose_name=_("datum"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("tryckt belopp")
+        verbose_name_plural = _("tryckta belopp")
 
     def __str__(self) -> str:
         return f"{self.key} = {self.amount if self.amount is not None else self.date}"

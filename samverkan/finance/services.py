@@ -1,4 +1,4 @@
-"""Changes to the accounts that touch several records: account mappings and ledger lines.
+"""Changes to the accounts that touch several records: account mappings, ledger lines, the budget.
 
 Each service is atomic, takes a keyword-only ``actor``, checks every record with the
 model's own rules (``full_clean``) and writes one audit entry. Services on a year's lines
@@ -8,6 +8,7 @@ import is :func:`samverkan.finance.sie_import.import_sie`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,13 +21,16 @@ from django.utils.translation import gettext as _
 from samverkan.audit.services import record
 from samverkan.finance.models import (
     AccountMapping,
+    BudgetLine,
     CostCategory,
     Fund,
     LedgerLine,
     LineSource,
 )
-from samverkan.members.models import Cooperation
+from samverkan.governance.models import Event
+from samverkan.members.models import Cooperation, Year
 from samverkan.members.services import DomainError, lock_year_for_edit
+from samverkan.members.year_services import lock_plan_for_edit
 
 
 class InvalidLine(DomainError):
@@ -193,3 +197,75 @@ def _line_state(line: LedgerLine) -> dict[str, Any]:
         "amount": str(line.amount) if line.amount is not None else None,
         "text": line.text,
     }
+
+
+# --- the budget ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_budget(
+    year: Year,
+    *,
+    actor: Any,
+    amounts: Mapping[tuple[int, int], Decimal | None],
+    caps: Mapping[int, Decimal | None] | None = None,
+) -> Year:
+    """Set the year's budget: `amounts` maps (fund id, category id) to an amount, None clearing it.
+
+    `caps` sets the events' cost cap per participant (kronor), a budget rule
+    that lives on the event, where the event check reads it. Pairs not named
+    are left as they are. One audit entry lists what changed.
+    """
+    locked = lock_plan_for_edit(year.pk)
+    coop = locked.cooperation_id
+    funds = {f.pk: f for f in Fund.objects.filter(cooperation_id=coop)}
+    categories = {c.pk: c for c in CostCategory.objects.filter(cooperation_id=coop)}
+    existing = {(b.fund_id, b.category_id): b for b in BudgetLine.objects.filter(year=locked)}
+    changes: dict[str, dict[str, Any]] = {}
+    for (fund_id, category_id), amount in amounts.items():
+        if fund_id not in funds or category_id not in categories:
+            raise DomainError(_("Fonden eller kostnadsslaget hör inte till samverkan."))
+        key = f"{funds[fund_id].slug}.{categories[category_id].slug}"
+        line = existing.get((fund_id, category_id))
+        before = str(line.amount) if line else None
+        if amount is None:
+            if line is not None:
+                line.delete()
+                changes[key] = {"before": before, "after": None}
+            continue
+        if amount < 0:
+            raise DomainError(_("Ett budgetbelopp kan inte vara negativt."))
+        if line is None:
+            line = BudgetLine(
+                year=locked, fund=funds[fund_id], category=categories[category_id], amount=amount
+            )
+        elif line.amount == amount:
+            continue
+        line.amount = amount
+        line.full_clean()
+        line.save()
+        changes[key] = {"before": before, "after": str(line.amount)}
+    for event_id, cap in (caps or {}).items():
+        event = Event.objects.select_for_update().filter(pk=event_id, year=locked).first()
+        if event is None:
+            raise DomainError(_("Arrangemanget hör inte till året."))
+        if event.cost_cap_per_participant != cap:
+            changes[f"event.{event.slug}.cost_cap_per_participant"] = {
+                "before": str(event.cost_cap_per_participant)
+                if event.cost_cap_per_participant is not None
+                else None,
+                "after": str(cap) if cap is not None else None,
+            }
+            event.cost_cap_per_participant = cap
+            event.full_clean(exclude=["year", "fund"])
+            event.save(update_fields=["cost_cap_per_participant"])
+    if changes:
+        record(
+            actor=actor,
+            action="finance.budget.update",
+            cooperation=locked.cooperation,
+            year=locked.year,
+            obj=locked,
+            changes=changes,
+        )
+    return locked

@@ -27,11 +27,13 @@ class BodyKind(models.TextChoices):
 class Body(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "cooperation_id"
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="bodies")
-    slug = models.SlugField(validators=[slug_validator])
-    kind = models.CharField(max_length=30, choices=BodyKind.choices)
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="bodies", verbose_name=_("samverkan")
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
+    kind = models.CharField(max_length=30, choices=BodyKind.choices, verbose_name=_("slag"))
     name = models.CharField(_("namn"), max_length=200)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -53,15 +55,21 @@ class Body(ReadByYears, models.Model):
 class Network(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "cooperation_id"
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="networks")
-    slug = models.SlugField(validators=[slug_validator])
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="networks", verbose_name=_("samverkan")
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     name = models.CharField(_("namn"), max_length=200)
     short_name = models.CharField(_("kortnamn"), max_length=100, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
     members = models.ManyToManyField(
-        Member, blank=True, related_name="networks", help_text=_("Tomt betyder alla medlemmar.")
+        Member,
+        blank=True,
+        related_name="networks",
+        help_text=_("Tomt betyder alla medlemmar."),
+        verbose_name=_("medlemskommuner"),
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -95,17 +103,28 @@ class Chair(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="chairs")
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="chairs")
-    role = models.CharField(max_length=20, choices=ChairRole.choices)
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="chairs", verbose_name=_("år")
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="chairs", verbose_name=_("organ")
+    )
+    role = models.CharField(max_length=20, choices=ChairRole.choices, verbose_name=_("roll"))
     person = models.CharField(_("person"), max_length=200)
     member = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("medlemskommun"),
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("ordförande")
+        verbose_name_plural = _("ordförande")
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()}, {self.body})"
@@ -115,7 +134,9 @@ class StaffMember(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="staff")
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="staff", verbose_name=_("år")
+    )
     person = models.CharField(_("person"), max_length=200)
     role = models.CharField(_("roll"), max_length=200)
     start = models.DateField(_("från"), null=True, blank=True)
@@ -123,10 +144,12 @@ class StaffMember(ReadByYears, models.Model):
     note = models.TextField(_("anteckning"), blank=True)
     # For the secretariat only (how a date was set, where a figure came from); never printed.
     internal_note = models.TextField(_("intern anteckning"), blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("medarbetare i kansliet")
+        verbose_name_plural = _("medarbetare i kansliet")
 
     def __str__(self) -> str:
         return f"{self.person}, {self.role}"
@@ -138,10 +161,16 @@ class NetworkYear(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="network_years")
-    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="years")
-    absent = models.ManyToManyField(Member, blank=True, related_name="+")
-    participation_note = models.TextField(blank=True)
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="network_years", verbose_name=_("år")
+    )
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="years", verbose_name=_("nätverk")
+    )
+    absent = models.ManyToManyField(
+        Member, blank=True, related_name="+", verbose_name=_("frånvarande medlemmar")
+    )
+    participation_note = models.TextField(blank=True, verbose_name=_("anteckning om deltagande"))
     summary = models.TextField(_("sammanfattning"), blank=True)
     # The meetings as the source states them ("träffas regelbundet") when they are not registered.
     meetings_text = models.CharField(_("möten som text"), max_length=300, blank=True)
@@ -151,14 +180,17 @@ class NetworkYear(ReadByYears, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="network_summaries",
+        verbose_name=_("fokusområde"),
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["year", "network"], name="network_year_unique")
         ]
+        verbose_name = _("nätverkets år")
+        verbose_name_plural = _("nätverkens år")
 
     def __str__(self) -> str:
         return f"{self.network} {self.year.year}"
@@ -191,11 +223,20 @@ class Meeting(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="meetings")
-    body = models.ForeignKey(
-        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("år")
     )
-    networks = models.ManyToManyField(Network, blank=True, related_name="meetings")
+    body = models.ForeignKey(
+        Body,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("organ"),
+    )
+    networks = models.ManyToManyField(
+        Network, blank=True, related_name="meetings", verbose_name=_("nätverk")
+    )
     date = models.DateField(_("datum"), null=True, blank=True)
     month = models.PositiveSmallIntegerField(_("månad"), null=True, blank=True)
     format = models.CharField(_("form"), max_length=20, choices=MeetingFormat.choices)
@@ -213,7 +254,7 @@ class Meeting(ReadByYears, models.Model):
     cancel_reason = models.TextField(_("skäl"), blank=True)
     guests = models.TextField(_("externa gäster"), blank=True)
     note = models.TextField(_("anteckning"), blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -321,7 +362,7 @@ class Event(ReadByYears, models.Model):
         related_name="events",
         verbose_name=_("fond"),
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]

@@ -32,8 +32,15 @@ class FeeRuleAdmin(ScopedAdmin):
 class YearAdmin(ScopedAdmin):
     list_display = ("__str__", "status", "decided_on", "published_at")
     list_filter = ("status", ("cooperation", admin.RelatedOnlyFieldListFilter))
-    # The workflow (decide, publish, reopen) goes through the app, where it is checked and audited.
-    readonly_fields = ("status", "decided_on", "published_at")
+    # The workflow (decide, publish, reopen) and the plan's adoption go through the app, where they
+    # are checked and audited.
+    readonly_fields = (
+        "status",
+        "decided_on",
+        "published_at",
+        "plan_adopted_on",
+        "plan_published_at",
+    )
 
 
 @admin.register(YearText)

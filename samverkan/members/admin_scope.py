@@ -100,6 +100,12 @@ class ScopedAdmin(admin.ModelAdmin):
         base = super().get_form(request, obj, change=change, **kwargs)
 
         class LockedYearForm(base):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                year = _follow_year(self.instance) if self.instance.pk else None
+                for field in self.fields.values():
+                    limit_to_year(field, year)
+
             def _post_clean(self) -> None:
                 super()._post_clean()
                 # The instance now carries the new values: refuse if they alter a locked year.
@@ -154,6 +160,49 @@ class ScopedAdmin(admin.ModelAdmin):
             obj=obj,
             changes=changes,
         )
+
+
+def _follow_year(obj: Any) -> Any:
+    """The year a year-bound record belongs to (None for standing data)."""
+    from samverkan.members.locking import follow
+
+    path = getattr(type(obj), "year_path", None)
+    if path is None:
+        return None
+    return follow(obj, path) if path else obj
+
+
+def _year_label(obj: Any) -> str:
+    """ "3.1 Infrastruktur (2020)": the year names a year-bound record that recurs every year."""
+    year = _follow_year(obj)
+    return f"{obj} ({year.year})" if year is not None else str(obj)
+
+
+def limit_to_year(field: Any, year: Any) -> None:
+    """A picker of year-bound records offers only `year`'s (None: every year, labelled with it);
+    a picker of networks offers the year's networks, by full name."""
+    from samverkan.members.models import Year
+
+    queryset = getattr(field, "queryset", None)
+    if queryset is None:
+        return
+    model = queryset.model
+    if model._meta.label_lower == "governance.network":
+        if year is not None:
+            from samverkan.governance.networks import networks_of_year
+
+            field.queryset = queryset.filter(pk__in=networks_of_year(year).values("pk"))
+        field.label_from_instance = lambda n: (
+            f"{n.name} ({n.short_name})" if n.short_name and n.short_name != n.name else n.name
+        )
+        return
+    path = getattr(model, "year_path", None)
+    if model is Year or not path:
+        return
+    if year is not None:
+        field.queryset = queryset.filter(**{path: year})
+    field.queryset = field.queryset.select_related(path)
+    field.label_from_instance = _year_label
 
 
 class ReadOnlyScopedAdmin(ScopedAdmin):

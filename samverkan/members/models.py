@@ -62,13 +62,19 @@ class Cooperation(ReadByYears, models.Model):
         unique=True,
         validators=[slug_validator, not_reserved],
         error_messages={"unique": _("Den här adressen (slug) kan inte användas. Välj en annan.")},
+        verbose_name=_("kortnamn i adresser"),
     )
     name = models.CharField(_("namn"), max_length=200)
     short_name = models.CharField(_("kortnamn"), max_length=100, blank=True)
     # The report's wording, optional blocks and chapter order (samverkan.lib.report_settings).
     report_settings = models.JSONField(_("rapportinställningar"), default=dict, blank=True)
     host_member = models.ForeignKey(
-        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("värdkommun"),
     )
 
     class Meta:
@@ -89,12 +95,14 @@ class Member(ReadByYears, models.Model):
 
     cooperation_path: ClassVar[str] = "cooperation_id"
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="members")
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="members", verbose_name=_("samverkan")
+    )
     code = models.CharField(_("kommunkod"), max_length=4, validators=[member_code_validator])
     name = models.CharField(_("namn"), max_length=100)
     joined = models.PositiveIntegerField(_("medlem från år"), null=True, blank=True)
     left = models.PositiveIntegerField(_("medlem till år"), null=True, blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order", "name"]
@@ -178,7 +186,12 @@ class PopulationFigure(ReadByYears, models.Model):
 
     cooperation_path: ClassVar[str] = "member__cooperation_id"
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="population_figures")
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="population_figures",
+        verbose_name=_("medlemskommun"),
+    )
     date = models.DateField(_("datum"))
     # "Not negative" is the field's validator (forms, admin, loader) and a constraint (database).
     population = models.IntegerField(
@@ -239,11 +252,16 @@ class FeeRule(ReadByYears, models.Model):
 
     cooperation_path: ClassVar[str] = "cooperation_id"
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="fee_rules")
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="fee_rules", verbose_name=_("samverkan")
+    )
     from_year = models.PositiveIntegerField(_("gäller från år"))
     rate = models.DecimalField(_("kronor per invånare"), max_digits=10, decimal_places=2)
     basis = models.CharField(
-        max_length=40, choices=FeeBasis.choices, default=FeeBasis.PREVIOUS_YEAR_END
+        max_length=40,
+        choices=FeeBasis.choices,
+        default=FeeBasis.PREVIOUS_YEAR_END,
+        verbose_name=_("avgiftsunderlag"),
     )
 
     class Meta:
@@ -291,7 +309,9 @@ class Year(ReadByYears, models.Model):
         {"status", "decided_on", "published_at"}
     )
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="years")
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="years", verbose_name=_("samverkan")
+    )
     year = models.PositiveIntegerField(_("år"))
     status = models.CharField(
         _("status"), max_length=20, choices=YearStatus.choices, default=YearStatus.PLANNING
@@ -301,7 +321,12 @@ class Year(ReadByYears, models.Model):
     officer_name = models.CharField(_("handläggare"), max_length=200, blank=True)
     officer_email = models.EmailField(_("handläggarens e-post"), blank=True)
     programme = models.ForeignKey(
-        "plan.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="years"
+        "plan.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="years",
+        verbose_name=_("utvecklingsprogram"),
     )
     operating_fund = models.ForeignKey(
         "finance.Fund",
@@ -309,18 +334,36 @@ class Year(ReadByYears, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="operating_years",
+        verbose_name=_("driftfond"),
     )
     population_total = models.PositiveIntegerField(
         _("invånare totalt (tryckt)"), null=True, blank=True
     )
-    population_total_date = models.DateField(null=True, blank=True)
-    population_total_note = models.CharField(max_length=300, blank=True)
+    population_total_date = models.DateField(
+        null=True, blank=True, verbose_name=_("datum för invånare totalt")
+    )
+    population_total_note = models.CharField(
+        max_length=300, blank=True, verbose_name=_("anteckning om invånare totalt")
+    )
     # This year's overrides of the cooperation's report settings.
     report_settings = models.JSONField(_("rapportinställningar"), default=dict, blank=True)
+    # The year's activity plan (verksamhetsplan) is adopted on its own date, usually in the
+    # meeting that decides the previous year's report; adopting it locks the plan, not the year.
+    plan_adopted_on = models.DateField(_("verksamhetsplanen antagen"), null=True, blank=True)
+    plan_published_at = models.DateTimeField(
+        _("verksamhetsplanen publicerad"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["cooperation", "year"]
-        constraints = [models.UniqueConstraint(fields=["cooperation", "year"], name="year_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "year"], name="year_unique"),
+            models.CheckConstraint(
+                condition=models.Q(plan_published_at__isnull=True)
+                | models.Q(plan_adopted_on__isnull=False),
+                name="year_plan_published_only_when_adopted",
+            ),
+        ]
         verbose_name = _("år")
         verbose_name_plural = _("år")
 
@@ -336,7 +379,20 @@ class Year(ReadByYears, models.Model):
     def is_published(self) -> bool:
         return self.status == YearStatus.PUBLISHED
 
+    @property
+    def plan_is_adopted(self) -> bool:
+        """An adopted plan is locked for planning edits; the year's follow-up goes on."""
+        return self.plan_adopted_on is not None
+
+    @property
+    def plan_is_published(self) -> bool:
+        return self.plan_published_at is not None
+
     def clean(self) -> None:
+        if self.plan_published_at and not self.plan_adopted_on:
+            raise ValidationError(
+                {"plan_adopted_on": _("Verksamhetsplanen måste vara antagen innan den publiceras.")}
+            )
         if self.decided_on is not None and self.year is not None:
             latest = timezone.localdate() + DECISION_DATE_MARGIN
             if not self.start() <= self.decided_on <= latest:
@@ -362,14 +418,18 @@ class YearText(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="texts")
-    key = models.SlugField(max_length=60)
-    body = models.TextField(blank=True)
-    order = models.PositiveIntegerField(default=0)
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="texts", verbose_name=_("år")
+    )
+    key = models.SlugField(max_length=60, verbose_name=_("nyckel"))
+    body = models.TextField(blank=True, verbose_name=_("organ"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["year", "key"], name="year_text_unique")]
+        verbose_name = _("årets text")
+        verbose_name_plural = _("årets texter")
 
     def __str__(self) -> str:
         return f"{self.year} {self.key}"

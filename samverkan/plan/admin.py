@@ -1,7 +1,18 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from samverkan.members.admin_scope import ReadOnlyScopedAdmin, ScopedAdmin
-from samverkan.plan.models import Activity, AreaGroup, FocusArea, FollowUp, Programme, SubGoal
+from samverkan.plan.models import (
+    Activity,
+    ActivityProposal,
+    AreaGroup,
+    FocusArea,
+    FollowUp,
+    Programme,
+    SubGoal,
+)
 
 
 @admin.register(Programme)
@@ -19,6 +30,7 @@ class AreaGroupAdmin(ScopedAdmin):
 class FocusAreaAdmin(ScopedAdmin):
     list_display = ("__str__", "group", "year")
     list_filter = (("year", admin.RelatedOnlyFieldListFilter),)
+    exclude = ("slug",)  # made from the title in the app; a fixed key of the year file
 
 
 @admin.register(SubGoal)
@@ -28,9 +40,34 @@ class SubGoalAdmin(ScopedAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdmin):
-    list_display = ("title", "focus_area")
-    list_filter = (("focus_area", admin.RelatedOnlyFieldListFilter),)
+    list_display = ("title", "focus_area", "year")
+    list_filter = (("focus_area__year", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("title",)
+
+    @admin.display(description="år", ordering="focus_area__year__year")
+    def year(self, obj: Activity) -> int:
+        return obj.focus_area.year.year
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Every activity has its follow-up record, which its own page edits.
+        FollowUp.objects.get_or_create(activity=form.instance)
+        super().save_related(request, form, formsets, change)
+
+
+@admin.register(ActivityProposal)
+class ActivityProposalAdmin(ScopedAdmin):
+    """Proposals are made and decided in the app; the admin shows them and can correct a text."""
+
+    list_display = ("title", "network", "focus_area", "status")
+    list_filter = ("status",)
+    readonly_fields = (
+        "status",
+        "decision_reason",
+        "activity",
+        "proposed_by",
+        "decided_by",
+        "decided_at",
+    )
 
 
 @admin.register(FollowUp)

@@ -21,9 +21,12 @@ class Programme(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "cooperation_id"
 
     cooperation = models.ForeignKey(
-        Cooperation, on_delete=models.CASCADE, related_name="programmes"
+        Cooperation,
+        on_delete=models.CASCADE,
+        related_name="programmes",
+        verbose_name=_("samverkan"),
     )
-    slug = models.SlugField(validators=[slug_validator])
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     name = models.CharField(_("namn"), max_length=200)
     short_name = models.CharField(_("kortnamn"), max_length=50, blank=True)
     adopted = models.CharField(
@@ -57,19 +60,23 @@ class AreaGroup(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="area_groups")
-    slug = models.SlugField(validators=[slug_validator])
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="area_groups", verbose_name=_("år")
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     name = models.CharField(_("namn"), max_length=200)
-    kind = models.CharField(max_length=20, choices=AreaGroupKind.choices)
+    kind = models.CharField(max_length=20, choices=AreaGroupKind.choices, verbose_name=_("slag"))
     purpose = models.TextField(_("syfte"), blank=True)
     steering_document = models.TextField(_("styrdokument"), blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["year", "slug"], name="area_group_slug_unique")
         ]
+        verbose_name = _("samverkansområde")
+        verbose_name_plural = _("samverkansområden")
 
     def __str__(self) -> str:
         return self.name
@@ -79,16 +86,27 @@ class FocusArea(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="focus_areas")
-    group = models.ForeignKey(AreaGroup, on_delete=models.CASCADE, related_name="focus_areas")
-    slug = models.SlugField(validators=[slug_validator])
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("år")
+    )
+    group = models.ForeignKey(
+        AreaGroup,
+        on_delete=models.CASCADE,
+        related_name="focus_areas",
+        verbose_name=_("samverkansområde"),
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     number = models.CharField(_("nummer"), max_length=10, blank=True)
     title = models.CharField(_("rubrik"), max_length=200)
     main_goal = models.TextField(_("huvudmål"), blank=True)
     responsible_text = models.TextField(_("ansvariga"), blank=True)
-    responsible_networks = models.ManyToManyField(Network, blank=True, related_name="focus_areas")
-    responsible_bodies = models.ManyToManyField(Body, blank=True, related_name="focus_areas")
-    order = models.PositiveIntegerField(default=0)
+    responsible_networks = models.ManyToManyField(
+        Network, blank=True, related_name="focus_areas", verbose_name=_("ansvariga nätverk")
+    )
+    responsible_bodies = models.ManyToManyField(
+        Body, blank=True, related_name="focus_areas", verbose_name=_("ansvariga organ")
+    )
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -101,17 +119,25 @@ class FocusArea(ReadByYears, models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
 
+    def label_with_year(self) -> str:
+        """Unambiguous where several years are listed together (the admin's pickers)."""
+        return f"{self} ({self.year.year})"
+
 
 class SubGoal(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "focus_area__year__cooperation_id"
     year_path: ClassVar[str | None] = "focus_area__year"
 
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="sub_goals")
-    text = models.TextField()
-    order = models.PositiveIntegerField(default=0)
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.CASCADE, related_name="sub_goals", verbose_name=_("fokusområde")
+    )
+    text = models.TextField(verbose_name=_("text"))
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
+        verbose_name = _("delmål")
+        verbose_name_plural = _("delmål")
 
     def __str__(self) -> str:
         return self.text
@@ -121,7 +147,12 @@ class Activity(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "focus_area__year__cooperation_id"
     year_path: ClassVar[str | None] = "focus_area__year"
 
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="activities")
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("fokusområde"),
+    )
     title = models.TextField(_("aktivitet"))
     description = models.TextField(_("beskrivning"), blank=True)
     networks = models.ManyToManyField(
@@ -129,14 +160,25 @@ class Activity(ReadByYears, models.Model):
         blank=True,
         related_name="activities",
         help_text=_("Tomt: fokusområdets ansvariga nätverk."),
+        verbose_name=_("nätverk"),
     )
-    order = models.PositiveIntegerField(default=0)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("slut"), null=True, blank=True)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["focus_area__order", "order"]
         verbose_name = _("aktivitet")
         verbose_name_plural = _("aktiviteter")
-        constraints = [models.CheckConstraint(condition=~Q(title=""), name="activity_has_title")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="activity_has_title"),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True)
+                | Q(end__isnull=True)
+                | Q(end__gte=models.F("start")),
+                name="activity_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -144,6 +186,8 @@ class Activity(ReadByYears, models.Model):
     def clean(self) -> None:
         if not self.title.strip():
             raise ValidationError({"title": gettext("Ange aktivitetens rubrik.")})
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": gettext("Slutet kan inte ligga före starten.")})
 
     @staticmethod
     def network_errors(cooperation_id: int, networks: Iterable[Network]) -> dict[str, str]:
@@ -179,7 +223,9 @@ class FollowUp(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "activity__focus_area__year__cooperation_id"
     year_path: ClassVar[str | None] = "activity__focus_area__year"
 
-    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="follow_up")
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, related_name="follow_up", verbose_name=_("aktivitet")
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -189,10 +235,15 @@ class FollowUp(ReadByYears, models.Model):
     status_reason = models.TextField(_("skäl"), blank=True)
     continues = models.BooleanField(_("fortsätter nästa år"), default=False)
     text = models.TextField(_("uppföljning"), blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("ändrad"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ändrad av"),
     )
 
     class Meta:
@@ -201,6 +252,10 @@ class FollowUp(ReadByYears, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=FollowUpStatus.values), name="follow_up_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=NEEDS_REASON) | ~Q(status_reason=""),
+                name="follow_up_cancelled_has_reason",
             ),
         ]
 
@@ -211,6 +266,11 @@ class FollowUp(ReadByYears, models.Model):
     def is_empty(self) -> bool:
         return not self.text.strip()
 
+    @property
+    def is_started(self) -> bool:
+        """Something has been followed up: a text, or a status other than "not started"."""
+        return bool(self.text.strip()) or self.status != FollowUpStatus.NOT_STARTED
+
     def clean(self) -> None:
         if self.status in NEEDS_REASON and not self.status_reason.strip():
             raise ValidationError(
@@ -220,3 +280,81 @@ class FollowUp(ReadByYears, models.Model):
                     )
                 }
             )
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Föreslagen")
+    ACCEPTED = "accepted", _("Intagen i planen")
+    DECLINED = "declined", _("Avböjd")
+
+
+class ActivityProposal(ReadByYears, models.Model):
+    """A network's proposal for an activity in next year's plan, until the secretariat decides on it.
+
+    Not printed in any report; it belongs to the year so that a decided year refuses it too.
+    """
+
+    cooperation_path: ClassVar[str] = "focus_area__year__cooperation_id"
+    year_path: ClassVar[str | None] = "focus_area__year"
+
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name=_("fokusområde"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    network = models.ForeignKey(
+        Network,
+        verbose_name=_("föreslås av nätverket"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    title = models.TextField(_("aktivitet"))
+    description = models.TextField(_("beskrivning"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    decision_reason = models.TextField(_("motivering"), blank=True)
+    activity = models.OneToOneField(
+        Activity,
+        verbose_name=_("aktivitet i planen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("föreslagen av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("föreslagen"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslutad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["focus_area__order", "proposed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+                name="proposal_declined_has_reason",
+            ),
+        ]
+        verbose_name = _("aktivitetsförslag")
+        verbose_name_plural = _("aktivitetsförslag")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if not (self.title or "").strip():
+            raise ValidationError({"title": gettext("Ange aktivitetens rubrik.")})
+        if self.status == ProposalStatus.DECLINED and not self.decision_reason.strip():
+            raise ValidationError({"decision_reason": gettext("Ange varför förslaget avböjs.")})

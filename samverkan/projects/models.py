@@ -22,9 +22,13 @@ class Project(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="projects")
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="projects")
-    slug = models.SlugField(validators=[slug_validator])
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.CASCADE, related_name="projects", verbose_name=_("samverkan")
+    )
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="projects", verbose_name=_("år")
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     name = models.CharField(_("namn"), max_length=300)
     contractor = models.CharField(_("utförare"), max_length=300, blank=True)
     stated_cost = models.DecimalField(
@@ -33,10 +37,15 @@ class Project(ReadByYears, models.Model):
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("slut"), null=True, blank=True)
     focus_area = models.ForeignKey(
-        "plan.FocusArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+        "plan.FocusArea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("fokusområde"),
     )
     description = models.TextField(_("beskrivning"), blank=True)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -108,8 +117,10 @@ class Grant(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "project__cooperation_id"
     year_path: ClassVar[str | None] = "project__year"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="grants")
-    slug = models.SlugField(validators=[slug_validator])
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="grants", verbose_name=_("projekt")
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     grantor = models.CharField(_("bidragsgivare"), max_length=200)
     rate = models.DecimalField(
         _("andel (%)"), max_digits=5, decimal_places=2, null=True, blank=True

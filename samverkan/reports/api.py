@@ -42,16 +42,19 @@ __all__ = [
 ]
 
 
-def file_name(year: Year, fmt: str, lang: str = "sv") -> str:
-    """ "sodertorn-arsredovisning-2020.pdf"; the English edition adds "-en"."""
+def file_name(year: Year, fmt: str, lang: str = "sv", document: str = "report") -> str:
+    """ "sodertorn-arsredovisning-2020.pdf", "sodertorn-verksamhetsplan-2021.pdf"; English adds "-en"."""
     from samverkan.reports.renderers import get_renderer
 
     renderer = get_renderer(fmt)
     suffix = "" if lang == "sv" else f"-{lang}"
-    return f"{year.cooperation.slug}-arsredovisning-{year.year}{suffix}.{renderer.extension}"
+    name = "verksamhetsplan" if document == "plan" else "arsredovisning"
+    return f"{year.cooperation.slug}-{name}-{year.year}{suffix}.{renderer.extension}"
 
 
-def render_report(year: Year, fmt: str, lang: str = "sv") -> tuple[bytes, str, str]:
+def render_report(
+    year: Year, fmt: str, lang: str = "sv", document: str = "report"
+) -> tuple[bytes, str, str]:
     """The year's report in one format, made now if the current data has no stored edition:
     (content, content type, file name).
 
@@ -62,10 +65,10 @@ def render_report(year: Year, fmt: str, lang: str = "sv") -> tuple[bytes, str, s
 
     check_language(lang)
     renderer = get_renderer(fmt)
-    content = stored_edition(year, renderer, lang)
+    content = stored_edition(year, renderer, lang, document)
     if content is None:
-        content = make_edition(year, renderer, lang)
-    return content, renderer.media_type, file_name(year, fmt, lang)
+        content = make_edition(year, renderer, lang, document)
+    return content, renderer.media_type, file_name(year, fmt, lang, document)
 
 
 def prepare_report(
@@ -75,11 +78,14 @@ def prepare_report(
     *,
     actor: AbstractBaseUser | None = None,
     retry: bool = False,
+    document: str = "report",
 ) -> Edition:
-    """The stored edition of the year's report in one format, or the background job making it."""
+    """The stored edition of the year's report (or plan) in one format, or the background job making it."""
     from samverkan.reports.renderers import get_renderer
 
-    return prepare_edition(year, get_renderer(fmt), lang, actor=actor, retry=retry)
+    return prepare_edition(
+        year, get_renderer(fmt), lang, actor=actor, retry=retry, document=document
+    )
 
 
 def media_type(fmt: str) -> str:

@@ -97,8 +97,12 @@ class TextPool:
         return self.take(*list(self._texts))
 
 
-def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
-    """Assemble the year's report; `lang` is recorded for the renderers (data stay as entered)."""
+def build_annual_report(year: Year, lang: str = "sv", document: str = "report") -> r.AnnualReport:
+    """Assemble the year's report; `lang` is recorded for the renderers (data stay as entered).
+
+    `document="plan"` marks the same object as the year's activity plan: the
+    outline then writes the verksamhetsplan (goals, activities, budget) from it.
+    """
     year = Year.objects.select_related("cooperation", "programme", "operating_fund").get(pk=year.pk)
     coop = year.cooperation
     members = [m for m in Member.objects.filter(cooperation=coop) if m.is_member_in(year.year)]
@@ -195,6 +199,27 @@ def build_annual_report(year: Year, lang: str = "sv") -> r.AnnualReport:
         accounts=account_chapter,
         settings=settings,
         findings=findings,
+        document=document,
+        plan_adopted_on=year.plan_adopted_on,
+        budget=_budget(year, accounts),
+    )
+
+
+def _budget(year: Year, accounts: YearAccounts) -> tuple[r.FundBudget, ...]:
+    from samverkan.finance.budget import budget_comparison
+
+    return tuple(
+        r.FundBudget(
+            slug=f.slug,
+            label=f.label,
+            lines=tuple(
+                r.BudgetLine(
+                    category=row.category, kind=row.kind, budget=row.budget, outcome=row.outcome
+                )
+                for row in f.rows
+            ),
+        )
+        for f in budget_comparison(year, accounts)
     )
 
 
@@ -395,6 +420,8 @@ def _follow_up(
                     status_reason=follow.status_reason if follow else "",
                     continues=follow.continues if follow else False,
                     follow_up=follow.text if follow else "",
+                    start=activity.start,
+                    end=activity.end,
                 )
             )
         here = [net for net, area_id in networks.values() if area_id == area.pk]

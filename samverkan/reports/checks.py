@@ -588,17 +588,6 @@ def run_checks(
 
 def receivables(year: Year) -> list[tuple[Grant, Decimal]]:
     """Open receivables of arrears grants at the end of `year` (for the report)."""
-    result = []
-    for grant in Grant.objects.filter(
-        project__cooperation_id=year.cooperation_id, timing=GrantTiming.ARREARS
-    ):
-        booked = sum(
-            (line.amount for line in grant.lines.filter(year__year__lte=year.year, kind="income")),
-            ZERO,
-        )
-        paid = sum(
-            (p.amount for p in GrantPayment.objects.filter(grant=grant, date__lte=year.end())), ZERO
-        )
-        if booked - paid > 0:
-            result.append((grant, booked - paid))
-    return result
+    from samverkan.projects.receivables import open_receivables
+
+    return [(grant, amount) for grant, _fund, amount in open_receivables(year)]

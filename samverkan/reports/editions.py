@@ -70,11 +70,17 @@ def data_stamp(year: Year) -> str:
     return f"{year.status}-{data}-v{importlib.metadata.version('samverkan')}"
 
 
-def stored_content(year: Year, renderer: Renderer, lang: str, stamp: str) -> bytes | None:
+# The documents made from a year's data: the annual report and the activity plan (verksamhetsplan).
+DOCUMENTS: tuple[str, ...] = ("report", "plan")
+
+
+def stored_content(
+    year: Year, renderer: Renderer, lang: str, stamp: str, document: str = "report"
+) -> bytes | None:
     """The stored edition of the data version `stamp`, if one has been made."""
     content = (
         StoredEdition.objects.filter(
-            year=year, format=renderer.identifier, language=lang, stamp=stamp
+            year=year, document=document, format=renderer.identifier, language=lang, stamp=stamp
         )
         .values_list("content", flat=True)
         .first()
@@ -82,24 +88,28 @@ def stored_content(year: Year, renderer: Renderer, lang: str, stamp: str) -> byt
     return None if content is None else bytes(content)  # PostgreSQL gives a memoryview
 
 
-def stored_edition(year: Year, renderer: Renderer, lang: str) -> bytes | None:
+def stored_edition(
+    year: Year, renderer: Renderer, lang: str, document: str = "report"
+) -> bytes | None:
     """The stored edition for the data as it is now, if one has been made."""
-    return stored_content(year, renderer, lang, data_stamp(year))
+    return stored_content(year, renderer, lang, data_stamp(year), document)
 
 
-def make_edition(year: Year, renderer: Renderer, lang: str) -> bytes:
+def make_edition(year: Year, renderer: Renderer, lang: str, document: str = "report") -> bytes:
     """Render the edition from the data as it is now and store it; its content."""
     from samverkan.reports.assembly import build_annual_report
 
     check_language(lang)
     # The version is read before the data: a change made meanwhile only makes the edition look older.
     stamp = data_stamp(year)
-    content = renderer.render(build_annual_report(year, lang=lang))
-    store_edition(year, renderer, lang, stamp, content)
+    content = renderer.render(build_annual_report(year, lang=lang, document=document))
+    store_edition(year, renderer, lang, stamp, content, document)
     return content
 
 
-def store_edition(year: Year, renderer: Renderer, lang: str, stamp: str, content: bytes) -> None:
+def store_edition(
+    year: Year, renderer: Renderer, lang: str, stamp: str, content: bytes, document: str = "report"
+) -> None:
     """Keep `content` as the edition of the data version `stamp`.
 
     Older editions of the same format and language are removed: only the
@@ -109,6 +119,7 @@ def store_edition(year: Year, renderer: Renderer, lang: str, stamp: str, content
         # Two processes may store the same edition at once: the first one's row stands.
         StoredEdition.objects.get_or_create(
             year=year,
+            document=document,
             format=renderer.identifier,
             language=lang,
             stamp=stamp,
@@ -118,7 +129,7 @@ def store_edition(year: Year, renderer: Renderer, lang: str, stamp: str, content
             # Only the current data's edition clears the others: a slow render of older data
             # that finishes last must not remove the newer edition.
             StoredEdition.objects.filter(
-                year=year, format=renderer.identifier, language=lang
+                year=year, document=document, format=renderer.identifier, language=lang
             ).exclude(stamp=stamp).delete()
 
 
@@ -151,6 +162,7 @@ def prepare_edition(
     *,
     actor: AbstractBaseUser | None = None,
     retry: bool = False,
+    document: str = "report",
 ) -> Edition:
     """The stored edition, or the job making it; queues one when none is under way.
 
@@ -164,7 +176,7 @@ def prepare_edition(
 
     check_language(lang)
     stamp = data_stamp(year)
-    content = stored_content(year, renderer, lang, stamp)
+    content = stored_content(year, renderer, lang, stamp, document)
     if content is not None:
         return Edition("ready", content=content)
     asked_before = ReportJob.objects.filter(
@@ -178,6 +190,7 @@ def prepare_edition(
     with transaction.atomic():
         job, created = ReportJob.objects.get_or_create(
             year=year,
+            document=document,
             format=renderer.identifier,
             language=lang,
             stamp=stamp,
@@ -194,7 +207,7 @@ def prepare_edition(
             if created:
                 # Jobs for older data of this edition have nothing left to say.
                 ReportJob.objects.filter(
-                    year=year, format=renderer.identifier, language=lang
+                    year=year, document=document, format=renderer.identifier, language=lang
                 ).exclude(pk=job.pk).delete()
             job.requested_at, job.started_at, job.finished_at, job.error = (
                 timezone.now(),
@@ -209,7 +222,7 @@ def prepare_edition(
         result = make_edition_task.enqueue(job.pk)
         ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
         job.refresh_from_db()
-    content = stored_content(year, renderer, lang, stamp)
+    content = stored_content(year, renderer, lang, stamp, document)
     if content is not None:  # made just now, by the "immediate" backend
         return Edition("ready", content=content, job=job)
     if job.error:

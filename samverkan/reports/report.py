@@ -137,6 +137,8 @@ class Activity:
     status_reason: str
     continues: bool
     follow_up: str
+    start: dt.date | None = None
+    end: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -420,6 +422,28 @@ class Accounts:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BudgetLine:
+    """One category of a fund's budget: budget and outcome, positive on their side (income or cost)."""
+
+    category: str
+    kind: str  # income | cost
+    budget: Decimal
+    outcome: Decimal
+
+    @property
+    def deviation(self) -> Decimal:
+        """Outcome minus budget: for a cost, positive is an overrun."""
+        return self.outcome - self.budget
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FundBudget:
+    slug: str
+    label: str
+    lines: tuple[BudgetLine, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AnnualReport:
     lang: str
     slug: str
@@ -438,3 +462,8 @@ class AnnualReport:
     # The cooperation's report settings merged with the year's (samverkan.lib.report_settings).
     settings: dict[str, Any] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()  # every finding of `samverkan check` for the year
+    # "report": the annual report; "plan": the year's activity plan (verksamhetsplan), made from
+    # the same object: its goals, focus areas and activities, and the budget.
+    document: str = "report"
+    plan_adopted_on: dt.date | None = None
+    budget: tuple[FundBudget, ...] = ()  # per fund with a budget; empty when the year has none

@@ -60,7 +60,7 @@ def _make(job_id: int) -> str:
     if not claimed or job is None:
         return ""
     try:
-        make_edition(job.year, get_renderer(job.format), job.language)
+        make_edition(job.year, get_renderer(job.format), job.language, job.document)
     except OperationalError as error:
         if is_locked_database_exception(error):
             # Unclaimed again, for the next attempt.

@@ -130,3 +130,20 @@ def get_member_for_user(
     if edit:
         require(standing, Capability.EDIT_MEMBERS)
     return member, found_year, standing
+
+
+def get_year_with_published_plan(coop_slug: str, year: int) -> Year:
+    """A year whose activity plan is adopted and published, for anyone; else 404."""
+    return get_object_or_404(
+        Year.objects.select_related("cooperation"), cooperation__slug=coop_slug, year=year,
+        plan_published_at__isnull=False, plan_adopted_on__isnull=False,
+    )
+
+
+def published_plans_of(coop_slug: str) -> list[Year]:
+    """The years of a cooperation whose plan is published, newest first."""
+    return list(
+        Year.objects.select_related("cooperation").filter(
+            cooperation__slug=coop_slug, plan_published_at__isnull=False, plan_adopted_on__isnull=False
+        ).order_by("-year")
+    )

@@ -78,7 +78,9 @@ def _ask_again(request: HttpRequest) -> HttpResponse:
     return again
 
 
-def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bool = False) -> HttpResponse:
+def report_response(
+    request: HttpRequest, year: Year, fmt: str, *, may_retry: bool = False, document: str = "report"
+) -> HttpResponse:
     """The rendered report, or the page that waits for it; HTML is shown in the browser, every other format is downloaded.
 
     A POST (from the failure page's button, when `may_retry`) asks again for an edition that failed.
@@ -95,21 +97,23 @@ def report_response(request: HttpRequest, year: Year, fmt: str, *, may_retry: bo
         raise Http404
     lang = report_language(request)
     if not is_slow(fmt):
-        content, content_type, filename = render_report(year, fmt, lang=lang)
+        content, content_type, filename = render_report(year, fmt, lang=lang, document=document)
         response = HttpResponse(content, content_type=content_type)
         if fmt in INLINE_FORMATS:
             _allow_own_styles(response, content)
         return _with_disposition(response, fmt, filename)
     actor = request.user if request.user.is_authenticated else None
     if may_retry and request.method == "POST":
-        prepare_report(year, fmt, lang, actor=actor, retry=True)
-        return _ask_again(request)  # the waiting page is then a GET, which a reload never posts again
-    edition = prepare_report(year, fmt, lang, actor=actor)
+        prepare_report(year, fmt, lang, actor=actor, retry=True, document=document)
+        return _ask_again(
+            request
+        )  # the waiting page is then a GET, which a reload never posts again
+    edition = prepare_report(year, fmt, lang, actor=actor, document=document)
     if edition.state == "ready":
         assert edition.content is not None
         # Streamed in blocks, as a file is, with its length.
         stored = FileResponse(io.BytesIO(edition.content), content_type=media_type(fmt))
-        return _with_disposition(stored, fmt, file_name(year, fmt, lang))
+        return _with_disposition(stored, fmt, file_name(year, fmt, lang, document))
     job = edition.job
     assert job is not None  # only a ready edition comes without its job
     waiting = edition.state in ("queued", "running")

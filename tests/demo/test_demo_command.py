@@ -27,6 +27,16 @@ def test_the_demo_loads_imports_writes_reports_and_reloads_changed_demo_data(
     ]
     assert "sodertorn-kansli" in out and "lösenord" in out
     assert Year.objects.get(year=2020).status == "published"
+    started = Year.objects.get(year=2021)
+    assert (
+        started.status == "planning"
+        and AuditEntry.objects.filter(action="year.start", year=2021).exists()
+    )
+    assert not started.budget_lines.exists(), "no budget figures are invented"
+    from samverkan.reports.api import render_report
+
+    plan = render_report(started, "md", document="plan")[0].decode()
+    assert "Verksamhetsplan 2021" in plan and "Handlingsplan 2021" in plan
 
     # An older demo in the database (here: a changed text) is replaced on the next run, on the record.
     Year.objects.get(year=2018).texts.filter(key="introduction").update(body="gammal text")

@@ -21,9 +21,9 @@ from django.urls import reverse
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.models import AccountMapping, CostCategory
 from samverkan.governance.models import Event
-from samverkan.members.models import Member, YearText
+from samverkan.members.models import Member, Year, YearStatus, YearText
 from samverkan.members.population import ImportSource, from_payload, plan_import
-from samverkan.plan.models import FollowUp
+from samverkan.plan.models import ActivityProposal, FollowUp
 from samverkan.projects.models import Project
 from samverkan.web.views.population import PLAN_SALT
 from tests.web.conftest import (
@@ -104,6 +104,34 @@ consultation_2018 = lambda place: ConsultationResponse.objects.filter(year__year
 project = lambda place: Project.objects.filter(year=place.year).first().pk  # noqa: E731
 event = lambda place: Event.objects.get(year=place.year, slug="klimatkrav-webinar-2020").pk  # noqa: E731
 text = lambda place: YearText.objects.get(year=place.year, key="introduction").pk  # noqa: E731
+area_a = lambda place: place.activity_a.focus_area_id  # noqa: E731
+other_area = lambda place: place.other_activity.focus_area_id  # noqa: E731
+
+
+def proposal_a(place: Place) -> int:
+    """A proposal of network A (SUP-gruppen) for its focus area, made on first use."""
+    proposal, _created = ActivityProposal.objects.get_or_create(
+        focus_area=place.activity_a.focus_area, network=place.network_a, defaults={"title": "Förslag från SUP"})
+    return proposal.pk
+
+
+def published_plan_2018(place: Place) -> int:
+    """2018 with its plan adopted and published (set directly: the year is locked for the services)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    Year.objects.filter(cooperation=place.coop, year=2018).update(
+        plan_adopted_on=dt.date(2017, 12, 7), plan_published_at=timezone.now())
+    return 2018
+
+
+def in_planning(data: dict[str, Any]) -> Callable[[Place], dict[str, Any]]:
+    """The form data, with 2020 put back in planning first: networks propose only while a year is planned."""
+    def prepare(place: Place) -> dict[str, Any]:
+        Year.objects.filter(pk=place.year.pk).update(status=YearStatus.PLANNING)
+        return {key: value(place) if callable(value) else value for key, value in data.items()}
+    return prepare
 
 
 GET_ROWS = [
@@ -183,6 +211,23 @@ GET_ROWS = [
     Row("ledger lines of a fund", app("ledger-lines", "drift-2020"), insiders(200)),
     Row("ledger lines of a fund that does not exist", app("ledger-lines", "finns-inte"), insiders(404)),
     Row("year status", app("year-status"), secretariat_only(200)),
+    # the yearly cycle
+    Row("start 2021 from 2020: preview", plain("year-new", "sodertorn"), secretariat_only(200)),
+    Row("the plan", app("plan"), insiders(200)),
+    Row("the plan of a focus area", app("plan-area", area_a), insiders(200)),
+    Row("the plan's activity editor", app("plan-activity", activity_a), secretariat_only(200)),
+    Row("the plan as Markdown", app("plan-file", "md"), insiders(200)),
+    Row("the plan, unknown format", app("plan-file", "exe"), insiders(404)),
+    Row("proposals", app("proposals"), insiders(200)),
+    Row("propose an activity", app("proposal-new"), insiders(403, lead_a=200, lead_b=200)),
+    Row("a proposal of network A", app("proposal", proposal_a), insiders(200)),
+    Row("budget", app("budget"), insiders(200)),
+    Row("other cooperation's focus area under Södertörn's URL", app("plan-area", other_area), insiders(404)),
+    Row("other cooperation's plan", app("plan", coop="norrort"), {**insiders(404), OUTSIDER: 200}),
+    Row("start a year in the other cooperation", plain("year-new", "norrort"), {**insiders(404), OUTSIDER: 200}),
+    Row("public plan of 2020 (not adopted)", plain("public-plan-document", "sodertorn", 2020, "md"), everyone(404)),
+    Row("public plan of 2018 (published)", plain("public-plan-document", "sodertorn", published_plan_2018, "md"),
+        everyone(200)),
     Row("audit trail", app("audit"), secretariat_only(200)),
     # the other cooperation's pages: only its own secretariat
     Row("other cooperation's dashboard", app("dashboard", coop="norrort"), {**insiders(404), OUTSIDER: 200}),
@@ -334,6 +379,31 @@ POST_ROWS = [
         lambda p: {"confirm": "on"}),
     Row("reopen the decided 2019", app("year-reopen", year=2019), secretariat_only(MOVED),
         lambda p: {"reason": "rättelse"}),
+    # the yearly cycle: the secretariat plans, network leads propose, readers neither
+    Row("start 2021 from 2020", plain("year-new", "sodertorn"), secretariat_only(MOVED),
+        lambda p: {"ar": "2021", "fran": "2020"}),
+    Row("add a focus area", app("plan"), secretariat_only(MOVED), lambda p: {"title": "Bostäder"}),
+    Row("rename a focus area", app("plan-area", area_a), secretariat_only(MOVED),
+        lambda p: {"action": "rename", "title": "Infrastruktur och trafik", "main_goal": "Mål"}),
+    Row("add an activity", app("plan-area", area_a), secretariat_only(MOVED),
+        lambda p: {"action": "add_activity", "new-title": "Ny aktivitet", "new-networks": [p.network_a.pk]}),
+    Row("change an activity", app("plan-activity", activity_a), secretariat_only(MOVED),
+        lambda p: {"action": "save", "title": "Kollektivtrafikens utveckling", "networks": [p.network_a.pk]}),
+    Row("adopt the plan", app("plan-adopt"), secretariat_only(MOVED), lambda p: {"adopted_on": "2019-12-12"}),
+    Row("publish a plan not adopted (refused)", app("plan-publish"), secretariat_only(409),
+        lambda p: {"confirm": "on"}),
+    Row("reopen a plan not adopted (refused)", app("plan-reopen"), secretariat_only(409),
+        lambda p: {"reason": "ändring"}),
+    Row("enter the budget", app("budget"), secretariat_only(MOVED), lambda p: {}),
+    # lead B leads no network responsible for SUP-gruppen's area: the form says so (400)
+    Row("propose an activity for network A's area", app("proposal-new"), insiders(403, lead_a=MOVED, lead_b=400),
+        in_planning({"focus_area": area_a, "network": lambda p: p.network_a.pk, "title": "Cykelstråk"})),
+    Row("edit network A's proposal", app("proposal", proposal_a), insiders(403, lead_a=MOVED),
+        in_planning({"action": "edit", "title": "Ändrat förslag"})),
+    Row("decline network A's proposal", app("proposal", proposal_a), secretariat_only(MOVED),
+        in_planning({"action": "decline", "decline-reason": "Ryms inte i budgeten"})),
+    Row("the plan in the other cooperation", app("plan", coop="norrort"), {**insiders(404), OUTSIDER: MOVED},
+        lambda p: {"title": "Bostäder"}),
     Row("save follow-up in the other cooperation", app("activity", other_activity, coop="norrort"),
         {**insiders(404), OUTSIDER: MOVED},
         lambda p: {"status": "done", "text": "x", "version": FollowUp.objects.get(activity=p.other_activity).version}),

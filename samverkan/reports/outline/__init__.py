@@ -20,6 +20,7 @@ from samverkan.reports.document import CoverPage, Document
 from samverkan.reports.outline.accounts import AccountChapters
 from samverkan.reports.outline.base import status_label, year_status_label
 from samverkan.reports.outline.plan import PlanChapters
+from samverkan.reports.outline.plan_document import PlanDocumentChapters
 from samverkan.reports.outline.registers import RegisterChapters
 
 __all__ = ["build_document", "status_label", "year_status_label"]
@@ -28,11 +29,50 @@ __all__ = ["build_document", "status_label", "year_status_label"]
 def build_document(report: r.AnnualReport) -> Document:
     """The report as sections and blocks, in the report's language."""
     with override(report.lang):
-        return _Writer(report).document()
+        writer = _Writer(report)
+        return writer.plan_document() if report.document == "plan" else writer.document()
 
 
-class _Writer(PlanChapters, RegisterChapters, AccountChapters):
+class _Writer(PlanChapters, PlanDocumentChapters, RegisterChapters, AccountChapters):
     """The whole document: cover, contents, then the chapters in the order of the published reports."""
+
+    def plan_document(self) -> Document:
+        """The verksamhetsplan: introduction, goals and focus areas, the action plan, the budget."""
+        report = self.report
+        cover = report.cover
+        title = _("Verksamhetsplan %(year)s") % {"year": self.year}
+        sections = [self.introduction(), self.goals(), self.action_plan(), self.budget()]
+        members = ", ".join(cover.members)
+        adopted = (
+            _("Antagen %(date)s") % {"date": fmt.date(report.plan_adopted_on, self.lang)}
+            if report.plan_adopted_on
+            else _("Förslag, ännu inte antagen")
+        )
+        return Document(
+            lang=self.lang,
+            title=f"{cover.cooperation_name} – {title}",
+            description=_("Verksamhetsplan och budget %(year)s för %(name)s.")
+            % {"year": self.year, "name": cover.cooperation_name},
+            cover=CoverPage(
+                cooperation=cover.cooperation_name,
+                title=title,
+                banner=self.banner(cover.members),
+                members_label=_("Medlemskommuner: %(members)s") % {"members": members},
+                decided=adopted,
+                officer_heading=_("Handläggare/referens"),
+                officer_name=cover.officer_name,
+                officer_email=cover.officer_email,
+            ),
+            toc_title=_("Innehållsförteckning"),
+            sections=tuple(sections),
+            footer=f"{cover.cooperation_name} · {title}",
+            labels={
+                "skip": _("Hoppa till innehållet"),
+                "page": _("Sida"),
+                "toc_hint": _("Högerklicka och välj Uppdatera fält för att visa sidnumren."),
+                "attachment": _("Årets data (årsfil) i YAML"),
+            },
+        )
 
     def document(self) -> Document:
         report = self.report

@@ -61,6 +61,8 @@ class AccountChapters(WriterBase):
         # A member's co-financing of an event is a row of the event fund's detail table, as the
         # published reports print it; a table of its own would repeat every figure.
         children = [self.summary(acc), self.details(acc)]
+        if self.report.budget:
+            children.append(self.budget_outcome())  # type: ignore[attr-defined]
         if fees.charges:
             children.append(self.fees(fees))
         if acc.receivables and self.block("receivables"):

@@ -19,7 +19,8 @@ trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/src/locale" "$scratch/src/shown"
 cp -r "$repo/samverkan/web" "$repo/samverkan/templates" "$scratch/src/"
 rm -rf "$scratch/src/web/locale"
-for f in accounts/models.py accounts/services.py accounts/admin_scope.py members/models.py members/services.py \
+for f in accounts/models.py accounts/services.py members/admin_scope.py members/models.py members/services.py \
+         members/year_services.py finance/models.py finance/services.py \
          plan/models.py plan/services.py governance/models.py projects/models.py consultations/models.py; do
   cp "$repo/samverkan/$f" "$scratch/src/shown/$(echo "$f" | tr / _)"
 done

@@ -58,8 +58,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cooperation_home(request: HttpRequest, coop: str) -> HttpResponse:
-    url = _latest_year_url(get_standing(request, coop))
+    standing = get_standing(request, coop)
+    url = _latest_year_url(standing)
     if url is None:
+        if standing.can(
+            Capability.EDIT_PLAN
+        ):  # a new cooperation: its secretariat starts the first year
+            return HttpResponseRedirect(reverse("web:year-new", args=[coop]))
         return render(request, "web/home.html", {"cooperations": []})
     return HttpResponseRedirect(url)
 

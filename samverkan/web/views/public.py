@@ -7,13 +7,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_safe
 
 from samverkan.members.models import Cooperation, YearStatus
 from samverkan.web import open_data
-from samverkan.web.access import get_published_year, published_years_of
+from samverkan.web.access import (
+    get_published_year,
+    get_year_with_published_plan,
+    published_plans_of,
+    published_years_of,
+)
 from samverkan.web.reports import formats, report_response
 from samverkan.web.summaries import plan_overview
 
@@ -37,17 +43,36 @@ def _csv(text: str, filename: str) -> HttpResponse:
 @require_GET
 def public_index(request: HttpRequest) -> HttpResponse:
     cooperations = (
-        Cooperation.objects.filter(years__status=YearStatus.PUBLISHED).distinct().order_by("name")
+        Cooperation.objects.filter(Q(years__status=YearStatus.PUBLISHED) | Q(years__plan_published_at__isnull=False))
+        .distinct().order_by("name")
     )
-    rows = [(coop, coop.years.filter(status=YearStatus.PUBLISHED).order_by("-year")) for coop in cooperations]
+    rows = [
+        (coop, coop.years.filter(status=YearStatus.PUBLISHED).order_by("-year"), published_plans_of(coop.slug))
+        for coop in cooperations
+    ]
     return render(request, "web/public/index.html", {"rows": rows})
 
 
 @login_not_required
 @require_GET
 def public_cooperation(request: HttpRequest, coop: str) -> HttpResponse:
-    cooperation, years = published_years_of(coop)
-    return render(request, "web/public/cooperation.html", {"cooperation": cooperation, "years": years})
+    plans = published_plans_of(coop)
+    try:
+        cooperation, years = published_years_of(coop)
+    except Http404:
+        if not plans:
+            raise
+        cooperation, years = plans[0].cooperation, []
+    return render(request, "web/public/cooperation.html", {
+        "cooperation": cooperation, "years": years, "plans": plans, "report_formats": formats(),
+    })
+
+
+@login_not_required
+@require_safe
+def public_plan_document(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
+    """An adopted and published activity plan in one format, for everyone."""
+    return report_response(request, get_year_with_published_plan(coop, year), fmt, document="plan")
 
 
 @login_not_required

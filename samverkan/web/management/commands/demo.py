@@ -39,6 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{loaded.label}: {'inläst' if loaded.changed else 'oförändrad'}")
         coop = Cooperation.objects.get(slug=DEMO_SLUG)
         self._import_books(coop)
+        self._start_next_year(coop)
         self._write_reports(coop, options["out"])
         self._print_logins(coop)
         if not options["no_serve"]:
@@ -108,6 +109,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"SIE: {plan.line_count} rader från {DEMO_SIE.name} (kostnadsställe 1:1510) inlästa för 2020"
         )
+
+    def _start_next_year(self, coop: Cooperation) -> None:
+        """2021 in planning, started from 2020 by the app's own service, so that a newcomer finds a
+        year to plan. No budget is entered: the published reports print none."""
+        from samverkan.members.year_services import start_year
+
+        if Year.objects.filter(cooperation=coop, year=2021).exists():
+            return
+        start_year(
+            coop, 2021, from_year=Year.objects.get(cooperation=coop, year=2020), actor="demo"
+        )
+        self.stdout.write("2021 är startat från 2020 och står i planering")
 
     def _write_reports(self, coop: Cooperation, out: Path) -> None:
         try:

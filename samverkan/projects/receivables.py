@@ -1,0 +1,32 @@
+"""Grant receivables: what a grant paid in arrears has earned and not yet been paid."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from samverkan.lib.money import ZERO
+from samverkan.members.models import Year
+from samverkan.projects.models import Grant, GrantPayment, GrantTiming
+
+
+def open_receivables(year: Year) -> list[tuple[Grant, str, Decimal]]:
+    """Open receivables of arrears grants at the end of `year`: (grant, fund slug of its income, amount).
+
+    Booked grant income up to and including the year, less the payments made
+    by its last day; the fund is where the income was booked (the newest line).
+    """
+    result = []
+    for grant in Grant.objects.filter(
+        project__cooperation_id=year.cooperation_id, timing=GrantTiming.ARREARS
+    ).select_related("project"):
+        lines = list(
+            grant.lines.filter(year__year__lte=year.year, kind="income").select_related("fund")
+        )
+        booked = sum((line.amount for line in lines), ZERO)
+        paid = sum(
+            (p.amount for p in GrantPayment.objects.filter(grant=grant, date__lte=year.end())), ZERO
+        )
+        if booked - paid > 0:
+            fund = lines[-1].fund.slug if lines else ""
+            result.append((grant, fund, booked - paid))
+    return result

@@ -1,0 +1,452 @@
+"""The year's plan in the app: focus areas, goals and activities (secretariat), read by everyone.
+
+One page lists the plan and carries its decision (adopt, publish, reopen);
+one page per focus area edits its name, main goal, sub-goals and
+activities; one page per activity edits, moves, deletes or cancels it.
+Each POST names its `action`; a refused change re-renders the page with the
+message next to the form it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samverkan.accounts.roles import Capability, Standing
+from samverkan.members.models import Year
+from samverkan.members.services import DomainError
+from samverkan.plan.models import (
+    Activity,
+    ActivityProposal,
+    FocusArea,
+    FollowUp,
+    ProposalStatus,
+    SubGoal,
+)
+from samverkan.plan.services import (
+    add_focus_area,
+    add_sub_goal,
+    adopt_plan,
+    cancel_activity,
+    delete_activity,
+    delete_sub_goal,
+    move_activity,
+    move_focus_area,
+    move_sub_goal,
+    publish_plan,
+    reopen_plan,
+    save_activity,
+    update_focus_area,
+    update_sub_goal,
+)
+from samverkan.web.access import get_year_for_user, require
+from samverkan.web.plan_forms import (
+    ActivityForm,
+    AdoptPlanForm,
+    CancelActivityForm,
+    FocusAreaForm,
+    MoveActivityForm,
+    NewSubGoalForm,
+    PublishPlanForm,
+    ReopenPlanForm,
+    SubGoalForm,
+)
+from samverkan.web.reports import formats, report_response
+from samverkan.web.views.plan import year_context
+
+DIRECTIONS = ("up", "down")
+
+
+def _attempt(form: forms.Form, call: Callable[[], Any]) -> bool:
+    """Run the service; a refusal becomes the form's error (shown inside the form). True when it ran.
+
+    A record rule (the model's clean()) names its field: the error goes next to that field when
+    the form has it.
+    """
+    try:
+        call()
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return False
+    except ValidationError as exc:
+        for field, messages_ in (
+            exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        ).items():
+            form.add_error(field if field in form.fields else None, messages_)
+        return False
+    return True
+
+
+def _editable(year: Year, standing: Standing) -> bool:
+    return standing.can(Capability.EDIT_PLAN) and not year.is_locked and not year.plan_is_adopted
+
+
+def _plan_page(
+    request: HttpRequest,
+    found: Year,
+    standing: Standing,
+    *,
+    status: int = 200,
+    bound: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
+    areas = list(
+        FocusArea.objects.filter(year=found)
+        .order_by("order", "id")
+        .prefetch_related("activities", "sub_goals", "responsible_networks")
+    )
+    proposals = ActivityProposal.objects.filter(focus_area__year=found)
+    context: dict[str, Any] = {
+        "areas": areas,
+        "editable": _editable(found, standing),
+        "can_plan": standing.can(Capability.EDIT_PLAN),
+        "open_proposals": proposals.filter(status=ProposalStatus.PROPOSED).count(),
+        "all_proposals": proposals.count(),
+        "can_propose": standing.can(Capability.PROPOSE_ACTIVITY) and bool(standing.network_ids),
+        "area_form": FocusAreaForm(),
+        "adopt_form": AdoptPlanForm(),
+        "publish_form": PublishPlanForm(),
+        "reopen_form": ReopenPlanForm(),
+        "plan_formats": formats(),
+        **(bound or {}),
+    }
+    return render(
+        request,
+        "web/cycle/plan.html",
+        year_context(found, standing, "plan", **context),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    """The year's plan; POST (secretariat) adds a focus area or moves one up or down."""
+    found, standing = get_year_for_user(request, coop, year)
+    if request.method == "GET":
+        return _plan_page(request, found, standing)
+    require(standing, Capability.EDIT_PLAN)
+    action = request.POST.get("action", "")
+    if action in DIRECTIONS:
+        area = get_object_or_404(FocusArea, pk=request.POST.get("area") or 0, year=found)
+        form: forms.Form = forms.Form()
+        if _attempt(form, lambda: move_focus_area(area, action, actor=request.user)):
+            return _redirect(request.path, f"area-{area.pk}")
+        messages.error(request, " ".join(form.non_field_errors()))
+        return _redirect(request.path)
+    form = FocusAreaForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        created: list[FocusArea] = []
+        if _attempt(
+            form,
+            lambda: created.append(
+                add_focus_area(
+                    found, actor=request.user, title=data["title"], main_goal=data["main_goal"]
+                )
+            ),
+        ):
+            messages.success(request, _("Fokusområdet är tillagt."))
+            return _see_other("web:plan-area", coop, year, created[0].pk)
+    return _plan_page(request, found, standing, status=400, bound={"area_form": form})
+
+
+def _see_other(name: str, *args: Any) -> HttpResponse:
+    response = redirect(name, *args)
+    response.status_code = 303
+    return response
+
+
+def _plan_decision(
+    request: HttpRequest,
+    coop: str,
+    year: int,
+    form_class: type[forms.Form],
+    form_name: str,
+    call: Callable[[Year, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.EDIT_PLAN)
+    form = form_class(request.POST)
+    if form.is_valid() and _attempt(form, lambda: call(found, form.cleaned_data)):
+        messages.success(request, done)
+        return _see_other("web:plan", coop, year)
+    found.refresh_from_db()
+    return _plan_page(
+        request,
+        found,
+        standing,
+        status=400 if not form.non_field_errors() else 409,
+        bound={form_name: form},
+    )
+
+
+@require_POST
+def plan_adopt(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    return _plan_decision(
+        request,
+        coop,
+        year,
+        AdoptPlanForm,
+        "adopt_form",
+        lambda y, d: adopt_plan(y, d["adopted_on"], actor=request.user),
+        _("Verksamhetsplanen är antagen och låst för ändringar."),
+    )
+
+
+@require_POST
+def plan_publish(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    return _plan_decision(
+        request,
+        coop,
+        year,
+        PublishPlanForm,
+        "publish_form",
+        lambda y, d: publish_plan(y, actor=request.user),
+        _("Verksamhetsplanen är publicerad."),
+    )
+
+
+@require_POST
+def plan_reopen(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    return _plan_decision(
+        request,
+        coop,
+        year,
+        ReopenPlanForm,
+        "reopen_form",
+        lambda y, d: reopen_plan(y, actor=request.user, reason=d["reason"]),
+        _("Verksamhetsplanen är öppnad igen och kan ändras."),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_file(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
+    """The plan as a document in one format (drafts included, for the people of the cooperation)."""
+    found, _standing = get_year_for_user(request, coop, year)
+    return report_response(request, found, fmt, may_retry=True, document="plan")
+
+
+# --- one focus area ------------------------------------------------------------------------
+
+
+def _area_page(
+    request: HttpRequest,
+    found: Year,
+    standing: Standing,
+    area: FocusArea,
+    *,
+    status: int = 200,
+    bound: dict[str, Any] | None = None,
+) -> HttpResponse:
+    bound = bound or {}
+    goals = list(area.sub_goals.order_by("order", "id"))
+    goal_forms = [
+        (
+            goal,
+            bound.get(f"goal-{goal.pk}")
+            or SubGoalForm(initial={"text": goal.text}, prefix=f"goal-{goal.pk}"),
+        )
+        for goal in goals
+    ]
+    activities = list(
+        area.activities.order_by("order", "id")
+        .prefetch_related("networks")
+        .select_related("follow_up")
+    )
+    context = {
+        "area": area,
+        "editable": _editable(found, standing),
+        "rename_form": bound.get("rename_form")
+        or FocusAreaForm(initial={"title": area.title, "main_goal": area.main_goal}),
+        "goal_forms": goal_forms,
+        "new_goal_form": bound.get("new_goal_form") or NewSubGoalForm(prefix="new-goal"),
+        "activities": activities,
+        "activity_form": bound.get("activity_form") or ActivityForm(year=found, prefix="new"),
+        "proposals": area.proposals.select_related("network", "proposed_by", "activity"),
+        "proposing": standing.proposing_networks(area),
+        "error": bound.get("error", ""),
+    }
+    return render(
+        request,
+        "web/cycle/plan_area.html",
+        year_context(found, standing, "plan", **context),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_area(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    """A focus area of the plan; POST (secretariat) changes it, by `action`."""
+    found, standing = get_year_for_user(request, coop, year)
+    area = get_object_or_404(FocusArea.objects.select_related("year"), pk=pk, year=found)
+    if request.method == "GET":
+        return _area_page(request, found, standing, area)
+    require(standing, Capability.EDIT_PLAN)
+    action = request.POST.get("action", "")
+    user = request.user
+    here = request.path
+    if action == "rename":
+        form: forms.Form = FocusAreaForm(request.POST)
+        if form.is_valid() and _attempt(
+            form,
+            lambda: update_focus_area(
+                area,
+                actor=user,
+                title=form.cleaned_data["title"],
+                main_goal=form.cleaned_data["main_goal"],
+            ),
+        ):
+            messages.success(request, _("Fokusområdet är sparat."))
+            return _redirect(here)
+        return _area_page(request, found, standing, area, status=400, bound={"rename_form": form})
+    if action == "add_goal":
+        form = NewSubGoalForm(request.POST, prefix="new-goal")
+        if form.is_valid() and _attempt(
+            form, lambda: add_sub_goal(area, actor=user, text=form.cleaned_data["text"])
+        ):
+            messages.success(request, _("Delmålet är tillagt."))
+            return _redirect(here, "sub-goals")
+        return _area_page(request, found, standing, area, status=400, bound={"new_goal_form": form})
+    if action.startswith("goal_"):
+        goal = get_object_or_404(SubGoal, pk=request.POST.get("goal") or 0, focus_area=area)
+        form = SubGoalForm(request.POST, prefix=f"goal-{goal.pk}")
+        verb = action.removeprefix("goal_")
+        if verb == "save":
+            ok = form.is_valid() and _attempt(
+                form, lambda: update_sub_goal(goal, actor=user, text=form.cleaned_data["text"])
+            )
+        elif verb in DIRECTIONS:
+            ok = _attempt(form, lambda: move_sub_goal(goal, verb, actor=user))
+        elif verb == "delete":
+            ok = _attempt(form, lambda: delete_sub_goal(goal, actor=user))
+        else:
+            ok = False
+            form.add_error(None, _("Okänd åtgärd."))
+        if ok:
+            messages.success(request, _("Delmålen är sparade."))
+            return _redirect(here, "sub-goals")
+        return _area_page(
+            request, found, standing, area, status=400, bound={f"goal-{goal.pk}": form}
+        )
+    if action == "add_activity":
+        activity_form = ActivityForm(request.POST, year=found, prefix="new")
+        if activity_form.is_valid() and _attempt(
+            activity_form,
+            lambda: save_activity(area, actor=user, **activity_form.service_arguments()),
+        ):
+            messages.success(request, _("Aktiviteten är tillagd."))
+            return _redirect(here, "activities")
+        return _area_page(
+            request, found, standing, area, status=400, bound={"activity_form": activity_form}
+        )
+    return _area_page(
+        request, found, standing, area, status=400, bound={"error": _("Okänd åtgärd.")}
+    )
+
+
+def _redirect(path: str, anchor: str = "") -> HttpResponse:
+    response = redirect(f"{path}#{anchor}" if anchor else path)
+    response.status_code = 303
+    return response
+
+
+# --- one activity ----------------------------------------------------------------------------
+
+
+def _activity_page(
+    request: HttpRequest,
+    found: Year,
+    standing: Standing,
+    activity: Activity,
+    *,
+    status: int = 200,
+    bound: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
+    bound = bound or {}
+    follow_up = FollowUp.objects.filter(activity=activity).first()
+    context = {
+        "activity": activity,
+        "follow_up": follow_up,
+        "has_follow_up": follow_up is not None and follow_up.is_started,
+        "editable": _editable(found, standing),
+        "may_cancel": standing.can(Capability.EDIT_PLAN) and not found.is_locked,
+        "form": bound.get("form")
+        or ActivityForm(initial=ActivityForm.initial_for(activity), year=found),
+        "move_form": bound.get("move_form")
+        or MoveActivityForm(initial={"focus_area": activity.focus_area_id}, year=found),
+        "cancel_form": bound.get("cancel_form") or CancelActivityForm(),
+        "delete_form": bound.get("delete_form") or forms.Form(),
+    }
+    return render(
+        request,
+        "web/cycle/plan_activity.html",
+        year_context(found, standing, "plan", **context),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_activity(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    """Edit an activity of the plan (secretariat): save, move, delete or cancel, by `action`."""
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.EDIT_PLAN)
+    activity = get_object_or_404(
+        Activity.objects.select_related("focus_area"), pk=pk, focus_area__year=found
+    )
+    if request.method == "GET":
+        return _activity_page(request, found, standing, activity)
+    action = request.POST.get("action", "")
+    user = request.user
+    area_url = ("web:plan-area", coop, year, activity.focus_area_id)
+    if action == "save":
+        form = ActivityForm(request.POST, year=found)
+        if form.is_valid() and _attempt(
+            form,
+            lambda: save_activity(
+                activity.focus_area, activity, actor=user, **form.service_arguments()
+            ),
+        ):
+            messages.success(request, _("Aktiviteten är sparad."))
+            return _see_other(*area_url)
+        return _activity_page(request, found, standing, activity, status=400, bound={"form": form})
+    if action == "move":
+        move_form = MoveActivityForm(request.POST, year=found)
+        if move_form.is_valid() and _attempt(
+            move_form,
+            lambda: move_activity(activity, move_form.cleaned_data["focus_area"], actor=user),
+        ):
+            messages.success(request, _("Aktiviteten är flyttad."))
+            return _see_other("web:plan-area", coop, year, move_form.cleaned_data["focus_area"].pk)
+        return _activity_page(
+            request, found, standing, activity, status=400, bound={"move_form": move_form}
+        )
+    if action == "delete":
+        delete_form = forms.Form(request.POST)
+        if _attempt(delete_form, lambda: delete_activity(activity, actor=user)):
+            messages.success(request, _("Aktiviteten är borttagen."))
+            return _see_other(*area_url)
+        return _activity_page(
+            request, found, standing, activity, status=409, bound={"delete_form": delete_form}
+        )
+    if action == "cancel":
+        cancel_form = CancelActivityForm(request.POST)
+        if cancel_form.is_valid() and _attempt(
+            cancel_form,
+            lambda: cancel_activity(
+                activity, actor=user, reason=cancel_form.cleaned_data["reason"]
+            ),
+        ):
+            messages.success(request, _("Aktiviteten är markerad som inställd."))
+            return _see_other(*area_url)
+        return _activity_page(
+            request, found, standing, activity, status=400, bound={"cancel_form": cancel_form}
+        )
+    return _activity_page(request, found, standing, activity, status=400)

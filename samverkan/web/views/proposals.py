@@ -1,0 +1,199 @@
+"""Networks propose activities for next year's plan; the secretariat takes them in or declines them.
+
+A network lead proposes for the focus areas a network they lead answers
+for, while the year is in planning, and may change the proposal until the
+secretariat has decided. Everyone in the cooperation reads the proposals
+and their outcome.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samverkan.accounts.roles import Capability, Standing
+from samverkan.members.models import Year, YearStatus
+from samverkan.plan.models import ActivityProposal, ProposalStatus
+from samverkan.plan.services import (
+    accept_proposal,
+    decline_proposal,
+    propose_activity,
+    update_proposal,
+)
+from samverkan.web.access import get_year_for_user, require
+from samverkan.web.plan_forms import ActivityForm, DeclineForm, ProposalEditForm, ProposalForm
+from samverkan.web.views.plan import year_context
+from samverkan.web.views.plan_edit import _attempt, _see_other
+
+
+def _open_for_proposals(year: Year) -> bool:
+    return year.status == YearStatus.PLANNING and not year.plan_is_adopted
+
+
+@require_GET
+def proposals(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    found, standing = get_year_for_user(request, coop, year)
+    rows = ActivityProposal.objects.filter(focus_area__year=found).select_related(
+        "focus_area", "network", "proposed_by", "decided_by", "activity"
+    )
+    return render(
+        request,
+        "web/cycle/proposals.html",
+        year_context(
+            found,
+            standing,
+            "plan",
+            proposals=rows,
+            open=_open_for_proposals(found),
+            can_propose=standing.can(Capability.PROPOSE_ACTIVITY) and bool(standing.network_ids),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    """A network lead proposes an activity (the secretariat adds activities directly in the plan)."""
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.PROPOSE_ACTIVITY)
+    if not standing.network_ids:
+        raise PermissionDenied
+    initial = {"focus_area": request.GET.get("omrade")} if request.GET.get("omrade") else None
+    form = ProposalForm(
+        request.POST or None, initial=initial, year=found, network_ids=standing.network_ids
+    )
+    status = 200
+    if request.method == "POST":
+        created: list[ActivityProposal] = []
+        if form.is_valid() and _attempt(
+            form,
+            lambda: created.append(
+                propose_activity(
+                    form.cleaned_data["focus_area"],
+                    actor=request.user,
+                    network=form.cleaned_data["network"],
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                )
+            ),
+        ):
+            messages.success(request, _("Förslaget är skickat till kansliet."))
+            return _see_other("web:proposal", coop, year, created[0].pk)
+        status = 400
+    return render(
+        request,
+        "web/cycle/proposal_new.html",
+        year_context(found, standing, "plan", form=form, open=_open_for_proposals(found)),
+        status=status,
+    )
+
+
+def _proposal_page(
+    request: HttpRequest,
+    found: Year,
+    standing: Standing,
+    proposal: ActivityProposal,
+    *,
+    status: int = 200,
+    bound: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
+    bound = bound or {}
+    undecided = proposal.status == ProposalStatus.PROPOSED
+    may_decide = (
+        standing.can(Capability.EDIT_PLAN)
+        and undecided
+        and not found.is_locked
+        and not found.plan_is_adopted
+    )
+    may_edit = standing.can_edit_proposal(proposal) and undecided and _open_for_proposals(found)
+    context: dict[str, Any] = {
+        "proposal": proposal,
+        "may_decide": may_decide,
+        "may_edit": may_edit,
+        "edit_form": bound.get("edit_form")
+        or ProposalEditForm(initial={"title": proposal.title, "description": proposal.description}),
+        "accept_form": bound.get("accept_form")
+        or ActivityForm(
+            initial={
+                "title": proposal.title,
+                "description": proposal.description,
+                "networks": [proposal.network_id],
+            },
+            year=found,
+            prefix="accept",
+        ),
+        "decline_form": bound.get("decline_form") or DeclineForm(prefix="decline"),
+    }
+    return render(
+        request,
+        "web/cycle/proposal.html",
+        year_context(found, standing, "plan", **context),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def proposal(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    """A proposal and its outcome; POST: its network's lead edits it, the secretariat accepts or declines it."""
+    found, standing = get_year_for_user(request, coop, year)
+    found_proposal = get_object_or_404(
+        ActivityProposal.objects.select_related(
+            "focus_area", "network", "proposed_by", "decided_by", "activity"
+        ),
+        pk=pk,
+        focus_area__year=found,
+    )
+    if request.method == "GET":
+        return _proposal_page(request, found, standing, found_proposal)
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "edit":
+        if not standing.can_edit_proposal(found_proposal):
+            raise PermissionDenied
+        form: forms.Form = ProposalEditForm(request.POST)
+        if form.is_valid() and _attempt(
+            form,
+            lambda: update_proposal(
+                found_proposal,
+                actor=user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            ),
+        ):
+            messages.success(request, _("Förslaget är sparat."))
+            return _see_other("web:proposal", coop, year, pk)
+        return _proposal_page(
+            request, found, standing, found_proposal, status=400, bound={"edit_form": form}
+        )
+    require(standing, Capability.EDIT_PLAN)
+    if action == "accept":
+        accept = ActivityForm(request.POST, year=found, prefix="accept")
+        if accept.is_valid() and _attempt(
+            accept,
+            lambda: accept_proposal(found_proposal, actor=user, **accept.service_arguments()),
+        ):
+            messages.success(request, _("Förslaget är intaget i planen."))
+            return _see_other("web:plan-area", coop, year, found_proposal.focus_area_id)
+        return _proposal_page(
+            request, found, standing, found_proposal, status=400, bound={"accept_form": accept}
+        )
+    if action == "decline":
+        decline = DeclineForm(request.POST, prefix="decline")
+        if decline.is_valid() and _attempt(
+            decline,
+            lambda: decline_proposal(
+                found_proposal, actor=user, reason=decline.cleaned_data["reason"]
+            ),
+        ):
+            messages.success(request, _("Förslaget är avböjt."))
+            return _see_other("web:proposal", coop, year, pk)
+        return _proposal_page(
+            request, found, standing, found_proposal, status=400, bound={"decline_form": decline}
+        )
+    return _proposal_page(request, found, standing, found_proposal, status=400)
