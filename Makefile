@@ -27,7 +27,7 @@ test-deps:
 
 test-only: $(STAMP)
 	$(BIN)/ruff check samverkan tests bench
-	$(BIN)/mypy samverkan/lib samverkan/finance samverkan/reports samverkan/members samverkan/accounts samverkan/core samverkan/governance samverkan/plan
+	$(BIN)/mypy samverkan
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check samverkan tests bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy samverkan/lib samverkan/finance samverkan/reports samverkan/members samverkan/accounts samverkan/core samverkan/governance samverkan/plan
+	$(BIN)/mypy samverkan
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -327,8 +327,10 @@ class Event(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="events")
-    slug = models.SlugField(validators=[slug_validator])
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="events", verbose_name=_("år")
+    )
+    slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     kind = models.CharField(_("slag"), max_length=30, choices=EventKind.choices)
     name = models.CharField(_("namn"), max_length=200)
     date = models.DateField(_("datum"), null=True, blank=True)

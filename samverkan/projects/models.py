@@ -88,13 +88,15 @@ class ProjectFinancing(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "project__cooperation_id"
     year_path: ClassVar[str | None] = "project__year"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="financing")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="financing", verbose_name=_("projekt")
+    )
     source = models.CharField(_("källa"), max_length=30, choices=FinancingSource.choices)
     surplus_year = models.PositiveIntegerField(_("överskott från år"), null=True, blank=True)
     amount = models.DecimalField(
         _("belopp"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -132,7 +134,7 @@ class Grant(ReadByYears, models.Model):
     expected_payment_year = models.PositiveIntegerField(
         _("väntad utbetalning år"), null=True, blank=True
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["order"]
@@ -174,13 +176,15 @@ class GrantPayment(ReadByYears, models.Model):
     cooperation_path: ClassVar[str] = "year__cooperation_id"
     year_path: ClassVar[str | None] = "year"
 
-    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="grant_payments")
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="grant_payments", verbose_name=_("år")
+    )
     grant = models.ForeignKey(
         Grant, on_delete=models.PROTECT, related_name="payments", verbose_name=_("bidrag")
     )
     date = models.DateField(_("datum"))
     amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
         ordering = ["date", "order"]

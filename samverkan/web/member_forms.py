@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.members.models import Cooperation, Member, member_code_validator
 
-YEAR_BOUNDS = {"min_value": 1900, "max_value": 2200}
+YEAR_BOUNDS: dict[str, Any] = {"min_value": 1900, "max_value": 2200}
 
 
 class MemberForm(forms.Form):

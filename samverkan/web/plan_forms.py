@@ -99,7 +99,8 @@ class ActivityForm(forms.Form):
         field.queryset = year_networks(year)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("Slutet kan inte ligga före starten."))
@@ -161,7 +162,8 @@ class ProposalForm(forms.Form):
         networks.queryset = year_networks(year).filter(pk__in=network_ids)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         area, network = data.get("focus_area"), data.get("network")
         if area and network and not area.responsible_networks.filter(pk=network.pk).exists():
             self.add_error("network", _("Nätverket ansvarar inte för det fokusområdet."))

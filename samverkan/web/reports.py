@@ -16,9 +16,11 @@ import io
 import re
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -64,7 +66,10 @@ def _allow_own_styles(response: HttpResponse, content: bytes) -> HttpResponse:
     return response
 
 
-def _with_disposition(response: HttpResponse, fmt: str, filename: str) -> HttpResponse:
+_R = TypeVar("_R", HttpResponse, FileResponse)
+
+
+def _with_disposition(response: _R, fmt: str, filename: str) -> _R:
     disposition = content_disposition_header(fmt not in INLINE_FORMATS, filename)
     if disposition:
         response["Content-Disposition"] = disposition
@@ -80,7 +85,7 @@ def _ask_again(request: HttpRequest) -> HttpResponse:
 
 def report_response(
     request: HttpRequest, year: Year, fmt: str, *, may_retry: bool = False, document: str = "report"
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The rendered report, or the page that waits for it; HTML is shown in the browser, every other format is downloaded.
 
     A POST (from the failure page's button, when `may_retry`) asks again for an edition that failed.

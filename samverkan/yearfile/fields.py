@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -127,18 +128,18 @@ class Node:
             return default
         return str(value)
 
-    def text(self, key: str, *, required: bool = False) -> str:
+    def text(self, key: builtins.str, *, required: builtins.bool = False) -> builtins.str:
         """Multi-line Markdown text; trailing newline normalised away."""
         return self.str(key, required=required).rstrip("\n")
 
-    def slug(self, key: str, *, required: bool = False) -> str:
+    def slug(self, key: builtins.str, *, required: builtins.bool = False) -> builtins.str:
         value = self.str(key, required=required)
         if value and not SLUG_RE.match(value):
             self.error(key, f"{value!r} is not a slug (a–z, 0–9 and hyphens)")
             return ""
         return value
 
-    def code(self, key: str, *, required: bool = False) -> str:
+    def code(self, key: builtins.str, *, required: builtins.bool = False) -> builtins.str:
         value = self.raw(key, required)
         if value is None:
             return ""
@@ -151,9 +152,9 @@ class Node:
 
     def int(
         self,
-        key: str,
+        key: builtins.str,
         *,
-        required: bool = False,
+        required: builtins.bool = False,
         minimum: int | None = None,
         maximum: int | None = None,
     ) -> int | None:
@@ -172,12 +173,12 @@ class Node:
         return value
 
     def decimal(
-        self, key: str, *, required: bool = False, minimum: Decimal | None = None
+        self, key: builtins.str, *, required: builtins.bool = False, minimum: Decimal | None = None
     ) -> Decimal | None:
         value = self.raw(key, required)
         if value is None:
             return None
-        if isinstance(value, bool | str | dict | list | dt.date):
+        if isinstance(value, bool | builtins.str | dict | list | dt.date):
             self.error(key, f"expected an amount, found {_type_name(value)} {value!r}")
             return None
         try:
@@ -190,7 +191,7 @@ class Node:
             return None
         return amount
 
-    def date(self, key: str, *, required: bool = False) -> dt.date | None:
+    def date(self, key: builtins.str, *, required: builtins.bool = False) -> dt.date | None:
         value = self.raw(key, required)
         if value is None:
             return None
@@ -199,7 +200,7 @@ class Node:
             return None
         return value
 
-    def bool(self, key: str, *, default: bool = False) -> bool:
+    def bool(self, key: builtins.str, *, default: builtins.bool = False) -> builtins.bool:
         value = self.raw(key)
         if value is None:
             return default
@@ -210,12 +211,12 @@ class Node:
 
     def choice(
         self,
-        key: str,
-        choices: list[str] | tuple[str, ...],
+        key: builtins.str,
+        choices: list[builtins.str] | tuple[builtins.str, ...],
         *,
-        required: bool = False,
-        default: str = "",
-    ) -> str:
+        required: builtins.bool = False,
+        default: builtins.str = "",
+    ) -> builtins.str:
         value = self.str(key, required=required)
         if not value:
             return str(default)
@@ -224,7 +225,7 @@ class Node:
             return str(default)
         return value
 
-    def strings(self, key: str) -> list[str]:
+    def strings(self, key: builtins.str) -> list[builtins.str]:
         value = self.raw(key)
         if value is None:
             return []
@@ -233,7 +234,7 @@ class Node:
             return []
         return [str(v) for v in value]
 
-    def nodes(self, key: str) -> list[Node]:
+    def nodes(self, key: builtins.str) -> list[Node]:
         """The list under `key`, each item a Node (non-mappings are reported)."""
         value = self.raw(key)
         if value is None:
@@ -253,7 +254,7 @@ class Node:
             for index, item in enumerate(value)
         ]
 
-    def report_settings(self, key: str = "report") -> dict[str, Any]:
+    def report_settings(self, key: builtins.str = "report") -> dict[builtins.str, Any]:
         """A `report:` mapping (samverkan.lib.report_settings), validated; {} when absent or wrong."""
         from samverkan.lib.report_settings import validate
 
@@ -267,7 +268,7 @@ class Node:
             return {}
         return _plain(value)
 
-    def node(self, key: str) -> Node | None:
+    def node(self, key: builtins.str) -> Node | None:
         value = self.raw(key)
         if value is None:
             return None
@@ -289,7 +290,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: Any) -> builtins.str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext
 
@@ -33,16 +34,16 @@ COOPERATION_KEYS = (
 
 
 def _upsert_by_slug(
-    model: type, parent: dict[str, object], slug: str, values: dict[str, object]
-) -> object:
-    obj, _ = model.objects.update_or_create(**parent, slug=slug, defaults=values)  # type: ignore[attr-defined]
+    model: Any, parent: dict[str, object], slug: str, values: dict[str, object]
+) -> Any:
+    obj, _ = model.objects.update_or_create(**parent, slug=slug, defaults=values)
     return obj
 
 
-def _delete_missing(queryset: object, keep: list[int], node: Node, key: str, label: str) -> None:
+def _delete_missing(queryset: Any, keep: list[int], node: Node, key: str, label: str) -> None:
     from django.db.models import ProtectedError
 
-    stale = queryset.exclude(pk__in=keep)  # type: ignore[attr-defined]
+    stale = queryset.exclude(pk__in=keep)
     for obj in stale:
         try:
             obj.delete()
@@ -193,7 +194,7 @@ def load_cooperation(root: Node) -> Cooperation | None:
                     body_slug,
                     {"kind": kind, "name": body_name, "order": order},
                 ).pk
-            )  # type: ignore[attr-defined]
+            )
     _delete_missing(Body.objects.filter(cooperation=coop), keep, root, "bodies", "body")
 
     keep = []
@@ -218,8 +219,8 @@ def load_cooperation(root: Node) -> Cooperation | None:
                 "order": order,
             },
         )
-        network.members.set([members_by_code[c] for c in codes if c in members_by_code])  # type: ignore[attr-defined]
-        keep.append(network.pk)  # type: ignore[attr-defined]
+        network.members.set([members_by_code[c] for c in codes if c in members_by_code])
+        keep.append(network.pk)
     _delete_missing(Network.objects.filter(cooperation=coop), keep, root, "networks", "network")
 
     keep = []
@@ -247,7 +248,7 @@ def load_cooperation(root: Node) -> Cooperation | None:
                         "overall_goal": node.text("overall_goal"),
                     },
                 ).pk
-            )  # type: ignore[attr-defined]
+            )
     _delete_missing(
         Programme.objects.filter(cooperation=coop), keep, root, "programmes", "programme"
     )
@@ -266,7 +267,7 @@ def load_cooperation(root: Node) -> Cooperation | None:
                     cat_slug,
                     {"name": cat_name, "kind": kind, "is_fee": node.bool("fee"), "order": order},
                 ).pk
-            )  # type: ignore[attr-defined]
+            )
     _delete_missing(
         CostCategory.objects.filter(cooperation=coop), keep, root, "cost_categories", "category"
     )
@@ -290,7 +291,7 @@ def load_cooperation(root: Node) -> Cooperation | None:
                         "order": order,
                     },
                 ).pk
-            )  # type: ignore[attr-defined]
+            )
     _delete_missing(Fund.objects.filter(cooperation=coop), keep, root, "funds", "fund")
 
     categories = {c.slug: c for c in CostCategory.objects.filter(cooperation=coop)}

@@ -222,7 +222,7 @@ def _clear(year: Year) -> None:
         PublishedFigure,
         GrantPayment,
     ):
-        model.objects.filter(year=year).delete()  # type: ignore[attr-defined]
+        model.objects.filter(year=year).delete()
     LedgerLine.objects.filter(year=year).exclude(source=LineSource.SIE).delete()
     AreaGroup.objects.filter(year=year).delete()
 
@@ -318,7 +318,7 @@ def _load_governance(root: Node, year: Year, refs: Refs) -> None:
             format=node.choice("format", MeetingFormat.values, required=True),
             kind=node.choice("kind", MeetingKind.values, default=MeetingKind.ORDINARY),
             place=node.str("place"),
-            count=node.int("count") if node.has("count") else 1,
+            count=(node.int("count") if node.has("count") else 1) or 0,
             cancelled=node.bool("cancelled"),
             cancel_reason=node.text("cancel_reason"),
             guests=node.text("guests"),
@@ -700,10 +700,10 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
     for order, node in enumerate(root.nodes("grant_payments")):
         node.only("grant", "date", "amount")
         grant = refs.one(refs.grants, node, "grant", "grant", required=True)
-        date = _within_year(node, "date", node.date("date", required=True), year.year)
+        paid_on = _within_year(node, "date", node.date("date", required=True), year.year)
         amount = node.decimal("amount", required=True)
-        if grant and date and amount is not None:
-            payment = GrantPayment(year=year, grant=grant, date=date, amount=amount, order=order)
+        if grant and paid_on and amount is not None:
+            payment = GrantPayment(year=year, grant=grant, date=paid_on, amount=amount, order=order)
             if node.check(payment, exclude=["year", "grant"]):
                 payment.save()
 
@@ -714,9 +714,9 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
             node.error("key", f"{key!r} is not a known figure (see docs/yearfile.md)")
             continue
         amount = node.decimal("amount")
-        date = node.date("date")
+        printed_date = node.date("date")
         if key == "fee_basis_date":
-            if date is None:
+            if printed_date is None:
                 node.error("date", "fee_basis_date needs a date")
         elif amount is None:
             node.error("amount", "is required")
@@ -727,7 +727,7 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
                 place=node.str("place"),
                 printed_in=node.choice("printed_in", PrintedIn.values),
                 amount=amount,
-                date=date,
+                date=printed_date,
                 order=order,
             )
 

@@ -19,7 +19,7 @@ def give_every_activity_its_follow_up(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0006_event_rules'),
+        ('governance', '0004_network_meetings_text_staff_internal_note'),
         ('members', '0006_year_plan_adoption_and_swedish_labels'),
         ('plan', '0002_follow_up_and_activity_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

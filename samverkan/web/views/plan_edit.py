@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -138,7 +139,7 @@ def plan(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         form: forms.Form = forms.Form()
         if _attempt(form, lambda: move_focus_area(area, action, actor=request.user)):
             return _redirect(request.path, f"area-{area.pk}")
-        messages.error(request, " ".join(form.non_field_errors()))
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
         return _redirect(request.path)
     form = FocusAreaForm(request.POST)
     if form.is_valid():
@@ -228,7 +229,7 @@ def plan_reopen(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def plan_file(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
+def plan_file(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponseBase:
     """The plan as a document in one format (drafts included, for the people of the cooperation)."""
     found, _standing = get_year_for_user(request, coop, year)
     return report_response(request, found, fmt, may_retry=True, document="plan")

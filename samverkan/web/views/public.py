@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_safe
 
@@ -70,7 +71,7 @@ def public_cooperation(request: HttpRequest, coop: str) -> HttpResponse:
 
 @login_not_required
 @require_safe
-def public_plan_document(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
+def public_plan_document(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponseBase:
     """An adopted and published activity plan in one format, for everyone."""
     return report_response(request, get_year_with_published_plan(coop, year), fmt, document="plan")
 
@@ -87,7 +88,7 @@ def public_year(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 @login_not_required
 @require_safe
-def public_report(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
+def public_report(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponseBase:
     return report_response(request, get_published_year(coop, year), fmt)
 
 

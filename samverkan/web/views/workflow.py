@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -116,7 +117,7 @@ def report(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def report_file(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponse:
+def report_file(request: HttpRequest, coop: str, year: int, fmt: str) -> HttpResponseBase:
     """The report in one format; POST asks again for a PDF or Word edition that could not be made."""
     found, _standing = get_year_for_user(request, coop, year)
     return report_response(request, found, fmt, may_retry=True)
