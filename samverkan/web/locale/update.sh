@@ -4,10 +4,11 @@
 #   sh samverkan/web/locale/update.sh
 #
 # Extracts the messages of samverkan/web, samverkan/templates, and the model
-# choices and services the pages show (accounts, members, plan, governance,
-# projects, consultations) in a scratch copy, merges them into django.po
-# (existing translations are kept), lists what still needs an English text,
-# and compiles django.mo with msgfmt. Translate the listed entries in
+# choices and services the pages show (accounts, audit, members, finance, plan,
+# governance, projects, consultations, core, lib/scb, the year-file loader)
+# in a scratch copy, merges them into django.po (existing translations are
+# kept), lists what still needs an English text, and compiles django.mo with
+# msgfmt. Translate the listed entries in
 # django.po and run the script again; commit both files.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,9 +20,13 @@ trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/src/locale" "$scratch/src/shown"
 cp -r "$repo/samverkan/web" "$repo/samverkan/templates" "$scratch/src/"
 rm -rf "$scratch/src/web/locale"
-for f in accounts/models.py accounts/services.py members/admin_scope.py members/models.py members/services.py \
-         members/year_services.py finance/models.py finance/services.py \
-         plan/models.py plan/services.py governance/models.py projects/models.py consultations/models.py; do
+for f in accounts/models.py accounts/services.py audit/models.py \
+         members/admin_scope.py members/locking.py members/models.py members/population.py \
+         members/services.py members/year_services.py finance/models.py finance/services.py \
+         plan/models.py plan/services.py governance/models.py governance/services.py \
+         projects/models.py projects/services.py projects/receivables.py \
+         consultations/models.py consultations/services.py \
+         core/rows.py core/slugs.py core/validation.py lib/scb.py yearfile/load_cooperation.py; do
   cp "$repo/samverkan/$f" "$scratch/src/shown/$(echo "$f" | tr / _)"
 done
 (cd "$scratch/src" && "$python" -c "
