@@ -114,7 +114,7 @@ def save_meeting(
 def delete_meeting(meeting: Meeting, *, actor: Any) -> None:
     """Remove a meeting from its year's register; the audit entry keeps what it said."""
     locked = lock_year_for_edit(meeting.year_id)
-    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
     record(
         actor=actor,
         action="governance.meeting.delete",

@@ -31,6 +31,19 @@ from samverkan.projects.models import GrantPayment, Project
 from samverkan.yearfile.yamlio import dump
 
 
+def _sorted_keys(value: Any) -> Any:
+    """A JSON value with every mapping's keys in sorted order.
+
+    PostgreSQL's jsonb keeps no key order (SQLite's JSON text does), so the export
+    sorts them: the same data gives the same file on either database.
+    """
+    if isinstance(value, dict):
+        return {key: _sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    return value
+
+
 def _compact(mapping: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
     """Leave out empty optional values, so the file holds only what was said."""
     return {k: v for k, v in mapping.items() if k in keep or not _empty(v)}
@@ -48,7 +61,7 @@ def export_cooperation(coop: Cooperation) -> str:
         "slug": coop.slug,
         "name": coop.name,
         "short_name": coop.short_name,
-        "report": coop.report_settings or None,
+        "report": _sorted_keys(coop.report_settings) or None,
         "host_member": coop.host_member.code if coop.host_member else None,
         "members": [
             _compact({"code": m.code, "name": m.name, "joined": m.joined, "left": m.left})
@@ -144,7 +157,7 @@ def export_year(year: Year) -> str:
         "programme": year.programme.slug if year.programme else None,
         "operating_fund": year.operating_fund.slug if year.operating_fund else None,
         "texts": {t.key: t.body for t in year.texts.all()},
-        "report": year.report_settings or None,
+        "report": _sorted_keys(year.report_settings) or None,
         "population_total": _compact(
             {
                 "date": year.population_total_date,
