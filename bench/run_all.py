@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["sie_bench.py", "report_bench.py", "web_load.py"]
+SCRIPTS = ["sie_bench.py", "report_bench.py", "yearfile_bench.py", "web_load.py"]
 
 
 def main() -> int:
