@@ -10,6 +10,7 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 command -v node >/dev/null || need+=(nodejs npm)
+command -v msgfmt >/dev/null || need+=(gettext)  # the catalogue tests compile django.po
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=""; fi
   $SUDO apt-get update -qq
