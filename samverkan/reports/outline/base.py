@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samverkan.lib.report_settings import Settings
+from samverkan.members.models import YearStatus
+from samverkan.plan.models import FollowUpStatus
 from samverkan.reports import formatting as fmt
 from samverkan.reports import report as r
 from samverkan.reports.charts import BarChart
@@ -31,25 +34,17 @@ from samverkan.reports.notes import note_text
 
 
 def status_label(status: str) -> str:
-    labels = {
-        "done": _("Genomförd"),
-        "ongoing": _("Pågår"),
-        "postponed": _("Uppskjuten"),
-        "cancelled": _("Inställd"),
-        "not_started": _("Ej påbörjad"),
-    }
-    return labels.get(status, status)
+    """The follow-up status as the models name it: one wording in the app, the admin and the report."""
+    return _choice_label(FollowUpStatus, status)
 
 
 def year_status_label(status: str) -> str:
-    labels = {
-        "planning": _("Planering"),
-        "follow_up": _("Uppföljning"),
-        "draft": _("Utkast till årsredovisning"),
-        "decided": _("Beslutad"),
-        "published": _("Publicerad"),
-    }
-    return labels.get(status, status)
+    return _choice_label(YearStatus, status)
+
+
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    # A value the choices no longer know (an old file) prints as stored rather than failing the report.
+    return str(choices(value).label) if value in choices.values else value
 
 
 class Anchors:
