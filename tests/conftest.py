@@ -1,15 +1,17 @@
-"""Shared fixtures: the demo data as shipped, and paths to the development-only shared folder."""
+"""Shared fixtures: the demo data as shipped, loaded once per test process."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 
 from samverkan.demo import DEMO_DIR, demo_files
+from tests.demo_rows import Rows, capture
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
@@ -36,12 +38,26 @@ def run_worker() -> None:
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
-@pytest.fixture
-def demo(db: None) -> None:
-    """The Södertörn demo (standing file, 2018, 2019, 2020) loaded into the test database."""
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup: None, django_db_blocker: Any) -> Rows:
+    """The demo as the loader leaves it, loaded once per test process (see tests/demo_rows.py)."""
+    from django.test import override_settings
+
     from samverkan.yearfile.services import load_files
 
-    load_files(demo_files(), actor="tests")
+    def load() -> None:
+        load_files(demo_files(), actor="tests")
+
+    # As in every test: what the load queues runs inside it, and nothing waits in a queue.
+    immediate = {"default": {"BACKEND": django_settings.TASK_BACKENDS["immediate"]}}
+    with django_db_blocker.unblock(), override_settings(TASKS=immediate):
+        return capture(load)
+
+
+@pytest.fixture
+def demo(db: None, demo_rows: Rows) -> None:
+    """The Södertörn demo (standing file, 2018, 2019, 2020) in the test database, inside the test's transaction."""
+    demo_rows.insert()
 
 
 @pytest.fixture
