@@ -1,24 +1,31 @@
 from django.contrib import admin
 
 from samverkan.members.admin_scope import ScopedAdmin
-from samverkan.projects.models import Grant, GrantPayment, Project, ProjectFinancing
+from samverkan.projects.models import Grant, GrantPayment, Project, ProjectFinancing, ProjectYear
 
 
 @admin.register(Project)
 class ProjectAdmin(ScopedAdmin):
-    list_display = ("name", "contractor", "stated_cost", "year")
-    list_filter = (("year", admin.RelatedOnlyFieldListFilter),)
+    list_display = ("name", "contractor", "start_year", "end_year")
+    list_filter = (("start_year", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "contractor")
+
+
+@admin.register(ProjectYear)
+class ProjectYearAdmin(ScopedAdmin):
+    list_display = ("project", "year", "stated_cost")
+    list_filter = (("year", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("project__name",)
 
 
 @admin.register(ProjectFinancing)
 class ProjectFinancingAdmin(ScopedAdmin):
-    list_display = ("project", "source", "amount")
+    list_display = ("part", "source", "amount")
 
 
 @admin.register(Grant)
 class GrantAdmin(ScopedAdmin):
-    list_display = ("grantor", "project", "timing", "amount")
+    list_display = ("grantor", "project", "year", "timing", "amount")
 
 
 @admin.register(GrantPayment)

@@ -1,8 +1,12 @@
 """Projects, how they are financed, and their grants.
 
-Projects and grants belong to the cooperation and are identified by slug
-across years (a grant decided in one year is paid in another); the year that
-describes a project in its year file owns it.
+A project is one project however many years it runs: it belongs to the
+cooperation and is identified by slug. What belongs to one year carries that
+year: the project's part in the year (`ProjectYear`: the cost, focus area and
+text that year's report states, and its financing), the grants decided that
+year (a grant decided in one year may be paid in another), and the cost lines
+booked that year. The project itself holds what stays the same from year to
+year (name, contractor, start and end).
 """
 
 from __future__ import annotations
@@ -19,42 +23,37 @@ from samverkan.members.models import Cooperation, Year, slug_validator, years_fr
 
 
 class Project(ReadByYears, models.Model):
+    """What a project is in every year it runs; each year's part is a `ProjectYear`."""
+
     cooperation_path: ClassVar[str] = "cooperation_id"
-    year_path: ClassVar[str | None] = "year"
+    year_path: ClassVar[str | None] = "start_year"
 
     cooperation = models.ForeignKey(
         Cooperation, on_delete=models.CASCADE, related_name="projects", verbose_name=_("samverkan")
     )
-    year = models.ForeignKey(
-        Year, on_delete=models.CASCADE, related_name="projects", verbose_name=_("år")
+    start_year = models.ForeignKey(
+        Year,
+        on_delete=models.CASCADE,
+        related_name="projects_started",
+        verbose_name=_("startår"),
+        help_text=_("Året då projektet började; dess årsfil beskriver projektet."),
+    )
+    end_year = models.PositiveIntegerField(
+        _("slutår"),
+        null=True,
+        blank=True,
+        help_text=_("Det sista år projektet planeras pågå, om det är bestämt."),
     )
     slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     name = models.CharField(_("namn"), max_length=300)
     contractor = models.CharField(_("utförare"), max_length=300, blank=True)
-    stated_cost = models.DecimalField(
-        _("angiven kostnad"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("slut"), null=True, blank=True)
-    focus_area = models.ForeignKey(
-        "plan.FocusArea",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="projects",
-        verbose_name=_("fokusområde"),
-    )
-    description = models.TextField(_("beskrivning"), blank=True)
-    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["start_year__year", "id"]
         constraints = [
             models.UniqueConstraint(fields=["cooperation", "slug"], name="project_slug_unique"),
-            models.CheckConstraint(
-                condition=Q(stated_cost__isnull=True) | Q(stated_cost__gte=0),
-                name="project_stated_cost_not_negative",
-            ),
             models.CheckConstraint(
                 condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
                 name="project_ends_after_start",
@@ -70,12 +69,116 @@ class Project(ReadByYears, models.Model):
         errors: dict[str, Any] = {}
         if not self.name.strip():
             errors["name"] = _("Ange projektets namn.")
-        if self.stated_cost is not None and self.stated_cost < 0:
-            errors["stated_cost"] = _("Kostnaden kan inte vara negativ.")
         if self.start and self.end and self.end < self.start:
             errors["end"] = _("Projektet kan inte sluta innan det börjar.")
+        if self.start_year_id is not None:
+            first = self.start_year.year
+            if (
+                self.cooperation_id is not None
+                and self.start_year.cooperation_id != self.cooperation_id
+            ):
+                errors["start_year"] = _("Startåret hör till en annan samverkan.")
+            if self.end_year is not None and self.end_year < first:
+                errors["end_year"] = _("Slutåret kan inte ligga före startåret %(year)s.") % {
+                    "year": first
+                }
+            if self.pk is not None:
+                earlier = self.years.filter(year__year__lt=first).order_by("year__year").first()
+                if earlier is not None:
+                    errors["start_year"] = _(
+                        "Projektet har en del år %(year)s, före startåret."
+                    ) % {"year": earlier.year.year}
         if errors:
             raise ValidationError(errors)
+
+    def years_read(self) -> set[int]:
+        # Every year that shows the project reads its name and contractor: the start year,
+        # each year it has a part in, and each year with cost lines or grant income on it.
+        found = {self.start_year_id} if self.start_year_id is not None else set()
+        if self.pk is not None:
+            found |= set(self.years.values_list("year_id", flat=True))
+            found |= set(self.lines.values_list("year_id", flat=True))
+        return found
+
+    @property
+    def period_label(self) -> str:
+        """The planned period in words, "2020–2022", or "2020–" while the end is open."""
+        first = self.start_year.year
+        if self.end_year is None:
+            return f"{first}–"
+        return str(first) if self.end_year == first else f"{first}–{self.end_year}"
+
+
+class ProjectYear(ReadByYears, models.Model):
+    """A project's part in one year: the cost, focus area and text that year's report states.
+
+    The part of the year a project starts in is created with the project; a
+    later year's part is added when the project continues into that year.
+    """
+
+    cooperation_path: ClassVar[str] = "project__cooperation_id"
+    year_path: ClassVar[str | None] = "year"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="years", verbose_name=_("projekt")
+    )
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="project_years", verbose_name=_("år")
+    )
+    stated_cost = models.DecimalField(
+        _("angiven kostnad"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    focus_area = models.ForeignKey(
+        "plan.FocusArea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="project_years",
+        verbose_name=_("fokusområde"),
+    )
+    description = models.TextField(_("beskrivning"), blank=True)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("ordning"))
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="project_year_unique"),
+            models.CheckConstraint(
+                condition=Q(stated_cost__isnull=True) | Q(stated_cost__gte=0),
+                name="project_year_stated_cost_not_negative",
+            ),
+        ]
+        verbose_name = _("projektets år")
+        verbose_name_plural = _("projektens år")
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year.year}" if self.year_id else str(self.project)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.stated_cost is not None and self.stated_cost < 0:
+            errors["stated_cost"] = _("Kostnaden kan inte vara negativ.")
+        if self.project_id is not None and self.year_id is not None:
+            project = self.project
+            if self.year.cooperation_id != project.cooperation_id:
+                errors["year"] = _("Året hör till en annan samverkan.")
+            elif self.year.year < project.start_year.year:
+                errors["year"] = _("Projektet började %(start)s och har ingen del året före.") % {
+                    "start": project.start_year.year
+                }
+            elif project.end_year is not None and self.year.year > project.end_year:
+                errors["year"] = _("Projektet slutar %(end)s enligt sitt slutår.") % {
+                    "end": project.end_year
+                }
+        area = self.focus_area if self.focus_area_id is not None else None
+        if area is not None and self.year_id is not None and area.year_id != self.year_id:
+            errors["focus_area"] = _("Fokusområdet hör till ett annat år.")
+        if errors:
+            raise ValidationError(errors)
+
+    def years_read(self) -> set[int]:
+        # Later years' reports state the project's total so far, which counts this part.
+        return years_from(self.year_id, self.year.cooperation_id) if self.year_id else set()
 
 
 class FinancingSource(models.TextChoices):
@@ -85,11 +188,16 @@ class FinancingSource(models.TextChoices):
 
 
 class ProjectFinancing(ReadByYears, models.Model):
-    cooperation_path: ClassVar[str] = "project__cooperation_id"
-    year_path: ClassVar[str | None] = "project__year"
+    """How the project's part in one year is financed."""
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="financing", verbose_name=_("projekt")
+    cooperation_path: ClassVar[str] = "part__project__cooperation_id"
+    year_path: ClassVar[str | None] = "part__year"
+
+    part = models.ForeignKey(
+        ProjectYear,
+        on_delete=models.CASCADE,
+        related_name="financing",
+        verbose_name=_("projektets år"),
     )
     source = models.CharField(_("källa"), max_length=30, choices=FinancingSource.choices)
     surplus_year = models.PositiveIntegerField(_("överskott från år"), null=True, blank=True)
@@ -104,7 +212,7 @@ class ProjectFinancing(ReadByYears, models.Model):
         verbose_name_plural = _("finansiering")
 
     def __str__(self) -> str:
-        return f"{self.project}: {self.get_source_display()}"
+        return f"{self.part}: {self.get_source_display()}"
 
 
 class GrantTiming(models.TextChoices):
@@ -117,10 +225,17 @@ class Grant(ReadByYears, models.Model):
     Paid in advance: the unspent part is a balance carried forward."""
 
     cooperation_path: ClassVar[str] = "project__cooperation_id"
-    year_path: ClassVar[str | None] = "project__year"
+    year_path: ClassVar[str | None] = "year"
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="grants", verbose_name=_("projekt")
+    )
+    year = models.ForeignKey(
+        Year,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("beslutat år"),
+        help_text=_("Året då bidraget beviljades; det året beskriver bidraget."),
     )
     slug = models.SlugField(validators=[slug_validator], verbose_name=_("kortnamn i adresser"))
     grantor = models.CharField(_("bidragsgivare"), max_length=200)
@@ -163,13 +278,19 @@ class Grant(ReadByYears, models.Model):
             errors["rate"] = _("Andelen är en procentsats mellan 0 och 100.")
         if self.amount is not None and self.amount < 0:
             errors["amount"] = _("Det beviljade beloppet kan inte vara negativt.")
+        if self.project_id is not None and self.year_id is not None:
+            if self.year.cooperation_id != self.project.cooperation_id:
+                errors["year"] = _("Året hör till en annan samverkan.")
+            elif self.year.year < self.project.start_year.year:
+                errors["year"] = _(
+                    "Projektet började %(start)s; bidraget kan inte vara beviljat före."
+                ) % {"start": self.project.start_year.year}
         if errors:
             raise ValidationError(errors)
 
     def years_read(self) -> set[int]:
-        # A receivable is carried until the grant is paid: every year from the project's on.
-        project = self.project if self.project_id else None
-        return years_from(project.year_id, project.cooperation_id) if project else set()
+        # A receivable is carried until the grant is paid: every year from the one it was decided in.
+        return years_from(self.year_id, self.year.cooperation_id) if self.year_id else set()
 
 
 class GrantPayment(ReadByYears, models.Model):

@@ -14,10 +14,13 @@ def open_receivables(year: Year) -> list[tuple[Grant, str, Decimal]]:
 
     Booked grant income up to and including the year, less the payments made
     by its last day; the fund is where the income was booked (the newest line).
+    Only grants decided by the year count: a later year's grant is not yet known.
     """
     result = []
     for grant in Grant.objects.filter(
-        project__cooperation_id=year.cooperation_id, timing=GrantTiming.ARREARS
+        project__cooperation_id=year.cooperation_id,
+        timing=GrantTiming.ARREARS,
+        year__year__lte=year.year,
     ).select_related("project"):
         lines = list(
             grant.lines.filter(year__year__lte=year.year, kind="income").select_related("fund")

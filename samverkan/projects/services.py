@@ -1,8 +1,11 @@
-"""Changes to projects, their financing, grants, grant payments and cost lines.
+"""Changes to projects, their parts in each year, financing, grants, grant payments and cost lines.
 
-One project page edits all of them at once: `save_project` takes the
-project's values and its rows (`RowEdit`s), checks every record with the
-model's rules, and writes them in one transaction with one audit entry.
+One project page per year edits the project and its part in that year at
+once: `save_project` takes the values and the rows (`RowEdit`s), checks every
+record with the model's rules, and writes them in one transaction with one
+audit entry. `continue_project` adds the year's part to a project that
+started in an earlier year; the earlier years' parts are not touched, so a
+decided year stays as it was decided.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from samverkan.audit.services import diff, record
@@ -22,17 +25,17 @@ from samverkan.core.validation import check_record
 from samverkan.finance.models import LedgerLine, LineKind, LineSource, PublishedFigure
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError, lock_year_for_edit
-from samverkan.projects.models import Grant, GrantPayment, Project, ProjectFinancing
-
-PROJECT_FIELDS = (
-    "name",
-    "contractor",
-    "stated_cost",
-    "start",
-    "end",
-    "focus_area",
-    "description",
+from samverkan.plan.models import FocusArea
+from samverkan.projects.models import (
+    Grant,
+    GrantPayment,
+    Project,
+    ProjectFinancing,
+    ProjectYear,
 )
+
+PROJECT_FIELDS = ("name", "contractor", "start", "end", "end_year")
+PART_FIELDS = ("stated_cost", "focus_area", "description")
 
 
 def _rows_state(rows: Any) -> list[str]:
@@ -61,8 +64,11 @@ def _state(project: Project, year: Year) -> dict[str, Any]:
     state = readable_state(project, PROJECT_FIELDS)
     if project.pk is None:
         return state
-    state["financing"] = _rows_state(project.financing.all())
-    state["grants"] = _rows_state(project.grants.all())
+    part = ProjectYear.objects.filter(project=project, year=year).first()
+    if part is not None:
+        state.update(readable_state(part, PART_FIELDS))
+        state["financing"] = _rows_state(part.financing.all())
+    state["grants"] = _rows_state(project.grants.filter(year=year))
     state["payments"] = _rows_state(
         GrantPayment.objects.filter(grant__project=project, year=year).select_related("grant")
     )
@@ -70,6 +76,11 @@ def _state(project: Project, year: Year) -> dict[str, Any]:
         project.lines.filter(year=year, kind=LineKind.COST).select_related("fund", "category")
     )
     return state
+
+
+def _next_part_order(year: Year) -> int:
+    last = ProjectYear.objects.filter(year=year).aggregate(m=Max("order"))["m"]
+    return (last or 0) + 1
 
 
 @transaction.atomic
@@ -84,11 +95,15 @@ def save_project(
     payments: Sequence[RowEdit] = (),
     cost_lines: Sequence[RowEdit] = (),
 ) -> Project:
-    """Create a project in `year` or change one, with its financing, grants, the year's
-    grant payments and the year's cost lines (kept from an SIE import: not touched here).
+    """Create a project starting in `year`, or change a project and its part in `year`:
+    the part's stated cost, focus area, text and financing, the grants decided in the year,
+    the year's grant payments and the year's cost lines (lines from an SIE import are kept).
 
-    Every record's rules are the model's; a broken one raises ValidationError keyed
-    by field (a row's field as `"<rows>-<number>-<field>"`), and nothing is saved.
+    `values` holds the project's fields (`PROJECT_FIELDS`, the same in every year) and the
+    part's (`PART_FIELDS`). A changed project field alters every year the project runs in,
+    so the year lock refuses it while one of them is decided. Every record's rules are the
+    model's; a broken one raises ValidationError keyed by field (a row's field as
+    `"<rows>-<number>-<field>"`), and nothing is saved.
     """
     locked = lock_year_for_edit(year.pk)
     creating = project is None
@@ -98,25 +113,33 @@ def save_project(
                 "slug", flat=True
             )
         )
-        last = Project.objects.filter(year=locked).aggregate(m=Max("order"))["m"]
         project = Project(
             cooperation_id=locked.cooperation_id,
-            year=locked,
+            start_year=locked,
             slug=free_slug(str(values.get("name", "")), taken, "projekt"),
-            order=(last or 0) + 1,
         )
+        part = ProjectYear(year=locked, order=_next_part_order(locked))
         before: dict[str, Any] = {}
     else:
         project = Project.objects.select_for_update().get(pk=project.pk)
-        if project.year_id != locked.pk:
-            raise DomainError(_("Projektet beskrivs av ett annat år och ändras där."))
+        found = ProjectYear.objects.filter(project=project, year=locked).first()
+        if found is None:
+            raise DomainError(
+                _("Projektet har ingen del år %(year)s. Fortsätt projektet i år först.")
+                % {"year": locked.year}
+            )
+        part = found
         before = _state(project, locked)
     for name, value in values.items():
-        setattr(project, name, value.strip() if isinstance(value, str) else value)
+        target = part if name in PART_FIELDS else project
+        setattr(target, name, value.strip() if isinstance(value, str) else value)
     check_record(project)
     project.save()
+    part.project = project
+    check_record(part)
+    part.save()
 
-    apply_rows(ProjectFinancing, financing, prefix="financing", fixed={"project": project})
+    apply_rows(ProjectFinancing, financing, prefix="financing", fixed={"part": part})
     grant_slugs = set(
         Grant.objects.filter(project__cooperation_id=locked.cooperation_id).values_list(
             "slug", flat=True
@@ -128,7 +151,13 @@ def save_project(
             grant.slug = free_slug(f"{project.slug}-{grant.grantor}", grant_slugs, "bidrag")
             grant_slugs.add(grant.slug)
 
-    apply_rows(Grant, grants, prefix="grants", fixed={"project": project}, prepare=name_grant)
+    apply_rows(
+        Grant,
+        grants,
+        prefix="grants",
+        fixed={"project": project, "year": locked},
+        prepare=name_grant,
+    )
     apply_rows(GrantPayment, payments, prefix="payments", fixed={"year": locked})
     next_order = [LedgerLine.objects.filter(year=locked).aggregate(m=Max("order"))["m"] or 0]
 
@@ -163,37 +192,102 @@ def save_project(
     return project
 
 
-def project_dependents(project: Project) -> list[str]:
-    """What keeps a project from being removed, in words for the user; empty when nothing does."""
+@transaction.atomic
+def continue_project(project: Project, year: Year, *, actor: Any) -> ProjectYear:
+    """Add the project's part in `year` to a project that started in an earlier year.
+
+    Only the new year is written: the earlier years' parts, financing and grants
+    stay as they are, so a project whose first year is decided can go on. The
+    part takes the focus area of the same slug as the project's latest part.
+    """
+    locked = lock_year_for_edit(year.pk)
+    project = Project.objects.select_for_update().select_related("start_year").get(pk=project.pk)
+    if project.cooperation_id != locked.cooperation_id:
+        raise DomainError(_("Projektet hör till en annan samverkan."))
+    if project.years.filter(year=locked).exists():
+        raise DomainError(_("Projektet har redan en del år %(year)s.") % {"year": locked.year})
+    latest = (
+        project.years.filter(year__year__lt=locked.year)
+        .select_related("focus_area")
+        .order_by("-year__year")
+        .first()
+    )
+    area = None
+    if latest is not None and latest.focus_area is not None:
+        area = FocusArea.objects.filter(year=locked, slug=latest.focus_area.slug).first()
+    part = ProjectYear(
+        project=project, year=locked, focus_area=area, order=_next_part_order(locked)
+    )
+    check_record(part)
+    part.save()
+    record(
+        actor=actor,
+        action="projects.project.continue",
+        cooperation=locked.cooperation,
+        year=locked.year,
+        obj=project,
+        changes=diff({}, readable_state(part, PART_FIELDS)),
+        message=_("Projektet fortsätter år %(year)s.") % {"year": locked.year},
+    )
+    return part
+
+
+def continuable_projects(year: Year) -> list[Project]:
+    """Projects that may go on into `year` and have no part in it yet: those with a part in the
+    year before, and those planned to run into this year."""
+    return list(
+        Project.objects.filter(cooperation_id=year.cooperation_id, start_year__year__lt=year.year)
+        .filter(Q(years__year__year=year.year - 1) | Q(end_year__gte=year.year))
+        .exclude(years__year=year)
+        .exclude(end_year__lt=year.year)
+        .select_related("start_year")
+        .distinct()
+        .order_by("start_year__year", "name")
+    )
+
+
+def project_dependents(project: Project, year: Year) -> list[str]:
+    """What keeps the project's part in `year` from being removed, in words for the user;
+    empty when nothing does. The part of the start year goes with the whole project,
+    so the later years' parts keep it too."""
     found: list[str] = []
-    lines = project.lines.count()
+    lines = project.lines.filter(year=year).count()
     if lines:
         found.append(_("%(count)s bokföringsrader hör till projektet") % {"count": lines})
-    grant_lines = LedgerLine.objects.filter(grant__project=project).count()
+    grants = project.grants.filter(year=year)
+    grant_lines = LedgerLine.objects.filter(grant__in=grants).count()
     if grant_lines:
         found.append(
             _("%(count)s bokföringsrader hör till projektets bidrag") % {"count": grant_lines}
         )
-    payments = GrantPayment.objects.filter(grant__project=project).count()
+    payments = GrantPayment.objects.filter(grant__in=grants).count()
     if payments:
         found.append(_("%(count)s utbetalningar av projektets bidrag") % {"count": payments})
     figures = PublishedFigure.objects.filter(
-        year__cooperation_id=project.cooperation_id, key__startswith=f"project.{project.slug}."
+        year=year, key__startswith=f"project.{project.slug}."
     ).count()
     if figures:
         found.append(
             _("%(count)s tryckta siffror i årsredovisningen gäller projektet") % {"count": figures}
         )
+    if project.start_year_id == year.pk:
+        later = sorted(project.years.exclude(year=year).values_list("year__year", flat=True))
+        if later:
+            found.append(
+                _("projektet fortsätter %(years)s")
+                % {"years": ", ".join(str(number) for number in later)}
+            )
     return found
 
 
 @transaction.atomic
-def delete_project(project: Project, *, actor: Any) -> None:
-    """Remove a project with its financing and grants; refused while lines, payments or
-    printed figures depend on it (the message says which)."""
-    locked = lock_year_for_edit(project.year_id)
+def delete_project(project: Project, year: Year, *, actor: Any) -> None:
+    """Remove the project's part in `year` with its financing and the grants decided that year;
+    in the project's start year, the whole project. Refused while lines, payments, printed
+    figures or later years depend on it (the message says which)."""
+    locked = lock_year_for_edit(year.pk)
     project = Project.objects.select_for_update().get(pk=project.pk)
-    dependents = project_dependents(project)
+    dependents = project_dependents(project, locked)
     if dependents:
         raise DomainError(
             _("Projektet kan inte tas bort: %(what)s. Ta bort eller flytta dem först.")
@@ -207,4 +301,8 @@ def delete_project(project: Project, *, actor: Any) -> None:
         obj=project,
         changes=diff(_state(project, locked), {}),
     )
-    project.delete()
+    if project.start_year_id == locked.pk:
+        project.delete()
+    else:
+        project.grants.filter(year=locked).delete()
+        project.years.filter(year=locked).delete()

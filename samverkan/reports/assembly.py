@@ -43,7 +43,9 @@ from samverkan.members.models import Member, PopulationFigure, Year
 from samverkan.plan.models import Activity as ActivityModel
 from samverkan.plan.models import AreaGroup as AreaGroupModel
 from samverkan.plan.models import FocusArea as FocusAreaModel
+from samverkan.projects.models import Grant as GrantModel
 from samverkan.projects.models import Project as ProjectModel
+from samverkan.projects.models import ProjectYear as ProjectYearModel
 from samverkan.reports import formatting as fmt
 from samverkan.reports import report as r
 from samverkan.reports.checks import (
@@ -491,30 +493,56 @@ def _projects(
     findings: tuple[Finding, ...],
     placed: set[int],
 ) -> tuple[r.Project, ...]:
-    """The year's projects, and any project of another year with costs or grant income this year."""
+    """Each project's part in the year, and any project without one that has costs or grant
+    income this year. A project over several years also states its period and its costs so far
+    (every year up to this one; nothing of a later year, so a decided report stays as decided).
+    """
     booked: dict[str, Decimal] = defaultdict(lambda: ZERO)
     has_lines: set[str] = set()
+    income_grants: set[str] = set()
     for e in accounts.entries:
         if e.project:
             has_lines.add(e.project)
             if e.kind == "cost" and not e.transfer:
                 booked[e.project] += e.amount
+        if e.grant and e.kind == "income":
+            income_grants.add(e.grant)
+    parts = {
+        part.project_id: part
+        for part in ProjectYearModel.objects.filter(year=year)
+        .select_related("focus_area")
+        .prefetch_related("financing")
+    }
     projects = list(
         ProjectModel.objects.filter(
-            Q(year=year) | Q(cooperation_id=year.cooperation_id, slug__in=has_lines)
-        )
-        .select_related("focus_area")
-        .prefetch_related("financing", "grants")
-        .order_by("order", "id")
+            Q(pk__in=parts) | Q(cooperation_id=year.cooperation_id, slug__in=has_lines)
+        ).select_related("start_year")
     )
+    # The year's parts in their order, then projects with lines but no part, as they started.
+    projects.sort(
+        key=lambda p: (
+            (0, parts[p.pk].order, parts[p.pk].pk)
+            if p.pk in parts
+            else (1, p.start_year.year, p.pk)
+        )
+    )
+    ids = [p.pk for p in projects]
+    grants: dict[int, list[GrantModel]] = defaultdict(list)
+    for g in GrantModel.objects.filter(project_id__in=ids, year__year__lte=year.year).order_by(
+        "year__year", "order", "id"
+    ):
+        # The grants decided this year, and earlier ones with income booked this year.
+        if g.year_id == year.pk or g.slug in income_grants:
+            grants[g.project_id].append(g)
     received = dict(
         LedgerLine.objects.filter(
-            grant__project_id__in=[p.pk for p in projects], year__year__lte=year.year, kind="income"
+            grant__project_id__in=ids, year__year__lte=year.year, kind="income"
         )
         .values("grant_id")
         .annotate(total=Sum("amount"))
         .values_list("grant_id", "total")
     )
+    so_far = _project_costs_so_far(year, projects)
     result = []
     for p in projects:
         own = []
@@ -522,10 +550,17 @@ def _projects(
             if f.key == f"project.{p.slug}.cost" and index not in placed:
                 placed.add(index)
                 own.append(f)
+        part = parts.get(p.pk)
         if p.slug in has_lines:
             cost: Decimal | None = booked[p.slug]
         else:
-            cost = p.stated_cost
+            cost = part.stated_cost if part else None
+        years, total = so_far.get(p.pk, ((), None))
+        several = (
+            p.start_year.year < year.year
+            or len(years) > 1
+            or (p.end_year is not None and p.end_year > p.start_year.year)
+        )
         result.append(
             r.Project(
                 slug=p.slug,
@@ -535,11 +570,11 @@ def _projects(
                 cost_is_booked=p.slug in has_lines,
                 start=p.start,
                 end=p.end,
-                focus_area=p.focus_area.title if p.focus_area else "",
-                description=p.description,
+                focus_area=part.focus_area.title if part and part.focus_area else "",
+                description=part.description if part else "",
                 financing=tuple(
                     r.Financing(source=f.source, surplus_year=f.surplus_year, amount=f.amount)
-                    for f in p.financing.all()
+                    for f in (part.financing.all() if part else ())
                 ),
                 grants=tuple(
                     r.Grant(
@@ -550,13 +585,45 @@ def _projects(
                         expected_payment_year=g.expected_payment_year,
                         received=received.get(g.pk, ZERO),
                     )
-                    for g in p.grants.all()
+                    for g in grants[p.pk]
                 ),
                 texts=texts.take_matching(p.slug),
                 findings=tuple(own),
+                first_year=p.start_year.year if several else None,
+                end_year=p.end_year if several else None,
+                total_so_far=total if several else None,
             )
         )
     return tuple(result)
+
+
+def _project_costs_so_far(
+    year: Year, projects: list[ProjectModel]
+) -> dict[int, tuple[tuple[int, ...], Decimal | None]]:
+    """Per project: the years up to `year` with a part or costs, and the costs of those years
+    (each year's booked costs where it has lines, else its part's stated cost; None if neither)."""
+    ids = [p.pk for p in projects]
+    booked: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for project_id, number, amount in LedgerLine.objects.filter(
+        project_id__in=ids, year__year__lte=year.year, kind="cost", transfer=""
+    ).values_list("project_id", "year__year", "amount"):
+        booked[(project_id, number)] += amount
+    stated: dict[tuple[int, int], Decimal | None] = {
+        (project_id, number): cost
+        for project_id, number, cost in ProjectYearModel.objects.filter(
+            project_id__in=ids, year__year__lte=year.year
+        ).values_list("project_id", "year__year", "stated_cost")
+    }
+    result: dict[int, tuple[tuple[int, ...], Decimal | None]] = {}
+    for project_id in ids:
+        years = sorted({n for (pid, n) in (*booked, *stated) if pid == project_id})
+        costs = [
+            booked[(project_id, n)] if (project_id, n) in booked else stated.get((project_id, n))
+            for n in years
+        ]
+        known = [c for c in costs if c is not None]
+        result[project_id] = (tuple(years), sum(known, ZERO) if known else None)
+    return result
 
 
 def _administration(

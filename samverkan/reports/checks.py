@@ -446,7 +446,10 @@ def event_co_financing_covers_cost(ctx: CheckContext) -> list[Finding]:
             (
                 e.amount
                 for e in ctx.accounts.entries
-                if e.fund == event.fund.slug and e.member and e.kind == "income" and e.category != fee
+                if e.fund == event.fund.slug
+                and e.member
+                and e.kind == "income"
+                and e.category != fee
             ),
             ZERO,
         )
@@ -476,9 +479,9 @@ def grant_in_arrears_is_receivable_until_paid(ctx: CheckContext) -> list[Finding
     """
     findings: list[Finding] = []
     end = ctx.year.end()
-    grants = Grant.objects.filter(project__cooperation_id=ctx.year.cooperation_id).select_related(
-        "project"
-    )
+    grants = Grant.objects.filter(
+        project__cooperation_id=ctx.year.cooperation_id, year__year__lte=ctx.year.year
+    ).select_related("project")
     for grant in grants:
         booked = sum(
             (

@@ -215,6 +215,11 @@ class Project:
     grants: tuple[Grant, ...]
     texts: tuple[Text, ...]
     findings: tuple[Finding, ...] = ()  # a stated cost that differs from the booked one
+    # A project over several years: the year it started, its planned last year (None: open),
+    # and its costs in every year up to this one (None: none known). None for a one-year project.
+    first_year: int | None = None
+    end_year: int | None = None
+    total_so_far: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ from samverkan.accounts.roles import Capability, Standing, standing_for
 from samverkan.governance.models import Meeting
 from samverkan.members.models import Cooperation, Member, Year, YearStatus
 from samverkan.plan.models import Activity
+from samverkan.projects.models import Project
 
 M = TypeVar("M", bound=Model)
 
@@ -43,8 +44,9 @@ def require(standing: Standing, capability: Capability) -> None:
 def get_year_for_user(request: HttpRequest, coop_slug: str, year: int) -> tuple[Year, Standing]:
     """The year of a cooperation the user belongs to, drafts included."""
     standing = get_standing(request, coop_slug)
-    found = get_object_or_404(Year.objects.select_related("cooperation"), cooperation=standing.cooperation,
-                              year=year)
+    found = get_object_or_404(
+        Year.objects.select_related("cooperation"), cooperation=standing.cooperation, year=year
+    )
     return found, standing
 
 
@@ -55,7 +57,8 @@ def get_activity_for_user(
     found_year, standing = get_year_for_user(request, coop_slug, year)
     activity = get_object_or_404(
         Activity.objects.select_related("focus_area", "follow_up", "follow_up__updated_by"),
-        pk=pk, focus_area__year=found_year,
+        pk=pk,
+        focus_area__year=found_year,
     )
     if edit and not standing.can_edit_activity(activity):
         raise PermissionDenied
@@ -96,6 +99,23 @@ def get_record_for_user(
     return record, found_year, standing
 
 
+def get_project_for_user(
+    request: HttpRequest, coop_slug: str, year: int, pk: int, *, capability: Capability
+) -> tuple[Project, Year, Standing]:
+    """A project of the cooperation seen from a year it may run in: the year it started or a
+    later one (where it may have a part, or be continued). 403 before the look-up without
+    `capability`, as `get_record_for_user`."""
+    found_year, standing = get_year_for_user(request, coop_slug, year)
+    require(standing, capability)
+    project = get_object_or_404(
+        Project.objects.select_related("start_year"),
+        pk=pk,
+        cooperation=found_year.cooperation,
+        start_year__year__lte=found_year.year,
+    )
+    return project, found_year, standing
+
+
 def require_meeting_author(standing: Standing) -> None:
     """403 unless the user may add meetings (secretariat, or lead of a network)."""
     if not standing.can_add_meeting():
@@ -105,7 +125,9 @@ def require_meeting_author(standing: Standing) -> None:
 def get_published_year(coop_slug: str, year: int) -> Year:
     """A published year, for anyone; every other year is 404 to the public."""
     return get_object_or_404(
-        Year.objects.select_related("cooperation"), cooperation__slug=coop_slug, year=year,
+        Year.objects.select_related("cooperation"),
+        cooperation__slug=coop_slug,
+        year=year,
         status=YearStatus.PUBLISHED,
     )
 
@@ -113,7 +135,8 @@ def get_published_year(coop_slug: str, year: int) -> Year:
 def published_years_of(coop_slug: str) -> tuple[Cooperation, list[Year]]:
     """A cooperation and its published years; 404 when it has none (it stays invisible)."""
     years = list(
-        Year.objects.select_related("cooperation").filter(cooperation__slug=coop_slug, status=YearStatus.PUBLISHED)
+        Year.objects.select_related("cooperation")
+        .filter(cooperation__slug=coop_slug, status=YearStatus.PUBLISHED)
         .order_by("-year")
     )
     if not years:
@@ -135,15 +158,22 @@ def get_member_for_user(
 def get_year_with_published_plan(coop_slug: str, year: int) -> Year:
     """A year whose activity plan is adopted and published, for anyone; else 404."""
     return get_object_or_404(
-        Year.objects.select_related("cooperation"), cooperation__slug=coop_slug, year=year,
-        plan_published_at__isnull=False, plan_adopted_on__isnull=False,
+        Year.objects.select_related("cooperation"),
+        cooperation__slug=coop_slug,
+        year=year,
+        plan_published_at__isnull=False,
+        plan_adopted_on__isnull=False,
     )
 
 
 def published_plans_of(coop_slug: str) -> list[Year]:
     """The years of a cooperation whose plan is published, newest first."""
     return list(
-        Year.objects.select_related("cooperation").filter(
-            cooperation__slug=coop_slug, plan_published_at__isnull=False, plan_adopted_on__isnull=False
-        ).order_by("-year")
+        Year.objects.select_related("cooperation")
+        .filter(
+            cooperation__slug=coop_slug,
+            plan_published_at__isnull=False,
+            plan_adopted_on__isnull=False,
+        )
+        .order_by("-year")
     )

@@ -42,7 +42,7 @@ def _url(year: Year, record: str | None) -> tuple[str, bool]:
     if kind in ("project", "grant"):
         project = (
             Project.objects.filter(cooperation_id=year.cooperation_id, slug=key)
-            .select_related("year")
+            .select_related("start_year")
             .first()
             if kind == "project"
             else next(
@@ -50,13 +50,15 @@ def _url(year: Year, record: str | None) -> tuple[str, bool]:
                     g.project
                     for g in Grant.objects.filter(
                         project__cooperation_id=year.cooperation_id, slug=key
-                    ).select_related("project__year")
+                    ).select_related("project__start_year")
                 ),
                 None,
             )
         )
         if project is not None:
-            return reverse("web:project-edit", args=[coop, project.year.year, project.pk]), True
+            # The project's page of the finding's year, or of the year it starts in if later.
+            number = max(year.year, project.start_year.year)
+            return reverse("web:project-edit", args=[coop, number, project.pk]), True
     if kind == "fund":
         return f"{accounts}#fund-{key}", False
     if kind == "member":

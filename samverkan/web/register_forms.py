@@ -23,7 +23,13 @@ from samverkan.finance.models import CostCategory, Fund, LedgerLine, LineKind
 from samverkan.governance.models import Event
 from samverkan.members.models import Member, Year, YearText
 from samverkan.plan.models import FocusArea
-from samverkan.projects.models import Grant, GrantPayment, Project, ProjectFinancing
+from samverkan.projects.models import (
+    Grant,
+    GrantPayment,
+    Project,
+    ProjectFinancing,
+    ProjectYear,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -60,16 +66,35 @@ class ConsultationForm(forms.ModelForm):
 
 
 class ProjectForm(forms.ModelForm):
+    """What the project is in every year it runs."""
+
     class Meta:
         model = Project
-        fields = ["name", "contractor", "stated_cost", "start", "end", "focus_area", "description"]
-        labels = {"focus_area": _("Fokusområde"), "contractor": _("Utförare (konsult)")}
-        widgets = {"start": DATE, "end": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+        fields = ["name", "contractor", "start", "end", "end_year"]
+        labels = {"contractor": _("Utförare (konsult)")}
+        widgets = {"start": DATE, "end": DATE}
+
+    def __init__(self, *args: Any, year: Year, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class ProjectYearForm(forms.ModelForm):
+    """The project's part in the year: what the year's report states."""
+
+    class Meta:
+        model = ProjectYear
+        fields = ["stated_cost", "focus_area", "description"]
+        labels = {"focus_area": _("Fokusområde")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, year: Year, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area: Any = self.fields["focus_area"]
         area.queryset = FocusArea.objects.filter(year=year)
+        cost: Any = self.fields["stated_cost"]
+        cost.label = _("Angiven kostnad %(year)s") % {"year": year.year}
+        text: Any = self.fields["description"]
+        text.label = _("Beskrivning %(year)s") % {"year": year.year}
 
 
 class FinancingForm(forms.ModelForm):
@@ -117,20 +142,25 @@ CostLineFormSet = forms.modelformset_factory(
 )
 
 
-def project_formsets(data: Any, project: Project | None, year: Year) -> dict[str, BaseModelFormSet]:
-    """The project page's tables, each limited to this project and this year's choices."""
+def project_formsets(
+    data: Any, project: Project | None, year: Year, part: ProjectYear | None = None
+) -> dict[str, BaseModelFormSet]:
+    """The project page's tables for the year, each limited to this project and this year's choices:
+    the part's financing, the grants decided this year, this year's payments and cost lines."""
     coop_id = year.cooperation_id
     saved = project is not None and project.pk is not None
     formsets: dict[str, BaseModelFormSet] = {
         "financing": FinancingFormSet(
             data,
             prefix="financing",
-            queryset=project.financing.all() if saved else ProjectFinancing.objects.none(),  # type: ignore[union-attr]
+            queryset=part.financing.all() if part is not None else ProjectFinancing.objects.none(),
         ),
         "grants": GrantFormSet(
             data,
             prefix="grants",
-            queryset=project.grants.all() if saved else Grant.objects.none(),  # type: ignore[union-attr]
+            queryset=Grant.objects.filter(project=project, year=year)
+            if saved
+            else Grant.objects.none(),
         ),
         "payments": PaymentFormSet(
             data,
@@ -150,8 +180,11 @@ def project_formsets(data: Any, project: Project | None, year: Year) -> dict[str
         ),
     }
     for form in formsets["payments"].forms + [formsets["payments"].empty_form]:
+        # Any grant of the project decided by now may be paid this year.
         form.fields["grant"].queryset = (
-            Grant.objects.filter(project=project) if saved else Grant.objects.none()
+            Grant.objects.filter(project=project, year__year__lte=year.year)
+            if saved
+            else Grant.objects.none()
         )
     for form in formsets["cost_lines"].forms + [formsets["cost_lines"].empty_form]:
         form.fields["fund"].queryset = Fund.objects.filter(cooperation_id=coop_id)

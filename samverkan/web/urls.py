@@ -40,11 +40,14 @@ year_urls = [
     path("remissvar/", consultations.consultations, name="consultations"),
     path("remissvar/nytt/", consultations.consultation_new, name="consultation-new"),
     path("remissvar/<int:pk>/", consultations.consultation_edit, name="consultation-edit"),
-    path("remissvar/<int:pk>/ta-bort/", consultations.consultation_delete, name="consultation-delete"),
+    path(
+        "remissvar/<int:pk>/ta-bort/", consultations.consultation_delete, name="consultation-delete"
+    ),
     path("projekt/", projects.projects, name="projects"),
     path("projekt/nytt/", projects.project_new, name="project-new"),
     path("projekt/<int:pk>/", projects.project_edit, name="project-edit"),
     path("projekt/<int:pk>/ta-bort/", projects.project_delete, name="project-delete"),
+    path("projekt/<int:pk>/fortsatt/", projects.project_continue, name="project-continue"),
     path("arrangemang/", events.events, name="events"),
     path("arrangemang/nytt/", events.event_new, name="event-new"),
     path("arrangemang/<int:pk>/", events.event_edit, name="event-edit"),
@@ -62,12 +65,20 @@ year_urls = [
     path("befolkning/", population.population, name="population"),
     path("befolkning/ny/", population.population_new, name="population-new"),
     path("befolkning/importera/", population.population_import, name="population-import"),
-    path("befolkning/importera/spara/", population.population_import_confirm, name="population-import-confirm"),
+    path(
+        "befolkning/importera/spara/",
+        population.population_import_confirm,
+        name="population-import-confirm",
+    ),
     path("ekonomi/sie/", accounts.sie_upload, name="sie-upload"),
     path("ekonomi/sie/<str:token>/", accounts.sie_preview, name="sie-preview"),
     path("ekonomi/kontomappning/", accounts.account_mappings, name="account-mappings"),
     path("ekonomi/kontomappning/ny/", accounts.account_mapping_new, name="account-mapping-new"),
-    path("ekonomi/kontomappning/<int:pk>/", accounts.account_mapping_edit, name="account-mapping-edit"),
+    path(
+        "ekonomi/kontomappning/<int:pk>/",
+        accounts.account_mapping_edit,
+        name="account-mapping-edit",
+    ),
     path(
         "ekonomi/kontomappning/<int:pk>/ta-bort/",
         accounts.account_mapping_delete,

@@ -27,7 +27,7 @@ from samverkan.governance.models import (
 )
 from samverkan.members.models import Cooperation, FeeRule, Member, PopulationFigure, Year
 from samverkan.plan.models import AreaGroup, FocusArea, Programme
-from samverkan.projects.models import GrantPayment, Project
+from samverkan.projects.models import GrantPayment, ProjectYear
 from samverkan.yearfile.yamlio import dump
 
 
@@ -253,7 +253,10 @@ def export_year(year: Year) -> str:
             for c in ConsultationResponse.objects.filter(year=year)
         ],
         "projects": [
-            _project(p) for p in Project.objects.filter(year=year).select_related("focus_area")
+            _project(part)
+            for part in ProjectYear.objects.filter(year=year)
+            .select_related("project", "focus_area")
+            .order_by("order", "id")
         ],
         "events": [
             _event(e)
@@ -359,20 +362,25 @@ def _focus_area(area: FocusArea) -> dict[str, Any]:
     )
 
 
-def _project(p: Project) -> dict[str, Any]:
+def _project(part: ProjectYear) -> dict[str, Any]:
+    """The project's part in the year; where the project starts, also what it is."""
+    p = part.project
+    starts = p.start_year_id == part.year_id
     return _compact(
         {
             "slug": p.slug,
-            "name": p.name,
-            "contractor": p.contractor,
-            "cost": p.stated_cost,
-            "start": p.start,
-            "end": p.end,
-            "focus_area": p.focus_area.slug if p.focus_area else None,
-            "description": p.description,
+            "continues": not starts,
+            "name": p.name if starts else None,
+            "contractor": p.contractor if starts else None,
+            "cost": part.stated_cost,
+            "start": p.start if starts else None,
+            "end": p.end if starts else None,
+            "end_year": p.end_year if starts else None,
+            "focus_area": part.focus_area.slug if part.focus_area else None,
+            "description": part.description,
             "financing": [
                 _compact({"source": f.source, "surplus_year": f.surplus_year, "amount": f.amount})
-                for f in p.financing.all()
+                for f in part.financing.all()
             ],
             "grants": [
                 _compact(
@@ -385,7 +393,7 @@ def _project(p: Project) -> dict[str, Any]:
                         "expected_payment_year": g.expected_payment_year,
                     }
                 )
-                for g in p.grants.all()
+                for g in p.grants.filter(year_id=part.year_id)
             ],
         }
     )

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import ProtectedError
 
 from samverkan.consultations.models import ConsultationResponse
@@ -54,6 +55,7 @@ from samverkan.projects.models import (
     GrantTiming,
     Project,
     ProjectFinancing,
+    ProjectYear,
 )
 from samverkan.yearfile.fields import SLUG_RE, Node
 
@@ -102,7 +104,9 @@ class Refs:
         self.categories = {c.slug: c for c in CostCategory.objects.filter(cooperation=coop)}
         self.funds = {f.slug: f for f in Fund.objects.filter(cooperation=coop)}
         self.focus_areas: dict[str, FocusArea] = {}
-        self.projects = {p.slug: p for p in Project.objects.filter(cooperation=coop)}
+        self.projects = {
+            p.slug: p for p in Project.objects.filter(cooperation=coop).select_related("start_year")
+        }
         self.grants = {g.slug: g for g in Grant.objects.filter(project__cooperation=coop)}
         self.footnotes: set[str] = set()
         self.events: list[tuple[Node, Event]] = []
@@ -505,113 +509,203 @@ def _load_registers(root: Node, year: Year, refs: Refs) -> None:
         if node.check(response, exclude=["year"]):
             response.save()
 
-    seen_projects: list[int] = []
+    _load_projects(root, year, refs)
+
+
+# Keys of a project entry: the project's own (only where it starts), and its part in the year.
+PROJECT_OWN_KEYS = ("name", "contractor", "start", "end", "end_year")
+PROJECT_PART_KEYS = ("cost", "focus_area", "description", "financing", "grants")
+
+
+def _load_projects(root: Node, year: Year, refs: Refs) -> None:
+    """The year's part of each project; a project is described where it starts.
+
+    An entry without `continues` starts the project in this year and says what
+    it is (name, contractor, ...); `continues: true` takes up a project that
+    started in an earlier year's file, by slug, and says only this year's part.
+    Parts and grants of other years are not touched.
+    """
+    seen_parts: list[int] = []
     for order, node in enumerate(root.nodes("projects")):
-        node.only(
-            "slug",
-            "name",
-            "contractor",
-            "cost",
-            "start",
-            "end",
-            "focus_area",
-            "description",
-            "financing",
-            "grants",
-        )
+        node.only("slug", "continues", *PROJECT_OWN_KEYS, *PROJECT_PART_KEYS)
         slug = node.slug("slug", required=True)
-        name = node.str("name", required=True)
-        area = refs.one(refs.focus_areas, node, "focus_area", "focus area")
-        start, end = node.date("start"), node.date("end")
-        if not slug or not name:
+        continues = node.bool("continues")
+        if not slug:
             continue
         existing = refs.projects.get(slug)
-        if existing is not None and existing.year_id != year.pk:
-            node.error(
-                "slug", f"project {slug} is already described by the year {existing.year.year}"
-            )
+        if continues:
+            project = _continued_project(node, slug, existing, year)
+        else:
+            project = _started_project(node, slug, existing, year, refs)
+        if project is None:
             continue
-        values = {
-            "year": year,
-            "name": name,
-            "contractor": node.str("contractor"),
+        part_values = {
             "stated_cost": node.decimal("cost"),
-            "start": start,
-            "end": end,
-            "focus_area": area,
+            "focus_area": refs.one(refs.focus_areas, node, "focus_area", "focus area"),
             "description": node.text("description"),
             "order": order,
         }
         if not node.check(
-            Project(cooperation=refs.coop, slug=slug, **values),
-            exclude=["cooperation", "year", "focus_area", "slug"],
+            ProjectYear(project=project, year=year, **part_values),
+            exclude=["project", "year", "focus_area"],
         ):
             continue
-        project, _ = Project.objects.update_or_create(
-            cooperation=refs.coop, slug=slug, defaults=values
+        part, _ = ProjectYear.objects.update_or_create(
+            project=project, year=year, defaults=part_values
         )
-        refs.projects[slug] = project
-        seen_projects.append(project.pk)
-        project.financing.all().delete()
+        seen_parts.append(part.pk)
+        part.financing.all().delete()
         for fin_order, fin in enumerate(node.nodes("financing")):
             fin.only("source", "surplus_year", "amount")
             source = fin.choice("source", FinancingSource.values, required=True)
             if source:
                 ProjectFinancing.objects.create(
-                    project=project,
+                    part=part,
                     source=source,
                     surplus_year=fin.int("surplus_year", minimum=1900),
                     amount=fin.decimal("amount", minimum=Decimal(0)),
                     order=fin_order,
                 )
-        kept_grants: list[int] = []
-        for grant_order, gnode in enumerate(node.nodes("grants")):
-            gnode.only("slug", "grantor", "rate", "timing", "amount", "expected_payment_year")
-            gslug = gnode.slug("slug", required=True)
-            grantor = gnode.str("grantor", required=True)
-            timing = gnode.choice("timing", GrantTiming.values, required=True)
-            if not gslug or not grantor or not timing:
-                continue
-            other = refs.grants.get(gslug)
-            if other is not None and other.project_id != project.pk:
-                gnode.error(
-                    "slug", f"grant {gslug} already belongs to project {other.project.slug}"
-                )
-                continue
-            grant_values = {
-                "grantor": grantor,
-                "timing": timing,
-                "rate": gnode.decimal("rate"),
-                "amount": gnode.decimal("amount"),
-                "expected_payment_year": gnode.int("expected_payment_year", minimum=1900),
-                "order": grant_order,
-            }
-            if not gnode.check(
-                Grant(project=project, slug=gslug, **grant_values), exclude=["project", "slug"]
-            ):
-                continue
-            grant, _ = Grant.objects.update_or_create(
-                project=project, slug=gslug, defaults=grant_values
+        _load_grants(node, project, year, refs)
+    for stale in ProjectYear.objects.filter(year=year).exclude(pk__in=seen_parts):
+        _remove_part(root, stale, year, refs)
+
+
+def _started_project(
+    node: Node, slug: str, existing: Project | None, year: Year, refs: Refs
+) -> Project | None:
+    name = node.str("name", required=True)
+    if existing is not None and existing.start_year_id != year.pk:
+        if existing.start_year.year < year.year:
+            node.error(
+                "slug",
+                f"project {slug} started in {existing.start_year.year}: "
+                "write `continues: true` and only this year's part",
             )
-            refs.grants[gslug] = grant
-            kept_grants.append(grant.pk)
-        for stale in project.grants.exclude(pk__in=kept_grants):
-            try:
-                stale.delete()
-                refs.grants.pop(stale.slug, None)
-            except ProtectedError:
-                node.error(
-                    "grants", f"grant {stale.slug} is used by another year and cannot be removed"
-                )
-    for stale_project in Project.objects.filter(year=year).exclude(pk__in=seen_projects):
+        else:
+            node.error(
+                "slug",
+                f"project {slug} is already described by the year {existing.start_year.year}",
+            )
+        return None
+    values = {
+        "start_year": year,
+        "name": name,
+        "contractor": node.str("contractor"),
+        "start": node.date("start"),
+        "end": node.date("end"),
+        "end_year": node.int("end_year", minimum=year.year),
+    }
+    if not name or not node.check(
+        Project(pk=existing.pk if existing else None, cooperation=refs.coop, slug=slug, **values),
+        exclude=["cooperation", "start_year", "slug"],
+    ):
+        return None
+    project, _ = Project.objects.update_or_create(cooperation=refs.coop, slug=slug, defaults=values)
+    refs.projects[slug] = project
+    return project
+
+
+def _continued_project(
+    node: Node, slug: str, existing: Project | None, year: Year
+) -> Project | None:
+    if existing is None:
+        node.error(
+            "slug",
+            f"unknown project {slug!r}: a continuing project is described in the year it "
+            "starts; load that year's file first",
+        )
+        return None
+    if existing.start_year.year >= year.year:
+        node.error(
+            "continues",
+            f"project {slug} starts in {existing.start_year.year}, not in an earlier year",
+        )
+        return None
+    for key in PROJECT_OWN_KEYS:
+        if node.has(key):
+            node.error(
+                key,
+                f"the project's {key} is stated where it starts, in {existing.start_year.year}'s file",
+            )
+    return existing
+
+
+def _load_grants(node: Node, project: Project, year: Year, refs: Refs) -> None:
+    """The grants decided in the year; a grant decided in another year stays as it is."""
+    kept: list[int] = []
+    for grant_order, gnode in enumerate(node.nodes("grants")):
+        gnode.only("slug", "grantor", "rate", "timing", "amount", "expected_payment_year")
+        gslug = gnode.slug("slug", required=True)
+        grantor = gnode.str("grantor", required=True)
+        timing = gnode.choice("timing", GrantTiming.values, required=True)
+        if not gslug or not grantor or not timing:
+            continue
+        other = refs.grants.get(gslug)
+        if other is not None and other.project_id != project.pk:
+            gnode.error("slug", f"grant {gslug} already belongs to project {other.project.slug}")
+            continue
+        if other is not None and other.year_id != year.pk:
+            gnode.error(
+                "slug", f"grant {gslug} was decided in {other.year.year} and is described there"
+            )
+            continue
+        values = {
+            "year": year,
+            "grantor": grantor,
+            "timing": timing,
+            "rate": gnode.decimal("rate"),
+            "amount": gnode.decimal("amount"),
+            "expected_payment_year": gnode.int("expected_payment_year", minimum=1900),
+            "order": grant_order,
+        }
+        if not gnode.check(
+            Grant(project=project, slug=gslug, **values), exclude=["project", "year", "slug"]
+        ):
+            continue
+        grant, _ = Grant.objects.update_or_create(project=project, slug=gslug, defaults=values)
+        refs.grants[gslug] = grant
+        kept.append(grant.pk)
+    for stale in project.grants.filter(year=year).exclude(pk__in=kept):
         try:
-            refs.projects.pop(stale_project.slug, None)
-            stale_project.delete()
+            with transaction.atomic():
+                stale.delete()
+            refs.grants.pop(stale.slug, None)
         except ProtectedError:
+            node.error(
+                "grants", f"grant {stale.slug} is used by another year and cannot be removed"
+            )
+
+
+def _remove_part(root: Node, part: ProjectYear, year: Year, refs: Refs) -> None:
+    """A part the file no longer lists goes; where the project starts, the project goes with it."""
+    project = part.project
+    if project.start_year_id == year.pk:
+        later = sorted(project.years.exclude(pk=part.pk).values_list("year__year", flat=True))
+        if later:
             root.error(
                 "projects",
-                f"project {stale_project.slug} is used by another year and cannot be removed",
+                f"project {project.slug} continues in {', '.join(map(str, later))} "
+                "and cannot be removed from the year it starts",
             )
+            return
+        doomed: Any = project
+    else:
+        doomed = None
+    try:
+        with transaction.atomic():
+            if doomed is not None:
+                doomed.delete()
+            else:
+                project.grants.filter(year=year).delete()
+                part.delete()
+    except ProtectedError:
+        root.error(
+            "projects", f"project {project.slug} is used by another year and cannot be removed"
+        )
+        return
+    if doomed is not None:
+        refs.projects.pop(project.slug, None)
 
 
 def _load_accounts(root: Node, year: Year, refs: Refs) -> None:

@@ -11,7 +11,7 @@ from samverkan.finance.models import FundYear, PublishedFigure
 from samverkan.governance.models import Network
 from samverkan.members.models import Year, YearText
 from samverkan.plan.models import Activity, FollowUp
-from samverkan.projects.models import Project
+from samverkan.projects.models import Project, ProjectYear
 from samverkan.reports.api import render_report
 from samverkan.reports.assembly import build_annual_report
 
@@ -80,14 +80,10 @@ def test_a_fund_is_named_by_the_years_label_else_by_name_in_its_first_year_else_
 
 def test_a_projects_cost_is_booked_from_its_lines_and_stated_only_without_lines(editable_demo_year):
     year = editable_demo_year(2020)
-    Project.objects.create(
-        cooperation=year.cooperation,
-        year=year,
-        slug="utan-rader",
-        name="Utan rader",
-        stated_cost=Decimal("12000"),
-        order=99,
+    project = Project.objects.create(
+        cooperation=year.cooperation, start_year=year, slug="utan-rader", name="Utan rader"
     )
+    ProjectYear.objects.create(project=project, year=year, stated_cost=Decimal("12000"), order=99)
 
     projects = {p.slug: p for p in build_annual_report(year).projects}
 

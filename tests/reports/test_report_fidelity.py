@@ -160,6 +160,7 @@ def test_a_project_of_another_year_with_costs_and_grant_income_this_year_is_prin
     project = Project.objects.get(slug="laddplan")
     grant = Grant.objects.create(
         project=project,
+        year=later,
         slug="energimyndigheten",
         grantor="Energimyndigheten",
         timing=GrantTiming.ADVANCE,

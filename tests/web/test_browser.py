@@ -492,7 +492,7 @@ def register_pages(place: Place) -> list[str]:
 
     base = "/app/sodertorn/2020"
     consultation = ConsultationResponse.objects.filter(year=place.year).first()
-    project = Project.objects.filter(year=place.year).first()
+    project = Project.objects.filter(years__year=place.year).first()
     event = Event.objects.get(year=place.year, slug="sodertornskonferensen-2020")
     text = YearText.objects.get(year=place.year, key="introduction")
     assert consultation is not None and project is not None

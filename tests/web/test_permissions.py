@@ -101,7 +101,8 @@ mapping_3460 = lambda place: AccountMapping.objects.get(cooperation=place.coop, 
 GONE_UPLOAD = "0" * 64  # a SIE upload token whose file is not (or no longer) kept
 consultation = lambda place: ConsultationResponse.objects.filter(year=place.year).first().pk  # noqa: E731
 consultation_2018 = lambda place: ConsultationResponse.objects.filter(year__year=2018).first().pk  # noqa: E731
-project = lambda place: Project.objects.filter(year=place.year).first().pk  # noqa: E731
+project = lambda place: Project.objects.filter(years__year=place.year).first().pk  # noqa: E731
+project_2018 = lambda place: Project.objects.get(cooperation=place.coop, slug="systemanalys").pk  # noqa: E731
 event = lambda place: Event.objects.get(year=place.year, slug="klimatkrav-webinar-2020").pk  # noqa: E731
 text = lambda place: YearText.objects.get(year=place.year, key="introduction").pk  # noqa: E731
 area_a = lambda place: place.activity_a.focus_area_id  # noqa: E731
@@ -182,6 +183,10 @@ GET_ROWS = [
     Row("new project", app("project-new"), secretariat_only(200)),
     Row("edit project", app("project-edit", project), secretariat_only(200)),
     Row("delete project with cost lines (refused, says why)", app("project-delete", project), secretariat_only(200)),
+    Row("a 2018 project seen from 2020, not continued yet", app("project-edit", project_2018), secretariat_only(200)),
+    Row("a 2020 project under the URL of 2018, before it started", app("project-edit", project, year=2018),
+        insiders(403, secretariat=404)),
+    Row("continuing a project takes no GET", app("project-continue", project_2018), {**everyone(405), ANONYMOUS: LOGIN}),
     Row("events", app("events"), insiders(200)),
     Row("new event", app("event-new"), secretariat_only(200)),
     Row("edit event", app("event-edit", event), secretariat_only(200)),
@@ -295,13 +300,16 @@ def project_data(name: str = "Ny analys", pk: int | None = None) -> dict[str, An
     from samverkan.projects.models import GrantPayment
 
     stored = Project.objects.get(pk=pk)
-    data.update({k: v for k, v in model_to_dict(stored, fields=["contractor", "stated_cost", "description"]).items()
+    part = stored.years.get(year=stored.start_year)
+    data.update({k: v for k, v in model_to_dict(stored, fields=["contractor"]).items() if v is not None})
+    data.update({k: v for k, v in model_to_dict(part, fields=["stated_cost", "description"]).items()
                  if v is not None})
+    year = stored.start_year
     tables = {
-        "financing": (stored.financing.all(), ["source", "surplus_year", "amount"]),
-        "grants": (stored.grants.all(), ["grantor", "timing", "rate", "amount", "expected_payment_year"]),
-        "payments": (GrantPayment.objects.filter(grant__project=stored, year=stored.year), ["grant", "date", "amount"]),
-        "cost_lines": (LedgerLine.objects.filter(project=stored, year=stored.year, kind="cost").exclude(source="sie"),
+        "financing": (part.financing.all(), ["source", "surplus_year", "amount"]),
+        "grants": (stored.grants.filter(year=year), ["grantor", "timing", "rate", "amount", "expected_payment_year"]),
+        "payments": (GrantPayment.objects.filter(grant__project=stored, year=year), ["grant", "date", "amount"]),
+        "cost_lines": (LedgerLine.objects.filter(project=stored, year=year, kind="cost").exclude(source="sie"),
                        ["fund", "category", "amount", "date", "text"]),
     }
     for prefix, (rows, fields) in tables.items():
@@ -364,6 +372,9 @@ POST_ROWS = [
     Row("edit a project", app("project-edit", project), secretariat_only(MOVED),
         lambda p: project_data(name=Project.objects.get(pk=project(p)).name, pk=project(p))),
     Row("delete a project with cost lines (refused)", app("project-delete", project), secretariat_only(409)),
+    Row("continue a 2018 project in 2020", app("project-continue", project_2018), secretariat_only(MOVED)),
+    Row("continue a 2018 project in the decided 2019 (refused)", app("project-continue", project_2018, year=2019),
+        secretariat_only(409)),
     Row("add an event", app("event-new"), secretariat_only(MOVED),
         lambda p: {"name": "Rådslag", "kind": "radslag", "status": "held", "action": "save"}),
     Row("delete an event", app("event-delete", event), secretariat_only(MOVED)),

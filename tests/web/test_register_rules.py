@@ -21,7 +21,7 @@ from samverkan.demo import DEMO_DIR
 from samverkan.finance.models import CostCategory, Fund, LedgerLine, LineKind
 from samverkan.governance.models import Event
 from samverkan.members.models import Member
-from samverkan.projects.models import Grant, GrantTiming, Project
+from samverkan.projects.models import Grant, GrantTiming, Project, ProjectYear
 from samverkan.yearfile.services import LoadFailed, load_files
 from tests.web.conftest import SECRETARIAT, Place
 
@@ -34,10 +34,15 @@ EMPTY_ROWS = {
 
 def a_project_with_a_grant(place: Place) -> tuple[Project, Grant]:
     project = Project.objects.create(
-        cooperation=place.coop, year=place.year, slug="analys", name="Analys"
+        cooperation=place.coop, start_year=place.year, slug="analys", name="Analys"
     )
+    ProjectYear.objects.create(project=project, year=place.year)
     grant = Grant.objects.create(
-        project=project, slug="vinnova-analys", grantor="Vinnova", timing=GrantTiming.ARREARS
+        project=project,
+        year=place.year,
+        slug="vinnova-analys",
+        grantor="Vinnova",
+        timing=GrantTiming.ARREARS,
     )
     return project, grant
 
@@ -114,13 +119,26 @@ def project_admin(**change: Any) -> Callable[[Place, Client], Any]:
         client,
         {
             "cooperation": place.coop.pk,
-            "year": place.year.pk,
+            "start_year": place.year.pk,
             "slug": "analys",
             "name": "Analys",
-            "order": 0,
             **change,
         },
     )
+
+
+def project_year_admin(**change: Any) -> Callable[[Place, Client], Any]:
+    """The admin's form for a project's part in 2020, of a project that has none yet."""
+
+    def send(place: Place, client: Client) -> Any:
+        project = Project.objects.create(
+            cooperation=place.coop, start_year=place.year, slug="analys", name="Analys"
+        )
+        return post("admin:projects_projectyear_add")(
+            client, {"project": project.pk, "year": place.year.pk, "order": 0, **change}
+        )
+
+    return send
 
 
 def grant_app(**change: Any) -> Callable[[Place, Client], Any]:
@@ -141,6 +159,7 @@ def grant_admin(**change: Any) -> Callable[[Place, Client], Any]:
             client,
             {
                 "project": project.pk,
+                "year": place.year.pk,
                 "slug": "ny",
                 "grantor": "Vinnova",
                 "timing": "arrears",
@@ -285,7 +304,7 @@ RULES: dict[str, Rule] = {
     "a project with a negative cost": Rule(
         "Kostnaden kan inte vara negativ.",
         project_app(stated_cost="-5"),
-        project_admin(stated_cost="-5"),
+        project_year_admin(stated_cost="-5"),
         insert("projects:\n", NEW_PROJECT + "    cost: -5\n"),
         "projects[0]",
     ),
@@ -394,7 +413,7 @@ def test_the_database_refuses_what_slips_past_the_forms(place: Place) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Project.objects.create(
             cooperation=place.coop,
-            year=place.year,
+            start_year=place.year,
             slug="x",
             name="X",
             start=dt.date(2020, 6, 1),

@@ -140,7 +140,7 @@ def test_a_project_with_its_grant_paid_in_arrears_and_its_payment_is_saved_from_
 def test_a_project_that_lines_depend_on_is_not_deleted_and_the_page_says_why(
     place: Place, client_for: Any
 ) -> None:
-    project = Project.objects.filter(year=place.year, lines__isnull=False).distinct().first()
+    project = Project.objects.filter(years__year=place.year, lines__isnull=False).distinct().first()
     assert project is not None
     client = client_for(SECRETARIAT)
     assert (
@@ -321,13 +321,18 @@ def test_co_financing_of_an_event_without_a_fund_is_booked_in_a_new_fund_of_its_
 def test_a_grant_with_payments_is_not_removed_from_the_project_page_and_the_row_says_why(
     place: Place, client_for: Any
 ) -> None:
-    from samverkan.projects.models import Grant, GrantPayment, GrantTiming
+    from samverkan.projects.models import Grant, GrantPayment, GrantTiming, ProjectYear
 
     project = Project.objects.create(
-        cooperation=place.coop, year=place.year, slug="analys", name="Analys"
+        cooperation=place.coop, start_year=place.year, slug="analys", name="Analys"
     )
+    ProjectYear.objects.create(project=project, year=place.year)
     grant = Grant.objects.create(
-        project=project, slug="vinnova-analys", grantor="Vinnova", timing=GrantTiming.ARREARS
+        project=project,
+        year=place.year,
+        slug="vinnova-analys",
+        grantor="Vinnova",
+        timing=GrantTiming.ARREARS,
     )
     GrantPayment.objects.create(
         year=place.year, grant=grant, date=dt.date(2020, 6, 30), amount=Decimal(100)

@@ -188,6 +188,14 @@ class RegisterChapters(WriterBase):
             )
         return ", ".join(parts)
 
+    def project_years(self, p: r.Project) -> str:
+        """A project over several years: "2020–2022", or "sedan 2020" while its end is open."""
+        if p.end_year is None:
+            return _("sedan %(year)s") % {"year": p.first_year}
+        if p.end_year == p.first_year:
+            return str(p.first_year)
+        return f"{p.first_year}–{p.end_year}"
+
     def project(self, p: r.Project, number: str) -> Section | None:
         """The project's section; None when the settings leave it nothing to say."""
         facts: list[tuple[str, str | tuple[str, ...]]] = []
@@ -198,6 +206,20 @@ class RegisterChapters(WriterBase):
             facts.append((_("Kostnad"), f"{self.kr(p.cost)} ({kind})"))
         if p.start or p.end:
             facts.append((_("Period"), fmt.period(p.start, p.end, self.lang)))
+        if p.first_year is not None:
+            facts.append((_("Projektperiod"), self.project_years(p)))
+            if p.total_so_far is not None and p.first_year < self.year:
+                facts.append(
+                    (
+                        _("Kostnad hittills"),
+                        _("%(amount)s (%(first)s–%(year)s)")
+                        % {
+                            "amount": self.kr(p.total_so_far),
+                            "first": p.first_year,
+                            "year": self.year,
+                        },
+                    )
+                )
         if p.focus_area:
             facts.append((_("Fokusområde"), p.focus_area))
         if p.financing:
