@@ -559,3 +559,30 @@ def test_the_secretariat_splits_an_events_cost_by_population_and_previews_a_text
     page.get_by_role("button", name="Förhandsgranska").click()
     assert page.locator(".markdown-preview strong").inner_text() == "Avgiften"
     context.close()
+
+
+def test_the_secretariat_continues_a_project_into_the_next_year_and_axe_finds_no_violation(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    from samverkan.projects.models import Project
+
+    Year.objects.create(cooperation=place.coop, year=2021, status=YearStatus.DRAFT)
+    project = Project.objects.get(cooperation=place.coop, slug="naringslivsanalys-great")
+    page = open_page(SECRETARIAT)
+    problems = []
+    for path, what in (
+        ("/app/sodertorn/2021/projekt/", "the list offers to continue it"),
+        (f"/app/sodertorn/2021/projekt/{project.pk}/", "its page before it continues"),
+    ):
+        page.goto(url(live_server, path))
+        problems += [f"{what}: {v}" for v in axe_violations(page)]
+
+    page.get_by_role("button", name="Fortsätt projektet 2021").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", name="Projektets år").is_visible()
+    assert page.get_by_label("Angiven kostnad 2021").is_visible()
+    for width, label in ((1280, "desktop"), (360, "phone")):
+        page.set_viewport_size({"width": width, "height": 800})
+        problems += [f"its page with both years ({label}): {v}" for v in axe_violations(page)]
+    assert problems == []

@@ -108,14 +108,15 @@ def _project_page(
             year_context(found, standing, "projects", **context),
             status=status,
         )
-    data = request.POST if request.method == "POST" else None
+    # A refused continuation shows the page as it stands: its POST is not this form's.
+    data = request.POST if request.method == "POST" and not error else None
     form = ProjectForm(data, instance=project, year=found)
     part_form = ProjectYearForm(data, instance=part, year=found)
     if context.get("locked_by") is not None:
         for field in form.fields.values():
             field.disabled = True
     formsets = project_formsets(data, project, found, part)
-    if request.method == "POST":
+    if data is not None:
         forms_valid = form.is_valid() and part_form.is_valid()
         if forms_valid and all(f.is_valid() for f in formsets.values()):
             try:
