@@ -91,7 +91,7 @@ def create_large(db_path: Path) -> tuple[str, int]:  # noqa: C901 - one linear r
         YearText,
     )
     from samverkan.plan.models import Activity, AreaGroup, FocusArea, FollowUp, Programme, SubGoal
-    from samverkan.projects.models import Grant, Project, ProjectFinancing
+    from samverkan.projects.models import Grant, Project, ProjectFinancing, ProjectYear
 
     call_command("migrate", verbosity=0)
     rng = random.Random(2020)
@@ -337,17 +337,19 @@ def create_large(db_path: Path) -> tuple[str, int]:  # noqa: C901 - one linear r
         for i in range(40):
             project = Project.objects.create(
                 cooperation=coop,
-                year=year,
+                start_year=year,
                 slug=f"projekt-{i}",
                 name=sentence(6),
                 contractor="Konsult AB",
-                description=sentence(40),
-                order=i,
             )
-            ProjectFinancing.objects.create(project=project, source="operating_budget")
+            part = ProjectYear.objects.create(
+                project=project, year=year, description=sentence(40), order=i
+            )
+            ProjectFinancing.objects.create(part=part, source="operating_budget")
             if i % 4 == 0:
                 Grant.objects.create(
                     project=project,
+                    year=year,
                     slug=f"bidrag-{i}",
                     grantor="Tillväxtverket",
                     rate=Decimal(50),

@@ -35,6 +35,7 @@ ACTIONS = {
     "projects.project.create": gettext_lazy("Ett projekt lades till"),
     "projects.project.update": gettext_lazy("Ett projekt ändrades"),
     "projects.project.delete": gettext_lazy("Ett projekt togs bort"),
+    "projects.project.continue": gettext_lazy("Ett projekt fortsatte ett nytt år"),
     "members.year_text.create": gettext_lazy("En text lades till"),
     "members.year_text.update": gettext_lazy("En text ändrades"),
     "members.year_text.delete": gettext_lazy("En text togs bort"),
