@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from samverkan.members.admin_scope import ScopedAdmin
 from samverkan.projects.models import Grant, GrantPayment, Project, ProjectFinancing, ProjectYear
@@ -9,6 +12,11 @@ class ProjectAdmin(ScopedAdmin):
     list_display = ("name", "contractor", "start_year", "end_year")
     list_filter = (("start_year", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "contractor")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A project always has its part in the year it starts: that year describes it.
+        ProjectYear.objects.get_or_create(project=obj, year=obj.start_year)
 
 
 @admin.register(ProjectYear)

@@ -248,29 +248,26 @@ def continuable_projects(year: Year) -> list[Project]:
 
 def project_dependents(project: Project, year: Year) -> list[str]:
     """What keeps the project's part in `year` from being removed, in words for the user;
-    empty when nothing does. The part of the start year goes with the whole project,
-    so the later years' parts keep it too."""
+    empty when nothing does. In the project's start year the whole project goes, so what
+    any year holds of it counts, the later years' parts too."""
+    whole = project.start_year_id == year.pk
     found: list[str] = []
-    lines = project.lines.filter(year=year).count()
-    if lines:
-        found.append(_("%(count)s bokföringsrader hör till projektet") % {"count": lines})
-    grants = project.grants.filter(year=year)
-    grant_lines = LedgerLine.objects.filter(grant__in=grants).count()
-    if grant_lines:
-        found.append(
-            _("%(count)s bokföringsrader hör till projektets bidrag") % {"count": grant_lines}
-        )
-    payments = GrantPayment.objects.filter(grant__in=grants).count()
-    if payments:
-        found.append(_("%(count)s utbetalningar av projektets bidrag") % {"count": payments})
+    lines = project.lines.all() if whole else project.lines.filter(year=year)
+    if count := lines.count():
+        found.append(_("%(count)s bokföringsrader hör till projektet") % {"count": count})
+    grants = project.grants.all() if whole else project.grants.filter(year=year)
+    if count := LedgerLine.objects.filter(grant__in=grants).count():
+        found.append(_("%(count)s bokföringsrader hör till projektets bidrag") % {"count": count})
+    if count := GrantPayment.objects.filter(grant__in=grants).count():
+        found.append(_("%(count)s utbetalningar av projektets bidrag") % {"count": count})
     figures = PublishedFigure.objects.filter(
-        year=year, key__startswith=f"project.{project.slug}."
-    ).count()
-    if figures:
+        year__cooperation_id=project.cooperation_id, key__startswith=f"project.{project.slug}."
+    )
+    if count := (figures if whole else figures.filter(year=year)).count():
         found.append(
-            _("%(count)s tryckta siffror i årsredovisningen gäller projektet") % {"count": figures}
+            _("%(count)s tryckta siffror i årsredovisningen gäller projektet") % {"count": count}
         )
-    if project.start_year_id == year.pk:
+    if whole:
         later = sorted(project.years.exclude(year=year).values_list("year__year", flat=True))
         if later:
             found.append(

@@ -27,7 +27,7 @@ from samverkan.governance.models import (
 )
 from samverkan.members.models import Cooperation, FeeRule, Member, PopulationFigure, Year
 from samverkan.plan.models import AreaGroup, FocusArea, Programme
-from samverkan.projects.models import GrantPayment, ProjectYear
+from samverkan.projects.models import GrantPayment, Project, ProjectYear
 from samverkan.yearfile.yamlio import dump
 
 
@@ -252,12 +252,7 @@ def export_year(year: Year) -> str:
             )
             for c in ConsultationResponse.objects.filter(year=year)
         ],
-        "projects": [
-            _project(part)
-            for part in ProjectYear.objects.filter(year=year)
-            .select_related("project", "focus_area")
-            .order_by("order", "id")
-        ],
+        "projects": _projects(year),
         "events": [
             _event(e)
             for e in Event.objects.filter(year=year)
@@ -362,9 +357,18 @@ def _focus_area(area: FocusArea) -> dict[str, Any]:
     )
 
 
-def _project(part: ProjectYear) -> dict[str, Any]:
+def _projects(year: Year) -> list[dict[str, Any]]:
+    """The projects' parts in the year, in their order; then any project that starts in the
+    year without a part yet (made in the admin), which the loader gives an empty part."""
+    parts = ProjectYear.objects.filter(year=year).select_related("project", "focus_area")
+    bare = Project.objects.filter(start_year=year).exclude(years__year=year).order_by("id")
+    return [_project(part.project, part) for part in parts.order_by("order", "id")] + [
+        _project(p, ProjectYear(project=p, year=year)) for p in bare
+    ]
+
+
+def _project(p: Project, part: ProjectYear) -> dict[str, Any]:
     """The project's part in the year; where the project starts, also what it is."""
-    p = part.project
     starts = p.start_year_id == part.year_id
     return _compact(
         {
@@ -380,7 +384,7 @@ def _project(part: ProjectYear) -> dict[str, Any]:
             "description": part.description,
             "financing": [
                 _compact({"source": f.source, "surplus_year": f.surplus_year, "amount": f.amount})
-                for f in part.financing.all()
+                for f in (part.financing.all() if part.pk else ())
             ],
             "grants": [
                 _compact(

@@ -122,3 +122,20 @@ def test_continuing_a_project_twice_is_refused_and_says_why(
 
     assert again.status_code == 409
     assert "Projektet har redan en del år 2021." in text(again)
+
+
+def test_a_project_added_in_the_admin_gets_its_part_in_its_start_year(
+    place: Place, client_for: Any
+) -> None:
+    from samverkan.yearfile.export import export_year
+
+    response = client_for(SECRETARIAT).post(
+        reverse("admin:projects_project_add"),
+        {"cooperation": place.coop.pk, "start_year": place.year.pk, "slug": "ny", "name": "Ny"},
+    )
+
+    assert response.status_code == 302, text(response)[:2000]
+    project = Project.objects.get(cooperation=place.coop, slug="ny")
+    assert list(project.years.values_list("year__year", flat=True)) == [2020]
+    exported = export_year(Year.objects.get(pk=place.year.pk))
+    assert "- slug: ny\n  name: Ny\n" in exported, "the year file describes it where it starts"
