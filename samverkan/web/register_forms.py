@@ -41,6 +41,9 @@ class ConsultationForm(forms.ModelForm):
         max_length=500,
         assume_scheme="https",
         help_text=_("Till remissvaret eller remissen, t.ex. på regeringen.se."),
+        # Not <input type="url">: the browser would refuse an address without "https://"
+        # before the form could add it (assume_scheme), as the help text invites.
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
     )
 
     class Meta:

@@ -39,6 +39,20 @@ def test_a_split_by_population_adds_up_to_the_total_in_whole_kronor() -> None:
     assert split_by_population(Decimal("100"), {"a": 0}) == {}
 
 
+def test_a_consultation_link_without_https_is_accepted_in_the_browser_and_stored_with_it(
+    place: Place, client_for: Any
+) -> None:
+    page = client_for(SECRETARIAT).get(url("consultation-new")).content.decode()
+    assert 'type="url"' not in page, "the browser would refuse regeringen.se/remiss before posting"
+    response = client_for(SECRETARIAT).post(
+        url("consultation-new"), {"subject": "Länsplan", "link": "regeringen.se/remiss"}
+    )
+    assert response.status_code == 303
+    assert (
+        ConsultationResponse.objects.get(subject="Länsplan").link == "https://regeringen.se/remiss"
+    )
+
+
 def test_the_secretariat_adds_edits_and_deletes_a_consultation_response_with_one_audit_entry_each(
     place: Place, client_for: Any
 ) -> None:
