@@ -34,7 +34,10 @@ class YearAccounts:
 
 def _entries(year: Year) -> list[Entry]:
     """The year's lines as entries. Where a fund has lines imported from the books
-    (SIE), they replace the lines typed or transcribed for that fund."""
+    (SIE), they replace the lines typed or transcribed for that fund, except the members'
+    co-financing shares set with an event in the app: the books (an SIE file has no
+    member) cannot hold them, and the check of an event's co-financing compares them
+    with the costs the import books."""
     imported = set(
         LedgerLine.objects.filter(year=year, source=LineSource.SIE)
         .values_list("fund__slug", flat=True)
@@ -70,7 +73,7 @@ def _entries(year: Year) -> list[Entry]:
             grant=g or "",
         )
         for f, c, k, a, t, tr, m, p, g, src in rows.iterator(chunk_size=5000)
-        if src == LineSource.SIE or f not in imported
+        if src == LineSource.SIE or f not in imported or (src == LineSource.MANUAL and m)
     ]
 
 

@@ -188,3 +188,33 @@ def test_the_import_takes_the_year_lock_itself_and_does_not_trust_a_stale_year(
         import_sie(DEMO_SIE, draft_2020, objects=["1:1510"])
     assert codes(refused.value) == {"year_locked"}
     assert not ImportBatch.objects.exists()
+
+
+def test_an_events_co_financing_set_in_the_app_stays_in_the_accounts_when_the_import_books_its_costs(
+    draft_2020: Year,
+) -> None:
+    from samverkan.finance.models import CostCategory
+    from samverkan.governance.services import save_event
+    from samverkan.members.models import Member
+
+    members = Member.objects.filter(cooperation=draft_2020.cooperation, code__in=["0127", "0136"])
+    event = save_event(
+        draft_2020,
+        actor="tests",
+        values={"name": "Bostadskonferensen", "kind": "conference"},
+        co_financing={m: D("15000") for m in members},
+    )
+    assert event.fund is not None
+    AccountMapping.objects.create(
+        cooperation=draft_2020.cooperation,
+        account="7110",
+        category=CostCategory.objects.get(
+            cooperation=draft_2020.cooperation, slug="representation"
+        ),
+        fund=event.fund,
+    )
+    import_sie(DEMO_SIE, draft_2020, objects=["1:1510"], actor="tests")
+    fund = year_accounts(draft_2020).balances[event.fund.slug]
+    assert (fund.income, fund.costs) == (D("30000"), D("31637"))
+    [finding] = [f for f in run_checks(draft_2020) if f.check == "event_co_financing"]
+    assert (finding.expected, finding.found) == (D("31637"), D("30000"))
