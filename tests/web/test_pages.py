@@ -96,6 +96,26 @@ def test_the_audit_trail_of_the_year_can_be_narrowed_to_one_object(place: Place,
     assert "Uppföljningen ändrades" in narrowed and "Året öppnades igen" not in narrowed
 
 
+def test_the_years_audit_trail_tells_the_standing_data_changes_in_swedish(
+    place: Place, users: Any, client_for: Any
+) -> None:
+    import datetime as dt
+
+    from samverkan.members.services import add_member, save_population_figure
+
+    member = add_member(
+        place.coop, actor=users[SECRETARIAT], code="0117", name="Österåker", joined=2020
+    )
+    save_population_figure(
+        member, actor=users[SECRETARIAT], date=dt.date(2020, 12, 31), population=45000, source="SCB"
+    )
+    year_log = page(client_for(SECRETARIAT), "audit", "sodertorn", 2020)
+    assert "En medlem lades till" in year_log and "Österåker" in year_log
+    assert "Ett invånarantal sparades" in year_log
+    assert "members.member.create" not in year_log
+    assert "members.population.save" not in year_log
+
+
 def test_the_audit_trail_never_shows_another_cooperations_entries(place: Place, client_for: Any) -> None:
     from samverkan.audit.services import record
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -18,11 +19,16 @@ AUDIT_PAGE_SIZE = 50
 
 @require_GET
 def audit_log(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    """The year's audit trail, newest first; `?object=app.model:id` narrows it to one object."""
+    """The year's audit trail, newest first; `?object=app.model:id` narrows it to one object.
+
+    The changes of the cooperation's standing data (members, population figures, account
+    mappings: entries of no year) are shown with every year's, as they are made while
+    working on one.
+    """
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.VIEW_AUDIT)
     entries = AuditEntry.objects.filter(
-        cooperation=found.cooperation, year=found.year
+        Q(year=found.year) | Q(year__isnull=True), cooperation=found.cooperation
     ).select_related("actor")
     object_filter = request.GET.get("object", "")
     object_type, _sep, object_id = object_filter.partition(":")
