@@ -10,7 +10,9 @@ test client logs them in with force_login.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -129,3 +131,46 @@ def client_for(users: dict[str, AbstractBaseUser | None]):  # type: ignore[no-un
         return client
 
     return make
+
+
+# -- the browser journeys (test_yearly_cycle.py, test_registers_and_money.py) ---------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, one per test module."""
+    from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, playwright_api
+
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def login(browser: Any, live_server: Any, people: dict[str, Any]) -> Iterator[Any]:
+    """login(username) -> a page signed in through the login form, in a context of its own.
+
+    `people` (the test module's own fixture) makes the users, with the password of test_browser.
+    """
+    from tests.web.test_browser import PASSWORD
+
+    contexts = []
+
+    def make(username: str) -> Any:
+        context = browser.new_context(
+            locale="sv-SE", accept_downloads=True, viewport={"width": 1100, "height": 900}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server.url}/konto/logga-in/")
+        page.get_by_label("Användarnamn").fill(username)
+        page.get_by_label("Lösenord").fill(PASSWORD)
+        page.get_by_role("button", name="Logga in").click()
+        page.wait_for_load_state()
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -13,7 +13,6 @@ docs/web.md are taken here.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +27,18 @@ from samverkan.governance.models import Network
 from samverkan.members.models import Cooperation, Year, YearStatus
 from samverkan.plan.models import Activity, ActivityProposal, FollowUp, ProposalStatus
 from samverkan.reports.api import render_report
-from tests.web.test_browser import AXE, CHROMIUM, CHROMIUM_ARGS, PASSWORD, axe_violations
+from tests.web.browsing import accessible
+from tests.web.test_browser import AXE, PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cycle"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
 APP = "/app/malardalen"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 assert AXE.is_file(), "axe-core is installed with npm (node_modules)"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -80,41 +71,6 @@ def people(cooperation: Cooperation) -> dict[str, Any]:
         )
         made[name] = user
     return made
-
-
-@pytest.fixture
-def login(browser: Any, live_server: Any, people: dict[str, Any]) -> Iterator[Any]:
-    contexts = []
-
-    def make(username: str) -> Any:
-        context = browser.new_context(
-            locale="sv-SE", accept_downloads=True, viewport={"width": 1100, "height": 900}
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto(f"{live_server.url}/konto/logga-in/")
-        page.get_by_label("Användarnamn").fill(username)
-        page.get_by_label("Lösenord").fill(PASSWORD)
-        page.get_by_role("button", name="Logga in").click()
-        page.wait_for_load_state()
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def accessible(page: Any, shot: str = "") -> None:
-    """No axe violation at desktop and phone width; `shot` saves a screenshot for docs/web.md."""
-    assert axe_violations(page) == [], page.url
-    if shot:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
-    size = page.viewport_size
-    page.set_viewport_size({"width": 360, "height": 740})
-    assert axe_violations(page) == [], f"{page.url} at phone width"
-    page.set_viewport_size(size)
 
 
 def test_the_secretariat_plans_the_next_year_in_the_browser(
