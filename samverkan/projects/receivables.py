@@ -9,6 +9,21 @@ from samverkan.members.models import Year
 from samverkan.projects.models import Grant, GrantPayment, GrantTiming
 
 
+def grant_receivable(grant: Grant, year: Year) -> Decimal:
+    """What a grant paid in arrears is owed at the end of `year`: its income booked up to and
+    including the year, less its payments by the year's last day (zero for an advance grant)."""
+    if grant.timing != GrantTiming.ARREARS:
+        return ZERO
+    booked = sum(
+        (line.amount for line in grant.lines.filter(year__year__lte=year.year, kind="income")),
+        ZERO,
+    )
+    paid = sum(
+        (p.amount for p in GrantPayment.objects.filter(grant=grant, date__lte=year.end())), ZERO
+    )
+    return booked - paid
+
+
 def open_receivables(year: Year) -> list[tuple[Grant, str, Decimal]]:
     """Open receivables of arrears grants at the end of `year`: (grant, fund slug of its income, amount).
 
@@ -22,14 +37,12 @@ def open_receivables(year: Year) -> list[tuple[Grant, str, Decimal]]:
         timing=GrantTiming.ARREARS,
         year__year__lte=year.year,
     ).select_related("project"):
-        lines = list(
-            grant.lines.filter(year__year__lte=year.year, kind="income").select_related("fund")
-        )
-        booked = sum((line.amount for line in lines), ZERO)
-        paid = sum(
-            (p.amount for p in GrantPayment.objects.filter(grant=grant, date__lte=year.end())), ZERO
-        )
-        if booked - paid > 0:
-            fund = lines[-1].fund.slug if lines else ""
-            result.append((grant, fund, booked - paid))
+        owed = grant_receivable(grant, year)
+        if owed > 0:
+            newest = (
+                grant.lines.filter(year__year__lte=year.year, kind="income")
+                .select_related("fund")
+                .last()
+            )
+            result.append((grant, newest.fund.slug if newest else "", owed))
     return result

@@ -72,6 +72,11 @@ def _state(project: Project, year: Year) -> dict[str, Any]:
     state["payments"] = _rows_state(
         GrantPayment.objects.filter(grant__project=project, year=year).select_related("grant")
     )
+    state["grant_income"] = _rows_state(
+        project.lines.filter(year=year, kind=LineKind.INCOME, grant__isnull=False).select_related(
+            "fund", "category"
+        )
+    )
     state["cost_lines"] = _rows_state(
         project.lines.filter(year=year, kind=LineKind.COST).select_related("fund", "category")
     )
@@ -93,11 +98,14 @@ def save_project(
     financing: Sequence[RowEdit] = (),
     grants: Sequence[RowEdit] = (),
     payments: Sequence[RowEdit] = (),
+    grant_income: Sequence[RowEdit] = (),
     cost_lines: Sequence[RowEdit] = (),
 ) -> Project:
     """Create a project starting in `year`, or change a project and its part in `year`:
     the part's stated cost, focus area, text and financing, the grants decided in the year,
-    the year's grant payments and the year's cost lines (lines from an SIE import are kept).
+    the year's grant payments, the year's grant income (a grant paid in arrears is a
+    receivable from its income until its payment) and the year's cost lines (lines from an
+    SIE import are kept).
 
     `values` holds the project's fields (`PROJECT_FIELDS`, the same in every year) and the
     part's (`PART_FIELDS`). A changed project field alters every year the project runs in,
@@ -167,6 +175,18 @@ def save_project(
             line.order = next_order[0]
             line.source = LineSource.MANUAL
 
+    apply_rows(
+        LedgerLine,
+        [
+            row
+            for row in grant_income
+            if row.instance is None or getattr(row.instance, "source", "") != LineSource.SIE
+        ],
+        prefix="grant_income",
+        fixed={"year": locked, "project": project, "kind": LineKind.INCOME},
+        prepare=place_line,
+        reorder=False,
+    )
     apply_rows(
         LedgerLine,
         [

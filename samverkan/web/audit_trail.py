@@ -86,6 +86,7 @@ EXTRA_LABELS = {
     "financing": gettext_lazy("finansiering"),
     "grants": gettext_lazy("bidrag"),
     "payments": gettext_lazy("utbetalningar av bidrag"),
+    "grant_income": gettext_lazy("bidragsintäkter"),
     "cost_lines": gettext_lazy("kostnader"),
     "open_errors": gettext_lazy("fel i kontrollerna när året beslutades"),
     "lines": gettext_lazy("bokföringsrader"),

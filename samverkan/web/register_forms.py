@@ -133,6 +133,27 @@ class CostLineForm(forms.ModelForm):
         widgets = {"date": DATE}
 
 
+class GrantIncomeForm(forms.ModelForm):
+    """Income a grant has earned in the year: paid in arrears, a receivable until it is paid."""
+
+    class Meta:
+        model = LedgerLine
+        fields = ["grant", "fund", "category", "amount", "date", "text"]
+        labels = {
+            "grant": _("Bidrag"),
+            "fund": _("Fond"),
+            "category": _("Intäktsslag"),
+            "amount": _("Belopp"),
+            "date": _("Datum"),
+            "text": _("Text"),
+        }
+        widgets = {"date": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grant"].required = True
+
+
 FinancingFormSet = forms.modelformset_factory(
     ProjectFinancing, form=FinancingForm, extra=1, can_delete=True
 )
@@ -142,6 +163,9 @@ PaymentFormSet = forms.modelformset_factory(
 )
 CostLineFormSet = forms.modelformset_factory(
     LedgerLine, form=CostLineForm, extra=1, can_delete=True
+)
+GrantIncomeFormSet = forms.modelformset_factory(
+    LedgerLine, form=GrantIncomeForm, extra=1, can_delete=True
 )
 
 
@@ -172,6 +196,15 @@ def project_formsets(
             if saved
             else GrantPayment.objects.none(),
         ),
+        "grant_income": GrantIncomeFormSet(
+            data,
+            prefix="grant_income",
+            queryset=LedgerLine.objects.filter(
+                project=project, year=year, kind=LineKind.INCOME, grant__isnull=False
+            ).exclude(source="sie")
+            if saved
+            else LedgerLine.objects.none(),
+        ),
         "cost_lines": CostLineFormSet(
             data,
             prefix="cost_lines",
@@ -188,6 +221,14 @@ def project_formsets(
             Grant.objects.filter(project=project, year__year__lte=year.year)
             if saved
             else Grant.objects.none()
+        )
+    for form in formsets["grant_income"].forms + [formsets["grant_income"].empty_form]:
+        form.fields["grant"].queryset = (
+            Grant.objects.filter(project=project) if saved else Grant.objects.none()
+        )
+        form.fields["fund"].queryset = Fund.objects.filter(cooperation_id=coop_id)
+        form.fields["category"].queryset = CostCategory.objects.filter(
+            cooperation_id=coop_id, kind=LineKind.INCOME, is_fee=False
         )
     for form in formsets["cost_lines"].forms + [formsets["cost_lines"].empty_form]:
         form.fields["fund"].queryset = Fund.objects.filter(cooperation_id=coop_id)

@@ -288,10 +288,10 @@ def empty_formset(prefix: str) -> dict[str, Any]:
 
 
 def project_data(name: str = "Ny analys", pk: int | None = None) -> dict[str, Any]:
-    """The project page's form with its four tables; an existing project keeps its rows unchanged."""
+    """The project page's form with its five tables; an existing project keeps its rows unchanged."""
     data: dict[str, Any] = {"name": name}
     if pk is None:
-        for prefix in ("financing", "grants", "payments", "cost_lines"):
+        for prefix in ("financing", "grants", "payments", "grant_income", "cost_lines"):
             data.update(empty_formset(prefix))
         return data
     from django.forms.models import model_to_dict
@@ -309,6 +309,9 @@ def project_data(name: str = "Ny analys", pk: int | None = None) -> dict[str, An
         "financing": (part.financing.all(), ["source", "surplus_year", "amount"]),
         "grants": (stored.grants.filter(year=year), ["grantor", "timing", "rate", "amount", "expected_payment_year"]),
         "payments": (GrantPayment.objects.filter(grant__project=stored, year=year), ["grant", "date", "amount"]),
+        "grant_income": (LedgerLine.objects.filter(project=stored, year=year, kind="income",
+                                                   grant__isnull=False).exclude(source="sie"),
+                         ["grant", "fund", "category", "amount", "date", "text"]),
         "cost_lines": (LedgerLine.objects.filter(project=stored, year=year, kind="cost").exclude(source="sie"),
                        ["fund", "category", "amount", "date", "text"]),
     }

@@ -27,7 +27,7 @@ from tests.web.conftest import SECRETARIAT, Place
 
 EMPTY_ROWS = {
     f"{prefix}-{key}": "0"
-    for prefix in ("financing", "grants", "payments", "cost_lines")
+    for prefix in ("financing", "grants", "payments", "grant_income", "cost_lines")
     for key in ("TOTAL_FORMS", "INITIAL_FORMS")
 }
 

@@ -109,7 +109,7 @@ def test_a_project_with_its_grant_paid_in_arrears_and_its_payment_is_saved_from_
     client = client_for(SECRETARIAT)
     rows = {
         f"{p}-{k}": "0"
-        for p in ("financing", "grants", "payments", "cost_lines")
+        for p in ("financing", "grants", "payments", "grant_income", "cost_lines")
         for k in ("TOTAL_FORMS", "INITIAL_FORMS")
     }
     fund = place.coop.funds.get(slug="drift-2020")
@@ -149,6 +149,60 @@ def test_a_project_with_its_grant_paid_in_arrears_and_its_payment_is_saved_from_
         ).count()
         == 1
     )
+
+
+def test_a_grant_paid_in_arrears_is_a_receivable_on_the_project_page_from_its_income_to_its_payment(
+    place: Place, client_for: Any
+) -> None:
+    from samverkan.projects.models import Grant
+
+    client = client_for(SECRETARIAT)
+    project = Project.objects.create(
+        cooperation=place.coop, year=place.year, slug="cykelstrak", name="Cykelstråk"
+    )
+    grant = Grant.objects.create(
+        project=project, slug="cykelstrak-trafikverket", grantor="Trafikverket", timing="arrears"
+    )
+    income = CostCategory.objects.get(cooperation=place.coop, slug="bidrag")
+    fund = place.coop.funds.get(slug="drift-2020")
+    empty = {
+        f"{p}-{k}": "0"
+        for p in ("financing", "grants", "payments", "grant_income", "cost_lines")
+        for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    booked = client.post(
+        url("project-edit", project.pk),
+        {
+            **empty,
+            "name": project.name,
+            "grant_income-TOTAL_FORMS": "1",
+            "grant_income-0-grant": grant.pk,
+            "grant_income-0-fund": fund.pk,
+            "grant_income-0-category": income.pk,
+            "grant_income-0-amount": "30000",
+            "grant_income-0-date": "2020-12-31",
+        },
+    )
+    assert booked.status_code == 303, booked.content.decode()[:2000]
+    line = grant.lines.get()
+    assert (line.kind, line.amount, line.project) == ("income", Decimal(30000), project)
+    page = client.get(booked["Location"]).content.decode()
+    assert "Trafikverket: 30\u00a0000\u00a0kr att få" in page
+
+    paid = client.post(
+        url("project-edit", project.pk),
+        {
+            **empty,
+            "name": project.name,
+            "payments-TOTAL_FORMS": "1",
+            "payments-0-grant": grant.pk,
+            "payments-0-date": "2020-12-15",
+            "payments-0-amount": "30000",
+        },
+    )
+    assert paid.status_code == 303, paid.content.decode()[:2000]
+    assert "Trafikverket: ingen fordran" in client.get(paid["Location"]).content.decode()
+    assert grant.lines.count() == 1, "the income line stays as it was"
 
 
 def test_a_project_that_lines_depend_on_is_not_deleted_and_the_page_says_why(
@@ -353,7 +407,7 @@ def test_a_grant_with_payments_is_not_removed_from_the_project_page_and_the_row_
     )
     rows = {
         f"{p}-{k}": "0"
-        for p in ("financing", "payments", "cost_lines")
+        for p in ("financing", "payments", "grant_income", "cost_lines")
         for k in ("TOTAL_FORMS", "INITIAL_FORMS")
     }
     response = client_for(SECRETARIAT).post(
