@@ -223,8 +223,11 @@ def project_formsets(
             else Grant.objects.none()
         )
     for form in formsets["grant_income"].forms + [formsets["grant_income"].empty_form]:
+        # Income is earned in or after the year a grant is decided, never before.
         form.fields["grant"].queryset = (
-            Grant.objects.filter(project=project) if saved else Grant.objects.none()
+            Grant.objects.filter(project=project, year__year__lte=year.year)
+            if saved
+            else Grant.objects.none()
         )
         form.fields["fund"].queryset = Fund.objects.filter(cooperation_id=coop_id)
         form.fields["category"].queryset = CostCategory.objects.filter(

@@ -37,7 +37,7 @@ def great(place: Place) -> Project:
 def empty_rows() -> dict[str, str]:
     return {
         f"{prefix}-{key}": "0"
-        for prefix in ("financing", "grants", "payments", "cost_lines")
+        for prefix in ("financing", "grants", "payments", "grant_income", "cost_lines")
         for key in ("TOTAL_FORMS", "INITIAL_FORMS")
     }
 

@@ -154,14 +154,19 @@ def test_a_project_with_its_grant_paid_in_arrears_and_its_payment_is_saved_from_
 def test_a_grant_paid_in_arrears_is_a_receivable_on_the_project_page_from_its_income_to_its_payment(
     place: Place, client_for: Any
 ) -> None:
-    from samverkan.projects.models import Grant
+    from samverkan.projects.models import Grant, ProjectYear
 
     client = client_for(SECRETARIAT)
     project = Project.objects.create(
-        cooperation=place.coop, year=place.year, slug="cykelstrak", name="Cykelstråk"
+        cooperation=place.coop, start_year=place.year, slug="cykelstrak", name="Cykelstråk"
     )
+    ProjectYear.objects.create(project=project, year=place.year)
     grant = Grant.objects.create(
-        project=project, slug="cykelstrak-trafikverket", grantor="Trafikverket", timing="arrears"
+        project=project,
+        year=place.year,
+        slug="cykelstrak-trafikverket",
+        grantor="Trafikverket",
+        timing="arrears",
     )
     income = CostCategory.objects.get(cooperation=place.coop, slug="bidrag")
     fund = place.coop.funds.get(slug="drift-2020")
