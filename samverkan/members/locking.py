@@ -62,7 +62,7 @@ class YearLocked(DomainError):
 def locked_message(year: Year) -> str:
     return _(
         "Året %(year)s är %(status)s och därför låst. Kansliet måste öppna året igen innan något kan ändras."
-    ) % {"year": year.year, "status": year.get_status_display().lower()}
+    ) % {"year": year.year, "status": year.status_in_a_sentence}
 
 
 def follow(obj: Any, path: str) -> Any:

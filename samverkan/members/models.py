@@ -376,6 +376,18 @@ class Year(ReadByYears, models.Model):
         return self.status in LOCKED_STATUSES
 
     @property
+    def status_in_a_sentence(self) -> str:
+        """The status as "Året är …" reads: "år" is neuter, the labels ("Beslutad") are not."""
+        wording = {
+            YearStatus.PLANNING: _("under planering"),
+            YearStatus.FOLLOW_UP: _("under uppföljning"),
+            YearStatus.DRAFT: _("ett utkast"),
+            YearStatus.DECIDED: _("beslutat"),
+            YearStatus.PUBLISHED: _("publicerat"),
+        }
+        return str(wording.get(YearStatus(self.status), self.status))
+
+    @property
     def is_published(self) -> bool:
         return self.status == YearStatus.PUBLISHED
 

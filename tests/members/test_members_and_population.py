@@ -115,7 +115,7 @@ def test_adding_a_member_from_an_open_year_is_stored_and_audited(sodertorn: Coop
 
 
 def test_adding_a_member_from_a_decided_year_is_refused_naming_the_year(sodertorn: Coop) -> None:
-    with pytest.raises(YearLocked, match="Året 2023 är beslutad"):
+    with pytest.raises(YearLocked, match="Året 2023 är beslutat"):
         add_member(sodertorn.coop, actor="tests", code="0140", name="Nykvarn", joined=2023)
     assert not Member.objects.filter(code="0140").exists()
 

@@ -64,7 +64,7 @@ def test_adding_a_member_into_the_decided_year_is_refused_as_a_form_error_naming
 ) -> None:
     response = secretariat.post(url("member-new"), {"code": "0160", "name": "Täby", "joined": 2019})
     assert response.status_code == 409
-    assert "Året 2019 är beslutad och därför låst" in response.content.decode()
+    assert "Året 2019 är beslutat och därför låst" in response.content.decode()
     assert not Member.objects.filter(code="0160").exists()
 
 
@@ -113,7 +113,7 @@ def test_correcting_a_name_that_a_locked_year_shows_is_a_form_error_naming_the_y
 ) -> None:
     response = secretariat.post(url("member-rename", member("0128").pk), {"name": "Salems kommun"})
     assert response.status_code == 409
-    assert "Året 2018 är publicerad och därför låst" in response.content.decode()
+    assert "Året 2018 är publicerat och därför låst" in response.content.decode()
     assert member("0128").name == "Salem"
 
 

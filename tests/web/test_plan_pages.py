@@ -64,7 +64,7 @@ def test_an_activity_in_a_locked_year_is_refused_in_the_form(place: Place, clien
     )
     assert response.status_code == 400
     assert re.search(
-        r'role="alert"><p>Året 2020 är beslutad och därför låst', response.content.decode()
+        r'role="alert"><p>Året 2020 är beslutat och därför låst', response.content.decode()
     )
     assert Activity.objects.get(pk=place.activity_a.pk).title != "Ändrad titel"
 
