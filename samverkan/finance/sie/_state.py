@@ -1,15 +1,16 @@
 """The state of one SIE read, and how findings are queued.
 
-:class:`ReaderState` holds everything the reader remembers while it goes through a file
-(the header and chart so far, the open voucher, the running checksum, counters) and
-:meth:`ReaderState.diag`, through which every finding passes. The parts of the reader in
-the other private modules are mixins over this class; :class:`~.reader._Reader` puts them
-together.
+:class:`ReadState` holds everything the reader remembers while it goes through a file (the
+header and chart so far, the open voucher, the running checksum, counters) and the two
+ways a finding is recorded: :meth:`ReadState.diag` queues it at once, :meth:`ReadState.tally`
+counts it for one finding at the end of the file. The record handlers in the other private
+modules are plain functions that take this state as their first argument.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from .encoding import DetectedEncoding
@@ -27,9 +28,15 @@ from .records import (
     Transaction,
 )
 
+_ZERO = Decimal(0)
+
 
 class OpenVoucher:
-    """The voucher being read: its #VER fields and the rows seen so far (mutable)."""
+    """The voucher being read: its #VER fields and the rows seen so far (mutable).
+
+    ``total`` is the running sum of ``rows``, kept as they are added so that closing the
+    voucher need not go over them again.
+    """
 
     __slots__ = (
         "series",
@@ -40,6 +47,7 @@ class OpenVoucher:
         "sign",
         "line",
         "rows",
+        "total",
         "history",
         "pending_rtrans",
         "unreadable_rows",
@@ -64,6 +72,7 @@ class OpenVoucher:
         self.sign = sign
         self.line = line
         self.rows: list[Transaction] = []
+        self.total = _ZERO
         self.history: list[Transaction] = []
         self.pending_rtrans: Transaction | None = None
         self.unreadable_rows = 0
@@ -76,12 +85,13 @@ def vid(voucher: OpenVoucher) -> str:
     return f"{voucher.series or empty} {voucher.number or empty}"
 
 
-class ReaderState:
+class ReadState:
     """What one read of a file remembers, and its queue of findings. Not reusable."""
 
     def __init__(self, options: ReadOptions, detected: DetectedEncoding) -> None:
         self.options = options
         self.detected = detected
+        # What the reader has to yield next: findings and records, in file order.
         self.out: list[Entry] = []
         self.counts: dict[str, int] = {}
         self.suppressed: dict[str, tuple[int, Severity]] = {}
@@ -135,6 +145,11 @@ class ReaderState:
         # findings reported once per file: code -> [count, first line, figures of the first]
         self.tallies: dict[str, list[Any]] = {}
 
+    @property
+    def summing(self) -> bool:
+        """Whether the records read now count towards the #KSUMMA checksum."""
+        return self.ks_open and self.ks_compute
+
     def diag(
         self, severity: Severity, line: int | None, code: str, message: str, **figures: Figure
     ) -> None:
@@ -151,7 +166,7 @@ class ReaderState:
 
     def tally(self, code: str, lineno: int, **figures: Figure) -> None:
         """Count a finding that the end of the file reports once, with the count and the
-        first line (see :meth:`~._endcheck.EndChecks.finish`)."""
+        first line (see :func:`~._endcheck.finish`)."""
         seen = self.tallies.get(code)
         if seen is None:
             self.tallies[code] = [1, lineno, figures]

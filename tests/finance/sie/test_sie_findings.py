@@ -293,7 +293,7 @@ def test_warnings_and_notes_never_make_a_file_fail_to_import() -> None:
 
 ROOT = Path(__file__).resolve().parents[3]
 _CODE_PATTERNS = (
-    re.compile(r'self\.diag\(\s*[^,]+,\s*[^,]+,\s*"([a-z0-9_]+)"'),
+    re.compile(r'(?:self|state)\.diag\(\s*[^,]+,\s*[^,]+,\s*"([a-z0-9_]+)"'),
     re.compile(r'code="([a-z0-9_]+)"'),
     re.compile(r'^    "([a-z0-9_]+)": \(\s*$', re.MULTILINE),  # the tallied findings
     re.compile(r'_error\(\s*"([a-z0-9_]+)"'),
