@@ -20,7 +20,7 @@ from typing import cast
 
 from . import _fast
 from ._chart import start_chart_data
-from ._fast import AMOUNT_RE, ELEMENT_RE, field_text, new_voucher, parse_yyyymmdd, quoted_field
+from ._fast import AMOUNT_RE, ELEMENT_RE, field_text, parse_yyyymmdd, quoted_field, voucher_record
 from ._fields import (
     account_used,
     bad_amount,
@@ -116,7 +116,8 @@ def read_ver_line(state: ReadState, line: str, lineno: int) -> bool:
     common = _fast.COMMON_VER_RE.match(line)
     if common is not None:
         series, number, date_text, text, reg_date = common.groups()
-        text = quoted_field(text)
+        if "\\" in text or '"' in text:
+            text = quoted_field(text)
         if text is not None:
             if series[0] == '"':
                 series = series[1:-1]
@@ -410,19 +411,17 @@ def close_voucher(state: ReadState) -> None:
     elif voucher.total:
         unbalanced(state, voucher, voucher.total)
     state.out.append(
-        new_voucher(
-            (
-                voucher.series,
-                voucher.number,
-                voucher.date,
-                voucher.text,
-                voucher.reg_date,
-                voucher.sign,
-                rows,
-                tuple(voucher.history),
-                voucher.line,
-                state.voucher_count,
-            )
+        voucher_record(
+            voucher.series,
+            voucher.number,
+            voucher.date,
+            voucher.text,
+            voucher.reg_date,
+            voucher.sign,
+            rows,
+            tuple(voucher.history),
+            voucher.line,
+            state.voucher_count,
         )
     )
     state.voucher_count += 1

@@ -29,7 +29,7 @@ from . import _fast
 from ._checksum import alternative_checksum, ks_flush
 from ._dispatch import read_record
 from ._endcheck import finish
-from ._fast import pairs, quoted_field
+from ._fast import pairs, quoted_field, transaction_row
 from ._fields import account_used, parse_date
 from ._lines import check_characters, decoded_lines
 from ._state import OpenVoucher, ReadState
@@ -46,7 +46,6 @@ from .records import (
     Object,
     SieFile,
     Summary,
-    Transaction,
     Voucher,
 )
 from .tokenizer import tokenize
@@ -171,11 +170,6 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
     # needs none of the checks of read_record (both change only in read_record).
     summing = False
     ver_ready = False
-    # Local names for the hot path below (see the setters in _fast for why).
-    new_object = _fast.new_object
-    set_account, set_amount, set_objects = _fast.set_account, _fast.set_amount, _fast.set_objects
-    set_date, set_text, set_quantity = _fast.set_date, _fast.set_text, _fast.set_quantity
-    set_sign, set_kind, set_line = _fast.set_sign, _fast.set_kind, _fast.set_line
     # The voucher whose { } block is open: while set, each line is first tried as an
     # ordinary #TRANS row before any other work is done on it.
     block: OpenVoucher | None = None
@@ -212,27 +206,21 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
                         if account not in used_accounts:
                             account_used(state, account, lineno, "#TRANS")
                         amount = Decimal(amount_text)
-                        t = new_object(Transaction)
-                        set_account(t, account)
-                        set_amount(t, amount)
-                        set_objects(
-                            t,
-                            ()
-                            if not n
-                            else ((elements[0], elements[1]),)
-                            if n == 2
-                            else pairs(elements, n),
+                        block.rows.append(
+                            transaction_row(
+                                account,
+                                amount,
+                                ()
+                                if not n
+                                else ((elements[0], elements[1]),)
+                                if n == 2
+                                else pairs(elements, n),
+                                dates.get(date_text)
+                                or parse_date(state, date_text, lineno, "#TRANS"),
+                                text,
+                                lineno,
+                            )
                         )
-                        set_date(
-                            t,
-                            dates.get(date_text) or parse_date(state, date_text, lineno, "#TRANS"),
-                        )
-                        set_text(t, text)
-                        set_quantity(t, None)
-                        set_sign(t, "")
-                        set_kind(t, "TRANS")
-                        set_line(t, lineno)
-                        block.rows.append(t)
                         block.total += amount
                         continue
                 elif line == "}":

@@ -111,16 +111,19 @@ class Reconciler:
 
     def add_voucher(self, voucher: Voucher) -> None:
         """Add the current rows of one voucher to the per-account sums."""
+        rows = voucher.transactions
         self._vouchers += 1
         counts = self._series.get(voucher.series)
         if counts is None:
             counts = self._series[voucher.series] = [0, 0]
         counts[0] += 1
-        counts[1] += len(voucher.transactions)
+        counts[1] += len(rows)
         sums = self._sums
-        for t in voucher.transactions:
-            acc = sums.get(t.account)
-            if acc is None:
+        for t in rows:
+            # Indexing with a rare KeyError is cheaper than get() on this hot path.
+            try:
+                acc = sums[t.account]
+            except KeyError:
                 acc = sums[t.account] = [_ZERO, _ZERO, 0]
             amount = t.amount
             if amount.is_signed():
