@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import encodings.cp437
 import re
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -181,16 +180,17 @@ def quoted_field(content: str) -> str | None:
     return content.replace('\\"', '"')
 
 
-def pairs(e: Sequence[str], n: int) -> ObjectList:
-    """Pair up the elements of an object list (``n`` is even); short lists, by far the
-    most common, without building slices."""
-    if n == 0:
-        return ()
-    if n == 2:
-        return ((e[0], e[1]),)
-    if n == 4:
-        return ((e[0], e[1]), (e[2], e[3]))
-    return tuple(zip(e[::2], e[1::2], strict=True))
+def simple_object_list(inner: str | None) -> tuple[ObjectList, str] | None:
+    """The objects of a list that COMMON_TRANS_RE matched (its inner text, None for
+    ``{}``) and the text the list adds to the checksum; None for an odd number of elements,
+    which the general path reports."""
+    if inner is None:
+        return (), ""
+    elements = (inner.replace('"', "") if '"' in inner else inner).split()
+    if len(elements) & 1:
+        return None
+    it = iter(elements)
+    return tuple(zip(it, it, strict=True)), "".join(elements)
 
 
 def field_text(fields: list[Field], i: int) -> str:

@@ -29,7 +29,7 @@ from . import _fast
 from ._checksum import alternative_checksum, ks_flush
 from ._dispatch import read_record
 from ._endcheck import finish
-from ._fast import pairs, quoted_field, transaction_row
+from ._fast import quoted_field, simple_object_list, transaction_row
 from ._fields import account_used, parse_date
 from ._lines import check_characters, decoded_lines
 from ._state import OpenVoucher, ReadState
@@ -44,6 +44,7 @@ from .records import (
     Entry,
     Header,
     Object,
+    ObjectList,
     SieFile,
     Summary,
     Voucher,
@@ -165,6 +166,9 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
     ordinary_row = _fast.TRANS_RE.match
     dates = state.dates
     used_accounts = state.used_accounts
+    # The object lists of rows read so far (their inner text; None for {}), read once each:
+    # a file has few distinct ones. The objects are immutable, so rows can share them.
+    object_lists: dict[str | None, tuple[ObjectList, str]] = {None: ((), "")}
     ks_parts = state.ks_parts
     # Whether the records read now count towards the checksum, and whether a #VER line
     # needs none of the checks of read_record (both change only in read_record).
@@ -186,22 +190,20 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
                     account, inner, amount_text, date_text, text = m.groups()
                     if "\\" in text or '"' in text:
                         text = quoted_field(text)
-                    if inner is None:
-                        elements: list[str] = []
-                    elif '"' in inner:
-                        elements = inner.replace('"', "").split()
-                    else:
-                        elements = inner.split()
-                    n = len(elements)
-                    if text is not None and not n & 1:
+                    listed = object_lists.get(inner)
+                    if listed is None:
+                        listed = simple_object_list(inner)
+                        if listed is not None and len(object_lists) < 10_000:
+                            object_lists[inner] = listed
+                    if text is not None and listed is not None:
+                        objects, joined = listed
                         if check_line:
                             check_characters(state, line, lineno)
                         if summing:
-                            joined = "".join(elements)
                             ks_parts.append(
                                 f"#TRANS{account}{joined}{amount_text}{date_text}{text}"
                             )
-                            if n:
+                            if objects:
                                 state.ks_lists = True
                         if account not in used_accounts:
                             account_used(state, account, lineno, "#TRANS")
@@ -210,11 +212,7 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
                             transaction_row(
                                 account,
                                 amount,
-                                ()
-                                if not n
-                                else ((elements[0], elements[1]),)
-                                if n == 2
-                                else pairs(elements, n),
+                                objects,
                                 dates.get(date_text)
                                 or parse_date(state, date_text, lineno, "#TRANS"),
                                 text,
