@@ -1,8 +1,8 @@
 """Regular expressions and fast constructors for the reader's hot path.
 
-Kept apart from :mod:`.reader` so that the state machine there reads as rules; what is here
-only makes the common case fast and must give the same results as the general tokenizer
-(tests read every sample both ways).
+Kept apart from the record handlers so that they read as rules; what is here only makes the
+common case fast and must give the same results as the general tokenizer (tests read every
+sample and generated files both ways).
 """
 
 from __future__ import annotations

@@ -145,11 +145,6 @@ class ReadState:
         # findings reported once per file: code -> [count, first line, figures of the first]
         self.tallies: dict[str, list[Any]] = {}
 
-    @property
-    def summing(self) -> bool:
-        """Whether the records read now count towards the #KSUMMA checksum."""
-        return self.ks_open and self.ks_compute
-
     def diag(
         self, severity: Severity, line: int | None, code: str, message: str, **figures: Figure
     ) -> None:

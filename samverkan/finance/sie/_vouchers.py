@@ -112,7 +112,7 @@ def close_brace(state: ReadState, lineno: int) -> None:
 def read_ver_line(state: ReadState, line: str, lineno: int) -> bool:
     """Read an ordinary ``#VER`` line with a regular expression instead of the tokenizer;
     False if it needs the tokenizer. Only for a #VER that needs none of the checks of
-    :func:`~.reader.read_record` (the reader knows when)."""
+    :func:`~._dispatch.read_record` (the reader knows when)."""
     common = _fast.COMMON_VER_RE.match(line)
     if common is not None:
         series, number, date_text, text, reg_date = common.groups()
@@ -221,7 +221,7 @@ def read_row_match(state: ReadState, voucher: OpenVoucher, m: re.Match[str], lin
 
 
 def read_row(state: ReadState, label: str, fields: list[Field], lineno: int) -> None:
-    """#TRANS, #RTRANS, #BTRANS: a row of the open voucher (:func:`~.reader.read_record`
+    """#TRANS, #RTRANS, #BTRANS: a row of the open voucher (:func:`~._dispatch.read_record`
     has closed any voucher a record of another kind ended)."""
     voucher = state.voucher
     if voucher is None:

@@ -179,6 +179,25 @@ def test_an_odd_object_list_drops_its_last_element_with_a_warning() -> None:
     assert [d.line for d in found(result, "odd_object_list")] == [10]
 
 
+def test_object_list_elements_are_separated_as_the_tokenizer_separates_them() -> None:
+    # A quote after the first character of a bare element is part of it; quoted elements
+    # side by side are separate elements. The rows' shapes take each fast path in turn.
+    result = read(
+        """\
+        #VER A 1 20240105 "Hyra"
+        {
+        #TRANS 3010 {1 -"1"} -10 20240105 "a"
+        #TRANS 3010 {"1""2" "3""4"} -20 20240105 "b"
+        #TRANS 3010 {1\t-"1"} -30
+        #TRANS 1930 {} 60 20240105 "c"
+        }
+        """
+    )
+    objects = [t.objects for t in only_voucher(result).transactions]
+    assert objects == [(("1", '-"1"'),), (("1", "2"), ("3", "4")), (("1", '-"1"'),), ()]
+    assert result.ok
+
+
 # -- labels and records ----------------------------------------------------------------
 
 
