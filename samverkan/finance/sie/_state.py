@@ -10,7 +10,6 @@ modules are plain functions that take this state as their first argument.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from .encoding import DetectedEncoding
@@ -28,15 +27,9 @@ from .records import (
     Transaction,
 )
 
-_ZERO = Decimal(0)
-
 
 class OpenVoucher:
-    """The voucher being read: its #VER fields and the rows seen so far (mutable).
-
-    ``total`` is the running sum of ``rows``, kept as they are added so that closing the
-    voucher need not go over them again.
-    """
+    """The voucher being read: its #VER fields and the rows seen so far (mutable)."""
 
     __slots__ = (
         "series",
@@ -47,7 +40,6 @@ class OpenVoucher:
         "sign",
         "line",
         "rows",
-        "total",
         "history",
         "pending_rtrans",
         "unreadable_rows",
@@ -72,7 +64,6 @@ class OpenVoucher:
         self.sign = sign
         self.line = line
         self.rows: list[Transaction] = []
-        self.total = _ZERO
         self.history: list[Transaction] = []
         self.pending_rtrans: Transaction | None = None
         self.unreadable_rows = 0

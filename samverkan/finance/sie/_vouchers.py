@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from operator import attrgetter
 from typing import cast
 
 from . import _fast
@@ -34,6 +35,9 @@ from ._fields import (
 from ._state import OpenVoucher, ReadState, vid
 from .records import ObjectList, Transaction, TransactionKind
 from .tokenizer import Field, checksum_text, tokenize
+
+_ZERO = Decimal(0)
+_amount_of = attrgetter("amount")
 
 
 def _text(quoted: str | None, bare: str | None) -> str:
@@ -343,7 +347,6 @@ def add_row(
             ):
                 rtrans_without_twin(state, voucher, pending, differs=True)
         voucher.rows.append(transaction)
-        voucher.total += amount
         return
     if state.options.rtrans_mode == "ignore":
         return
@@ -360,7 +363,6 @@ def rtrans_without_twin(
 ) -> None:
     # An #RTRANS is an added row; without its #TRANS twin it is still part of the voucher.
     voucher.rows.append(rtrans)
-    voucher.total += rtrans.amount
     what = "is followed by a #TRANS that differs from it" if differs else "has no #TRANS twin"
     state.diag(
         "warning",
@@ -408,8 +410,10 @@ def close_voucher(state: ReadState) -> None:
             f"Voucher {vid(voucher)} (line {voucher.line}): {voucher.unreadable_rows} "
             "row(s) could not be read, so its balance was not checked.",
         )
-    elif voucher.total:
-        unbalanced(state, voucher, voucher.total)
+    else:
+        total = sum(map(_amount_of, rows), _ZERO)
+        if total:
+            unbalanced(state, voucher, total)
     state.out.append(
         voucher_record(
             voucher.series,

@@ -207,11 +207,10 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
                                 state.ks_lists = True
                         if account not in used_accounts:
                             account_used(state, account, lineno, "#TRANS")
-                        amount = Decimal(amount_text)
                         block.rows.append(
                             transaction_row(
                                 account,
-                                amount,
+                                Decimal(amount_text),
                                 objects,
                                 dates.get(date_text)
                                 or parse_date(state, date_text, lineno, "#TRANS"),
@@ -219,7 +218,6 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
                                 lineno,
                             )
                         )
-                        block.total += amount
                         continue
                 elif line == "}":
                     close_voucher(state)
