@@ -258,17 +258,14 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
             elif lineno == 1 and first == "\ufeff":
                 # A UTF-8 byte-order mark: read the rest of the line as usual.
                 fields, flags = tokenize(line[1:])
-                if fields:
+                if fields and isinstance(fields[0], str):
                     read_record(state, fields, flags, lineno)
+                elif fields:  # an object list where the label belongs
+                    _not_a_record(state, lineno)
                 summing = state.ks_open and state.ks_compute
                 ver_ready = state.chart_sent and state.flagga_checked
             else:
-                state.diag(
-                    "warning",
-                    lineno,
-                    "not_a_record",
-                    f"Line {lineno} is not a record (it does not start with '#'); ignored.",
-                )
+                _not_a_record(state, lineno)
             voucher = state.voucher
             block = voucher if voucher is not None and voucher.in_block else None
             if out:
@@ -279,3 +276,12 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
     finish(state, lineno)
     yield from out
     out.clear()
+
+
+def _not_a_record(state: ReadState, lineno: int) -> None:
+    state.diag(
+        "warning",
+        lineno,
+        "not_a_record",
+        f"Line {lineno} is not a record (it does not start with '#'); ignored.",
+    )

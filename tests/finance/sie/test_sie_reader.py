@@ -577,6 +577,12 @@ def test_a_utf8_byte_order_mark_means_utf8() -> None:
     assert "byte-order mark" in found(result, "encoding_utf8")[0].message
 
 
+def test_a_byte_order_mark_before_an_object_list_is_a_finding_not_an_exception() -> None:
+    result = read_sie(b"\xef\xbb\xbf{1 2}\n" + sie("", encoding="utf-8"))
+    assert [d.line for d in found(result, "not_a_record")] == [1]
+    assert result.header.flag == 0
+
+
 def test_latin1_letters_without_cp437_ones_mean_windows_1252() -> None:
     result = read("#KONTO 1930 Företagskonto\n", encoding="cp1252")
     assert result.accounts[0].name == "Företagskonto"
