@@ -14,7 +14,7 @@ from typing import cast
 from ._fast import field_text
 from ._fields import account_number, missing
 from ._identification import ensure_header, late
-from ._state import ReadState
+from ._state import Handler, ReadState
 from .records import Account, AccountType, Dimension, Object
 from .tokenizer import Field
 
@@ -144,7 +144,7 @@ _ACCOUNT_CHANGES: dict[str, Callable[[ReadState, Account, list[Field], int], Acc
     "#SRU": _sru,
 }
 
-HANDLERS: dict[str, Callable[[ReadState, str, list[Field], int], None]] = {
+HANDLERS: dict[str, Handler] = {
     "#DIM": read_dimension,
     "#UNDERDIM": read_dimension,
     "#OBJEKT": read_object,

@@ -7,7 +7,6 @@ the checksummed part, a voucher that another record ends) and then the handler.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import cast
 
 from . import _chart, _identification
@@ -15,13 +14,9 @@ from ._balances import read_balance
 from ._checksum import add_to_checksum, read_ksumma
 from ._fields import tokenizer_flags
 from ._labels import BALANCES, KNOWN, ROWS
-from ._state import OpenVoucher, ReadState, vid
+from ._state import Handler, OpenVoucher, ReadState, vid
 from ._vouchers import close_voucher, read_row, read_ver
 from .tokenizer import Field
-
-Handler = Callable[[ReadState, str, list[Field], int], None]
-"""A record handler: the state of the read, the label, the tokenized fields (the label
-first) and the line number."""
 
 HANDLERS: dict[str, Handler] = {
     **_identification.HANDLERS,

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from ._fast import field_text
 from ._fields import date_field, int_field
-from ._state import ReadState
+from ._state import Handler, ReadState
 from .records import FiscalYear, Header
 from .tokenizer import Field
 
@@ -212,7 +212,7 @@ def _omfattn(state: ReadState, label: str, fields: list[Field], lineno: int) -> 
     state.head["omfattn"] = date_field(state, fields, 1, lineno, label, required=True)
 
 
-def _text_field(key: str) -> Callable[[ReadState, str, list[Field], int], None]:
+def _text_field(key: str) -> Handler:
     """Handler of a record whose one field goes to the header as it is."""
 
     def handler(state: ReadState, label: str, fields: list[Field], lineno: int) -> None:
@@ -310,7 +310,5 @@ _RECORDS: dict[str, Callable[[ReadState, str, list[Field], int], bool | None]] =
     "#VALUTA": _text_field("currency"),
 }
 
-HANDLERS: dict[str, Callable[[ReadState, str, list[Field], int], None]] = dict.fromkeys(
-    _RECORDS, read_identification
-)
+HANDLERS: dict[str, Handler] = dict.fromkeys(_RECORDS, read_identification)
 """The handler of each identification record."""

@@ -9,6 +9,7 @@ modules are plain functions that take this state as their first argument.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ from .records import (
     Severity,
     Transaction,
 )
+from .tokenizer import Field
 
 
 class OpenVoucher:
@@ -74,6 +76,11 @@ def vid(voucher: OpenVoucher) -> str:
     """The voucher's series and number as findings name it (``""`` for an empty one)."""
     empty = '""'
     return f"{voucher.series or empty} {voucher.number or empty}"
+
+
+Handler = Callable[["ReadState", str, list[Field], int], None]
+"""A record handler: the state of the read, the label, the tokenized fields (the label
+first) and the line number."""
 
 
 class ReadState:
