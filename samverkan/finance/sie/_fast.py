@@ -84,34 +84,27 @@ _LATIN1_TO_CP437 = b"".join(_charmap_encode(chr(b), "replace", _CP437_MAP)[0] fo
 # The reader builds a Transaction for every row and a Voucher for every voucher. The
 # generated __init__ of a frozen dataclass sets each field through object.__setattr__, about
 # a microsecond for a row; for a million rows that is seconds. The two classes below have
-# the same slots as the records they build, filled positionally by plain assignments; once
-# filled, an instance takes the record's class, which Python allows between classes of the
-# same slots. The result is an ordinary immutable record, built at a quarter of the cost.
-# Outside the hot path the records are built with their keyword constructors.
+# the same slots as the records they build, filled by plain assignments; once filled, an
+# instance takes the record's class, which Python allows between classes of the same slots.
+# The result is an ordinary immutable record, built at a fraction of the cost. Outside the
+# hot path the records are built with their keyword constructors.
 
 
-class _TransactionRow:
+class TransactionSlots:
+    """The slots of a :class:`~.records.Transaction`, writable. The reader's main loop
+    makes one with ``object.__new__``, sets every slot in place (no call per row beyond
+    that) and then gives it the class Transaction."""
+
     __slots__ = Transaction.__slots__
-
-    def __init__(
-        self,
-        account: str,
-        amount: Decimal,
-        objects: ObjectList,
-        date: date | None,
-        text: str,
-        line: int,
-    ) -> None:
-        self.account = account
-        self.amount = amount
-        self.objects = objects
-        self.date = date
-        self.text = text
-        self.quantity = None
-        self.sign = ""
-        self.kind = "TRANS"
-        self.line = line
-        self.__class__ = Transaction  # type: ignore[assignment]
+    account: str
+    amount: Decimal
+    objects: ObjectList
+    date: date | None
+    text: str
+    quantity: Decimal | None
+    sign: str
+    kind: str
+    line: int
 
 
 class _VoucherRecord:
@@ -145,11 +138,6 @@ class _VoucherRecord:
 
 if TYPE_CHECKING:
 
-    def transaction_row(
-        account: str, amount: Decimal, objects: ObjectList, date: date | None, text: str, line: int
-    ) -> Transaction:
-        """An ordinary #TRANS row: no quantity, no sign."""
-
     def voucher_record(
         series: str,
         number: str,
@@ -165,7 +153,6 @@ if TYPE_CHECKING:
         """A Voucher from its fields in declaration order."""
 
 else:
-    transaction_row = _TransactionRow
     voucher_record = _VoucherRecord
 
 

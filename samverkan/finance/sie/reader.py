@@ -29,7 +29,7 @@ from . import _fast
 from ._checksum import alternative_checksum, ks_flush
 from ._dispatch import read_record
 from ._endcheck import finish
-from ._fast import quoted_field, simple_object_list, transaction_row
+from ._fast import TransactionSlots, quoted_field, simple_object_list
 from ._fields import account_used, parse_date
 from ._lines import check_characters, decoded_lines
 from ._state import OpenVoucher, ReadState
@@ -47,6 +47,7 @@ from .records import (
     ObjectList,
     SieFile,
     Summary,
+    Transaction,
     Voucher,
 )
 from .tokenizer import tokenize
@@ -177,6 +178,7 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
     # The voucher whose { } block is open: while set, each line is first tried as an
     # ordinary #TRANS row before any other work is done on it.
     block: OpenVoucher | None = None
+    new_slots = object.__new__
     lineno = 0
     for chunk in decoded_lines(stream, state.detected.codec):
         if ks_parts:
@@ -207,17 +209,21 @@ def _read(state: ReadState, stream: BinaryIO) -> Iterator[Entry]:
                                 state.ks_lists = True
                         if account not in used_accounts:
                             account_used(state, account, lineno, "#TRANS")
-                        block.rows.append(
-                            transaction_row(
-                                account,
-                                Decimal(amount_text),
-                                objects,
-                                dates.get(date_text)
-                                or parse_date(state, date_text, lineno, "#TRANS"),
-                                text,
-                                lineno,
-                            )
+                        # The Transaction is built in place (see TransactionSlots for why).
+                        row = new_slots(TransactionSlots)
+                        row.account = account
+                        row.amount = Decimal(amount_text)
+                        row.objects = objects
+                        row.date = dates.get(date_text) or parse_date(
+                            state, date_text, lineno, "#TRANS"
                         )
+                        row.text = text
+                        row.quantity = None
+                        row.sign = ""
+                        row.kind = "TRANS"
+                        row.line = lineno
+                        row.__class__ = Transaction  # type: ignore[assignment]
+                        block.rows.append(row)  # type: ignore[arg-type]
                         continue
                 elif line == "}":
                     close_voucher(state)
