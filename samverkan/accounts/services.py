@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
@@ -11,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from samverkan.accounts.models import Role, RoleAssignment
-from samverkan.audit.services import record
+from samverkan.audit.services import Actor, record
 from samverkan.governance.models import Network
 from samverkan.members.models import Cooperation
 from samverkan.members.services import DomainError
@@ -41,7 +39,7 @@ def grant_role(
     cooperation: Cooperation,
     role: str,
     *,
-    actor: Any,
+    actor: Actor,
     network: Network | None = None,
 ) -> RoleAssignment:
     """Give `user` a role in `cooperation`; a network lead names the network they lead.
@@ -79,7 +77,9 @@ def grant_role(
 
 
 @transaction.atomic
-def create_user(username: str, email: str, password: str | None, *, actor: Any) -> AbstractBaseUser:
+def create_user(
+    username: str, email: str, password: str | None, *, actor: Actor
+) -> AbstractBaseUser:
     """A new user; without a password the account cannot log in until one is set."""
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():

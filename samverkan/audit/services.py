@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import models
 
 from samverkan.audit.models import AuditEntry
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _label(actor: Any) -> str:
+# Who makes a change: a signed-in user, a label for a command-line or system run
+# ("samverkan load", "tests"), or None for the system itself.
+Actor: TypeAlias = "User | str | None"
+
+
+def user_of(actor: Actor) -> User | None:
+    """The stored user behind an actor, for the fields that point at one (None for a label)."""
+    if actor is None or isinstance(actor, str) or actor.pk is None:
+        return None
+    return actor
+
+
+def _label(actor: Actor) -> str:
     if actor is None:
         return "system"
     if isinstance(actor, str):
@@ -19,7 +33,7 @@ def _label(actor: Any) -> str:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     cooperation: Any = None,
     year: int | None = None,
@@ -32,9 +46,8 @@ def record(
     `changes` maps a field name to {"before": ..., "after": ...}; values must
     be JSON-serialisable (strings for dates and Decimals).
     """
-    user = actor if (actor is not None and not isinstance(actor, str) and actor.pk) else None
     return AuditEntry.objects.create(
-        actor=user,
+        actor=user_of(actor),
         actor_label=_label(actor),
         cooperation=cooperation,
         year=year,

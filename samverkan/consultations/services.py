@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from samverkan.audit.services import diff, record
+from samverkan.audit.services import Actor, diff, record
 from samverkan.audit.snapshots import readable_state
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.core.validation import check_record
@@ -34,7 +34,7 @@ def save_consultation_response(
     year: Year,
     response: ConsultationResponse | None = None,
     *,
-    actor: Any,
+    actor: Actor,
     subject: str,
     authority: str = "",
     received_on: dt.date | None = None,
@@ -87,7 +87,7 @@ def save_consultation_response(
 
 
 @transaction.atomic
-def delete_consultation_response(response: ConsultationResponse, *, actor: Any) -> None:
+def delete_consultation_response(response: ConsultationResponse, *, actor: Actor) -> None:
     """Remove a consultation response; the audit entry keeps what it said."""
     locked = lock_year_for_edit(response.year_id)
     response = ConsultationResponse.objects.select_for_update().get(pk=response.pk)

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from samverkan.audit.services import record
+from samverkan.audit.services import Actor, record
 from samverkan.finance.models import (
     AccountMapping,
     BudgetLine,
@@ -49,7 +49,7 @@ def _mapping_state(mapping: AccountMapping) -> dict[str, Any]:
 
 @transaction.atomic
 def save_account_mapping(
-    cooperation: Cooperation, mapping: AccountMapping, *, actor: Any
+    cooperation: Cooperation, mapping: AccountMapping, *, actor: Actor
 ) -> AccountMapping:
     """Store a new or changed account mapping of the cooperation (standing data: it
     decides where future imports put an account; stored lines do not change)."""
@@ -75,7 +75,7 @@ def save_account_mapping(
 
 
 @transaction.atomic
-def delete_account_mapping(mapping: AccountMapping, *, actor: Any) -> None:
+def delete_account_mapping(mapping: AccountMapping, *, actor: Actor) -> None:
     """Remove an account mapping; accounts it caught are unmapped in the next import."""
     state = _mapping_state(mapping)
     record(
@@ -120,7 +120,7 @@ def editable_lines(year_id: int, fund: Fund) -> Any:
 
 
 @transaction.atomic
-def save_ledger_lines(year_id: int, fund: Fund, rows: list[LineRow], *, actor: Any) -> LinesSaved:
+def save_ledger_lines(year_id: int, fund: Fund, rows: list[LineRow], *, actor: Actor) -> LinesSaved:
     """Save the ledger grid of one fund in one go: new rows added, changed rows updated,
     rows marked for deletion removed. All or nothing; refused in a locked year. A line's
     kind (income or cost) follows its category."""
@@ -206,7 +206,7 @@ def _line_state(line: LedgerLine) -> dict[str, Any]:
 def save_budget(
     year: Year,
     *,
-    actor: Any,
+    actor: Actor,
     amounts: Mapping[tuple[int, int], Decimal | None],
     caps: Mapping[int, Decimal | None] | None = None,
 ) -> Year:

@@ -39,7 +39,7 @@ from typing import IO, Any
 import yaml
 from django.db import connections, router, transaction
 
-from samverkan.audit.services import record
+from samverkan.audit.services import Actor, record
 from samverkan.finance.models import (
     AccountMapping,
     CostCategory,
@@ -536,7 +536,7 @@ def import_sie(
     *,
     objects: list[str] | None = None,
     replace: bool = False,
-    actor: Any = None,
+    actor: Actor = None,
     file_name: str | None = None,
 ) -> tuple[Plan, bool]:
     """Store the plan in one transaction; returns (plan, changed). Raises ImportRefused.
@@ -637,7 +637,7 @@ def _import_staged(
     selected: str,
     source: bytes | IO[bytes],
     sha256: str,
-    actor: Any,
+    actor: Actor,
     using: str,
 ) -> tuple[Plan, bool]:
     """`import_sie` on SQLite: read into a temporary table, then hold the write lock only to move the lines."""

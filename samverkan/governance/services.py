@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from samverkan.audit.services import diff, record
+from samverkan.audit.services import Actor, diff, record
 from samverkan.audit.snapshots import json_value, readable_state
 from samverkan.core.slugs import free_slug
 from samverkan.core.validation import check_record
@@ -79,7 +79,7 @@ def save_event(
     year: Year,
     event: Event | None = None,
     *,
-    actor: Any,
+    actor: Actor,
     values: dict[str, Any],
     hosts: Sequence[Member] = (),
     co_financing: Mapping[Member, Decimal | None] | None = None,
@@ -223,7 +223,7 @@ def event_dependents(event: Event) -> list[str]:
 
 
 @transaction.atomic
-def delete_event(event: Event, *, actor: Any) -> None:
+def delete_event(event: Event, *, actor: Actor) -> None:
     """Remove an event; refused while co-financing, printed figures or texts depend on it."""
     locked = lock_year_for_edit(event.year_id)
     event = Event.objects.select_for_update().get(pk=event.pk)

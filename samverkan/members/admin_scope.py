@@ -153,7 +153,8 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def _record(self, request: HttpRequest, obj: Any, action: str, changes: dict[str, Any]) -> None:
         record(
-            actor=request.user,
+            # The admin is behind its own login: the user is signed in.
+            actor=request.user if request.user.is_authenticated else None,
             action=action,
             cooperation=cooperation_of(obj),
             year=audit_year(obj),

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.audit.services import diff, record
+from samverkan.audit.services import Actor, diff, record
 from samverkan.core.validation import check_record
 from samverkan.members.locking import (  # noqa: F401  (re-exported: the services' errors and gate)
     DomainError,
@@ -57,7 +57,7 @@ def _state(year: Year) -> dict[str, Any]:
 
 
 def _save(
-    year: Year, before: dict[str, Any], *, actor: Any, action: str, message: str = ""
+    year: Year, before: dict[str, Any], *, actor: Actor, action: str, message: str = ""
 ) -> Year:
     year.save(update_fields=["status", "decided_on", "published_at"])
     record(
@@ -73,7 +73,7 @@ def _save(
 
 
 @transaction.atomic
-def set_year_status(year: Year, status: str, *, actor: Any) -> Year:
+def set_year_status(year: Year, status: str, *, actor: Actor) -> Year:
     """Move an open year between planning, follow-up and draft report."""
     if status not in OPEN_STATUSES:
         raise WorkflowError(
@@ -92,7 +92,7 @@ def decide_year(
     year: Year,
     decided_on: dt.date,
     *,
-    actor: Any,
+    actor: Actor,
     open_errors: Sequence[str] = (),
     reason: str = "",
 ) -> Year:
@@ -136,7 +136,7 @@ def decide_year(
 
 
 @transaction.atomic
-def publish_year(year: Year, *, actor: Any) -> Year:
+def publish_year(year: Year, *, actor: Actor) -> Year:
     """Publish a decided year: its report and open data become public."""
     locked = Year.objects.select_for_update().select_related("cooperation").get(pk=year.pk)
     if locked.status != YearStatus.DECIDED:
@@ -148,7 +148,7 @@ def publish_year(year: Year, *, actor: Any) -> Year:
 
 
 @transaction.atomic
-def reopen_year(year: Year, *, actor: Any, reason: str) -> Year:
+def reopen_year(year: Year, *, actor: Actor, reason: str) -> Year:
     """Unlock a decided or published year for corrections; it returns to draft and leaves the public.
 
     The decision date and publication time are cleared (the audit entry keeps
@@ -186,7 +186,7 @@ def _member_state(member: Member) -> dict[str, Any]:
 
 @transaction.atomic
 def add_member(
-    cooperation: Cooperation, *, actor: Any, code: str, name: str, joined: int
+    cooperation: Cooperation, *, actor: Actor, code: str, name: str, joined: int
 ) -> Member:
     """Add a member municipality from `joined` on; refused if that reaches into a locked year."""
     member = Member(cooperation=cooperation, code=code.strip(), name=name.strip(), joined=joined)
@@ -211,7 +211,7 @@ def add_member(
 
 
 @transaction.atomic
-def mark_member_left(member: Member, *, actor: Any, left: int | None) -> Member:
+def mark_member_left(member: Member, *, actor: Actor, left: int | None) -> Member:
     """Record the last year of membership (None: a member again with no end).
 
     Refused, naming the year, when the change would add or remove the member
@@ -237,7 +237,7 @@ def mark_member_left(member: Member, *, actor: Any, left: int | None) -> Member:
 
 
 @transaction.atomic
-def rename_member(member: Member, *, actor: Any, name: str) -> Member:
+def rename_member(member: Member, *, actor: Actor, name: str) -> Member:
     """Correct a member's name; refused while a decided or published year shows the member."""
     stored = Member.objects.select_for_update().get(pk=member.pk)
     before = _member_state(stored)
@@ -263,7 +263,7 @@ def _figure_state(figure: PopulationFigure) -> dict[str, Any]:
 
 @transaction.atomic
 def save_population_figure(
-    member: Member, *, actor: Any, date: dt.date, population: int, source: str
+    member: Member, *, actor: Actor, date: dt.date, population: int, source: str
 ) -> PopulationFigure:
     """Enter a member's population at a date by hand, with its source; replaces a figure at that date."""
     figure = PopulationFigure.objects.filter(member=member, date=date).first()
@@ -296,7 +296,7 @@ def import_population(
     cooperation: Cooperation,
     figures: Sequence[IncomingFigure],
     *,
-    actor: Any,
+    actor: Actor,
     source: ImportSource,
     expected_digest: str | None = None,
 ) -> ImportPlan:
@@ -355,7 +355,7 @@ YEAR_TEXT_FIELDS = ("key", "body")
 
 @transaction.atomic
 def save_year_text(
-    year: Year, text: YearText | None = None, *, actor: Any, key: str, body: str
+    year: Year, text: YearText | None = None, *, actor: Actor, key: str, body: str
 ) -> YearText:
     """Write one of the year's texts (Markdown): a new one under `key`, or a change of one."""
     locked = lock_year_for_edit(year.pk)
@@ -389,7 +389,7 @@ def save_year_text(
 
 
 @transaction.atomic
-def delete_year_text(text: YearText, *, actor: Any) -> None:
+def delete_year_text(text: YearText, *, actor: Actor) -> None:
     """Remove one of the year's texts; the audit entry keeps it."""
     locked = lock_year_for_edit(text.year_id)
     text = YearText.objects.select_for_update().get(pk=text.pk)

@@ -31,7 +31,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from samverkan.audit.services import record
+from samverkan.audit.services import Actor, record
 from samverkan.members.models import Cooperation, FeeRule, Year, YearStatus
 from samverkan.members.services import DomainError, lock_year_for_edit
 
@@ -239,7 +239,7 @@ def start_year(
     *,
     from_year: Year | None = None,
     continuing_activity_ids: Iterable[int] | None = None,
-    actor: Any,
+    actor: Actor,
 ) -> Year:
     """Create `year` in planning, from `from_year` (the plan, networks and funds carry over) or empty.
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from samverkan.audit.services import diff, record
+from samverkan.audit.services import Actor, diff, record, user_of
 from samverkan.core.validation import check_record
 from samverkan.governance.models import Network
 from samverkan.governance.networks import networks_of_year
@@ -57,7 +57,7 @@ def conflict_message(current: FollowUp) -> str:
 def update_follow_up(
     follow_up: FollowUp,
     *,
-    actor: Any,
+    actor: Actor,
     version: int,
     status: str,
     status_reason: str = "",
@@ -91,7 +91,7 @@ def update_follow_up(
     changes = diff(_state(current), after)
     if not changes:
         return current
-    user = actor if getattr(actor, "pk", None) else None
+    user = user_of(actor)
     updated = FollowUp.objects.filter(pk=follow_up.pk, version=version).update(
         **after, version=version + 1, updated_at=timezone.now(), updated_by=user
     )
@@ -120,7 +120,7 @@ def update_follow_up(
 
 
 def _plan_record(
-    year: Year, action: str, obj: Any, changes: dict[str, Any], *, actor: Any, message: str = ""
+    year: Year, action: str, obj: Any, changes: dict[str, Any], *, actor: Actor, message: str = ""
 ) -> None:
     record(
         actor=actor,
@@ -164,7 +164,7 @@ def _next_number(year: Year) -> str:
 
 
 @transaction.atomic
-def add_focus_area(year: Year, *, actor: Any, title: str, main_goal: str = "") -> FocusArea:
+def add_focus_area(year: Year, *, actor: Actor, title: str, main_goal: str = "") -> FocusArea:
     """A new focus area at the end of the plan, in the year's last area group (made if the year has none)."""
     locked = lock_plan_for_edit(year.pk)
     group = AreaGroup.objects.filter(year=locked).order_by("-order").first()
@@ -194,7 +194,7 @@ def add_focus_area(year: Year, *, actor: Any, title: str, main_goal: str = "") -
 
 
 @transaction.atomic
-def update_focus_area(area: FocusArea, *, actor: Any, title: str, main_goal: str) -> FocusArea:
+def update_focus_area(area: FocusArea, *, actor: Actor, title: str, main_goal: str) -> FocusArea:
     locked = lock_plan_for_edit(area.year_id)
     area = FocusArea.objects.select_for_update().get(pk=area.pk)
     before = {"title": area.title, "main_goal": area.main_goal}
@@ -224,7 +224,7 @@ def _renumber(items: list[Any]) -> None:
 
 
 @transaction.atomic
-def move_focus_area(area: FocusArea, direction: str, *, actor: Any) -> None:
+def move_focus_area(area: FocusArea, direction: str, *, actor: Actor) -> None:
     """Move a focus area one place up or down in the plan; the numbers follow the new order."""
     locked = lock_plan_for_edit(area.year_id)
     areas = list(FocusArea.objects.filter(year=locked).order_by("order", "id"))
@@ -247,7 +247,7 @@ def move_focus_area(area: FocusArea, direction: str, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def add_sub_goal(area: FocusArea, *, actor: Any, text: str) -> SubGoal:
+def add_sub_goal(area: FocusArea, *, actor: Actor, text: str) -> SubGoal:
     locked = lock_plan_for_edit(area.year_id)
     goal = SubGoal(focus_area=area, text=text.strip(), order=_next_order(area.sub_goals.all()))
     goal.full_clean()
@@ -263,7 +263,7 @@ def add_sub_goal(area: FocusArea, *, actor: Any, text: str) -> SubGoal:
 
 
 @transaction.atomic
-def update_sub_goal(goal: SubGoal, *, actor: Any, text: str) -> SubGoal:
+def update_sub_goal(goal: SubGoal, *, actor: Actor, text: str) -> SubGoal:
     locked = lock_plan_for_edit(goal.focus_area.year_id)
     goal = SubGoal.objects.select_for_update().get(pk=goal.pk)
     before = goal.text
@@ -282,7 +282,7 @@ def update_sub_goal(goal: SubGoal, *, actor: Any, text: str) -> SubGoal:
 
 
 @transaction.atomic
-def move_sub_goal(goal: SubGoal, direction: str, *, actor: Any) -> None:
+def move_sub_goal(goal: SubGoal, direction: str, *, actor: Actor) -> None:
     locked = lock_plan_for_edit(goal.focus_area.year_id)
     goals = list(SubGoal.objects.filter(focus_area_id=goal.focus_area_id).order_by("order", "id"))
     before = [g.pk for g in goals]
@@ -298,7 +298,7 @@ def move_sub_goal(goal: SubGoal, direction: str, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def delete_sub_goal(goal: SubGoal, *, actor: Any) -> None:
+def delete_sub_goal(goal: SubGoal, *, actor: Actor) -> None:
     locked = lock_plan_for_edit(goal.focus_area.year_id)
     _plan_record(
         locked,
@@ -326,7 +326,7 @@ def save_activity(
     area: FocusArea,
     activity: Activity | None = None,
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     description: str = "",
     networks: Sequence[Network] = (),
@@ -372,7 +372,7 @@ def save_activity(
 
 
 @transaction.atomic
-def move_activity(activity: Activity, to_area: FocusArea, *, actor: Any) -> Activity:
+def move_activity(activity: Activity, to_area: FocusArea, *, actor: Actor) -> Activity:
     """Move an activity to another focus area of the same year (last there)."""
     locked = lock_plan_for_edit(activity.focus_area.year_id)
     if to_area.year_id != locked.pk:
@@ -394,7 +394,7 @@ def move_activity(activity: Activity, to_area: FocusArea, *, actor: Any) -> Acti
 
 
 @transaction.atomic
-def delete_activity(activity: Activity, *, actor: Any) -> None:
+def delete_activity(activity: Activity, *, actor: Actor) -> None:
     """Delete an activity that has not been followed up; one with a follow-up is cancelled instead."""
     locked = lock_plan_for_edit(activity.focus_area.year_id)
     activity = Activity.objects.select_related("focus_area").get(pk=activity.pk)
@@ -412,7 +412,7 @@ def delete_activity(activity: Activity, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def cancel_activity(activity: Activity, *, actor: Any, reason: str) -> FollowUp:
+def cancel_activity(activity: Activity, *, actor: Actor, reason: str) -> FollowUp:
     """Mark an activity cancelled (inställd) with a reason, in its follow-up.
 
     Follow-up, not planning: allowed after the plan is adopted, refused only in a locked year.
@@ -424,7 +424,7 @@ def cancel_activity(activity: Activity, *, actor: Any, reason: str) -> FollowUp:
     before = _state(follow_up)
     follow_up.status, follow_up.status_reason = FollowUpStatus.CANCELLED, reason.strip()
     follow_up.version += 1
-    follow_up.updated_by = actor if getattr(actor, "pk", None) else None
+    follow_up.updated_by = user_of(actor)
     follow_up.full_clean()
     follow_up.save()
     record(
@@ -464,7 +464,7 @@ def _lock_for_proposal(year_id: int) -> Year:
 
 @transaction.atomic
 def propose_activity(
-    area: FocusArea, *, actor: Any, network: Network, title: str, description: str = ""
+    area: FocusArea, *, actor: Actor, network: Network, title: str, description: str = ""
 ) -> ActivityProposal:
     """A network proposes an activity for a focus area it is responsible for, while the year is planned."""
     locked = _lock_for_proposal(area.year_id)
@@ -478,7 +478,7 @@ def propose_activity(
         network=network,
         title=title.strip(),
         description=description.replace("\r\n", "\n").strip(),
-        proposed_by=actor if getattr(actor, "pk", None) else None,
+        proposed_by=user_of(actor),
     )
     proposal.full_clean()
     proposal.save()
@@ -490,7 +490,7 @@ def propose_activity(
 
 @transaction.atomic
 def update_proposal(
-    proposal: ActivityProposal, *, actor: Any, title: str, description: str = ""
+    proposal: ActivityProposal, *, actor: Actor, title: str, description: str = ""
 ) -> ActivityProposal:
     locked = _lock_for_proposal(proposal.focus_area.year_id)
     proposal = (
@@ -514,7 +514,7 @@ def update_proposal(
 def accept_proposal(
     proposal: ActivityProposal,
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     description: str = "",
     networks: Sequence[Network] = (),
@@ -541,7 +541,7 @@ def accept_proposal(
     )
     before = _proposal_state(proposal)
     proposal.status, proposal.activity = ProposalStatus.ACCEPTED, activity
-    proposal.decided_by = actor if getattr(actor, "pk", None) else None
+    proposal.decided_by = user_of(actor)
     proposal.decided_at = timezone.now()
     proposal.save()
     _plan_record(
@@ -555,7 +555,7 @@ def accept_proposal(
 
 
 @transaction.atomic
-def decline_proposal(proposal: ActivityProposal, *, actor: Any, reason: str) -> ActivityProposal:
+def decline_proposal(proposal: ActivityProposal, *, actor: Actor, reason: str) -> ActivityProposal:
     locked = lock_plan_for_edit(proposal.focus_area.year_id)
     proposal = (
         ActivityProposal.objects.select_for_update()
@@ -566,7 +566,7 @@ def decline_proposal(proposal: ActivityProposal, *, actor: Any, reason: str) -> 
         raise DomainError(_("Kansliet har redan tagit ställning till förslaget."))
     before = _proposal_state(proposal)
     proposal.status, proposal.decision_reason = ProposalStatus.DECLINED, reason.strip()
-    proposal.decided_by = actor if getattr(actor, "pk", None) else None
+    proposal.decided_by = user_of(actor)
     proposal.decided_at = timezone.now()
     proposal.full_clean()
     proposal.save()
@@ -591,7 +591,7 @@ def _plan_state(year: Year) -> dict[str, Any]:
 
 
 def _save_plan_state(
-    year: Year, before: dict[str, Any], action: str, *, actor: Any, message: str = ""
+    year: Year, before: dict[str, Any], action: str, *, actor: Actor, message: str = ""
 ) -> Year:
     year.full_clean()
     year.save(update_fields=["plan_adopted_on", "plan_published_at"])
@@ -600,7 +600,7 @@ def _save_plan_state(
 
 
 @transaction.atomic
-def adopt_plan(year: Year, adopted_on: dt.date, *, actor: Any) -> Year:
+def adopt_plan(year: Year, adopted_on: dt.date, *, actor: Actor) -> Year:
     """Record the committee's adoption of the year's plan; the plan is locked from now on.
 
     Usually the same meeting decides the previous year's report: the two
@@ -615,7 +615,7 @@ def adopt_plan(year: Year, adopted_on: dt.date, *, actor: Any) -> Year:
 
 
 @transaction.atomic
-def publish_plan(year: Year, *, actor: Any) -> Year:
+def publish_plan(year: Year, *, actor: Actor) -> Year:
     """Publish an adopted plan: it appears on the cooperation's public page."""
     locked = lock_year_for_edit(year.pk)
     if not locked.plan_is_adopted:
@@ -626,7 +626,7 @@ def publish_plan(year: Year, *, actor: Any) -> Year:
 
 
 @transaction.atomic
-def reopen_plan(year: Year, *, actor: Any, reason: str) -> Year:
+def reopen_plan(year: Year, *, actor: Actor, reason: str) -> Year:
     """Unlock an adopted plan for a revision; it leaves the public pages until adopted again."""
     locked = lock_year_for_edit(year.pk)
     if not locked.plan_is_adopted:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from samverkan.audit.services import diff, record
+from samverkan.audit.services import Actor, diff, record
 from samverkan.audit.snapshots import json_value, readable_state
 from samverkan.core.rows import RowEdit, apply_rows
 from samverkan.core.slugs import free_slug
@@ -93,7 +93,7 @@ def save_project(
     year: Year,
     project: Project | None = None,
     *,
-    actor: Any,
+    actor: Actor,
     values: dict[str, Any],
     financing: Sequence[RowEdit] = (),
     grants: Sequence[RowEdit] = (),
@@ -213,7 +213,7 @@ def save_project(
 
 
 @transaction.atomic
-def continue_project(project: Project, year: Year, *, actor: Any) -> ProjectYear:
+def continue_project(project: Project, year: Year, *, actor: Actor) -> ProjectYear:
     """Add the project's part in `year` to a project that started in an earlier year.
 
     Only the new year is written: the earlier years' parts, financing and grants
@@ -298,7 +298,7 @@ def project_dependents(project: Project, year: Year) -> list[str]:
 
 
 @transaction.atomic
-def delete_project(project: Project, year: Year, *, actor: Any) -> None:
+def delete_project(project: Project, year: Year, *, actor: Actor) -> None:
     """Remove the project's part in `year` with its financing and the grants decided that year;
     in the project's start year, the whole project. Refused while lines, payments, printed
     figures or later years depend on it (the message says which)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -33,6 +34,14 @@ def get_standing(request: HttpRequest, coop_slug: str) -> Standing:
     if standing is None or not standing.can(Capability.READ):
         raise Http404
     return standing
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user a change is recorded against (every page that writes is behind the login)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def require(standing: Standing, capability: Capability) -> None:

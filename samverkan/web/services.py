@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from samverkan.audit.services import diff, record
+from samverkan.audit.services import Actor, diff, record
 from samverkan.core.validation import check_record
 from samverkan.governance.models import Body, Meeting, Network
 from samverkan.members.models import Year
@@ -46,7 +46,7 @@ def save_meeting(
     year: Year,
     meeting: Meeting | None = None,
     *,
-    actor: Any,
+    actor: Actor,
     body: Body | None,
     networks: Sequence[Network],
     format: str,
@@ -111,10 +111,12 @@ def save_meeting(
 
 
 @transaction.atomic
-def delete_meeting(meeting: Meeting, *, actor: Any) -> None:
+def delete_meeting(meeting: Meeting, *, actor: Actor) -> None:
     """Remove a meeting from its year's register; the audit entry keeps what it said."""
     locked = lock_year_for_edit(meeting.year_id)
-    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
+    )
     record(
         actor=actor,
         action="governance.meeting.delete",

@@ -40,7 +40,7 @@ from samverkan.finance.sie_import import (
 )
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError, locked_message
-from samverkan.web.access import get_year_for_user, require
+from samverkan.web.access import acting_user, get_year_for_user, require
 from samverkan.web.account_forms import AccountMappingForm, LedgerFormSet, SieUploadForm
 from samverkan.web.sie_findings import FINDING_TEXTS
 from samverkan.web.summaries import accounts_overview
@@ -152,7 +152,7 @@ def sie_preview(request: HttpRequest, coop: str, year: int, token: str) -> HttpR
                 found,
                 objects=objects,
                 replace=request.POST.get("replace") == kept.token,
-                actor=request.user,
+                actor=acting_user(request),
                 file_name=kept.name,
             )
         except ImportRefused as exc:
@@ -250,7 +250,7 @@ def _mapping_form(
         form = AccountMappingForm(request.POST, instance=mapping, cooperation=found.cooperation)
         if form.is_valid():
             try:
-                save_account_mapping(found.cooperation, form.instance, actor=request.user)
+                save_account_mapping(found.cooperation, form.instance, actor=acting_user(request))
             except DomainError as exc:
                 status, error = 409, exc.message
             else:
@@ -290,7 +290,7 @@ def account_mapping_delete(request: HttpRequest, coop: str, year: int, pk: int) 
         AccountMapping.objects.select_related("category"), pk=pk, cooperation=found.cooperation
     )
     if request.method == "POST":
-        delete_account_mapping(mapping, actor=request.user)
+        delete_account_mapping(mapping, actor=acting_user(request))
         messages.success(request, _("Kontomappningen är borttagen."))
         return see_other("web:account-mappings", found.cooperation.slug, found.year)
     return render(
@@ -325,7 +325,9 @@ def ledger_lines(request: HttpRequest, coop: str, year: int, fund: str) -> HttpR
             formset = LedgerFormSet(data, initial=initial, cooperation=found.cooperation)
             if formset.is_valid():
                 try:
-                    saved = save_ledger_lines(found.pk, chosen, formset.rows(), actor=request.user)
+                    saved = save_ledger_lines(
+                        found.pk, chosen, formset.rows(), actor=acting_user(request)
+                    )
                 except InvalidLine as exc:
                     status, error = 400, exc.message
                 except DomainError as exc:

@@ -16,7 +16,7 @@ from samverkan.finance.models import BudgetLine, CostCategory
 from samverkan.finance.services import save_budget
 from samverkan.governance.models import Event
 from samverkan.members.services import DomainError
-from samverkan.web.access import get_year_for_user, require
+from samverkan.web.access import acting_user, get_year_for_user, require
 from samverkan.web.plan_forms import BudgetGrid
 from samverkan.web.views.plan import year_context
 from samverkan.web.views.plan_edit import _see_other
@@ -52,7 +52,7 @@ def budget(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     if request.method == "POST":
         if grid.is_valid():
             try:
-                save_budget(found, actor=request.user, amounts=grid.amounts, caps=grid.caps)
+                save_budget(found, actor=acting_user(request), amounts=grid.amounts, caps=grid.caps)
             except DomainError as exc:
                 error, status = exc.message, 409
             else:

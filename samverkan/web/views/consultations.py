@@ -18,7 +18,7 @@ from samverkan.consultations.services import (
 )
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError
-from samverkan.web.access import get_record_for_user, get_year_for_user, require
+from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
 from samverkan.web.register_forms import ConsultationForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -49,7 +49,9 @@ def _form_page(
         form = ConsultationForm(request.POST, instance=response)
         if form.is_valid():
             try:
-                save_consultation_response(found, response, actor=request.user, **form.cleaned_data)
+                save_consultation_response(
+                    found, response, actor=acting_user(request), **form.cleaned_data
+                )
             except ValidationError as exc:
                 add_service_errors(exc, form)
                 status = 400
@@ -115,6 +117,6 @@ def consultation_delete(request: HttpRequest, coop: str, year: int, pk: int) -> 
         what=_("remissvaret ”%(subject)s”") % {"subject": response.subject},
         back=reverse("web:consultations", args=[coop, year]),
         dependents=[],
-        delete=lambda: delete_consultation_response(response, actor=request.user),
+        delete=lambda: delete_consultation_response(response, actor=acting_user(request)),
         done=_("Remissvaret är borttaget."),
     )

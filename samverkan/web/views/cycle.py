@@ -12,7 +12,7 @@ from samverkan.accounts.roles import Capability
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError
 from samverkan.members.year_services import next_year_number, preview_year, start_year
-from samverkan.web.access import get_standing, require
+from samverkan.web.access import acting_user, get_standing, require
 from samverkan.web.plan_forms import StartYearForm
 from samverkan.web.views.plan_edit import _see_other
 
@@ -63,7 +63,7 @@ def year_new(request: HttpRequest, coop: str) -> HttpResponse:
                     number,
                     from_year=source,
                     continuing_activity_ids=form.cleaned_data["activities"],
-                    actor=request.user,
+                    actor=acting_user(request),
                 )
             except DomainError as exc:
                 error, status = exc.message, 409

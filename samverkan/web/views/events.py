@@ -25,7 +25,7 @@ from samverkan.governance.services import (
 from samverkan.members.fees import fee_schedule
 from samverkan.members.models import Member, Year
 from samverkan.members.services import DomainError
-from samverkan.web.access import get_record_for_user, get_year_for_user, require
+from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
 from samverkan.web.register_forms import CoFinancingForm, EventForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -113,7 +113,7 @@ def _event_page(
                 saved = save_event(
                     found,
                     event,
-                    actor=request.user,
+                    actor=acting_user(request),
                     values={k: v for k, v in form.cleaned_data.items() if k != "hosts"},
                     hosts=list(form.cleaned_data["hosts"]),
                     co_financing=shares.shares(),
@@ -186,6 +186,6 @@ def event_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRes
         what=_("arrangemanget ”%(name)s”") % {"name": event.name},
         back=reverse("web:events", args=[coop, year]),
         dependents=event_dependents(event),
-        delete=lambda: delete_event(event, actor=request.user),
+        delete=lambda: delete_event(event, actor=acting_user(request)),
         done=_("Arrangemanget är borttaget."),
     )

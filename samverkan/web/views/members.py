@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samverkan.accounts.roles import Capability, Standing
 from samverkan.members.models import Member, PopulationFigure, Year
 from samverkan.members.services import DomainError, add_member, mark_member_left, rename_member
-from samverkan.web.access import get_member_for_user, get_year_for_user, require
+from samverkan.web.access import acting_user, get_member_for_user, get_year_for_user, require
 from samverkan.web.member_forms import LeftForm, MemberForm, RenameForm
 from samverkan.web.views.plan import year_context
 
@@ -69,7 +69,9 @@ def member_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         form = MemberForm(request.POST)
         if form.is_valid():
             try:
-                member = add_member(standing.cooperation, actor=request.user, **form.cleaned_data)
+                member = add_member(
+                    standing.cooperation, actor=acting_user(request), **form.cleaned_data
+                )
             except ValidationError as exc:
                 apply_model_errors(form, exc)
                 status = 400
@@ -133,7 +135,7 @@ def member_rename(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
     status = 400
     if form.is_valid():
         try:
-            rename_member(found_member, actor=request.user, name=form.cleaned_data["name"])
+            rename_member(found_member, actor=acting_user(request), name=form.cleaned_data["name"])
         except ValidationError as exc:
             apply_model_errors(form, exc)
         except DomainError as exc:
@@ -152,7 +154,9 @@ def member_left(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResp
     status = 400
     if form.is_valid():
         try:
-            mark_member_left(found_member, actor=request.user, left=form.cleaned_data["left"])
+            mark_member_left(
+                found_member, actor=acting_user(request), left=form.cleaned_data["left"]
+            )
         except ValidationError as exc:
             apply_model_errors(form, exc)
         except DomainError as exc:

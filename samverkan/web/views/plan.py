@@ -17,7 +17,7 @@ from samverkan.audit.models import AuditEntry
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError
 from samverkan.plan.services import EditConflict, update_follow_up
-from samverkan.web.access import get_activity_for_user, get_standing, get_year_for_user
+from samverkan.web.access import acting_user, get_activity_for_user, get_standing, get_year_for_user
 from samverkan.web.findings import year_findings
 from samverkan.web.forms import FollowUpForm
 from samverkan.web.summaries import accounts_overview, plan_overview
@@ -30,7 +30,9 @@ def year_context(year: Year, standing: Standing, section: str, **extra: Any) -> 
         "cooperation": year.cooperation,
         "standing": standing,
         "section": section,
-        "all_years": list(Year.objects.filter(cooperation=year.cooperation).values_list("year", flat=True)),
+        "all_years": list(
+            Year.objects.filter(cooperation=year.cooperation).values_list("year", flat=True)
+        ),
         "can_manage": standing.can(Capability.MANAGE_YEAR),
         "can_audit": standing.can(Capability.VIEW_AUDIT),
         "can_edit_registers": standing.can(Capability.EDIT_REGISTERS),
@@ -74,10 +76,19 @@ def dashboard(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     plan = plan_overview(found, standing)
     mine = [row for row in plan.rows if row.editable] if standing.network_ids else []
-    return render(request, "web/dashboard.html", year_context(
-        found, standing, "dashboard", plan=plan, mine=mine, accounts=accounts_overview(found),
-        findings=year_findings(found),
-    ))
+    return render(
+        request,
+        "web/dashboard.html",
+        year_context(
+            found,
+            standing,
+            "dashboard",
+            plan=plan,
+            mine=mine,
+            accounts=accounts_overview(found),
+            findings=year_findings(found),
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,9 +107,15 @@ def activity(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespons
         if form.is_valid():
             data = form.cleaned_data
             try:
-                update_follow_up(follow_up, actor=request.user, version=data["version"], status=data["status"],
-                                 status_reason=data["status_reason"], continues=data["continues"],
-                                 text=data["text"])
+                update_follow_up(
+                    follow_up,
+                    actor=acting_user(request),
+                    version=data["version"],
+                    status=data["status"],
+                    status_reason=data["status_reason"],
+                    continues=data["continues"],
+                    text=data["text"],
+                )
             except EditConflict as exc:
                 status, error, current = 409, exc.message, exc.current
                 # The form keeps what the user wrote, now against the newest version: saving
@@ -119,10 +136,25 @@ def activity(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespons
     history = None
     if standing.can(Capability.VIEW_AUDIT):
         history = AuditEntry.objects.filter(
-            cooperation=found_year.cooperation, object_type=follow_up._meta.label_lower, object_id=str(follow_up.pk)
+            cooperation=found_year.cooperation,
+            object_type=follow_up._meta.label_lower,
+            object_id=str(follow_up.pk),
         ).select_related("actor")[:20]
-    return render(request, "web/activity.html", year_context(
-        found_year, standing, "dashboard", activity=found_activity, follow_up=follow_up,
-        owners=found_activity.owners(), form=form, editable=editable, error=error, current=current,
-        history=history,
-    ), status=status)
+    return render(
+        request,
+        "web/activity.html",
+        year_context(
+            found_year,
+            standing,
+            "dashboard",
+            activity=found_activity,
+            follow_up=follow_up,
+            owners=found_activity.owners(),
+            form=form,
+            editable=editable,
+            error=error,
+            current=current,
+            history=history,
+        ),
+        status=status,
+    )

@@ -48,7 +48,7 @@ from samverkan.plan.services import (
     update_focus_area,
     update_sub_goal,
 )
-from samverkan.web.access import get_year_for_user, require
+from samverkan.web.access import acting_user, get_year_for_user, require
 from samverkan.web.plan_forms import (
     ActivityForm,
     AdoptPlanForm,
@@ -137,7 +137,7 @@ def plan(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     if action in DIRECTIONS:
         area = get_object_or_404(FocusArea, pk=request.POST.get("area") or 0, year=found)
         form: forms.Form = forms.Form()
-        if _attempt(form, lambda: move_focus_area(area, action, actor=request.user)):
+        if _attempt(form, lambda: move_focus_area(area, action, actor=acting_user(request))):
             return _redirect(request.path, f"area-{area.pk}")
         messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
         return _redirect(request.path)
@@ -149,7 +149,10 @@ def plan(request: HttpRequest, coop: str, year: int) -> HttpResponse:
             form,
             lambda: created.append(
                 add_focus_area(
-                    found, actor=request.user, title=data["title"], main_goal=data["main_goal"]
+                    found,
+                    actor=acting_user(request),
+                    title=data["title"],
+                    main_goal=data["main_goal"],
                 )
             ),
         ):
@@ -197,7 +200,7 @@ def plan_adopt(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         year,
         AdoptPlanForm,
         "adopt_form",
-        lambda y, d: adopt_plan(y, d["adopted_on"], actor=request.user),
+        lambda y, d: adopt_plan(y, d["adopted_on"], actor=acting_user(request)),
         _("Verksamhetsplanen är antagen och låst för ändringar."),
     )
 
@@ -210,7 +213,7 @@ def plan_publish(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         year,
         PublishPlanForm,
         "publish_form",
-        lambda y, d: publish_plan(y, actor=request.user),
+        lambda y, d: publish_plan(y, actor=acting_user(request)),
         _("Verksamhetsplanen är publicerad."),
     )
 
@@ -223,7 +226,7 @@ def plan_reopen(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         year,
         ReopenPlanForm,
         "reopen_form",
-        lambda y, d: reopen_plan(y, actor=request.user, reason=d["reason"]),
+        lambda y, d: reopen_plan(y, actor=acting_user(request), reason=d["reason"]),
         _("Verksamhetsplanen är öppnad igen och kan ändras."),
     )
 
@@ -292,7 +295,7 @@ def plan_area(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
         return _area_page(request, found, standing, area)
     require(standing, Capability.EDIT_PLAN)
     action = request.POST.get("action", "")
-    user = request.user
+    user = acting_user(request)
     here = request.path
     if action == "rename":
         form: forms.Form = FocusAreaForm(request.POST)
@@ -405,7 +408,7 @@ def plan_activity(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
     if request.method == "GET":
         return _activity_page(request, found, standing, activity)
     action = request.POST.get("action", "")
-    user = request.user
+    user = acting_user(request)
     area_url = ("web:plan-area", coop, year, activity.focus_area_id)
     if action == "save":
         form = ActivityForm(request.POST, year=found)

@@ -35,7 +35,7 @@ from samverkan.members.population import (
     problem_message,
 )
 from samverkan.members.services import DomainError, import_population, save_population_figure
-from samverkan.web.access import get_year_for_user, require
+from samverkan.web.access import acting_user, get_year_for_user, require
 from samverkan.web.member_forms import (
     PopulationConfirmForm,
     PopulationFigureForm,
@@ -86,7 +86,7 @@ def population_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
             try:
                 save_population_figure(
                     data["member"],
-                    actor=request.user,
+                    actor=acting_user(request),
                     date=data["date"],
                     population=data["population"],
                     source=data["source"],
@@ -231,7 +231,7 @@ def population_import_confirm(request: HttpRequest, coop: str, year: int) -> Htt
         plan = import_population(
             standing.cooperation,
             figures,
-            actor=request.user,
+            actor=acting_user(request),
             source=source,
             expected_digest=str(data["digest"]),
         )

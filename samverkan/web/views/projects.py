@@ -31,7 +31,7 @@ from samverkan.projects.services import (
     project_dependents,
     save_project,
 )
-from samverkan.web.access import get_project_for_user, get_year_for_user, require
+from samverkan.web.access import acting_user, get_project_for_user, get_year_for_user, require
 from samverkan.web.register_forms import (
     ProjectForm,
     ProjectYearForm,
@@ -124,7 +124,7 @@ def _project_page(
                 saved = save_project(
                     found,
                     project,
-                    actor=request.user,
+                    actor=acting_user(request),
                     values={**form.cleaned_data, **part_form.cleaned_data},
                     **{name: row_edits(formset) for name, formset in formsets.items()},
                 )
@@ -202,7 +202,7 @@ def project_continue(request: HttpRequest, coop: str, year: int, pk: int) -> Htt
         request, coop, year, pk, capability=Capability.EDIT_REGISTERS
     )
     try:
-        continue_project(project, found, actor=request.user)
+        continue_project(project, found, actor=acting_user(request))
     except (DomainError, ValidationError) as exc:
         message = exc.message if isinstance(exc, DomainError) else " ".join(exc.messages)
         return _project_page(request, found, standing, project, error=message, status=409)
@@ -233,7 +233,7 @@ def project_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpR
         ),
         back=reverse("web:projects", args=[coop, year]),
         dependents=project_dependents(project, found),
-        delete=lambda: delete_project(project, found, actor=request.user),
+        delete=lambda: delete_project(project, found, actor=acting_user(request)),
         done=_("Projektet är borttaget.")
         if starts_here
         else _("Årets del av projektet är borttagen."),

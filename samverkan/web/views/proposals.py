@@ -27,7 +27,7 @@ from samverkan.plan.services import (
     propose_activity,
     update_proposal,
 )
-from samverkan.web.access import get_year_for_user, require
+from samverkan.web.access import acting_user, get_year_for_user, require
 from samverkan.web.plan_forms import ActivityForm, DeclineForm, ProposalEditForm, ProposalForm
 from samverkan.web.views.plan import year_context
 from samverkan.web.views.plan_edit import _attempt, _see_other
@@ -76,7 +76,7 @@ def proposal_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
             lambda: created.append(
                 propose_activity(
                     form.cleaned_data["focus_area"],
-                    actor=request.user,
+                    actor=acting_user(request),
                     network=form.cleaned_data["network"],
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
@@ -152,7 +152,7 @@ def proposal(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespons
     if request.method == "GET":
         return _proposal_page(request, found, standing, found_proposal)
     action = request.POST.get("action", "")
-    user = request.user
+    user = acting_user(request)
     if action == "edit":
         if not standing.can_edit_proposal(found_proposal):
             raise PermissionDenied

@@ -15,7 +15,12 @@ from samverkan.governance.models import Meeting, Network, NetworkYear
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError
 from samverkan.plan.models import Activity
-from samverkan.web.access import get_meeting_for_user, get_year_for_user, require_meeting_author
+from samverkan.web.access import (
+    acting_user,
+    get_meeting_for_user,
+    get_year_for_user,
+    require_meeting_author,
+)
 from samverkan.web.forms import MeetingForm
 from samverkan.web.services import delete_meeting, save_meeting
 from samverkan.web.summaries import accounts_overview
@@ -28,11 +33,21 @@ def meetings(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     rows = [
         (meeting, standing.can_edit_meeting(meeting))
-        for meeting in Meeting.objects.filter(year=found).select_related("body").prefetch_related("networks")
+        for meeting in Meeting.objects.filter(year=found)
+        .select_related("body")
+        .prefetch_related("networks")
     ]
-    return render(request, "web/meetings.html", year_context(
-        found, standing, "meetings", rows=rows, can_add=standing.can_add_meeting() and not found.is_locked,
-    ))
+    return render(
+        request,
+        "web/meetings.html",
+        year_context(
+            found,
+            standing,
+            "meetings",
+            rows=rows,
+            can_add=standing.can_add_meeting() and not found.is_locked,
+        ),
+    )
 
 
 def _meeting_form(
@@ -44,7 +59,7 @@ def _meeting_form(
         form = MeetingForm(request.POST, year=found, standing=standing)
         if form.is_valid():
             try:
-                save_meeting(found, meeting, actor=request.user, **form.service_arguments())
+                save_meeting(found, meeting, actor=acting_user(request), **form.service_arguments())
             except ValidationError as exc:
                 status = 400
                 form.add_error(None, exc)
@@ -58,9 +73,19 @@ def _meeting_form(
     else:
         initial = MeetingForm.initial_for(meeting) if meeting else {}
         form = MeetingForm(initial=initial, year=found, standing=standing)
-    return render(request, "web/meeting_form.html", year_context(
-        found, standing, "meetings", form=form, meeting=meeting, error=error,
-    ), status=status)
+    return render(
+        request,
+        "web/meeting_form.html",
+        year_context(
+            found,
+            standing,
+            "meetings",
+            form=form,
+            meeting=meeting,
+            error=error,
+        ),
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,10 +106,14 @@ def meeting_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpR
     """Asks first, then removes the meeting; whoever may edit a meeting may delete it."""
     meeting, found, standing = get_meeting_for_user(request, coop, year, pk, edit=True)
     return confirm_delete(
-        request, found, standing, section="meetings",
+        request,
+        found,
+        standing,
+        section="meetings",
         what=_("mötet %(meeting)s") % {"meeting": meeting},
-        back=reverse("web:meetings", args=[coop, year]), dependents=[],
-        delete=lambda: delete_meeting(meeting, actor=request.user),
+        back=reverse("web:meetings", args=[coop, year]),
+        dependents=[],
+        delete=lambda: delete_meeting(meeting, actor=acting_user(request)),
         done=_("Mötet är borttaget."),
     )
 
@@ -94,7 +123,9 @@ def networks(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     summaries = {
         ny.network_id: ny
-        for ny in NetworkYear.objects.filter(year=found).select_related("focus_area").prefetch_related("absent")
+        for ny in NetworkYear.objects.filter(year=found)
+        .select_related("focus_area")
+        .prefetch_related("absent")
     }
     owned: dict[int, int] = {}
     for activity in Activity.objects.filter(focus_area__year=found).prefetch_related(
@@ -107,15 +138,31 @@ def networks(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         for network in meeting.networks.all():
             meeting_counts[network.pk] = meeting_counts.get(network.pk, 0) + meeting.count
     rows = [
-        (network, summaries.get(network.pk), owned.get(network.pk, 0), meeting_counts.get(network.pk, 0))
-        for network in Network.objects.filter(cooperation=found.cooperation).prefetch_related("members")
+        (
+            network,
+            summaries.get(network.pk),
+            owned.get(network.pk, 0),
+            meeting_counts.get(network.pk, 0),
+        )
+        for network in Network.objects.filter(cooperation=found.cooperation).prefetch_related(
+            "members"
+        )
     ]
-    return render(request, "web/networks.html", year_context(found, standing, "networks", rows=rows))
+    return render(
+        request, "web/networks.html", year_context(found, standing, "networks", rows=rows)
+    )
 
 
 @require_GET
 def accounts(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
-    return render(request, "web/accounts.html", year_context(
-        found, standing, "accounts", accounts=accounts_overview(found),
-    ))
+    return render(
+        request,
+        "web/accounts.html",
+        year_context(
+            found,
+            standing,
+            "accounts",
+            accounts=accounts_overview(found),
+        ),
+    )

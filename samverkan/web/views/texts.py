@@ -17,7 +17,7 @@ from samverkan.lib.figures import fill, placeholders
 from samverkan.members.models import Year, YearText
 from samverkan.members.services import DomainError, delete_year_text, save_year_text
 from samverkan.reports.checks import CheckContext, derived_figure
-from samverkan.web.access import get_record_for_user, get_year_for_user, require
+from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
 from samverkan.web.markup import render_markdown
 from samverkan.web.register_forms import YearTextForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
@@ -88,7 +88,7 @@ def _text_page(
             preview = render_markdown(_filled(found, request.POST.get("body", "")))
         elif form.is_valid():
             try:
-                save_year_text(found, text, actor=request.user, **form.cleaned_data)
+                save_year_text(found, text, actor=acting_user(request), **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(exc, form)
                 status = 400
@@ -146,6 +146,6 @@ def text_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResp
         what=_("texten ”%(place)s”") % {"place": place_of(text.key)},
         back=reverse("web:texts", args=[coop, year]),
         dependents=[],
-        delete=lambda: delete_year_text(text, actor=request.user),
+        delete=lambda: delete_year_text(text, actor=acting_user(request)),
         done=_("Texten är borttagen."),
     )

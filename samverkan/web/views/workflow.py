@@ -22,15 +22,22 @@ from samverkan.members.services import (
     reopen_year,
     set_year_status,
 )
-from samverkan.web.access import get_year_for_user, require
+from samverkan.web.access import acting_user, get_year_for_user, require
 from samverkan.web.findings import error_texts, year_findings
 from samverkan.web.forms import DecideForm, PublishForm, ReopenForm, YearStatusForm
 from samverkan.web.reports import formats, report_response
 from samverkan.web.views.plan import year_context
 
 
-def _status_page(request: HttpRequest, found: Year, standing: Standing, *, status: int = 200,
-                 error: str = "", bound: dict[str, forms.Form] | None = None) -> HttpResponse:
+def _status_page(
+    request: HttpRequest,
+    found: Year,
+    standing: Standing,
+    *,
+    status: int = 200,
+    error: str = "",
+    bound: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
     """The status page with a fresh form per action; `bound` replaces the one just submitted."""
     findings = year_findings(found)
     context: dict[str, Any] = {
@@ -42,8 +49,12 @@ def _status_page(request: HttpRequest, found: Year, standing: Standing, *, statu
         "reopen_form": ReopenForm(),
         **(bound or {}),
     }
-    return render(request, "web/year_status.html", year_context(found, standing, "status", error=error, **context),
-                  status=status)
+    return render(
+        request,
+        "web/year_status.html",
+        year_context(found, standing, "status", error=error, **context),
+        status=status,
+    )
 
 
 @require_GET
@@ -54,8 +65,13 @@ def year_status(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 
 def _year_action(
-    request: HttpRequest, coop: str, year: int, form_class: type[forms.Form], form_name: str,
-    action: Callable[[Year, dict[str, Any]], Year], done: str,
+    request: HttpRequest,
+    coop: str,
+    year: int,
+    form_class: type[forms.Form],
+    form_name: str,
+    action: Callable[[Year, dict[str, Any]], Year],
+    done: str,
 ) -> HttpResponse:
     """Validate the action's form, run its service, redirect; a refusal re-renders the page (409)."""
     found, standing = get_year_for_user(request, coop, year)
@@ -66,16 +82,24 @@ def _year_action(
     try:
         action(found, form.cleaned_data)
     except DomainError as exc:
-        return _status_page(request, found, standing, status=409, error=exc.message, bound={form_name: form})
+        return _status_page(
+            request, found, standing, status=409, error=exc.message, bound={form_name: form}
+        )
     messages.success(request, done)
     return redirect("web:year-status", coop, year)
 
 
 @require_POST
 def year_set_status(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    return _year_action(request, coop, year, YearStatusForm, "status_form",
-                        lambda y, data: set_year_status(y, data["status"], actor=request.user),
-                        _("Årets status är ändrad."))
+    return _year_action(
+        request,
+        coop,
+        year,
+        YearStatusForm,
+        "status_form",
+        lambda y, data: set_year_status(y, data["status"], actor=acting_user(request)),
+        _("Årets status är ändrad."),
+    )
 
 
 @require_POST
@@ -88,32 +112,55 @@ def year_decide(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     if not form.is_valid() or not form.require_confirmation(open_errors):
         return _status_page(request, found, standing, status=400, bound={"decide_form": form})
     try:
-        decide_year(found, form.cleaned_data["decided_on"], actor=request.user, open_errors=open_errors,
-                    reason=form.cleaned_data["errors_reason"])
+        decide_year(
+            found,
+            form.cleaned_data["decided_on"],
+            actor=acting_user(request),
+            open_errors=open_errors,
+            reason=form.cleaned_data["errors_reason"],
+        )
     except DomainError as exc:
-        return _status_page(request, found, standing, status=409, error=exc.message, bound={"decide_form": form})
+        return _status_page(
+            request, found, standing, status=409, error=exc.message, bound={"decide_form": form}
+        )
     messages.success(request, _("Året är beslutat och låst."))
     return redirect("web:year-status", coop, year)
 
 
 @require_POST
 def year_publish(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    return _year_action(request, coop, year, PublishForm, "publish_form",
-                        lambda y, data: publish_year(y, actor=request.user),
-                        _("Året är publicerat."))
+    return _year_action(
+        request,
+        coop,
+        year,
+        PublishForm,
+        "publish_form",
+        lambda y, data: publish_year(y, actor=acting_user(request)),
+        _("Året är publicerat."),
+    )
 
 
 @require_POST
 def year_reopen(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    return _year_action(request, coop, year, ReopenForm, "reopen_form",
-                        lambda y, data: reopen_year(y, actor=request.user, reason=data["reason"]),
-                        _("Året är öppnat igen och kan ändras."))
+    return _year_action(
+        request,
+        coop,
+        year,
+        ReopenForm,
+        "reopen_form",
+        lambda y, data: reopen_year(y, actor=acting_user(request), reason=data["reason"]),
+        _("Året är öppnat igen och kan ändras."),
+    )
 
 
 @require_GET
 def report(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
-    return render(request, "web/report.html", year_context(found, standing, "report", report_formats=formats()))
+    return render(
+        request,
+        "web/report.html",
+        year_context(found, standing, "report", report_formats=formats()),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
