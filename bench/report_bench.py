@@ -299,8 +299,14 @@ def create_large(db_path: Path) -> tuple[str, int]:  # noqa: C901 - one linear r
         )
         areas = list(FocusArea.objects.filter(year=year))
         for i, network in enumerate(networks):
+            # In the order a year file gives them: the networks with a participation note first.
+            order = i // 4 if i % 4 == 0 else len(networks) + i
             ny = NetworkYear.objects.create(
-                year=year, network=network, summary=sentence(60), focus_area=areas[i % 10], order=i
+                year=year,
+                network=network,
+                summary=sentence(60),
+                focus_area=areas[i % 10],
+                order=order,
             )
             if i % 4 == 0:
                 ny.absent.set(members[:2])
@@ -377,26 +383,41 @@ def create_large(db_path: Path) -> tuple[str, int]:  # noqa: C901 - one linear r
         texts = [sentence(4) for _ in range(12)]
         lines = []
         for event in events:
+            shares = []
             for m in members:
+                shares.append(Decimal(rng.randint(500, 5000)))
                 lines.append(
                     LedgerLine(
                         year=year,
                         fund=event.fund,
                         category=categories[1],
                         kind="income",
-                        amount=Decimal(rng.randint(500, 5000)),
+                        amount=shares[-1],
                         date=dt.date(2020, 6, 30),
                         member=m,
                         order=len(lines),
                     )
                 )
+            # The event's costs are what the members co-finance (the co-financing rule).
+            lines.append(
+                LedgerLine(
+                    year=year,
+                    fund=event.fund,
+                    category=categories[3],
+                    kind="cost",
+                    amount=sum(shares, Decimal(0)),
+                    date=dt.date(2020, 6, 30),
+                    order=len(lines),
+                )
+            )
         # Each project books on one fund (its own or the operating fund); a tenth of the lines carry one of a
         # few recurring texts, as exported voucher texts do.
         cost_categories = categories[3:]
         project_fund = {p.pk: rng.choice([funds[1], *funds[12:]]) for p in projects}
         while len(lines) < 20_000:
             project = rng.choice(projects) if rng.random() < 0.2 else None
-            fund = project_fund[project.pk] if project else rng.choice(funds[1:])
+            # Not an event's fund: its costs are the members' co-financing above.
+            fund = project_fund[project.pk] if project else rng.choice([funds[1], *funds[12:]])
             lines.append(
                 LedgerLine(
                     year=year,

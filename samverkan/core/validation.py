@@ -22,11 +22,19 @@ def record_errors(
     *,
     extra: Mapping[str, Any] | None = None,
     exclude: Iterable[str] = (),
+    constraints: bool = True,
 ) -> dict[str, list[str]]:
-    """The rule violations of `instance` (and of `extra`), as {field or "__all__": [messages]}."""
+    """The rule violations of `instance` (and of `extra`), as {field or "__all__": [messages]}.
+
+    `constraints=False` asks the fields and `clean()` only, not the database
+    constraints (each of which costs a query): for a bulk writer that lets the
+    database enforce them and asks again, record by record, when it refuses.
+    """
     errors: dict[str, list[str]] = {}
     try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False)
+        instance.full_clean(
+            exclude=list(exclude), validate_unique=False, validate_constraints=constraints
+        )
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, []).extend(messages)

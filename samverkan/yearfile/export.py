@@ -1,9 +1,16 @@
-"""Write a cooperation's standing data or one year back to canonical YAML."""
+"""Write a cooperation's standing data or one year back to canonical YAML.
+
+The year file is written by walking the records declared in `schema`, the same
+declarations the loader reads by.
+"""
 
 from __future__ import annotations
 
-import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from typing import Any
+
+from django.db.models import Model, QuerySet
 
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.models import (
@@ -26,8 +33,10 @@ from samverkan.governance.models import (
     StaffMember,
 )
 from samverkan.members.models import Cooperation, FeeRule, Member, PopulationFigure, Year
-from samverkan.plan.models import AreaGroup, FocusArea, Programme
-from samverkan.projects.models import GrantPayment, Project, ProjectYear
+from samverkan.plan.models import Activity, AreaGroup, FocusArea, FollowUp, Programme, SubGoal
+from samverkan.projects.models import Grant, GrantPayment, Project, ProjectFinancing, ProjectYear
+from samverkan.yearfile import records as r
+from samverkan.yearfile import schema as s
 from samverkan.yearfile.yamlio import dump
 
 
@@ -55,402 +64,259 @@ def _empty(value: Any) -> bool:
 
 
 def export_cooperation(coop: Cooperation) -> str:
-    members = Member.objects.filter(cooperation=coop)
+    """The standing file of `coop`, written by walking the records declared in `schema`."""
+    head = s.COOPERATION.write(
+        {
+            "slug": coop.slug,
+            "name": coop.name,
+            "short_name": coop.short_name,
+            "host_member__code": (coop.host_member.code if coop.host_member else None),
+        },
+        {"report": _sorted_keys(coop.report_settings) or None},
+    )
     data: dict[str, Any] = {
         "kind": "cooperation",
-        "slug": coop.slug,
-        "name": coop.name,
-        "short_name": coop.short_name,
-        "report": _sorted_keys(coop.report_settings) or None,
-        "host_member": coop.host_member.code if coop.host_member else None,
-        "members": [
-            _compact({"code": m.code, "name": m.name, "joined": m.joined, "left": m.left})
-            for m in members
-        ],
-        "population": [
-            _compact(
-                {
-                    "member": p.member.code,
-                    "date": p.date,
-                    "population": p.population,
-                    "source": p.source,
-                    "source_file": p.source_file,
-                    "source_table": p.source_table,
-                    "imported_at": p.imported_at.isoformat() if p.imported_at else None,
-                },
-                keep=("population",),
-            )
-            for p in PopulationFigure.objects.filter(member__cooperation=coop)
-            .select_related("member")
-            .order_by("date", "member__order")
-        ],
-        "fee_rules": [
-            {"from_year": r.from_year, "rate": r.rate, "basis": r.basis}
-            for r in FeeRule.objects.filter(cooperation=coop)
-        ],
-        "bodies": [
-            {"slug": b.slug, "kind": b.kind, "name": b.name}
-            for b in Body.objects.filter(cooperation=coop)
-        ],
-        "networks": [
-            _compact(
-                {
-                    "slug": n.slug,
-                    "name": n.name,
-                    "short_name": n.short_name,
-                    "note": n.note,
-                    "members": [m.code for m in n.members.order_by("order")],
-                }
-            )
-            for n in Network.objects.filter(cooperation=coop)
-        ],
-        "programmes": [
-            _compact(
-                {
-                    "slug": p.slug,
-                    "name": p.name,
-                    "short_name": p.short_name,
-                    "adopted": p.adopted,
-                    "valid_from": p.valid_from,
-                    "valid_until": p.valid_until,
-                    "overall_goal": p.overall_goal,
-                }
-            )
-            for p in Programme.objects.filter(cooperation=coop).order_by("valid_from", "slug")
-        ],
-        "cost_categories": [
-            _compact({"slug": c.slug, "name": c.name, "kind": c.kind, "fee": c.is_fee})
-            for c in CostCategory.objects.filter(cooperation=coop)
-        ],
-        "funds": [
-            _compact(
-                {"slug": f.slug, "name": f.name, "carried_name": f.carried_name, "kind": f.kind}
-            )
-            for f in Fund.objects.filter(cooperation=coop)
-        ],
-        "account_mappings": [
-            _compact(
-                {
-                    "account": m.account,
-                    "category": m.category.slug,
-                    "fund": m.fund.slug if m.fund else None,
-                    "object": m.object_id,
-                    "project": m.project,
-                }
-            )
-            for m in AccountMapping.objects.filter(cooperation=coop)
-            .select_related("category", "fund")
-            .order_by("account", "object_id")
-        ],
+        **head,
+        s.MEMBER.key: _records(s.MEMBER, Member.objects.filter(cooperation=coop)),
+        s.POPULATION.key: _records(
+            s.POPULATION,
+            PopulationFigure.objects.filter(member__cooperation=coop).order_by(
+                "date", "member__order"
+            ),
+        ),
+        s.FEE_RULE.key: _records(s.FEE_RULE, FeeRule.objects.filter(cooperation=coop)),
+        s.BODY.key: _records(s.BODY, Body.objects.filter(cooperation=coop)),
+        s.NETWORK.key: _records(s.NETWORK, Network.objects.filter(cooperation=coop)),
+        s.PROGRAMME.key: _records(
+            s.PROGRAMME, Programme.objects.filter(cooperation=coop).order_by("valid_from", "slug")
+        ),
+        s.COST_CATEGORY.key: _records(
+            s.COST_CATEGORY, CostCategory.objects.filter(cooperation=coop)
+        ),
+        s.FUND.key: _records(s.FUND, Fund.objects.filter(cooperation=coop)),
+        s.ACCOUNT_MAPPING.key: _records(
+            s.ACCOUNT_MAPPING,
+            AccountMapping.objects.filter(cooperation=coop).order_by("account", "object_id"),
+        ),
     }
     return dump(_compact(data))
 
 
 def export_year(year: Year) -> str:
+    """The year file of `year`, written by walking the records declared in `schema`."""
+    year_values = Year.objects.filter(pk=year.pk).values(*(f.lookup for f in s.YEAR.columns))[0]
+    officer = s.OFFICER.write(
+        {"officer_name": year.officer_name, "officer_email": year.officer_email}
+    )
+    population = (
+        s.POPULATION_TOTAL.write(
+            {
+                "population_total_date": year.population_total_date,
+                "population_total": year.population_total,
+                "population_total_note": year.population_total_note,
+            }
+        )
+        if year.population_total is not None
+        else None
+    )
+    head = s.YEAR.write(
+        year_values,
+        {
+            "officer": officer,
+            "texts": {t.key: t.body for t in year.texts.all()},
+            "report": _sorted_keys(year.report_settings) or None,
+            "population_total": population,
+        },
+    )
+    network_years = NetworkYear.objects.filter(year=year)
+    year_end = year.end()
+
+    def line_date(values: dict[str, Any]) -> None:
+        # A line without a date stands on the last day of the year.
+        if values["date"] == year_end:
+            values["date"] = None
+
     data: dict[str, Any] = {
         "kind": "year",
         "cooperation": year.cooperation.slug,
         "year": year.year,
-        "status": year.status,
-        "decided_on": year.decided_on,
-        "officer": _compact({"name": year.officer_name, "email": year.officer_email}),
-        "programme": year.programme.slug if year.programme else None,
-        "operating_fund": year.operating_fund.slug if year.operating_fund else None,
-        "texts": {t.key: t.body for t in year.texts.all()},
-        "report": _sorted_keys(year.report_settings) or None,
-        "population_total": _compact(
-            {
-                "date": year.population_total_date,
-                "population": year.population_total,
-                "note": year.population_total_note,
-            }
-        )
-        if year.population_total is not None
-        else None,
-        "chairs": [
-            _compact(
-                {
-                    "body": c.body.slug,
-                    "role": c.role,
-                    "person": c.person,
-                    "member": c.member.code if c.member else None,
-                }
-            )
-            for c in Chair.objects.filter(year=year).select_related("body", "member")
-        ],
-        "staff": [
-            _compact(
-                {
-                    "person": s.person,
-                    "role": s.role,
-                    "start": s.start,
-                    "end": s.end,
-                    "note": s.note,
-                    "internal_note": s.internal_note,
-                }
-            )
-            for s in StaffMember.objects.filter(year=year)
-        ],
-        "network_participation": [
-            _compact(
-                {
-                    "network": ny.network.slug,
-                    "absent": [m.code for m in ny.absent.order_by("order")],
-                    "note": ny.participation_note,
-                }
-            )
-            for ny in NetworkYear.objects.filter(year=year).select_related("network")
-            if ny.participation_note or ny.absent.exists()
-        ],
-        "network_summaries": [
-            _compact(
-                {
-                    "network": ny.network.slug,
-                    "focus_area": ny.focus_area.slug if ny.focus_area else None,
-                    "meetings": ny.meetings_text,
-                    "text": ny.summary,
-                }
-            )
-            for ny in NetworkYear.objects.filter(year=year).select_related("network", "focus_area")
-            if ny.summary or ny.meetings_text
-        ],
-        "meetings": [
-            _meeting(m)
-            for m in Meeting.objects.filter(year=year)
-            .select_related("body")
-            .prefetch_related("networks")
-        ],
-        "area_groups": [
-            _compact(
-                {
-                    "slug": g.slug,
-                    "name": g.name,
-                    "kind": g.kind,
-                    "purpose": g.purpose,
-                    "steering_document": g.steering_document,
-                }
-            )
-            for g in AreaGroup.objects.filter(year=year)
-        ],
-        "focus_areas": [
-            _focus_area(a) for a in FocusArea.objects.filter(year=year).select_related("group")
-        ],
-        "consultations": [
-            _compact(
-                {
-                    "subject": c.subject,
-                    "authority": c.authority,
-                    "received_on": c.received_on,
-                    "sent_on": c.sent_on,
-                    "month": c.month,
-                    "recipient": c.recipient,
-                    "answered": c.answered,
-                    "link": c.link,
-                    "note": c.note,
-                },
-                keep=("answered",),
-            )
-            for c in ConsultationResponse.objects.filter(year=year)
-        ],
-        "projects": _projects(year),
-        "events": [
-            _event(e)
-            for e in Event.objects.filter(year=year)
-            .select_related("fund")
-            .prefetch_related("hosts")
-        ],
-        "funds": [
-            _compact(
-                {
-                    "fund": fy.fund.slug,
-                    "label": fy.label,
-                    "opening": fy.opening_stated,
-                    "footnote": fy.footnote,
-                }
-            )
-            for fy in FundYear.objects.filter(year=year).select_related("fund")
-        ],
-        "lines": [
-            _line(row, year.end())
-            # Plain rows, not model instances: a ledger has tens of thousands of lines.
-            for row in LedgerLine.objects.filter(year=year)
-            .exclude(source=LineSource.SIE)
-            .values_list(*LINE_FIELDS)
-            .iterator(chunk_size=5000)
-        ],
-        "grant_payments": [
-            {"grant": p.grant.slug, "date": p.date, "amount": p.amount}
-            for p in GrantPayment.objects.filter(year=year).select_related("grant")
-        ],
-        "footnotes": [{"key": f.key, "text": f.text} for f in Footnote.objects.filter(year=year)],
-        "published": [
-            _compact(
-                {
-                    "key": f.key,
-                    "place": f.place,
-                    "printed_in": f.printed_in,
-                    "amount": f.amount,
-                    "date": f.date,
-                }
-            )
-            for f in PublishedFigure.objects.filter(year=year)
-        ],
+        **head,
+        s.CHAIR.key: _records(s.CHAIR, Chair.objects.filter(year=year)),
+        s.STAFF.key: _records(s.STAFF, StaffMember.objects.filter(year=year)),
+        s.NETWORK_PARTICIPATION.key: _records(
+            s.NETWORK_PARTICIPATION,
+            network_years,
+            keep=lambda record: len(record) > 1,  # more than the network's name
+        ),
+        s.NETWORK_SUMMARY.key: _records(
+            s.NETWORK_SUMMARY,
+            network_years,
+            keep=lambda record: "meetings" in record or "text" in record,
+        ),
+        s.MEETING.key: _records(s.MEETING, Meeting.objects.filter(year=year)),
+        s.AREA_GROUP.key: _records(s.AREA_GROUP, AreaGroup.objects.filter(year=year)),
+        s.FOCUS_AREA.key: _focus_areas(year),
+        s.CONSULTATION.key: _records(
+            s.CONSULTATION, ConsultationResponse.objects.filter(year=year)
+        ),
+        s.PROJECT.key: _projects(year),
+        s.EVENT.key: _records(s.EVENT, Event.objects.filter(year=year)),
+        s.FUND_YEAR.key: _records(s.FUND_YEAR, FundYear.objects.filter(year=year)),
+        s.LINE.key: _records(
+            s.LINE,
+            LedgerLine.objects.filter(year=year).exclude(source=LineSource.SIE),
+            adjust=line_date,
+        ),
+        s.GRANT_PAYMENT.key: _records(s.GRANT_PAYMENT, GrantPayment.objects.filter(year=year)),
+        s.FOOTNOTE.key: _records(s.FOOTNOTE, Footnote.objects.filter(year=year)),
+        s.PUBLISHED.key: _records(s.PUBLISHED, PublishedFigure.objects.filter(year=year)),
     }
     return dump(_compact(data))
 
 
-def _meeting(m: Meeting) -> dict[str, Any]:
-    return _compact(
-        {
-            "body": m.body.slug if m.body else None,
-            "networks": [n.slug for n in m.networks.all().order_by("order")],
-            "date": m.date,
-            "month": m.month,
-            "format": m.format,
-            "kind": m.kind,
-            "place": m.place,
-            "count": m.count if m.count != 1 else None,
-            "cancelled": m.cancelled,
-            "cancel_reason": m.cancel_reason,
-            "guests": m.guests,
-            "note": m.note,
-        }
+def _records(
+    record: r.Record,
+    queryset: QuerySet[Any],
+    *,
+    nested: Callable[[int], dict[str, Any]] | None = None,
+    adjust: Callable[[dict[str, Any]], None] | None = None,
+    keep: Callable[[dict[str, Any]], bool] | None = None,
+) -> list[dict[str, Any]]:
+    """The records of `queryset` (in the model's order) as the file writes them."""
+    return [
+        data
+        for _, data in _rows(record, queryset, nested=nested, adjust=adjust)
+        if not keep or keep(data)
+    ]
+
+
+def _rows(
+    record: r.Record,
+    queryset: QuerySet[Any],
+    *,
+    parent: str = "pk",
+    nested: Callable[[int], dict[str, Any]] | None = None,
+    adjust: Callable[[dict[str, Any]], None] | None = None,
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Each record of `queryset` as the file writes it, with the value of `parent`.
+
+    One query for the rows (plain values, not model instances: a year can hold a hundred
+    thousand activities) and one per many-to-many field; `nested(pk)` adds the records
+    nested in each.
+    """
+    links = {f.key: _links(record.model, f, queryset) for f in record.fields if f.kind == "refs"}
+    lookups = [f.lookup for f in record.columns]
+    for pk, owner, *row in queryset.values_list("pk", parent, *lookups).iterator(chunk_size=5000):
+        values = dict(zip(lookups, row, strict=True))
+        if adjust is not None:
+            adjust(values)
+        inner = {key: by_pk.get(pk, []) for key, by_pk in links.items()}
+        if nested is not None:
+            inner.update(nested(pk))
+        yield owner, record.write(values, inner)
+
+
+def _links(model: type[Model], field: r.Field, queryset: QuerySet[Any]) -> dict[int, list[str]]:
+    """The slugs (or member codes) a many-to-many field links each record to, in their order."""
+    relation = getattr(model, field.attr)
+    source = relation.field.m2m_field_name()
+    target = relation.field.m2m_reverse_field_name()
+    label = "code" if field.table == r.MEMBERS else "slug"
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        relation.through.objects.filter(**{f"{source}__in": queryset.values("pk")})
+        .order_by(f"{target}__order", f"{target}__pk")
+        .values_list(f"{source}_id", f"{target}__{label}")
+    )
+    for pk, name in rows.iterator(chunk_size=5000):
+        found[pk].append(name)
+    return found
+
+
+def _by(queryset: QuerySet[Any], key: str, *fields: str) -> dict[int, list[tuple[Any, ...]]]:
+    found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for parent, *row in queryset.values_list(key, *fields).iterator(chunk_size=5000):
+        found[parent].append(tuple(row))
+    return found
+
+
+def _focus_areas(year: Year) -> list[dict[str, Any]]:
+    follow_up_lookups = [f.lookup for f in s.FOLLOW_UP.columns]
+    follow_ups = {
+        activity: s.FOLLOW_UP.write(dict(zip(follow_up_lookups, row, strict=True)))
+        for activity, *row in FollowUp.objects.filter(activity__focus_area__year=year)
+        .values_list("activity_id", *follow_up_lookups)
+        .iterator(chunk_size=5000)
+    }
+    activities: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for area, activity in _rows(
+        s.ACTIVITY,
+        Activity.objects.filter(focus_area__year=year),
+        parent="focus_area_id",
+        nested=lambda pk: {"follow_up": follow_ups.get(pk)},
+    ):
+        activities[area].append(activity)
+    sub_goals = _by(SubGoal.objects.filter(focus_area__year=year), "focus_area_id", "text")
+    return _records(
+        s.FOCUS_AREA,
+        FocusArea.objects.filter(year=year),
+        nested=lambda pk: {
+            "sub_goals": [text for (text,) in sub_goals.get(pk, [])],
+            "activities": activities.get(pk, []),
+        },
     )
 
 
-def _focus_area(area: FocusArea) -> dict[str, Any]:
-    activities = []
-    for activity in area.activities.all().prefetch_related("networks").select_related("follow_up"):
-        follow = getattr(activity, "follow_up", None)
-        activities.append(
-            _compact(
-                {
-                    "title": activity.title,
-                    "networks": [n.slug for n in activity.networks.all().order_by("order")],
-                    "description": activity.description,
-                    "follow_up": _compact(
-                        {
-                            "status": follow.status,
-                            "status_reason": follow.status_reason,
-                            "continues": follow.continues,
-                            "text": follow.text,
-                        }
-                    )
-                    if follow
-                    else None,
-                }
-            )
-        )
-    return _compact(
-        {
-            "slug": area.slug,
-            "number": area.number,
-            "group": area.group.slug,
-            "title": area.title,
-            "main_goal": area.main_goal,
-            "sub_goals": [g.text for g in area.sub_goals.all()],
-            "responsible_networks": [n.slug for n in area.responsible_networks.order_by("order")],
-            "responsible_bodies": [b.slug for b in area.responsible_bodies.order_by("order")],
-            "responsible_text": area.responsible_text,
-            "activities": activities,
-        }
-    )
+# -- projects: kept in one block, as their records are declared in one -------------------
 
 
 def _projects(year: Year) -> list[dict[str, Any]]:
     """The projects' parts in the year, in their order; then any project that starts in the
-    year without a part yet (made in the admin), which the loader gives an empty part."""
-    parts = ProjectYear.objects.filter(year=year).select_related("project", "focus_area")
-    bare = Project.objects.filter(start_year=year).exclude(years__year=year).order_by("id")
-    return [_project(part.project, part) for part in parts.order_by("order", "id")] + [
-        _project(p, ProjectYear(project=p, year=year)) for p in bare
+    year without a part yet (made in the admin), which the loader gives an empty part.
+    Where a project starts, its entry also says what it is; later it `continues`."""
+    own = [s.PROJECT.by_key[key].lookup for key in s.PROJECT_OWN_KEYS]
+    lookups = [f.lookup for f in s.PROJECT.columns if f.key != "continues"]
+    financing = _nested(
+        s.PROJECT_FINANCING, ProjectFinancing.objects.filter(part__year=year), "part_id"
+    )
+    grants = _nested(s.GRANT, Grant.objects.filter(year=year), "project_id")
+
+    def entry(values: dict[str, Any], part: int | None, project: int, starts: bool) -> Any:
+        values["continues"] = not starts
+        if not starts:
+            values.update(dict.fromkeys(own))
+        nested = {
+            "financing": financing.get(part, []) if part else [],
+            "grants": grants.get(project, []),
+        }
+        return s.PROJECT.write(values, nested)
+
+    parts = ProjectYear.objects.filter(year=year).order_by("order", "id")
+    written = [
+        entry(dict(zip(lookups, row, strict=True)), pk, project, start == year.pk)
+        for pk, project, start, *row in parts.values_list(
+            "pk", "project_id", "project__start_year_id", *lookups
+        )
     ]
+    bare = Project.objects.filter(start_year=year).exclude(years__year=year).order_by("id")
+    for project in bare:
+        values: dict[str, Any] = dict.fromkeys(lookups)
+        values.update(
+            {
+                s.PROJECT.by_key[key].lookup: getattr(project, s.PROJECT.by_key[key].attr)
+                for key in ("slug", *s.PROJECT_OWN_KEYS)
+            }
+        )
+        values["description"] = ""
+        written.append(entry(values, None, project.pk, True))
+    return written
 
 
-def _project(p: Project, part: ProjectYear) -> dict[str, Any]:
-    """The project's part in the year; where the project starts, also what it is."""
-    starts = p.start_year_id == part.year_id
-    return _compact(
-        {
-            "slug": p.slug,
-            "continues": not starts,
-            "name": p.name if starts else None,
-            "contractor": p.contractor if starts else None,
-            "cost": part.stated_cost,
-            "start": p.start if starts else None,
-            "end": p.end if starts else None,
-            "end_year": p.end_year if starts else None,
-            "focus_area": part.focus_area.slug if part.focus_area else None,
-            "description": part.description,
-            "financing": [
-                _compact({"source": f.source, "surplus_year": f.surplus_year, "amount": f.amount})
-                for f in (part.financing.all() if part.pk else ())
-            ],
-            "grants": [
-                _compact(
-                    {
-                        "slug": g.slug,
-                        "grantor": g.grantor,
-                        "rate": g.rate,
-                        "timing": g.timing,
-                        "amount": g.amount,
-                        "expected_payment_year": g.expected_payment_year,
-                    }
-                )
-                for g in p.grants.filter(year_id=part.year_id)
-            ],
-        }
-    )
-
-
-def _event(e: Event) -> dict[str, Any]:
-    return _compact(
-        {
-            "slug": e.slug,
-            "kind": e.kind,
-            "name": e.name,
-            "date": e.date,
-            "status": e.status,
-            "reason": e.reason,
-            "hosts": [m.code for m in e.hosts.all().order_by("order")],
-            "partners": e.partner_list,
-            "theme": e.theme,
-            "participants": e.participants,
-            "cost_cap_per_participant": e.cost_cap_per_participant,
-            "fund": e.fund.slug if e.fund else None,
-        }
-    )
-
-
-LINE_FIELDS = (
-    "fund__slug",
-    "category__slug",
-    "kind",
-    "amount",
-    "date",
-    "text",
-    "member__code",
-    "project__slug",
-    "grant__slug",
-    "transfer",
-    "footnote",
-)
-
-
-def _line(row: tuple[Any, ...], year_end: datetime.date) -> dict[str, Any]:
-    fund, category, kind, amount, day, text, member, project, grant, transfer, footnote = row
-    return _compact(
-        {
-            "fund": fund,
-            "category": category,
-            "kind": kind,
-            "amount": amount,
-            "date": day if day != year_end else None,
-            "text": text,
-            "member": member,
-            "project": project,
-            "grant": grant,
-            "transfer": transfer,
-            "footnote": footnote,
-        }
-    )
+def _nested(
+    record: r.Record, queryset: QuerySet[Any], parent: str
+) -> dict[int, list[dict[str, Any]]]:
+    """Records nested in a project or its part, by the parent's id."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for owner, data in _rows(record, queryset, parent=parent):
+        found[owner].append(data)
+    return found

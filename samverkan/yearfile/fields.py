@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from samverkan.lib.money import MoneyError, to_decimal
-from samverkan.yearfile.yamlio import LineDict, LineList
+from samverkan.yearfile.yamlio import Path, locate
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE_RE = re.compile(r"^\d{4}$")
@@ -31,17 +31,83 @@ class LoadError:
         )
 
 
+@dataclass(slots=True)
+class _Pending:
+    file: str
+    line: int | None
+    at: Path | None  # where in the file: the value's keys and list indexes
+    field: str
+    message: str
+
+
 class Errors:
-    """The errors of one load; every reader appends here instead of raising."""
+    """The errors of one load; every reader appends here instead of raising.
+
+    The reader keeps no line numbers (a large file would carry millions); an error
+    names its place in the file, and its line is looked up when the errors are read.
+    """
 
     def __init__(self) -> None:
-        self.items: list[LoadError] = []
+        self._pending: list[_Pending] = []
+        self._sources: dict[str, str] = {}
+        self._lines: dict[tuple[str, Path], int] = {}
 
-    def add(self, file: str, line: int | None, field: str, message: str) -> None:
-        self.items.append(LoadError(file=file, line=line, field=field, message=message))
+    def source(self, file: str, text: str) -> None:
+        """The text of `file`, where the lines of its errors are looked up."""
+        self._sources[file] = text
+
+    def add(
+        self, file: str, line: int | None, field: str, message: str, *, at: Path | None = None
+    ) -> None:
+        self._pending.append(_Pending(file, line, at if line is None else None, field, message))
+
+    def line(self, file: str, at: Path) -> int:
+        """The line where the value at `at` starts (or the nearest enclosing one)."""
+        self._find_lines(file, [at])
+        for end in range(len(at), -1, -1):
+            found = self._lines.get((file, at[:end]))
+            if found:
+                return found
+        return 1
+
+    def _find_lines(self, file: str, places: list[Path]) -> None:
+        wanted = {
+            at[:end]
+            for at in places
+            for end in range(len(at) + 1)
+            if (file, at[:end]) not in self._lines
+        }
+        text = self._sources.get(file)
+        if not wanted or text is None:
+            return
+        found = locate(text, wanted)
+        for at in wanted:
+            # Looked up once; 0 marks a place the file does not have.
+            self._lines[(file, at)] = found.get(at, 0)
+
+    @property
+    def items(self) -> list[LoadError]:
+        by_file: dict[str, list[Path]] = {}
+        for item in self._pending:
+            if item.at is not None:
+                by_file.setdefault(item.file, []).append(item.at)
+        for file, places in by_file.items():
+            self._find_lines(file, places)
+        return [
+            LoadError(
+                file=item.file,
+                line=item.line if item.at is None else self.line(item.file, item.at),
+                field=item.field,
+                message=item.message,
+            )
+            for item in self._pending
+        ]
+
+    def __len__(self) -> int:
+        return len(self._pending)
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return bool(self._pending)
 
 
 _MISSING = object()
@@ -50,34 +116,35 @@ _MISSING = object()
 class Node:
     """A mapping of the file with its path (`focus_areas[2].activities[0]`) for messages."""
 
-    def __init__(self, data: Any, *, file: str, path: str, line: int, errors: Errors) -> None:
+    __slots__ = ("data", "errors", "file", "path", "at", "valid")
+
+    def __init__(self, data: Any, *, file: str, path: str, at: Path, errors: Errors) -> None:
         self.file = file
         self.path = path
+        self.at = at
         self.errors = errors
         if isinstance(data, dict):
             self.data: dict[str, Any] = data
-            self.line = getattr(data, "line", line) or line
             self.valid = True
         else:
             self.data = {}
-            self.line = line
             self.valid = False
             self.error("", f"expected a mapping (key: value), found {_type_name(data)}")
 
     # -- helpers ---------------------------------------------------------
+    @property
+    def line(self) -> int:
+        return self.errors.line(self.file, self.at)
+
     def field_path(self, key: str) -> str:
         if not key:
             return self.path
         return f"{self.path}.{key}" if self.path else key
 
-    def line_of(self, key: str) -> int:
-        lines = getattr(self.data, "key_lines", {})
-        return int(lines.get(key, self.line))
-
     def error(self, key: str, message: str) -> None:
-        self.errors.add(
-            self.file, self.line_of(key) if key else self.line, self.field_path(key), message
-        )
+        # A key that the mapping does not hold is reported at the mapping's own line.
+        at = (*self.at, key) if key in self.data else self.at
+        self.errors.add(self.file, None, self.field_path(key), message, at=at)
 
     def check(
         self,
@@ -85,17 +152,20 @@ class Node:
         *,
         extra: Mapping[str, str] | None = None,
         exclude: Iterable[str] = (),
-    ) -> bool:
+        constraints: builtins.bool = True,
+    ) -> builtins.bool:
         """Report the record's rule violations (the model's own) at this node's fields.
 
         True when it keeps every rule. The messages are the model's, so the
         loader says what the app and the admin say about the same record.
+        `constraints=False` leaves the database constraints to the database (a bulk
+        writer that asks them again for a batch the database refuses).
         """
         from django.core.exceptions import NON_FIELD_ERRORS
 
         from samverkan.core.validation import record_errors
 
-        errors = record_errors(instance, extra=extra, exclude=exclude)
+        errors = record_errors(instance, extra=extra, exclude=exclude, constraints=constraints)
         for field, messages in errors.items():
             for message in messages:
                 self.error("" if field == NON_FIELD_ERRORS else field, message)
@@ -200,6 +270,20 @@ class Node:
             return None
         return value
 
+    def datetime(self, key: builtins.str) -> dt.datetime | None:
+        """A date and time (ISO); without a time zone it is taken as UTC."""
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        try:
+            parsed = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            self.error(key, f"expected a date and time YYYY-MM-DDTHH:MM:SS, found {value!r}")
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
     def bool(self, key: builtins.str, *, default: builtins.bool = False) -> builtins.bool:
         value = self.raw(key)
         if value is None:
@@ -242,13 +326,13 @@ class Node:
         if not isinstance(value, list):
             self.error(key, f"expected a list, found {_type_name(value)}")
             return []
-        lines = getattr(value, "item_lines", [self.line_of(key)] * len(value))
+        path = self.field_path(key)
         return [
             Node(
                 item,
                 file=self.file,
-                path=f"{self.field_path(key)}[{index}]",
-                line=lines[index],
+                path=f"{path}[{index}]",
+                at=(*self.at, key, index),
                 errors=self.errors,
             )
             for index, item in enumerate(value)
@@ -273,16 +357,12 @@ class Node:
         if value is None:
             return None
         return Node(
-            value,
-            file=self.file,
-            path=self.field_path(key),
-            line=self.line_of(key),
-            errors=self.errors,
+            value, file=self.file, path=self.field_path(key), at=(*self.at, key), errors=self.errors
         )
 
 
 def _plain(value: Any) -> Any:
-    """YAML's line-numbered mappings and lists as plain dicts and lists (for a JSON field)."""
+    """A copy of the YAML value as plain dicts and lists (for a JSON field)."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -301,8 +381,8 @@ def _type_name(value: Any) -> builtins.str:
         return "a decimal number"
     if isinstance(value, dt.date):
         return "a date"
-    if isinstance(value, LineList | list):
+    if isinstance(value, list):
         return "a list"
-    if isinstance(value, LineDict | dict):
+    if isinstance(value, dict):
         return "a mapping"
     return "text"

@@ -1,36 +1,27 @@
-"""Load the standing file (`kind: cooperation`) into the database."""
+"""Load the standing file (`kind: cooperation`) into the database.
+
+The records' keys and fields are declared in `schema` (the standing file's part); this
+module matches each record to what is stored (by slug, code or date) and writes only the
+differences, so the year lock's gate sees exactly the records that change.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext
 
-from samverkan.finance.models import AccountMapping, CostCategory, Fund, FundKind, LineKind
-from samverkan.governance.models import Body, BodyKind, Network
-from samverkan.members.models import Cooperation, FeeBasis, FeeRule, Member, PopulationFigure
+from samverkan.finance.models import AccountMapping, CostCategory, Fund
+from samverkan.governance.models import Body, Network
+from samverkan.members.models import Cooperation, FeeRule, Member, PopulationFigure
 from samverkan.plan.models import Programme
+from samverkan.yearfile import records as r
+from samverkan.yearfile import schema as s
 from samverkan.yearfile.fields import Node
 
-COOPERATION_KEYS = (
-    "kind",
-    "slug",
-    "name",
-    "short_name",
-    "host_member",
-    "members",
-    "population",
-    "fee_rules",
-    "bodies",
-    "networks",
-    "programmes",
-    "cost_categories",
-    "funds",
-    "account_mappings",
-    "report",
-)
+# The standing file refers to its own members, categories and funds only; it looks them up itself.
+NO_LOOKUPS = r.Lookups()
 
 
 def _upsert_by_slug(
@@ -56,27 +47,21 @@ def _delete_missing(queryset: Any, keep: list[int], node: Node, key: str, label:
 
 def load_cooperation(root: Node) -> Cooperation | None:
     """Create or update a cooperation and its standing data from the file's mapping."""
-    root.only(*COOPERATION_KEYS)
-    slug = root.slug("slug", required=True)
-    name = root.str("name", required=True)
-    if not slug or not name:
+    root.only(*s.COOPERATION_FILE_KEYS)
+    head = s.COOPERATION.read(root, NO_LOOKUPS, skip=("host_member",), only=False)
+    slug = head.pop("slug")
+    if not slug or not head["name"]:
         return None
     coop, _ = Cooperation.objects.update_or_create(
-        slug=slug,
-        defaults={
-            "name": name,
-            "short_name": root.str("short_name"),
-            "report_settings": root.report_settings(),
-        },
+        slug=slug, defaults={**head, "report_settings": root.report_settings()}
     )
 
     members_by_code: dict[str, Member] = {}
     keep: list[int] = []
-    for order, node in enumerate(root.nodes("members")):
-        node.only("code", "name", "joined", "left")
-        code = node.code("code", required=True)
-        member_name = node.str("name", required=True)
-        if not code or not member_name:
+    for order, node in enumerate(root.nodes(s.MEMBER.key)):
+        values = s.MEMBER.read(node, NO_LOOKUPS)
+        code = values.pop("code")
+        if not code or not values["name"]:
             continue
         if code in members_by_code:
             node.error("code", f"member {code} appears twice")
@@ -84,9 +69,8 @@ def load_cooperation(root: Node) -> Cooperation | None:
         member = Member.objects.filter(cooperation=coop, code=code).first() or Member(
             cooperation=coop, code=code
         )
-        member.name = member_name
-        member.joined = node.int("joined", minimum=1900)
-        member.left = node.int("left", minimum=1900)
+        for attr, value in values.items():
+            setattr(member, attr, value)
         member.order = order
         # The model's own rules, with the messages the admin and the app give.
         if not node.check(member, exclude=["cooperation"]):
@@ -108,28 +92,16 @@ def load_cooperation(root: Node) -> Cooperation | None:
         (f.member_id, f.date): f for f in PopulationFigure.objects.filter(member__cooperation=coop)
     }
     seen_population: dict[tuple[str, object], tuple[PopulationFigure, int]] = {}
-    for node in root.nodes("population"):
-        node.only(
-            "member", "date", "population", "source", "source_file", "source_table", "imported_at"
-        )
-        code = node.code("member", required=True)
-        date = node.date("date", required=True)
-        population = node.int("population", required=True)
+    for node in root.nodes(s.POPULATION.key):
+        values = s.POPULATION.read(node, NO_LOOKUPS)
+        code, date, population = values.pop("member"), values["date"], values["population"]
         if code and code not in members_by_code:
             node.error("member", f"unknown member code {code}")
             continue
         if not code or date is None or population is None:
             continue
         member = members_by_code[code]
-        incoming = PopulationFigure(
-            member=member,
-            date=date,
-            population=population,
-            source=node.str("source"),
-            source_file=node.str("source_file"),
-            source_table=node.str("source_table"),
-            imported_at=_datetime(node, "imported_at"),
-        )
+        incoming = PopulationFigure(member=member, **values)
         earlier = seen_population.get((code, date))
         if earlier is not None:
             first, line = earlier
@@ -162,11 +134,9 @@ def load_cooperation(root: Node) -> Cooperation | None:
 
     stored_rules = {r.from_year: r for r in FeeRule.objects.filter(cooperation=coop)}
     seen_rules: set[int] = set()
-    for node in root.nodes("fee_rules"):
-        node.only("from_year", "rate", "basis")
-        from_year = node.int("from_year", required=True, minimum=1900)
-        rate = node.decimal("rate", required=True, minimum=Decimal(0))
-        basis = node.choice("basis", FeeBasis.values, default=FeeBasis.PREVIOUS_YEAR_END)
+    for node in root.nodes(s.FEE_RULE.key):
+        values = s.FEE_RULE.read(node, NO_LOOKUPS)
+        from_year, rate, basis = values["from_year"], values["rate"], values["basis"]
         if from_year is None or rate is None:
             continue
         if from_year in seen_rules:
@@ -181,91 +151,55 @@ def load_cooperation(root: Node) -> Cooperation | None:
         stale_rule.delete()
 
     keep = []
-    for order, node in enumerate(root.nodes("bodies")):
-        node.only("slug", "kind", "name")
-        body_slug = node.slug("slug", required=True)
-        kind = node.choice("kind", BodyKind.values, required=True)
-        body_name = node.str("name", required=True)
-        if body_slug and kind and body_name:
+    for order, node in enumerate(root.nodes(s.BODY.key)):
+        values = s.BODY.read(node, NO_LOOKUPS)
+        body_slug = values.pop("slug")
+        if body_slug and values["kind"] and values["name"]:
             keep.append(
                 _upsert_by_slug(
-                    Body,
-                    {"cooperation": coop},
-                    body_slug,
-                    {"kind": kind, "name": body_name, "order": order},
+                    Body, {"cooperation": coop}, body_slug, {**values, "order": order}
                 ).pk
             )
     _delete_missing(Body.objects.filter(cooperation=coop), keep, root, "bodies", "body")
 
     keep = []
-    for order, node in enumerate(root.nodes("networks")):
-        node.only("slug", "name", "short_name", "note", "members")
-        net_slug = node.slug("slug", required=True)
-        net_name = node.str("name", required=True)
+    for order, node in enumerate(root.nodes(s.NETWORK.key)):
+        values = s.NETWORK.read(node, NO_LOOKUPS, skip=("members",))
+        net_slug = values.pop("slug")
         codes = node.strings("members")
         for code in codes:
             if code not in members_by_code:
                 node.error("members", f"unknown member code {code}")
-        if not net_slug or not net_name:
+        if not net_slug or not values["name"]:
             continue
         network = _upsert_by_slug(
-            Network,
-            {"cooperation": coop},
-            net_slug,
-            {
-                "name": net_name,
-                "short_name": node.str("short_name"),
-                "note": node.text("note"),
-                "order": order,
-            },
+            Network, {"cooperation": coop}, net_slug, {**values, "order": order}
         )
         network.members.set([members_by_code[c] for c in codes if c in members_by_code])
         keep.append(network.pk)
     _delete_missing(Network.objects.filter(cooperation=coop), keep, root, "networks", "network")
 
     keep = []
-    for node in root.nodes("programmes"):
-        node.only(
-            "slug", "name", "short_name", "adopted", "valid_from", "valid_until", "overall_goal"
-        )
-        prog_slug = node.slug("slug", required=True)
-        prog_name = node.str("name", required=True)
-        adopted = node.str("adopted")
+    for node in root.nodes(s.PROGRAMME.key):
+        values = s.PROGRAMME.read(node, NO_LOOKUPS)
+        prog_slug = values.pop("slug")
+        adopted = values["adopted"]
         if adopted and not _is_partial_date(adopted):
             node.error("adopted", f"{adopted!r} is not YYYY-MM or YYYY-MM-DD")
-        if prog_slug and prog_name:
-            keep.append(
-                _upsert_by_slug(
-                    Programme,
-                    {"cooperation": coop},
-                    prog_slug,
-                    {
-                        "name": prog_name,
-                        "short_name": node.str("short_name"),
-                        "adopted": adopted,
-                        "valid_from": node.int("valid_from", minimum=1900),
-                        "valid_until": node.int("valid_until", minimum=1900),
-                        "overall_goal": node.text("overall_goal"),
-                    },
-                ).pk
-            )
+        if prog_slug and values["name"]:
+            keep.append(_upsert_by_slug(Programme, {"cooperation": coop}, prog_slug, values).pk)
     _delete_missing(
         Programme.objects.filter(cooperation=coop), keep, root, "programmes", "programme"
     )
 
     keep = []
-    for order, node in enumerate(root.nodes("cost_categories")):
-        node.only("slug", "name", "kind", "fee")
-        cat_slug = node.slug("slug", required=True)
-        cat_name = node.str("name", required=True)
-        kind = node.choice("kind", LineKind.values, required=True)
-        if cat_slug and cat_name and kind:
+    for order, node in enumerate(root.nodes(s.COST_CATEGORY.key)):
+        values = s.COST_CATEGORY.read(node, NO_LOOKUPS)
+        cat_slug = values.pop("slug")
+        if cat_slug and values["name"] and values["kind"]:
             keep.append(
                 _upsert_by_slug(
-                    CostCategory,
-                    {"cooperation": coop},
-                    cat_slug,
-                    {"name": cat_name, "kind": kind, "is_fee": node.bool("fee"), "order": order},
+                    CostCategory, {"cooperation": coop}, cat_slug, {**values, "order": order}
                 ).pk
             )
     _delete_missing(
@@ -273,23 +207,13 @@ def load_cooperation(root: Node) -> Cooperation | None:
     )
 
     keep = []
-    for order, node in enumerate(root.nodes("funds")):
-        node.only("slug", "name", "carried_name", "kind")
-        fund_slug = node.slug("slug", required=True)
-        fund_name = node.str("name", required=True)
-        kind = node.choice("kind", FundKind.values, required=True)
-        if fund_slug and fund_name and kind:
+    for order, node in enumerate(root.nodes(s.FUND.key)):
+        values = s.FUND.read(node, NO_LOOKUPS)
+        fund_slug = values.pop("slug")
+        if fund_slug and values["name"] and values["kind"]:
             keep.append(
                 _upsert_by_slug(
-                    Fund,
-                    {"cooperation": coop},
-                    fund_slug,
-                    {
-                        "name": fund_name,
-                        "carried_name": node.str("carried_name"),
-                        "kind": kind,
-                        "order": order,
-                    },
+                    Fund, {"cooperation": coop}, fund_slug, {**values, "order": order}
                 ).pk
             )
     _delete_missing(Fund.objects.filter(cooperation=coop), keep, root, "funds", "fund")
@@ -298,12 +222,10 @@ def load_cooperation(root: Node) -> Cooperation | None:
     funds = {f.slug: f for f in Fund.objects.filter(cooperation=coop)}
     AccountMapping.objects.filter(cooperation=coop).delete()
     seen_mappings: set[tuple[str, str]] = set()
-    for node in root.nodes("account_mappings"):
-        node.only("account", "category", "fund", "object", "project")
-        account = node.str("account", required=True)
-        category = categories.get(node.slug("category", required=True))
-        fund_slug = node.slug("fund")
-        object_id = node.str("object")
+    for node in root.nodes(s.ACCOUNT_MAPPING.key):
+        values = s.ACCOUNT_MAPPING.read(node, NO_LOOKUPS)
+        account, fund_slug, object_id = values["account"], values["fund"], values["object_id"]
+        category = categories.get(values["category"])
         if node.has("category") and category is None:
             node.error("category", f"unknown cost category {node.str('category')!r}")
         if fund_slug and fund_slug not in funds:
@@ -320,27 +242,12 @@ def load_cooperation(root: Node) -> Cooperation | None:
                 category=category,
                 fund=funds.get(fund_slug),
                 object_id=object_id,
-                project=node.slug("project"),
+                project=values["project"],
             )
     return coop
 
 
-def _datetime(node: Node, key: str) -> dt.datetime | None:
-    value = node.raw(key)
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        node.error(key, f"expected a date and time YYYY-MM-DDTHH:MM:SS, found {value!r}")
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
 def _is_partial_date(text: str) -> bool:
-    import datetime as dt
 
     for fmt in ("%Y-%m", "%Y-%m-%d"):
         try:

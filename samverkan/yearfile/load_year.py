@@ -1,9 +1,19 @@
-"""Load a year file (`kind: year`): it replaces the year's content, keeping the year row."""
+"""Load a year file (`kind: year`): it replaces the year's content, keeping the year row.
+
+The records' keys, fields and converters are declared in `schema`; this module reads
+each record through its declaration, asks the model's own rules of every record
+(`Node.check`: the fields' validators and `clean()`, with the messages the app and the
+admin give), and stores the records in batches (`bulk_create`) inside the caller's
+transaction. The database's constraints back the checks; uniqueness within the file
+is checked here, in memory. What is not one record's rule (a second record with the
+same slug, a line's category against its kind, co-financing, figures in texts) is
+checked below, next to the record it is about.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -17,124 +27,82 @@ from samverkan.finance.models import (
     Fund,
     FundYear,
     LedgerLine,
-    LineKind,
     LineSource,
-    PrintedIn,
     PublishedFigure,
 )
 from samverkan.governance.models import (
     Body,
     Chair,
-    ChairRole,
     Event,
-    EventKind,
-    EventStatus,
     Meeting,
-    MeetingFormat,
-    MeetingKind,
     Network,
     NetworkYear,
     StaffMember,
 )
 from samverkan.lib.figures import placeholders
-from samverkan.members.models import Cooperation, Member, Year, YearStatus, YearText
-from samverkan.plan.models import (
-    Activity,
-    AreaGroup,
-    AreaGroupKind,
-    FocusArea,
-    FollowUp,
-    FollowUpStatus,
-    Programme,
-    SubGoal,
-)
-from samverkan.projects.models import (
-    FinancingSource,
-    Grant,
-    GrantPayment,
-    GrantTiming,
-    Project,
-    ProjectFinancing,
-    ProjectYear,
-)
+from samverkan.members.models import Cooperation, Member, Year, YearText
+from samverkan.plan.models import AreaGroup, FocusArea, FollowUp, Programme, SubGoal
+from samverkan.projects.models import Grant, GrantPayment, Project, ProjectFinancing, ProjectYear
+from samverkan.yearfile import records as r
+from samverkan.yearfile import schema as s
 from samverkan.yearfile.fields import SLUG_RE, Node
-
-YEAR_KEYS = (
-    "kind",
-    "cooperation",
-    "year",
-    "status",
-    "decided_on",
-    "officer",
-    "programme",
-    "operating_fund",
-    "texts",
-    "population_total",
-    "chairs",
-    "staff",
-    "network_participation",
-    "network_summaries",
-    "meetings",
-    "area_groups",
-    "focus_areas",
-    "consultations",
-    "projects",
-    "events",
-    "funds",
-    "lines",
-    "grant_payments",
-    "footnotes",
-    "published",
-    "report",
-)
+from samverkan.yearfile.store import BATCH, Pending, fast_delete, insert_rows
 
 PUBLISHED_SIMPLE_KEYS = ("fee_income", "fee_basis_date")
 PUBLISHED_FIELDS = ("opening", "income", "costs", "closing")
 
 
-class Refs:
+class Refs(r.Lookups):
     """Look-ups of the cooperation's standing data by slug or code, reporting unknown ones."""
 
     def __init__(self, coop: Cooperation) -> None:
         self.coop = coop
-        self.members = {m.code: m for m in Member.objects.filter(cooperation=coop)}
-        self.bodies = {b.slug: b for b in Body.objects.filter(cooperation=coop)}
-        self.networks = {n.slug: n for n in Network.objects.filter(cooperation=coop)}
-        self.programmes = {p.slug: p for p in Programme.objects.filter(cooperation=coop)}
-        self.categories = {c.slug: c for c in CostCategory.objects.filter(cooperation=coop)}
-        self.funds = {f.slug: f for f in Fund.objects.filter(cooperation=coop)}
-        self.focus_areas: dict[str, FocusArea] = {}
-        self.projects = {
-            p.slug: p for p in Project.objects.filter(cooperation=coop).select_related("start_year")
+        self.tables: dict[str, dict[str, Any]] = {
+            r.MEMBERS: {m.code: m for m in Member.objects.filter(cooperation=coop)},
+            r.BODIES: {b.slug: b for b in Body.objects.filter(cooperation=coop)},
+            r.NETWORKS: {n.slug: n for n in Network.objects.filter(cooperation=coop)},
+            r.PROGRAMMES: {p.slug: p for p in Programme.objects.filter(cooperation=coop)},
+            r.CATEGORIES: {c.slug: c for c in CostCategory.objects.filter(cooperation=coop)},
+            r.FUNDS: {f.slug: f for f in Fund.objects.filter(cooperation=coop)},
+            r.AREA_GROUPS: {},
+            r.FOCUS_AREAS: {},
+            r.PROJECTS: {
+                p.slug: p
+                for p in Project.objects.filter(cooperation=coop).select_related("start_year")
+            },
+            r.GRANTS: {
+                g.slug: g
+                for g in Grant.objects.filter(project__cooperation=coop).select_related("project")
+            },
         }
-        self.grants = {g.slug: g for g in Grant.objects.filter(project__cooperation=coop)}
         self.footnotes: set[str] = set()
         self.events: list[tuple[Node, Event]] = []
+        # A network summary names its focus area before the focus areas are read.
+        self.summary_areas: list[tuple[NetworkYear, str, Node]] = []
 
-    def get(self, table: dict[str, Any], node: Node, key: str, value: str, what: str) -> Any:
+    def get(self, table: str, node: Node, key: str, value: str, what: str) -> Any:
         if not value:
             return None
-        found = table.get(value)
+        known = self.tables[table]
+        found = known.get(value)
         if found is None:
-            known = ", ".join(sorted(table)) or "none"
-            node.error(key, f"unknown {what} {value!r} (known: {known})")
+            names = ", ".join(sorted(known)) or "none"
+            node.error(key, f"unknown {what} {value!r} (known: {names})")
         return found
 
-    def one(
-        self, table: dict[str, Any], node: Node, key: str, what: str, required: bool = False
-    ) -> Any:
+    def one(self, table: str, node: Node, key: str, what: str, required: bool = False) -> Any:
         value = (
             node.code(key, required=required)
-            if table is self.members
+            if table == r.MEMBERS
             else node.slug(key, required=required)
         )
         return self.get(table, node, key, value, what)
 
-    def many(self, table: dict[str, Any], node: Node, key: str, what: str) -> list[Any]:
+    def many(self, table: str, node: Node, key: str, what: str) -> list[Any]:
         found = []
         for value in node.strings(key):
             obj = self.get(table, node, key, value, what)
-            if obj is not None:
+            if obj is not None and obj not in found:
                 found.append(obj)
         return found
 
@@ -146,9 +114,9 @@ def _within_year(node: Node, key: str, value: dt.date | None, year: int) -> dt.d
     return value
 
 
-def load_year(root: Node, *, actor_label: str = "") -> Year | None:
+def load_year(root: Node) -> Year | None:
     """Replace a year's content with the file's; the caller runs this in a transaction."""
-    root.only(*YEAR_KEYS)
+    root.only(*s.YEAR_FILE_KEYS)
     coop_slug = root.slug("cooperation", required=True)
     number = root.int("year", required=True, minimum=1900, maximum=2200)
     if not coop_slug or number is None:
@@ -160,41 +128,12 @@ def load_year(root: Node, *, actor_label: str = "") -> Year | None:
         )
         return None
     refs = Refs(coop)
+    refs.year = number
 
-    year, _ = Year.objects.get_or_create(cooperation=coop, year=number)
+    year, created = Year.objects.get_or_create(cooperation=coop, year=number)
     _clear(year)
-
-    year.status = root.choice("status", YearStatus.values, default=YearStatus.PLANNING)
-    year.decided_on = root.date("decided_on")
-    officer = root.node("officer")
-    year.officer_name = officer.str("name") if officer else ""
-    year.officer_email = officer.str("email") if officer else ""
-    if officer:
-        officer.only("name", "email")
-    year.programme = refs.one(refs.programmes, root, "programme", "programme")
-    year.operating_fund = refs.one(refs.funds, root, "operating_fund", "fund")
-    population = root.node("population_total")
-    year.population_total = year.population_total_date = None
-    year.population_total_note = ""
-    if population:
-        population.only("date", "population", "note")
-        year.population_total = population.int("population", required=True, minimum=0)
-        year.population_total_date = population.date("date", required=True)
-        year.population_total_note = population.str("note")
-    year.report_settings = root.report_settings()
-    year.save()
-
-    texts = root.raw("texts")
-    if texts is not None:
-        if not isinstance(texts, dict):
-            root.error("texts", "expected a mapping of key: text")
-        else:
-            for order, (key, body) in enumerate(texts.items()):
-                if not isinstance(body, str) or not SLUG_RE.match(key.replace("_", "-")):
-                    root.error(f"texts.{key}", "expected a text under a simple key")
-                    continue
-                YearText.objects.create(year=year, key=key, body=body.rstrip("\n"), order=order)
-
+    _load_year_row(root, year, refs, created=created)
+    _load_texts(root, year)
     _load_governance(root, year, refs)
     _load_plan(root, year, refs)
     _load_registers(root, year, refs)
@@ -209,6 +148,48 @@ def load_year(root: Node, *, actor_label: str = "") -> Year | None:
             if not _known_published_key(placeholder, refs):
                 root.error(f"texts.{text.key}", f"{{{{ {placeholder} }}}} is not a known figure")
     return year
+
+
+def _load_year_row(root: Node, year: Year, refs: Refs, *, created: bool) -> None:
+    values = s.YEAR.read(root, refs, only=False)
+    status, decided_on = values.pop("status"), values.pop("decided_on")
+    if created:
+        # A year that comes in by its file (an adopted year kept outside the system) comes in
+        # as the file says. From then on its status is the app's: deciding, publishing and
+        # reopening are services with an audit entry, and a file cannot change them.
+        year.status, year.decided_on = status, decided_on
+    for attr, value in values.items():
+        setattr(year, attr, value)
+    officer = root.node("officer")
+    for attr, value in (s.OFFICER.read(officer, refs) if officer else {}).items():
+        setattr(year, attr, value)
+    if not officer:
+        year.officer_name = year.officer_email = ""
+    population = root.node("population_total")
+    year.population_total = year.population_total_date = None
+    year.population_total_note = ""
+    for attr, value in (s.POPULATION_TOTAL.read(population, refs) if population else {}).items():
+        setattr(year, attr, value)
+    year.report_settings = root.report_settings()
+    # The year's own rules (a decision date within its bounds, the officer's address).
+    root.check(year, exclude=[*s.YEAR.exclude(), "year", "status"], constraints=False)
+    year.save()
+
+
+def _load_texts(root: Node, year: Year) -> None:
+    texts = root.raw("texts")
+    if texts is None:
+        return
+    if not isinstance(texts, dict):
+        root.error("texts", "expected a mapping of key: text")
+        return
+    rows = []
+    for order, (key, body) in enumerate(texts.items()):
+        if not isinstance(body, str) or not SLUG_RE.match(key.replace("_", "-")):
+            root.error(f"texts.{key}", "expected a text under a simple key")
+            continue
+        rows.append(YearText(year=year, key=key, body=body.rstrip("\n"), order=order))
+    insert_rows(YearText, rows)
 
 
 def _clear(year: Year) -> None:
@@ -226,295 +207,201 @@ def _clear(year: Year) -> None:
         PublishedFigure,
         GrantPayment,
     ):
-        model.objects.filter(year=year).delete()
-    LedgerLine.objects.filter(year=year).exclude(source=LineSource.SIE).delete()
-    AreaGroup.objects.filter(year=year).delete()
+        fast_delete(model._base_manager.filter(year=year))
+    fast_delete(LedgerLine._base_manager.filter(year=year).exclude(source=LineSource.SIE))
+    fast_delete(AreaGroup._base_manager.filter(year=year))
+
+
+def _ordered(record: r.Record, values: dict[str, Any], order: int) -> dict[str, Any]:
+    """The model's values without the many-to-many ones, and its place in the list."""
+    plain = {k: v for k, v in values.items() if k not in _many(record)}
+    if record.ordered:
+        plain["order"] = order
+    return plain
+
+
+def _many(record: r.Record) -> set[str]:
+    return {f.attr for f in record.fields if f.kind == "refs"}
 
 
 def _load_governance(root: Node, year: Year, refs: Refs) -> None:
-    for order, node in enumerate(root.nodes("chairs")):
-        node.only("body", "role", "person", "member")
-        body = refs.one(refs.bodies, node, "body", "body", required=True)
-        role = node.choice("role", ChairRole.values, required=True)
-        person = node.str("person", required=True)
-        member = refs.one(refs.members, node, "member", "member")
-        if body and role and person:
-            Chair.objects.create(
-                year=year, body=body, role=role, person=person, member=member, order=order
-            )
+    chairs = Pending(s.CHAIR, ids=False)
+    for order, node in enumerate(root.nodes(s.CHAIR.key)):
+        values = s.CHAIR.read(node, refs)
+        if values["body"] and values["role"] and values["person"]:
+            chairs.check_and_add(node, Chair(year=year, **_ordered(s.CHAIR, values, order)))
+    chairs.save()
 
-    for order, node in enumerate(root.nodes("staff")):
-        node.only("person", "role", "start", "end", "note", "internal_note")
-        person = node.str("person", required=True)
-        role = node.str("role", required=True)
-        start, end = node.date("start"), node.date("end")
-        if start and end and end < start:
+    staff = Pending(s.STAFF, ids=False)
+    for order, node in enumerate(root.nodes(s.STAFF.key)):
+        values = s.STAFF.read(node, refs)
+        if values["start"] and values["end"] and values["end"] < values["start"]:
             node.error("end", "ends before it starts")
-        if person and role:
-            StaffMember.objects.create(
-                year=year,
-                person=person,
-                role=role,
-                start=start,
-                end=end,
-                note=node.text("note"),
-                internal_note=node.text("internal_note"),
-                order=order,
-            )
+        if values["person"] and values["role"]:
+            staff.check_and_add(node, StaffMember(year=year, **_ordered(s.STAFF, values, order)))
+    staff.save()
 
-    network_years: dict[str, NetworkYear] = {}
+    _load_network_years(root, year, refs)
 
-    def network_year(network: Network) -> NetworkYear:
-        if network.slug not in network_years:
-            network_years[network.slug] = NetworkYear.objects.create(
-                year=year, network=network, order=len(network_years)
-            )
-        return network_years[network.slug]
-
-    for node in root.nodes("network_participation"):
-        node.only("network", "absent", "note")
-        network = refs.one(refs.networks, node, "network", "network", required=True)
-        absent = refs.many(refs.members, node, "absent", "member")
-        if network:
-            ny = network_year(network)
-            ny.absent.add(*absent)
-            ny.participation_note = node.text("note")
-            ny.save(update_fields=["participation_note"])
-
-    # Focus areas are created later; remember the summary's area by slug until then.
-    year._pending_summary_areas = []  # type: ignore[attr-defined]
-    for node in root.nodes("network_summaries"):
-        node.only("network", "focus_area", "text", "meetings")
-        network = refs.one(refs.networks, node, "network", "network", required=True)
-        if network:
-            ny = network_year(network)
-            if ny.summary or ny.meetings_text:
-                node.error("network", f"a second summary for network {network.slug}")
-            ny.meetings_text = node.str("meetings")
-            ny.summary = node.text("text", required=not ny.meetings_text)
-            ny.save(update_fields=["summary", "meetings_text"])
-            area = node.slug("focus_area")
-            if area:
-                year._pending_summary_areas.append((ny, area, node))  # type: ignore[attr-defined]
-
-    for order, node in enumerate(root.nodes("meetings")):
-        node.only(
-            "body",
-            "networks",
-            "date",
-            "month",
-            "format",
-            "kind",
-            "place",
-            "count",
-            "cancelled",
-            "cancel_reason",
-            "guests",
-            "note",
-        )
-        body = refs.one(refs.bodies, node, "body", "body")
-        networks = refs.many(refs.networks, node, "networks", "network")
-        meeting = Meeting(
-            year=year,
-            body=body,
-            date=node.date("date"),
-            month=node.int("month", minimum=1, maximum=12),
-            format=node.choice("format", MeetingFormat.values, required=True),
-            kind=node.choice("kind", MeetingKind.values, default=MeetingKind.ORDINARY),
-            place=node.str("place"),
-            count=(node.int("count") if node.has("count") else 1) or 0,
-            cancelled=node.bool("cancelled"),
-            cancel_reason=node.text("cancel_reason"),
-            guests=node.text("guests"),
-            note=node.text("note"),
-            order=order,
-        )
+    meetings = Pending(s.MEETING)
+    for order, node in enumerate(root.nodes(s.MEETING.key)):
+        values = s.MEETING.read(node, refs)
+        meeting = Meeting(year=year, **_ordered(s.MEETING, values, order))
         # A body or network name that is not found is reported above, once.
         named = node.has("body") or node.has("networks")
-        owners = {} if named else Meeting.owner_errors(year.cooperation_id, body, networks)
-        if node.check(meeting, extra=owners, exclude=["year", "body", "format", "kind"]):
-            meeting.save()
-            meeting.networks.set(networks)
+        owners = (
+            {}
+            if named
+            else Meeting.owner_errors(year.cooperation_id, values["body"], values["networks"])
+        )
+        meetings.check_and_add(node, meeting, {"networks": values["networks"]}, extra=owners)
+    meetings.save()
 
-    for order, node in enumerate(root.nodes("events")):
-        node.only(
-            "slug",
-            "kind",
-            "name",
-            "date",
-            "status",
-            "reason",
-            "hosts",
-            "partners",
-            "theme",
-            "participants",
-            "cost_cap_per_participant",
-            "fund",
-        )
-        slug = node.slug("slug", required=True)
-        name = node.str("name", required=True)
-        hosts = refs.many(refs.members, node, "hosts", "member")
-        fund = refs.one(refs.funds, node, "fund", "fund")
-        if not slug or not name:
+    events = Pending(s.EVENT)
+    slugs: set[str] = set()
+    for order, node in enumerate(root.nodes(s.EVENT.key)):
+        values = s.EVENT.read(node, refs)
+        if not values["slug"] or not values["name"]:
             continue
-        if Event.objects.filter(year=year, slug=slug).exists():
-            node.error("slug", f"a second event {slug}")
+        if values["slug"] in slugs:
+            node.error("slug", f"a second event {values['slug']}")
             continue
-        event = Event(
-            year=year,
-            slug=slug,
-            name=name,
-            kind=node.choice("kind", EventKind.values, required=True),
-            date=node.date("date"),
-            status=node.choice("status", EventStatus.values, default=EventStatus.HELD),
-            reason=node.text("reason"),
-            partners="\n".join(node.strings("partners")),
-            theme=node.str("theme"),
-            participants=node.int("participants"),
-            cost_cap_per_participant=node.decimal("cost_cap_per_participant"),
-            fund=fund,
-            order=order,
-        )
-        if not node.check(event, exclude=["year", "slug", "kind", "status", "fund"]):
+        slugs.add(values["slug"])
+        event = Event(year=year, **_ordered(s.EVENT, values, order))
+        events.check_and_add(node, event, {"hosts": values["hosts"]})
+    refs.events.extend((node, event) for node, event, _ in events.save())
+
+
+def _load_network_years(root: Node, year: Year, refs: Refs) -> None:
+    """Who takes part and the network's summary: two lists of the file, one NetworkYear each."""
+    by_network: dict[str, tuple[Node, NetworkYear, list[Member]]] = {}
+
+    def network_year(node: Node, network: Network) -> NetworkYear:
+        if network.slug not in by_network:
+            by_network[network.slug] = (
+                node,
+                NetworkYear(year=year, network=network, order=len(by_network)),
+                [],
+            )
+        return by_network[network.slug][1]
+
+    for node in root.nodes(s.NETWORK_PARTICIPATION.key):
+        values = s.NETWORK_PARTICIPATION.read(node, refs)
+        if values["network"]:
+            network_year(node, values["network"]).participation_note = values["participation_note"]
+            absent = by_network[values["network"].slug][2]
+            absent.extend(m for m in values["absent"] if m not in absent)
+
+    # Focus areas come later in the file; the summary's area is looked up once they exist.
+    for node in root.nodes(s.NETWORK_SUMMARY.key):
+        values = s.NETWORK_SUMMARY.read(node, refs, skip=("focus_area", "text"))
+        network = values["network"]
+        if not network:
             continue
-        event.save()
-        refs.events.append((node, event))
-        event.hosts.set(hosts)
+        ny = network_year(node, network)
+        if ny.summary or ny.meetings_text:
+            node.error("network", f"a second summary for network {network.slug}")
+        ny.meetings_text = values["meetings_text"]
+        ny.summary = node.text("text", required=not ny.meetings_text)
+        area = node.slug("focus_area")
+        if area:
+            refs.summary_areas.append((ny, area, node))
+
+    pending = Pending(s.NETWORK_PARTICIPATION)
+    for node, ny, absent in by_network.values():
+        pending.check_and_add(node, ny, {"absent": absent})
+    pending.save()
 
 
 def _load_plan(root: Node, year: Year, refs: Refs) -> None:
-    groups: dict[str, AreaGroup] = {}
-    for order, node in enumerate(root.nodes("area_groups")):
-        node.only("slug", "name", "kind", "purpose", "steering_document")
-        slug = node.slug("slug", required=True)
-        name = node.str("name", required=True)
-        kind = node.choice("kind", AreaGroupKind.values, required=True)
-        if slug and name and kind:
-            if slug in groups:
-                node.error("slug", f"a second area group {slug}")
+    groups = Pending(s.AREA_GROUP)
+    for order, node in enumerate(root.nodes(s.AREA_GROUP.key)):
+        values = s.AREA_GROUP.read(node, refs)
+        if values["slug"] and values["name"] and values["kind"]:
+            if values["slug"] in refs.tables[r.AREA_GROUPS]:
+                node.error("slug", f"a second area group {values['slug']}")
                 continue
-            groups[slug] = AreaGroup.objects.create(
-                year=year,
-                slug=slug,
-                name=name,
-                kind=kind,
-                purpose=node.text("purpose"),
-                steering_document=node.text("steering_document"),
-                order=order,
-            )
+            group = AreaGroup(year=year, **_ordered(s.AREA_GROUP, values, order))
+            if groups.check_and_add(node, group):
+                refs.tables[r.AREA_GROUPS][group.slug] = group
+    # Only what is stored can be referred to (a batch the database refused is reported).
+    refs.tables[r.AREA_GROUPS] = {group.slug: group for _, group, _ in groups.save()}
 
-    for order, node in enumerate(root.nodes("focus_areas")):
-        node.only(
-            "slug",
-            "number",
-            "group",
-            "title",
-            "main_goal",
-            "sub_goals",
-            "responsible_networks",
-            "responsible_bodies",
-            "responsible_text",
-            "activities",
-        )
-        slug = node.slug("slug", required=True)
-        title = node.str("title", required=True)
-        group = refs.get(groups, node, "group", node.slug("group", required=True), "area group")
-        networks = refs.many(refs.networks, node, "responsible_networks", "network")
-        bodies = refs.many(refs.bodies, node, "responsible_bodies", "body")
-        if not slug or not title or group is None:
+    areas = Pending(s.FOCUS_AREA)
+    for order, node in enumerate(root.nodes(s.FOCUS_AREA.key)):
+        values = s.FOCUS_AREA.read(node, refs)
+        if not values["slug"] or not values["title"] or values["group"] is None:
             continue
-        if slug in refs.focus_areas:
-            node.error("slug", f"a second focus area {slug}")
+        if values["slug"] in refs.tables[r.FOCUS_AREAS]:
+            node.error("slug", f"a second focus area {values['slug']}")
             continue
-        area = FocusArea.objects.create(
-            year=year,
-            group=group,
-            slug=slug,
-            number=node.str("number"),
-            title=title,
-            main_goal=node.text("main_goal"),
-            responsible_text=node.text("responsible_text"),
-            order=order,
-        )
-        area.responsible_networks.set(networks)
-        area.responsible_bodies.set(bodies)
-        refs.focus_areas[slug] = area
-        for goal_order, text in enumerate(node.strings("sub_goals")):
-            SubGoal.objects.create(focus_area=area, text=text, order=goal_order)
-        for activity_order, child in enumerate(node.nodes("activities")):
-            _load_activity(child, area, refs, activity_order)
+        area = FocusArea(year=year, **_ordered(s.FOCUS_AREA, values, order))
+        links = {f.attr: values[f.attr] for f in s.FOCUS_AREA.fields if f.kind == "refs"}
+        if areas.check_and_add(node, area, links):
+            refs.tables[r.FOCUS_AREAS][area.slug] = area
+    stored_areas = areas.save()
+    refs.tables[r.FOCUS_AREAS] = {area.slug: area for _, area, _ in stored_areas}
 
-    for ny, area_slug, node in getattr(year, "_pending_summary_areas", []):
-        area = refs.get(refs.focus_areas, node, "focus_area", area_slug, "focus area")
-        if area is not None:
+    goals = [
+        SubGoal(focus_area=area, text=text, order=order)
+        for node, area, _ in stored_areas
+        for order, text in enumerate(node.strings("sub_goals"))
+    ]
+    insert_rows(SubGoal, goals)
+    _load_activities(stored_areas, refs)
+
+    updated = []
+    for ny, area_slug, node in refs.summary_areas:
+        area = refs.get(r.FOCUS_AREAS, node, "focus_area", area_slug, "focus area")
+        if area is not None and ny.pk is not None:
             ny.focus_area = area
-            ny.save(update_fields=["focus_area"])
+            updated.append(ny)
+    NetworkYear.objects.bulk_update(updated, ["focus_area"], batch_size=BATCH)
 
 
-def _load_activity(node: Node, area: FocusArea, refs: Refs, order: int) -> None:
-    node.only("title", "networks", "description", "follow_up")
-    title = node.text("title", required=True)
-    networks = refs.many(refs.networks, node, "networks", "network")
-    if not title:
-        return
-    activity = Activity.objects.create(
-        focus_area=area, title=title, description=node.text("description"), order=order
-    )
-    activity.networks.set(networks)
-    follow = node.node("follow_up")
-    if follow is None:
-        FollowUp.objects.create(activity=activity)
-        return
-    follow.only("status", "status_reason", "continues", "text")
-    follow_up = FollowUp(
-        activity=activity,
-        status=follow.choice("status", FollowUpStatus.values, default=FollowUpStatus.NOT_STARTED),
-        status_reason=follow.text("status_reason"),
-        continues=follow.bool("continues"),
-        text=follow.text("text"),
-    )
-    if follow.check(follow_up, exclude=["activity", "status", "updated_by"]):
-        follow_up.save()
+def _load_activities(areas: Iterable[tuple[Node, Any, Any]], refs: Refs) -> None:
+    """Every focus area's activities and their follow-ups, stored a batch at a time."""
+    activities = Pending(s.ACTIVITY)
+    follow_ups: list[Node | None] = []  # each stored activity's follow-up, if the file has one
+
+    def store() -> None:
+        stored = activities.save()
+        pending = Pending(s.FOLLOW_UP, ids=False)
+        for (node, activity, _), follow in zip(stored, follow_ups, strict=False):
+            if follow is None:
+                pending.add(node, FollowUp(activity=activity))
+                continue
+            values = s.FOLLOW_UP.read(follow, refs)
+            pending.check_and_add(follow, FollowUp(activity=activity, **values))
+        pending.save()
+        follow_ups.clear()
+
+    for area_node, area, _ in areas:
+        for order, node in enumerate(area_node.nodes("activities")):
+            values = s.ACTIVITY.read(node, refs)
+            if not values["title"]:
+                continue
+            activity = s.ACTIVITY.model(focus_area=area, **_ordered(s.ACTIVITY, values, order))
+            if activities.check_and_add(node, activity, {"networks": values["networks"]}):
+                follow_ups.append(node.node("follow_up"))
+            if len(activities.items) >= BATCH:
+                store()
+    store()
 
 
 def _load_registers(root: Node, year: Year, refs: Refs) -> None:
-    for order, node in enumerate(root.nodes("consultations")):
-        node.only(
-            "subject",
-            "authority",
-            "received_on",
-            "sent_on",
-            "month",
-            "recipient",
-            "answered",
-            "link",
-            "note",
-        )
-        subject = node.text("subject", required=True)
-        if not subject:
-            continue
-        response = ConsultationResponse(
-            year=year,
-            subject=subject,
-            authority=node.str("authority"),
-            received_on=node.date("received_on"),
-            sent_on=node.date("sent_on"),
-            month=node.int("month"),
-            recipient=node.str("recipient"),
-            answered=node.bool("answered", default=True),
-            link=node.str("link"),
-            note=node.text("note"),
-            order=order,
-        )
-        if node.check(response, exclude=["year"]):
-            response.save()
-
+    responses = Pending(s.CONSULTATION, ids=False)
+    for order, node in enumerate(root.nodes(s.CONSULTATION.key)):
+        values = s.CONSULTATION.read(node, refs)
+        if values["subject"]:
+            responses.check_and_add(
+                node, ConsultationResponse(year=year, **_ordered(s.CONSULTATION, values, order))
+            )
+    responses.save()
     _load_projects(root, year, refs)
 
 
-# Keys of a project entry: the project's own (only where it starts), and its part in the year.
-PROJECT_OWN_KEYS = ("name", "contractor", "start", "end", "end_year")
-PROJECT_PART_KEYS = ("cost", "focus_area", "description", "financing", "grants")
+# -- projects: kept in one block, as their records are declared in one -------------------
 
 
 def _load_projects(root: Node, year: Year, refs: Refs) -> None:
@@ -523,16 +410,17 @@ def _load_projects(root: Node, year: Year, refs: Refs) -> None:
     An entry without `continues` starts the project in this year and says what
     it is (name, contractor, ...); `continues: true` takes up a project that
     started in an earlier year's file, by slug, and says only this year's part.
-    Parts and grants of other years are not touched.
+    Parts and grants of other years are not touched. Projects are few: they are
+    matched by slug and updated in place, so other years' lines keep pointing at them.
     """
     seen_parts: list[int] = []
-    for order, node in enumerate(root.nodes("projects")):
-        node.only("slug", "continues", *PROJECT_OWN_KEYS, *PROJECT_PART_KEYS)
+    for order, node in enumerate(root.nodes(s.PROJECT.key)):
+        s.PROJECT.only(node)
         slug = node.slug("slug", required=True)
         continues = node.bool("continues")
         if not slug:
             continue
-        existing = refs.projects.get(slug)
+        existing = refs.tables[r.PROJECTS].get(slug)
         if continues:
             project = _continued_project(node, slug, existing, year)
         else:
@@ -540,14 +428,13 @@ def _load_projects(root: Node, year: Year, refs: Refs) -> None:
         if project is None:
             continue
         part_values = {
-            "stated_cost": node.decimal("cost"),
-            "focus_area": refs.one(refs.focus_areas, node, "focus_area", "focus area"),
-            "description": node.text("description"),
-            "order": order,
+            field.attr: field.read(node, refs)
+            for key in ("cost", "focus_area", "description")
+            if (field := s.PROJECT.by_key[key])
         }
+        part_values["order"] = order
         if not node.check(
-            ProjectYear(project=project, year=year, **part_values),
-            exclude=["project", "year", "focus_area"],
+            ProjectYear(project=project, year=year, **part_values), exclude=s.PROJECT.exclude()
         ):
             continue
         part, _ = ProjectYear.objects.update_or_create(
@@ -555,17 +442,17 @@ def _load_projects(root: Node, year: Year, refs: Refs) -> None:
         )
         seen_parts.append(part.pk)
         part.financing.all().delete()
-        for fin_order, fin in enumerate(node.nodes("financing")):
-            fin.only("source", "surplus_year", "amount")
-            source = fin.choice("source", FinancingSource.values, required=True)
-            if source:
-                ProjectFinancing.objects.create(
-                    part=part,
-                    source=source,
-                    surplus_year=fin.int("surplus_year", minimum=1900),
-                    amount=fin.decimal("amount", minimum=Decimal(0)),
-                    order=fin_order,
+        financing = Pending(s.PROJECT_FINANCING, ids=False)
+        for fin_order, fin in enumerate(node.nodes(s.PROJECT_FINANCING.key)):
+            fin_values = s.PROJECT_FINANCING.read(fin, refs)
+            if fin_values["source"]:
+                financing.check_and_add(
+                    fin,
+                    ProjectFinancing(
+                        part=part, **_ordered(s.PROJECT_FINANCING, fin_values, fin_order)
+                    ),
                 )
+        financing.save()
         _load_grants(node, project, year, refs)
     for stale in ProjectYear.objects.filter(year=year).exclude(pk__in=seen_parts):
         _remove_part(root, stale, year, refs)
@@ -574,7 +461,11 @@ def _load_projects(root: Node, year: Year, refs: Refs) -> None:
 def _started_project(
     node: Node, slug: str, existing: Project | None, year: Year, refs: Refs
 ) -> Project | None:
-    name = node.str("name", required=True)
+    values = {
+        field.attr: field.read(node, refs)
+        for key in s.PROJECT_OWN_KEYS
+        if (field := s.PROJECT.by_key[key])
+    }
     if existing is not None and existing.start_year_id != year.pk:
         if existing.start_year.year < year.year:
             node.error(
@@ -588,21 +479,14 @@ def _started_project(
                 f"project {slug} is already described by the year {existing.start_year.year}",
             )
         return None
-    values = {
-        "start_year": year,
-        "name": name,
-        "contractor": node.str("contractor"),
-        "start": node.date("start"),
-        "end": node.date("end"),
-        "end_year": node.int("end_year", minimum=year.year),
-    }
-    if not name or not node.check(
+    values["start_year"] = year
+    if not values["name"] or not node.check(
         Project(pk=existing.pk if existing else None, cooperation=refs.coop, slug=slug, **values),
         exclude=["cooperation", "start_year", "slug"],
     ):
         return None
     project, _ = Project.objects.update_or_create(cooperation=refs.coop, slug=slug, defaults=values)
-    refs.projects[slug] = project
+    refs.tables[r.PROJECTS][slug] = project
     return project
 
 
@@ -622,7 +506,7 @@ def _continued_project(
             f"project {slug} starts in {existing.start_year.year}, not in an earlier year",
         )
         return None
-    for key in PROJECT_OWN_KEYS:
+    for key in s.PROJECT_OWN_KEYS:
         if node.has(key):
             node.error(
                 key,
@@ -633,15 +517,14 @@ def _continued_project(
 
 def _load_grants(node: Node, project: Project, year: Year, refs: Refs) -> None:
     """The grants decided in the year; a grant decided in another year stays as it is."""
+    grants = refs.tables[r.GRANTS]
     kept: list[int] = []
-    for grant_order, gnode in enumerate(node.nodes("grants")):
-        gnode.only("slug", "grantor", "rate", "timing", "amount", "expected_payment_year")
-        gslug = gnode.slug("slug", required=True)
-        grantor = gnode.str("grantor", required=True)
-        timing = gnode.choice("timing", GrantTiming.values, required=True)
-        if not gslug or not grantor or not timing:
+    for grant_order, gnode in enumerate(node.nodes(s.GRANT.key)):
+        values = s.GRANT.read(gnode, refs)
+        gslug = values.pop("slug")
+        if not gslug or not values["grantor"] or not values["timing"]:
             continue
-        other = refs.grants.get(gslug)
+        other = grants.get(gslug)
         if other is not None and other.project_id != project.pk:
             gnode.error("slug", f"grant {gslug} already belongs to project {other.project.slug}")
             continue
@@ -650,27 +533,17 @@ def _load_grants(node: Node, project: Project, year: Year, refs: Refs) -> None:
                 "slug", f"grant {gslug} was decided in {other.year.year} and is described there"
             )
             continue
-        values = {
-            "year": year,
-            "grantor": grantor,
-            "timing": timing,
-            "rate": gnode.decimal("rate"),
-            "amount": gnode.decimal("amount"),
-            "expected_payment_year": gnode.int("expected_payment_year", minimum=1900),
-            "order": grant_order,
-        }
-        if not gnode.check(
-            Grant(project=project, slug=gslug, **values), exclude=["project", "year", "slug"]
-        ):
+        values = {**_ordered(s.GRANT, values, grant_order), "year": year}
+        if not gnode.check(Grant(project=project, slug=gslug, **values), exclude=s.GRANT.exclude()):
             continue
         grant, _ = Grant.objects.update_or_create(project=project, slug=gslug, defaults=values)
-        refs.grants[gslug] = grant
+        grants[gslug] = grant
         kept.append(grant.pk)
     for stale in project.grants.filter(year=year).exclude(pk__in=kept):
         try:
             with transaction.atomic():
                 stale.delete()
-            refs.grants.pop(stale.slug, None)
+            grants.pop(stale.slug, None)
         except ProtectedError:
             node.error(
                 "grants", f"grant {stale.slug} is used by another year and cannot be removed"
@@ -705,139 +578,104 @@ def _remove_part(root: Node, part: ProjectYear, year: Year, refs: Refs) -> None:
         )
         return
     if doomed is not None:
-        refs.projects.pop(project.slug, None)
+        refs.tables[r.PROJECTS].pop(project.slug, None)
+
+
+# -- accounts ----------------------------------------------------------------------------
 
 
 def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
-    for order, node in enumerate(root.nodes("footnotes")):
-        node.only("key", "text")
-        key = node.str("key", required=True)
-        text = node.text("text", required=True)
-        if key in refs.footnotes:
-            node.error("key", f"a second footnote {key}")
-        elif key and text:
-            refs.footnotes.add(key)
-            Footnote.objects.create(year=year, key=key, text=text, order=order)
+    footnotes = Pending(s.FOOTNOTE, ids=False)
+    for order, node in enumerate(root.nodes(s.FOOTNOTE.key)):
+        values = s.FOOTNOTE.read(node, refs)
+        if values["key"] in refs.footnotes:
+            node.error("key", f"a second footnote {values['key']}")
+        elif values["key"] and values["text"]:
+            refs.footnotes.add(values["key"])
+            footnotes.check_and_add(
+                node, Footnote(year=year, **_ordered(s.FOOTNOTE, values, order))
+            )
+    footnotes.save()
 
-    def footnote(node: Node) -> str:
-        key = node.str("footnote")
+    def footnote(node: Node, key: str) -> str:
         if key and key not in refs.footnotes:
             node.error("footnote", f"unknown footnote {key!r}")
         return key
 
+    funds = Pending(s.FUND_YEAR, ids=False)
     seen_funds: set[str] = set()
-    for order, node in enumerate(root.nodes("funds")):
-        node.only("fund", "label", "opening", "footnote")
-        fund = refs.one(refs.funds, node, "fund", "fund", required=True)
+    for order, node in enumerate(root.nodes(s.FUND_YEAR.key)):
+        values = s.FUND_YEAR.read(node, refs)
+        fund = values["fund"]
         if fund is None:
             continue
         if fund.slug in seen_funds:
             node.error("fund", f"fund {fund.slug} is listed twice")
             continue
         seen_funds.add(fund.slug)
-        FundYear.objects.create(
-            year=year,
-            fund=fund,
-            label=node.str("label"),
-            opening_stated=node.decimal("opening"),
-            footnote=footnote(node),
-            order=order,
-        )
+        footnote(node, values["footnote"])
+        funds.check_and_add(node, FundYear(year=year, **_ordered(s.FUND_YEAR, values, order)))
+    funds.save()
 
-    lines = []
-    for order, node in enumerate(root.nodes("lines")):
-        node.only(
-            "fund",
-            "category",
-            "kind",
-            "amount",
-            "date",
-            "text",
-            "member",
-            "project",
-            "grant",
-            "transfer",
-            "footnote",
-        )
-        fund = refs.one(refs.funds, node, "fund", "fund", required=True)
-        category = refs.one(refs.categories, node, "category", "cost category", required=True)
-        kind = node.choice("kind", LineKind.values, required=True)
-        amount = node.decimal("amount", required=True)
-        date = _within_year(node, "date", node.date("date"), year.year) or year.end()
-        member = refs.one(refs.members, node, "member", "member")
-        project = refs.one(refs.projects, node, "project", "project")
-        grant = refs.one(refs.grants, node, "grant", "grant")
+    lines = Pending(s.LINE, ids=False)
+    year_end = year.end()
+    for order, node in enumerate(root.nodes(s.LINE.key)):
+        values = s.LINE.read(node, refs)
+        values["date"] = _within_year(node, "date", values["date"], year.year) or year_end
+        category, kind = values["category"], values["kind"]
         if category is not None and kind and category.kind != kind:
             node.error("kind", f"category {category.slug} holds {category.kind}, not {kind}")
-        if fund is None or category is None or not kind or amount is None:
+        if values["fund"] is None or category is None or not kind or values["amount"] is None:
             continue
-        lines.append(
-            LedgerLine(
-                year=year,
-                fund=fund,
-                category=category,
-                kind=kind,
-                amount=amount,
-                date=date,
-                text=node.str("text"),
-                member=member,
-                project=project,
-                grant=grant,
-                transfer=node.str("transfer"),
-                footnote=footnote(node),
-                source=LineSource.YEAR_FILE,
-                order=order,
+        footnote(node, values["footnote"])
+        line = LedgerLine(year=year, source=LineSource.YEAR_FILE, **_ordered(s.LINE, values, order))
+        lines.check_and_add(node, line)
+        if len(lines.items) >= BATCH:
+            lines.save()
+    lines.save()
+
+    payments = Pending(s.GRANT_PAYMENT, ids=False)
+    for order, node in enumerate(root.nodes(s.GRANT_PAYMENT.key)):
+        values = s.GRANT_PAYMENT.read(node, refs)
+        values["date"] = _within_year(node, "date", values["date"], year.year)
+        if values["grant"] and values["date"] and values["amount"] is not None:
+            payments.check_and_add(
+                node, GrantPayment(year=year, **_ordered(s.GRANT_PAYMENT, values, order))
             )
-        )
-    LedgerLine.objects.bulk_create(lines, batch_size=1000)
+    payments.save()
 
-    for order, node in enumerate(root.nodes("grant_payments")):
-        node.only("grant", "date", "amount")
-        grant = refs.one(refs.grants, node, "grant", "grant", required=True)
-        paid_on = _within_year(node, "date", node.date("date", required=True), year.year)
-        amount = node.decimal("amount", required=True)
-        if grant and paid_on and amount is not None:
-            payment = GrantPayment(year=year, grant=grant, date=paid_on, amount=amount, order=order)
-            if node.check(payment, exclude=["year", "grant"]):
-                payment.save()
-
-    for order, node in enumerate(root.nodes("published")):
-        node.only("key", "place", "printed_in", "amount", "date")
-        key = node.str("key", required=True)
+    published = Pending(s.PUBLISHED, ids=False)
+    for order, node in enumerate(root.nodes(s.PUBLISHED.key)):
+        values = s.PUBLISHED.read(node, refs)
+        key = values["key"]
         if key and not _known_published_key(key, refs):
             node.error("key", f"{key!r} is not a known figure (see docs/yearfile.md)")
             continue
-        amount = node.decimal("amount")
-        printed_date = node.date("date")
         if key == "fee_basis_date":
-            if printed_date is None:
+            if values["date"] is None:
                 node.error("date", "fee_basis_date needs a date")
-        elif amount is None:
+        elif values["amount"] is None:
             node.error("amount", "is required")
         if key:
-            PublishedFigure.objects.create(
-                year=year,
-                key=key,
-                place=node.str("place"),
-                printed_in=node.choice("printed_in", PrintedIn.values),
-                amount=amount,
-                date=printed_date,
-                order=order,
+            published.check_and_add(
+                node, PublishedFigure(year=year, **_ordered(s.PUBLISHED, values, order))
             )
+    published.save()
 
 
 def _known_published_key(key: str, refs: Refs) -> bool:
     if key in PUBLISHED_SIMPLE_KEYS:
         return True
+    funds, categories = refs.tables[r.FUNDS], refs.tables[r.CATEGORIES]
     parts = key.split(".")
     if parts[0] == "total":
         return len(parts) == 2 and parts[1] in PUBLISHED_FIELDS
-    if parts[0] == "fund" and len(parts) >= 3 and parts[1] in refs.funds:
+    if parts[0] == "fund" and len(parts) >= 3 and parts[1] in funds:
         if len(parts) == 3:
             return parts[2] in PUBLISHED_FIELDS
-        return len(parts) == 4 and parts[2] == "category" and parts[3] in refs.categories
+        return len(parts) == 4 and parts[2] == "category" and parts[3] in categories
     if parts[0] == "event" and len(parts) == 3:
         return parts[2] in ("cost_per_participant", "income", "costs")
     if parts[0] == "project" and len(parts) == 3:
-        return parts[1] in refs.projects and parts[2] == "cost"
+        return parts[1] in refs.tables[r.PROJECTS] and parts[2] == "cost"
     return False

@@ -262,3 +262,102 @@ def test_an_error_in_one_file_does_not_report_false_errors_in_the_next(
     with pytest.raises(LoadFailed) as caught:
         load_files([bad, year_file])
     assert [e.field for e in caught.value.errors] == ["lines[0].amount"]
+
+
+NORDVIK = Path(__file__).resolve().parents[1] / "data" / "nordvik"
+
+
+def test_the_second_cooperation_round_trips_byte_identical(db: None, tmp_path: Path) -> None:
+    load_files([NORDVIK / "cooperation.yaml", NORDVIK / "2023.yaml"])
+    year = Year.objects.get(cooperation__slug="nordvik", year=2023)
+    first_year, first_standing = export_year(year), export_cooperation(year.cooperation)
+    load_files(
+        [write(tmp_path, "coop.yaml", first_standing), write(tmp_path, "y.yaml", first_year)]
+    )
+    year = Year.objects.get(cooperation__slug="nordvik", year=2023)
+    assert export_year(year) == first_year
+    assert export_cooperation(year.cooperation) == first_standing
+
+
+def test_a_new_year_comes_in_with_the_status_its_file_gives(small: tuple[Path, Path]) -> None:
+    assert Year.objects.get(year=2020).status == "follow_up"
+
+
+def test_a_file_does_not_change_the_status_of_a_stored_year(
+    small: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, year_file = small
+    write(tmp_path, "2020.yaml", YEAR.replace("status: follow_up", "status: published"))
+    result = load_files([year_file])
+    assert [f.changed for f in result.files] == [False]
+    assert Year.objects.get(year=2020).status == "follow_up"
+    write(
+        tmp_path,
+        "2020.yaml",
+        YEAR.replace("status: follow_up", "status: decided\ndecided_on: 2021-01-14").replace(
+            "amount: 1000", "amount: 1200"
+        ),
+    )
+    load_files([year_file])
+    year = Year.objects.get(year=2020)
+    assert (year.status, year.decided_on) == ("follow_up", None)
+    assert list(LedgerLine.objects.values_list("amount", flat=True)) == [1200]
+
+
+def test_a_decision_date_outside_its_bounds_is_the_models_error_at_its_line(
+    db: None, tmp_path: Path
+) -> None:
+    load_files([write(tmp_path, "coop.yaml", STANDING)])
+    errors = load_error(
+        tmp_path, YEAR.replace("status: follow_up", "status: decided\ndecided_on: 2019-06-01")
+    )
+    assert any(":5: decided_on: Beslutsdatumet måste ligga mellan" in e for e in errors), errors
+
+
+def test_reloading_an_unchanged_file_reads_the_audit_trail_not_the_file(
+    small: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samverkan.yearfile import services
+
+    _, year_file = small
+
+    def no_parsing(text: str) -> None:
+        raise AssertionError("the unchanged file was parsed")
+
+    monkeypatch.setattr(services, "parse", no_parsing)
+    result = load_files([year_file])
+    assert [(f.label, f.changed) for f in result.files] == [("test 2020", False)]
+
+
+def test_a_change_made_outside_the_file_is_seen_on_the_next_load(
+    small: tuple[Path, Path],
+) -> None:
+    _, year_file = small
+    LedgerLine.objects.update(amount=5)  # not through a service: no audit entry
+    result = load_files([year_file])
+    assert [f.changed for f in result.files] == [True]
+    assert list(LedgerLine.objects.values_list("amount", flat=True)) == [1000]
+
+
+def test_records_the_database_refuses_are_reported_and_not_stored(
+    small: tuple[Path, Path],
+) -> None:
+    from django.db import transaction
+
+    from samverkan.finance.models import Footnote
+    from samverkan.yearfile import schema
+    from samverkan.yearfile.fields import Errors, Node
+    from samverkan.yearfile.store import Pending
+
+    errors = Errors()
+    node = Node(
+        {"key": "1"}, file="f.yaml", path="footnotes[0]", at=("footnotes", 0), errors=errors
+    )
+    year = Year.objects.get(year=2020)
+    pending = Pending(schema.FOOTNOTE, ids=False)
+    pending.add(node, Footnote(year=year, key="1", text="a"))
+    pending.add(node, Footnote(year=year, key="1", text="b"))  # the same key twice
+    with transaction.atomic():
+        assert pending.save() == []
+    assert [(e.field, "refused" in e.message) for e in errors.items] == [("footnotes[0]", True)]
+    assert not Footnote.objects.filter(year=year).exists()

@@ -15,9 +15,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from samverkan.demo import DEMO_DIR, DEMO_SLUG, demo_files
-from samverkan.members.models import LOCKED_STATUSES, Cooperation, Year
-from samverkan.members.services import reopen_year
+from samverkan.members.models import LOCKED_STATUSES, Cooperation, Year, YearStatus
+from samverkan.members.services import decide_year, publish_year, reopen_year
 from samverkan.yearfile.services import LoadFailed, LoadResult, load_files
+from samverkan.yearfile.yamlio import parse
 
 DEMO_SIE = DEMO_DIR / "huddinge-2020.se"
 
@@ -87,12 +88,14 @@ class Command(BaseCommand):
                 cooperation__slug=DEMO_SLUG, status__in=LOCKED_STATUSES
             ):
                 reopen_year(year, actor="demo", reason="Demodata från den här versionen läses in")
-            return load_files(demo_files(), actor="demo")
+            result = load_files(demo_files(), actor="demo")
+            _adopt_as_shipped()
+            return result
 
     def _import_books(self, coop: Cooperation) -> None:
         """Import Huddinge's SIE export of 2020. The published year is reopened for it
-        through the workflow service (audited); reloading the shipped year file then
-        restores its status and decision date, as any other year-file load would."""
+        through the workflow service (audited), and decided and published again the same
+        way, on the decision date its year file gives."""
         from samverkan.finance.models import ImportBatch
         from samverkan.finance.sie_import import import_sie
 
@@ -105,7 +108,7 @@ class Command(BaseCommand):
                     year, actor="demo", reason="SIE-import av Huddinges bokföring 2020"
                 )
             plan, _ = import_sie(DEMO_SIE, year, objects=["1:1510"], actor="demo")
-            load_files(demo_files(), actor="demo")
+            _adopt_as_shipped()
         self.stdout.write(
             f"SIE: {plan.line_count} rader från {DEMO_SIE.name} (kostnadsställe 1:1510) inlästa för 2020"
         )
@@ -142,6 +145,21 @@ class Command(BaseCommand):
         self.stdout.write("Demoinloggningar (nya lösenord vid varje start):")
         for role, username, password in create_demo_users(coop):
             self.stdout.write(f"  {role:<32} användare: {username:<20} lösenord: {password}")
+
+
+def _adopt_as_shipped() -> None:
+    """Decide and publish again, through the workflow services, the demo years that were
+    reopened for new demo data or an import: a year file cannot change a stored year's
+    status. A year whose file gives no decision date (2019) stays open."""
+    for path in demo_files()[1:]:
+        head = parse(path.read_text(encoding="utf-8"))
+        year = Year.objects.get(cooperation__slug=DEMO_SLUG, year=head["year"])
+        status, decided_on = head.get("status"), head.get("decided_on")
+        if year.status != YearStatus.DRAFT or status not in LOCKED_STATUSES or not decided_on:
+            continue
+        year = decide_year(year, decided_on, actor="demo")
+        if status == YearStatus.PUBLISHED:
+            publish_year(year, actor="demo")
 
 
 def _require_free_port(addrport: str) -> None:
