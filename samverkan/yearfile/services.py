@@ -10,7 +10,7 @@ from typing import Any, cast
 from django.db import transaction
 
 from samverkan.audit.models import AuditEntry
-from samverkan.audit.services import record
+from samverkan.audit.services import Actor, record
 from samverkan.members import locking
 from samverkan.members.models import Cooperation, Year, YearText, year_ids
 from samverkan.plan.models import SubGoal
@@ -182,7 +182,7 @@ def _snapshot(parsed: _Parsed) -> str | None:
     return export_year(year) if year else None
 
 
-def load_files(paths: list[Path], *, actor: Any = None) -> LoadResult:
+def load_files(paths: list[Path], *, actor: Actor = None) -> LoadResult:
     """Load year files and standing files in one transaction.
 
     Standing files go first. If any file has an error, nothing is stored and
