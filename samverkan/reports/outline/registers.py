@@ -225,7 +225,10 @@ class RegisterChapters(WriterBase):
         if p.financing:
             facts.append((_("Finansiering"), tuple(self.financing(f) for f in p.financing)))
         if p.grants:
-            facts.append((_("Bidrag"), tuple(self.grant(g) for g in p.grants)))
+            # In context: the web catalogue's "Bidrag" is one grant ("Grant").
+            facts.append(
+                (pgettext("several grants", "Bidrag"), tuple(self.grant(g) for g in p.grants))
+            )
         blocks: list[Block] = [Facts(tuple(facts))] if facts and self.block("project_facts") else []
         if p.description.strip():
             blocks.append(RichText(p.description))
