@@ -21,8 +21,10 @@ strings gone from the sources are dropped), lists the entries that still need an
 text, and compiles django.mo with msgfmt --check.
 
 `check` changes nothing. It fails when a source string is missing from its catalogue, the
-catalogue holds a string no source has, an entry is untranslated or fuzzy, or django.mo is
-not the compiled django.po. `--root DIR` runs either on another copy of the repository.
+catalogue holds a string no source has, an entry is untranslated or fuzzy, django.mo is
+not the compiled django.po, or a string has a different English in the two catalogues
+(Django merges them, and samverkan.reports comes first in INSTALLED_APPS, so its English
+would win on the web pages too; pgettext with a context keeps them apart). `--root DIR` runs either on another copy of the repository.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class Entry:
     key: Key
     translations: list[str]
     fuzzy: bool
+    locations: list[str]
 
 
 def missing_tools() -> list[str]:
@@ -92,7 +95,7 @@ def require_tools() -> None:
     missing = missing_tools()
     if missing:
         sys.exit(
-            f"GNU gettext is needed and {', '.join(missing)} is not on PATH: "
+            f"GNU gettext is needed and not on PATH ({', '.join(missing)}): "
             "install it (apt-get install gettext, or scripts/install-test-deps.sh)."
         )
 
@@ -102,15 +105,16 @@ def read_po(path: Path) -> dict[Key, Entry]:
     entries: dict[Key, Entry] = {}
     fields: dict[str, str] = {}
     flags: list[str] = []
+    locations: list[str] = []
     field = ""
 
     def flush() -> None:
-        nonlocal fields, flags
+        nonlocal fields, flags, locations
         if fields.get("msgid"):
             key = (fields.get("msgctxt"), fields["msgid"], fields.get("msgid_plural"))
             translations = [v for k, v in sorted(fields.items()) if k.startswith("msgstr")]
-            entries[key] = Entry(key, translations, "fuzzy" in flags)
-        fields, flags = {}, []
+            entries[key] = Entry(key, translations, "fuzzy" in flags, locations)
+        fields, flags, locations = {}, [], []
 
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#~"):
@@ -122,6 +126,8 @@ def read_po(path: Path) -> dict[Key, Entry]:
             flush()
         elif line.startswith("#,"):
             flags.extend(flag.strip() for flag in line[2:].split(","))
+        elif line.startswith("#:"):
+            locations.extend(line[2:].split())
         elif line.startswith("#"):
             continue
         elif line.startswith('"'):
@@ -150,16 +156,16 @@ def extract(catalogue: Catalogue, root: Path, scratch: Path) -> Path:
     shutil.copytree(top, src, ignore=_ignore(catalogue, top))
     (src / "locale").mkdir()
     program = (
-        "import django\n"
+        "import sys, django\n"
         "from django.conf import settings\n"
         "settings.configure(USE_I18N=True, LOCALE_PATHS=[], INSTALLED_APPS=[],\n"
         "    TEMPLATES=[{'BACKEND': 'django.template.backends.django.DjangoTemplates'}])\n"
         "django.setup()\n"
         "from django.core.management import call_command\n"
-        "call_command('makemessages', locale=['en'], extensions=%r, add_location='file',\n"
-        "             no_obsolete=True, verbosity=0)\n" % (list(catalogue.extensions),)
+        "call_command('makemessages', locale=['en'], extensions=sys.argv[1:],\n"
+        "             add_location='file', no_obsolete=True, verbosity=0)\n"
     )
-    subprocess.run([sys.executable, "-c", program], cwd=src, check=True)
+    subprocess.run([sys.executable, "-c", program, *catalogue.extensions], cwd=src, check=True)
     return src / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
@@ -200,14 +206,18 @@ def update(root: Path) -> int:
 def check(root: Path) -> int:
     require_tools()
     problems: list[str] = []
+    english: dict[Key, dict[str, list[str]]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for catalogue in CATALOGUES:
             po = catalogue.po(root)
             committed = read_po(po)
+            for key, entry in committed.items():
+                english.setdefault(key, {})[catalogue.name] = entry.translations
             sources = read_po(extract(catalogue, root, Path(scratch)))
             name = po.relative_to(root)
             for key in sorted(sources.keys() - committed.keys(), key=str):
-                problems.append(f"{name}: missing {key[1]!r} (found in {catalogue.source})")
+                where = ", ".join(f"{catalogue.source}/{path}" for path in sources[key].locations)
+                problems.append(f"{name}: missing {key[1]!r} (in {where})")
             for key in sorted(committed.keys() - sources.keys(), key=str):
                 problems.append(f"{name}: {key[1]!r} is in no source any longer")
             for entry in needs_english(committed):
@@ -218,10 +228,16 @@ def check(root: Path) -> int:
             )
             if compiled.returncode or compiled.stdout != catalogue.mo(root).read_bytes():
                 problems.append(f"{name}: django.mo is not the compiled django.po")
+    for key, by_catalogue in english.items():
+        if len({tuple(t) for t in by_catalogue.values()}) > 1:
+            problems.append(
+                f"{key[1]!r} has a different English in each catalogue {by_catalogue}: Django "
+                "merges them and the reports' wins on every page; give one of them a msgctxt"
+            )
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problems: run scripts/update-translations.sh and translate.")
+        print(f"{len(problems)} problem(s): run scripts/update-translations.sh and translate.")
     return 1 if problems else 0
 
 
