@@ -173,12 +173,17 @@ def needs_english(entries: dict[Key, Entry]) -> list[Entry]:
     return [e for e in entries.values() if e.fuzzy or not all(e.translations)]
 
 
+def _without_date(po: str) -> str:
+    return "\n".join(line for line in po.split("\n") if "POT-Creation-Date:" not in line)
+
+
 def update(root: Path) -> int:
     require_tools()
     total = 0
     with tempfile.TemporaryDirectory() as scratch:
         for catalogue in CATALOGUES:
             po = catalogue.po(root)
+            before = po.read_text(encoding="utf-8")
             fresh = extract(catalogue, root, Path(scratch))
             merged = Path(scratch) / f"{catalogue.name}-merged.po"
             subprocess.run(
@@ -189,6 +194,8 @@ def update(root: Path) -> int:
             subprocess.run(
                 ["msgattrib", "--no-obsolete", "--output-file", str(po), str(merged)], check=True
             )
+            if _without_date(po.read_text(encoding="utf-8")) == _without_date(before):
+                po.write_text(before, encoding="utf-8")  # no new date in an unchanged catalogue
             todo = needs_english(read_po(po))
             total += len(todo)
             print(f"{po.relative_to(root)}: {len(read_po(po))} entries, {len(todo)} untranslated")
