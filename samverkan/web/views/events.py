@@ -22,6 +22,7 @@ from samverkan.governance.services import (
     save_event,
     split_by_population,
 )
+from samverkan.lib.money import yaml_number
 from samverkan.members.fees import fee_schedule
 from samverkan.members.models import Member, Year
 from samverkan.members.services import DomainError
@@ -63,8 +64,9 @@ def _initial_shares(event: Event | None, members: list[Member]) -> dict[str, Any
     for line in co_financing_lines(event.year_id, event.fund_id):
         member = next((m for m in members if m.pk == line.member_id), None)
         if member is not None:
-            initial[CoFinancingForm.key(member)] = line.amount
-    initial["split_total"] = booked_costs(event.year_id, event.fund_id) or None
+            initial[CoFinancingForm.key(member)] = yaml_number(line.amount)
+    # Whole kronor show without "öre" on every database (PostgreSQL's sums carry ".00").
+    initial["split_total"] = yaml_number(booked_costs(event.year_id, event.fund_id)) or None
     return initial
 
 
