@@ -7,29 +7,22 @@ year is in the system, otherwise the balance the year file states.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Sequence
+from types import MappingProxyType
 
-from samverkan.finance.ledger import Entry, FundBalance, carry_forward, fund_balances, total
+from django.db.models import Min
+
+from samverkan.finance.ledger import (
+    Entry,
+    YearAccounts,
+    carry_forward,
+    fund_balances,
+)
 from samverkan.finance.models import CostCategory, Fund, FundYear, LedgerLine, LineSource
-from samverkan.members.fees import FeeSchedule, fee_schedule
+from samverkan.members.fees import fee_schedule
 from samverkan.members.models import Year
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class YearAccounts:
-    year: int
-    entries: tuple[Entry, ...]
-    balances: dict[str, FundBalance]
-    stated_openings: dict[str, Decimal]
-    previous_closing: dict[str, Decimal] | None  # None: the previous year is not in the system
-    fees: FeeSchedule
-    fees_derived: bool  # True: fee income computed from the rule; False: booked lines exist
-    fee_category: str | None
-
-    @property
-    def total(self) -> FundBalance:
-        return total(self.balances.values())
+__all__ = ["YearAccounts", "accounts_chain", "fund_labels", "year_accounts"]
 
 
 def _entries(year: Year) -> list[Entry]:
@@ -79,41 +72,56 @@ def _entries(year: Year) -> list[Entry]:
 
 def year_accounts(year: Year) -> YearAccounts:
     """Build the accounts of `year`, computing earlier years of the chain as needed."""
+    return accounts_chain(year)[-1]
+
+
+def accounts_chain(year: Year) -> tuple[YearAccounts, ...]:
+    """The accounts of every year of the cooperation up to and including `year`, oldest first.
+
+    One pass: each year's opening balances are the previous year's closing
+    balances when that year is in the system (no gap), so every year is
+    computed once.
+    """
     chain = list(
         Year.objects.filter(cooperation_id=year.cooperation_id, year__lte=year.year).order_by(
             "year"
         )
     )
+    fee_category = (
+        CostCategory.objects.filter(cooperation_id=year.cooperation_id, is_fee=True)
+        .values_list("slug", flat=True)
+        .first()
+    )
+    funds = list(Fund.objects.filter(cooperation_id=year.cooperation_id).values_list("pk", "slug"))
+    result: list[YearAccounts] = []
     previous: YearAccounts | None = None
-    result: YearAccounts | None = None
     for item in chain:
         if previous is not None and previous.year != item.year - 1:
             previous = None  # a gap: the year before is not in the system
-        result = _one_year(item, previous)
-        previous = result
-    assert result is not None
-    return result
+        previous = _one_year(item, previous, fee_category, funds)
+        result.append(previous)
+    return tuple(result)
 
 
-def _one_year(year: Year, previous: YearAccounts | None) -> YearAccounts:
+def _one_year(
+    year: Year,
+    previous: YearAccounts | None,
+    fee_category: str | None,
+    funds: Sequence[tuple[int, str]],
+) -> YearAccounts:
+    """One year's accounts; `funds`: the cooperation's (pk, slug) in their standing order."""
     fund_years = list(FundYear.objects.filter(year=year).select_related("fund").order_by("order"))
     stated = {fy.fund.slug: fy.opening_stated for fy in fund_years if fy.opening_stated is not None}
     previous_closing = carry_forward(previous.balances) if previous is not None else None
     openings = previous_closing if previous_closing is not None else dict(stated)
 
     entries = _entries(year)
-    fee_category = (
-        CostCategory.objects.filter(cooperation_id=year.cooperation_id, is_fee=True)
-        .values_list("slug", flat=True)
-        .first()
-    )
+    slugs = dict(funds)
     fees = fee_schedule(year)
     booked_fees = fee_category is not None and any(e.category == fee_category for e in entries)
     derived: list[Entry] = []
     if not booked_fees and fee_category and year.operating_fund_id and fees.rate is not None:
-        fund_slug = (
-            Fund.objects.filter(pk=year.operating_fund_id).values_list("slug", flat=True).get()
-        )
+        fund_slug = slugs[year.operating_fund_id]
         derived = [
             Entry(
                 fund=fund_slug,
@@ -129,26 +137,51 @@ def _one_year(year: Year, previous: YearAccounts | None) -> YearAccounts:
     all_entries = derived + entries
     listed = [fy.fund.slug for fy in fund_years]
     if year.operating_fund_id:
-        op = Fund.objects.filter(pk=year.operating_fund_id).values_list("slug", flat=True).get()
+        op = slugs[year.operating_fund_id]
         listed = [op, *[s for s in listed if s != op]]
     balances = fund_balances(all_entries, openings, listed)
     # Keep the standing order of funds (as the cooperation lists them) for rows not named by the year.
-    order = {
-        slug: i
-        for i, slug in enumerate(
-            Fund.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", flat=True)
-        )
-    }
+    order = {slug: i for i, (_pk, slug) in enumerate(funds)}
     named = [s for s in listed if s in balances]
     rest = sorted((s for s in balances if s not in named), key=lambda s: order.get(s, 10**6))
     balances = {s: balances[s] for s in named + rest}
     return YearAccounts(
         year=year.year,
         entries=tuple(all_entries),
-        balances=balances,
-        stated_openings=stated,
-        previous_closing=previous_closing,
+        balances=MappingProxyType(balances),
+        stated_openings=MappingProxyType(stated),
+        previous_closing=None if previous_closing is None else MappingProxyType(previous_closing),
         fees=fees,
         fees_derived=bool(derived),
         fee_category=fee_category,
     )
+
+
+def fund_labels(year: Year) -> dict[str, str]:
+    """Every fund of the cooperation by slug -> its name in `year` (the rule is `Fund.label`)."""
+    own = dict(
+        FundYear.objects.filter(year=year).exclude(label="").values_list("fund__slug", "label")
+    )
+    first: dict[str, int] = {}
+    coop = year.cooperation_id
+    for rows in (
+        FundYear.objects.filter(fund__cooperation_id=coop)
+        .values("fund__slug")
+        .annotate(first=Min("year__year"))
+        .values_list("fund__slug", "first"),
+        LedgerLine.objects.filter(fund__cooperation_id=coop)
+        .values("fund__slug")
+        .annotate(first=Min("year__year"))
+        .values_list("fund__slug", "first"),
+    ):
+        for slug, first_year in rows:
+            first[slug] = min(first_year, first.get(slug, first_year))
+    return {
+        fund.slug: fund.label(
+            year.year,
+            year_label=own.get(fund.slug, ""),
+            operating=fund.pk == year.operating_fund_id,
+            first_year=first.get(fund.slug),
+        )
+        for fund in Fund.objects.filter(cooperation_id=coop)
+    }

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from samverkan.finance.accounts import YearAccounts, year_accounts
+from samverkan.finance.accounts import YearAccounts, fund_labels, year_accounts
 from samverkan.finance.models import BudgetLine, CostCategory, Fund, FundYear
 from samverkan.lib.money import ZERO
 from samverkan.members.models import Year
@@ -57,20 +57,6 @@ def year_funds(year: Year) -> list[Fund]:
     return funds
 
 
-def fund_labels(year: Year) -> dict[int, str]:
-    """Each fund's name in the year: the year's label, else an earlier operating fund's carried name."""
-    labels = {}
-    for fy in FundYear.objects.filter(year=year).select_related("fund"):
-        fund = fy.fund
-        carried = (
-            fund.carried_name
-            if fund.pk != year.operating_fund_id and fund.kind == "operations"
-            else ""
-        )
-        labels[fund.pk] = fy.label or carried or fund.name
-    return labels
-
-
 def budget_comparison(year: Year, accounts: YearAccounts | None = None) -> tuple[FundBudget, ...]:
     """Per fund with a budget: every category budgeted or booked, with budget, outcome and deviation.
 
@@ -89,9 +75,8 @@ def budget_comparison(year: Year, accounts: YearAccounts | None = None) -> tuple
     categories = list(
         CostCategory.objects.filter(cooperation_id=year.cooperation_id).order_by("order", "id")
     )
-    by_pk = fund_labels(year)
+    labels = fund_labels(year)
     funds = {b.fund.slug: b.fund for b in lines}
-    labels = {f.slug: by_pk.get(f.pk, f.name) for f in funds.values()}
     result = []
     for fund in year_funds(year) + [f for f in funds.values() if f not in year_funds(year)]:
         if fund.slug not in funds:

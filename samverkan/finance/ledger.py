@@ -8,6 +8,7 @@ stored next to them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -150,3 +151,60 @@ def carry_forward(previous: Mapping[str, FundBalance]) -> dict[str, Decimal]:
 def fee_charges(rate: Decimal, populations: Mapping[str, int]) -> dict[str, Decimal]:
     """Each member's fee: rate (kronor per inhabitant) times its basis population."""
     return {code: rate * Decimal(population) for code, population in populations.items()}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeeCharge:
+    """One member's fee of a year: the rate times its population at the basis date."""
+
+    member_code: str
+    member_name: str
+    basis_date: dt.date
+    population: int | None
+    rate: Decimal
+    amount: Decimal | None  # None when the basis population is missing
+    source: str = ""  # where the basis population came from (PopulationFigure.source_label)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeeSchedule:
+    """The members' fees of a year (members.fees.fee_schedule builds it from the database)."""
+
+    year: int
+    rate: Decimal | None
+    basis_date: dt.date | None
+    charges: tuple[FeeCharge, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.charges if c.amount is not None), Decimal(0))
+
+    @property
+    def basis_population(self) -> int:
+        return sum(c.population or 0 for c in self.charges)
+
+    @property
+    def missing(self) -> list[FeeCharge]:
+        return [c for c in self.charges if c.amount is None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class YearAccounts:
+    """A year's accounts: its entries, each fund's balances and the members' fees.
+
+    finance.accounts builds it from the database; everything here is immutable
+    (the mappings are read-only views), so one object can be shared.
+    """
+
+    year: int
+    entries: tuple[Entry, ...]
+    balances: Mapping[str, FundBalance]
+    stated_openings: Mapping[str, Decimal]
+    previous_closing: Mapping[str, Decimal] | None  # None: the previous year is not in the system
+    fees: FeeSchedule
+    fees_derived: bool  # True: fee income computed from the rule; False: booked lines exist
+    fee_category: str | None
+
+    @property
+    def total(self) -> FundBalance:
+        return total(self.balances.values())

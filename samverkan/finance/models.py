@@ -93,6 +93,28 @@ class Fund(ReadByYears, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def label(
+        self,
+        year: int,
+        *,
+        year_label: str = "",
+        operating: bool = False,
+        first_year: int | None = None,
+    ) -> str:
+        """The fund's name in the report, open data and pages of `year`.
+
+        The year's own label (`FundYear.label`) when it gives one; else the
+        fund's name in the year it is the operating fund or in its first year
+        (`first_year`: the first year with a line or a FundYear of it); in a
+        later year the name it is carried under (`carried_name`), if any.
+        `finance.accounts.fund_labels` gathers the arguments for every fund.
+        """
+        if year_label:
+            return year_label
+        if operating or (first_year if first_year is not None else year) >= year:
+            return self.name
+        return self.carried_name or self.name
+
     def years_read(self) -> set[int]:
         if self.pk is None:
             return set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from samverkan.lib.money import format_kr
@@ -29,3 +30,54 @@ def fill(text: str, value_of: Callable[[str], Decimal | None], lang: str = "sv")
         return match.group(0) if value is None else format_kr(value, lang=lang)
 
     return PLACEHOLDER.sub(replace, text)
+
+
+# --- the keys -----------------------------------------------------------------------------------
+
+# A fund's or the total's row: the four columns of the accounts' summary.
+ROW_FIELDS = ("opening", "income", "costs", "closing")
+# The figures of an event (its fund's income and costs, and the costs per participant).
+EVENT_FIELDS = ("cost_per_participant", "income", "costs")
+SIMPLE_KEYS = ("fee_income", "fee_basis_date")
+
+
+@dataclass(frozen=True, slots=True)
+class FigureKey:
+    """A published-figure key read once: what it names.
+
+    kind      key                              subject       field
+    "simple"  fee_income, fee_basis_date       ""            the key
+    "total"   total.<field>                    ""            opening | income | costs | closing
+    "fund"    fund.<fund>.<field>              the fund      opening | income | costs | closing
+    "category" fund.<fund>.category.<cat>      the fund      the category
+    "project" project.<project>.cost           the project   "cost"
+    "event"   event.<event>.<field>            the event     cost_per_participant | income | costs
+    ""        anything else                    ""            ""
+    """
+
+    kind: str
+    subject: str = ""
+    field: str = ""
+
+    @property
+    def is_row(self) -> bool:
+        """A figure of a row of the accounts' summary (a fund's or the total's)."""
+        return self.kind in ("total", "fund")
+
+
+def parse_key(key: str) -> FigureKey:
+    """Read a published-figure key (the year file's `published`, a text's `{{ key }}`)."""
+    if key in SIMPLE_KEYS:
+        return FigureKey("simple", field=key)
+    parts = key.split(".")
+    if parts[0] == "total" and len(parts) == 2 and parts[1] in ROW_FIELDS:
+        return FigureKey("total", field=parts[1])
+    if parts[0] == "fund" and len(parts) == 3 and parts[2] in ROW_FIELDS:
+        return FigureKey("fund", parts[1], parts[2])
+    if parts[0] == "fund" and len(parts) == 4 and parts[2] == "category":
+        return FigureKey("category", parts[1], parts[3])
+    if parts[0] == "project" and len(parts) == 3 and parts[2] == "cost":
+        return FigureKey("project", parts[1], "cost")
+    if parts[0] == "event" and len(parts) == 3 and parts[2] in EVENT_FIELDS:
+        return FigureKey("event", parts[1], parts[2])
+    return FigureKey("")

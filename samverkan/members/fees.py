@@ -3,42 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 
-from samverkan.finance.ledger import fee_charges
+from samverkan.finance.ledger import FeeCharge, FeeSchedule, fee_charges
 from samverkan.members.models import FeeRule, Member, PopulationFigure, Year
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FeeCharge:
-    member_code: str
-    member_name: str
-    basis_date: dt.date
-    population: int | None
-    rate: Decimal
-    amount: Decimal | None  # None when the basis population is missing
-    source: str = ""  # where the basis population came from (PopulationFigure.source_label)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FeeSchedule:
-    year: int
-    rate: Decimal | None
-    basis_date: dt.date | None
-    charges: tuple[FeeCharge, ...]
-
-    @property
-    def total(self) -> Decimal:
-        return sum((c.amount for c in self.charges if c.amount is not None), Decimal(0))
-
-    @property
-    def basis_population(self) -> int:
-        return sum(c.population or 0 for c in self.charges)
-
-    @property
-    def missing(self) -> list[FeeCharge]:
-        return [c for c in self.charges if c.amount is None]
+__all__ = ["FeeCharge", "FeeSchedule", "fee_schedule", "population_series", "rule_for"]
 
 
 def rule_for(year: Year) -> FeeRule | None:

@@ -17,7 +17,6 @@ from samverkan.reports.editions import (
     LANGUAGES,
     Edition,
     check_language,
-    data_stamp,
     make_edition,
     prepare_edition,
     store_edition,
@@ -25,6 +24,7 @@ from samverkan.reports.editions import (
     stored_edition,
 )
 from samverkan.reports.renderers.base import UnknownFormat
+from samverkan.reports.versions import data_version
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "md")
 
@@ -116,7 +116,7 @@ def write_reports(
     check_language(lang)
     renderers = [get_renderer(fmt) for fmt in formats]
     out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = data_stamp(year)
+    stamp = data_version(year)
     report = None
     written = []
     for renderer in renderers:

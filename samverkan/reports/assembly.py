@@ -13,33 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from django.db.models import Min, Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.utils.translation import override
 
 from samverkan.consultations.models import ConsultationResponse
-from samverkan.finance.accounts import YearAccounts, year_accounts
-from samverkan.finance.ledger import Entry
-from samverkan.finance.models import CostCategory, Footnote, Fund, FundKind, FundYear, LedgerLine
+from samverkan.finance.ledger import Entry, YearAccounts
+from samverkan.finance.models import Footnote, Fund, FundKind, FundYear, LedgerLine
 from samverkan.governance.models import Body as BodyModel
 from samverkan.governance.models import (
     BodyKind,
     Chair,
-    EventStatus,
     Meeting,
     NetworkYear,
     StaffMember,
 )
 from samverkan.governance.models import Event as EventModel
 from samverkan.governance.models import Network as NetworkModel
-from samverkan.lib.figures import fill
-from samverkan.lib.money import ZERO, format_kr, round_kronor
+from samverkan.lib.figures import fill, parse_key
+from samverkan.lib.money import ZERO, format_kr
 from samverkan.lib.report_settings import Settings, merged
-from samverkan.members.fees import population_series, rule_for
-from samverkan.members.models import Member, PopulationFigure, Year
+from samverkan.members.models import Member, Year
 from samverkan.plan.models import Activity as ActivityModel
 from samverkan.plan.models import AreaGroup as AreaGroupModel
 from samverkan.plan.models import FocusArea as FocusAreaModel
@@ -48,13 +45,9 @@ from samverkan.projects.models import Project as ProjectModel
 from samverkan.projects.models import ProjectYear as ProjectYearModel
 from samverkan.reports import formatting as fmt
 from samverkan.reports import report as r
-from samverkan.reports.checks import (
-    CheckContext,
-    build_context,
-    derived_figure,
-    receivables,
-    run_checks,
-)
+from samverkan.reports.checks import run_checks
+from samverkan.reports.figures import YearFigures
+from samverkan.reports.figures_from_db import build_year_figures
 from samverkan.reports.findings import Finding
 from samverkan.reports.notes import note_text, shows_printed
 
@@ -108,9 +101,9 @@ def build_annual_report(year: Year, lang: str = "sv", document: str = "report") 
     year = Year.objects.select_related("cooperation", "programme", "operating_fund").get(pk=year.pk)
     coop = year.cooperation
     members = [m for m in Member.objects.filter(cooperation=coop) if m.is_member_in(year.year)]
-    accounts = year_accounts(year)
-    figures = build_context(year, accounts)
-    findings = tuple(run_checks(year, ctx=figures))
+    figures = build_year_figures(year)
+    accounts = figures.accounts
+    findings = tuple(run_checks(figures))
     settings = merged(coop.report_settings, year.report_settings)
     placed: set[int] = set()
     with override(lang):
@@ -120,14 +113,14 @@ def build_annual_report(year: Year, lang: str = "sv", document: str = "report") 
                 for key, body in year.texts.order_by("order", "key").values_list("key", "body")
             ]
         )
-    funds = {f.slug: f for f in Fund.objects.filter(cooperation=coop)}
-    labels = _fund_labels(year, funds)
-
     introduction = r.Introduction(
         texts=texts.take(*INTRODUCTION_KEYS),
         programme=_programme(year),
-        population=_population(year, members),
-        population_series=_population_series(year, members),
+        population=_population(year, figures),
+        population_series=tuple(
+            r.PopulationPoint(date=date, population=total)
+            for date, total in figures.population_series()
+        ),
     )
     goals_texts = texts.take(*GOALS_KEYS)
     area_groups = list(AreaGroupModel.objects.filter(year=year).prefetch_related("focus_areas"))
@@ -157,15 +150,13 @@ def build_annual_report(year: Year, lang: str = "sv", document: str = "report") 
     networks = _networks(year, members, meetings)
     chapters, placed_networks = _follow_up(year, networks, texts)
     project_texts = texts.take(*PROJECT_KEYS)
-    projects = _projects(year, accounts, texts, findings, placed)
-    administration = _administration(year, meetings, networks, placed_networks, accounts, texts)
+    projects = _projects(year, figures, texts, findings, placed)
+    administration = _administration(year, meetings, networks, placed_networks, figures, texts)
     accounts_texts = texts.take(*ACCOUNTS_KEYS)
     other = texts.rest()
     account_chapter = _accounts(
         year,
-        accounts,
-        funds,
-        labels,
+        figures,
         accounts_texts,
         Settings(settings, words=lang == "sv"),
         findings,
@@ -227,7 +218,7 @@ def _budget(year: Year, accounts: YearAccounts) -> tuple[r.FundBudget, ...]:
 
 def _fill_text(
     body: str,
-    ctx: CheckContext,
+    figures: YearFigures,
     findings: tuple[Finding, ...],
     placed: set[int],
     lang: str,
@@ -252,7 +243,7 @@ def _fill_text(
                         notes.append(note_text(f, lang))
                     assert isinstance(f.found, Decimal)
                     return f.found
-            return derived_figure(ctx, key)
+            return figures.derived(key)
 
         text = fill(paragraph, value_of, lang)
         for index, f in enumerate(findings):
@@ -300,16 +291,12 @@ def _programme(year: Year) -> r.Programme | None:
     )
 
 
-def _population(year: Year, members: list[Member]) -> r.Population | None:
+def _population(year: Year, figures: YearFigures) -> r.Population | None:
     """The members' figures at 31 December summed when every member has one, else the printed total."""
     end = year.end()
-    figures = dict(
-        PopulationFigure.objects.filter(
-            member_id__in=[m.pk for m in members], date=end
-        ).values_list("member_id", "population")
-    )
-    if members and all(m.pk in figures for m in members):
-        return r.Population(date=end, population=sum(figures.values()), derived=True)
+    derived = figures.members_population(end)
+    if derived is not None:
+        return r.Population(date=end, population=derived, derived=True)
     if year.population_total is not None:
         return r.Population(
             date=year.population_total_date,
@@ -318,19 +305,6 @@ def _population(year: Year, members: list[Member]) -> r.Population | None:
             note=year.population_total_note,
         )
     return None
-
-
-def _population_series(year: Year, members: list[Member]) -> tuple[r.PopulationPoint, ...]:
-    """Totals at the dates up to the year's end where every member of that date's year has a figure."""
-    all_members = list(Member.objects.filter(cooperation_id=year.cooperation_id))
-    points = []
-    for date, total, count in population_series(year.cooperation_id):
-        if date > year.end():
-            continue
-        expected = sum(1 for m in all_members if m.is_member_in(date.year))
-        if count >= expected:
-            points.append(r.PopulationPoint(date=date, population=total))
-    return tuple(points)
 
 
 # --- focus areas, networks, activities -------------------------------------------------------
@@ -488,7 +462,7 @@ def _consultations(year: Year, texts: TextPool) -> r.Consultations:
 
 def _projects(
     year: Year,
-    accounts: YearAccounts,
+    figures: YearFigures,
     texts: TextPool,
     findings: tuple[Finding, ...],
     placed: set[int],
@@ -497,16 +471,8 @@ def _projects(
     income this year. A project over several years also states its period and its costs so far
     (every year up to this one; nothing of a later year, so a decided report stays as decided).
     """
-    booked: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    has_lines: set[str] = set()
-    income_grants: set[str] = set()
-    for e in accounts.entries:
-        if e.project:
-            has_lines.add(e.project)
-            if e.kind == "cost" and not e.transfer:
-                booked[e.project] += e.amount
-        if e.grant and e.kind == "income":
-            income_grants.add(e.grant)
+    has_lines = {slug for slug, p in figures.projects.items() if p.has_lines}
+    income_grants = {e.grant for e in figures.accounts.entries if e.grant and e.kind == "income"}
     parts = {
         part.project_id: part
         for part in ProjectYearModel.objects.filter(year=year)
@@ -534,14 +500,7 @@ def _projects(
         # The grants decided this year, and earlier ones with income booked this year.
         if g.year_id == year.pk or g.slug in income_grants:
             grants[g.project_id].append(g)
-    received = dict(
-        LedgerLine.objects.filter(
-            grant__project_id__in=ids, year__year__lte=year.year, kind="income"
-        )
-        .values("grant_id")
-        .annotate(total=Sum("amount"))
-        .values_list("grant_id", "total")
-    )
+    received = {g.pk: g.booked for g in figures.grants}
     so_far = _project_costs_so_far(year, projects)
     result = []
     for p in projects:
@@ -551,10 +510,7 @@ def _projects(
                 placed.add(index)
                 own.append(f)
         part = parts.get(p.pk)
-        if p.slug in has_lines:
-            cost: Decimal | None = booked[p.slug]
-        else:
-            cost = part.stated_cost if part else None
+        cost = figures.projects[p.slug].cost
         years, total = so_far.get(p.pk, ((), None))
         several = (
             p.start_year.year < year.year
@@ -631,7 +587,7 @@ def _administration(
     meetings: list[Meeting],
     networks: dict[str, tuple[r.Network, int | None]],
     placed: set[str],
-    accounts: YearAccounts,
+    figures: YearFigures,
     texts: TextPool,
 ) -> r.Administration:
     intro = texts.take(*MEETING_KEYS)
@@ -681,7 +637,8 @@ def _administration(
                 texts=body_texts,
             )
         )
-    co_financing = _co_financing(year, accounts)
+    co_financing = _co_financing(year, figures.accounts)
+    event_figures = {e.slug: e for e in figures.events}
     events = []
     for event in (
         EventModel.objects.filter(year=year)
@@ -689,12 +646,9 @@ def _administration(
         .prefetch_related("hosts")
         .order_by("order", "id")
     ):
-        costs = None
-        if event.fund is not None and event.fund.slug in accounts.balances:
-            costs = accounts.balances[event.fund.slug].costs
-        per_participant = None
-        if event.status == EventStatus.HELD and costs and event.participants:
-            per_participant = round_kronor(costs / event.participants)
+        own = event_figures[event.slug]
+        costs = own.costs
+        per_participant = own.cost_per_participant if own.held and costs else None
         events.append(
             r.Event(
                 slug=event.slug,
@@ -745,41 +699,6 @@ def _co_financing(year: Year, accounts: YearAccounts) -> dict[str, tuple[tuple[s
 
 
 # --- accounts --------------------------------------------------------------------------------
-
-
-def _fund_labels(year: Year, funds: dict[str, Fund]) -> dict[str, str]:
-    """A fund's name in this year's report.
-
-    The year's own label when it gives one; else the fund's name in the year
-    it is the operating fund or in its first year; else its carried name.
-    """
-    own = dict(
-        FundYear.objects.filter(year=year).exclude(label="").values_list("fund__slug", "label")
-    )
-    first: dict[str, int] = {}
-    coop = year.cooperation_id
-    for rows in (
-        FundYear.objects.filter(fund__cooperation_id=coop)
-        .values("fund__slug")
-        .annotate(first=Min("year__year"))
-        .values_list("fund__slug", "first"),
-        LedgerLine.objects.filter(fund__cooperation_id=coop)
-        .values("fund__slug")
-        .annotate(first=Min("year__year"))
-        .values_list("fund__slug", "first"),
-    ):
-        for slug, first_year in rows:
-            first[slug] = min(first_year, first.get(slug, first_year))
-    operating = year.operating_fund.slug if year.operating_fund else ""
-    labels = {}
-    for slug, fund in funds.items():
-        if slug in own:
-            labels[slug] = own[slug]
-        elif slug == operating or first.get(slug, year.year) >= year.year:
-            labels[slug] = fund.name
-        else:
-            labels[slug] = fund.carried_name or fund.name
-    return labels
 
 
 def _line_footnotes(year: Year) -> dict[tuple[str, str, str, str, str], str]:
@@ -839,50 +758,52 @@ def _detail_rows(
 
 def _accounts(
     year: Year,
-    accounts: YearAccounts,
-    funds: dict[str, Fund],
-    labels: dict[str, str],
+    figures: YearFigures,
     texts: tuple[r.Text, ...],
     settings: Settings,
     findings: tuple[Finding, ...],
     placed: set[int],
 ) -> r.Accounts:
+    accounts = figures.accounts
     fund_years = {
         fy.fund.slug: fy for fy in FundYear.objects.filter(year=year).select_related("fund")
     }
-    categories = dict(
-        CostCategory.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", "name")
-    )
-    members = dict(
-        Member.objects.filter(cooperation_id=year.cooperation_id).values_list("code", "name")
-    )
-    projects = dict(
-        ProjectModel.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", "name")
-    )
+    categories = dict(figures.category_names)
+    members = {m.code: m.name for m in figures.members}
+    projects = {slug: p.name for slug, p in figures.projects.items()}
     footnotes = _line_footnotes(year)
     separate = settings.option("transfers") == "separate"
     breakdown = settings.option("project_lines") == "breakdown"
 
-    def label(slug: str) -> str:
-        return labels.get(slug, slug)
+    label = figures.fund_label
 
-    def take(printed_in: str, prefix: str) -> list[Finding]:
-        """The findings printed in this table (whose key starts with prefix), marked as placed."""
+    def take(printed_in: str, fund: str | None = None) -> list[Finding]:
+        """The findings printed in this table (of the fund `fund`, if given), marked as placed."""
         taken = []
         for index, f in enumerate(findings):
-            if index in placed or f.printed_in != printed_in or not f.key.startswith(prefix):
+            if index in placed or f.printed_in != printed_in:
+                continue
+            if fund is not None and parse_key(f.key).kind not in ("fund", "category"):
+                continue
+            if fund is not None and parse_key(f.key).subject != fund:
                 continue
             placed.add(index)
             taken.append(f)
         return taken
 
-    def printed(items: list[Finding], prefix: str) -> tuple[tuple[str, Decimal], ...]:
+    def printed(items: list[Finding], fund: str | None) -> tuple[tuple[str, Decimal], ...]:
+        """The row's printed figures (of the fund, or of the total when `fund` is None)."""
         shown: dict[str, Decimal] = {}
         for f in items:
-            if shows_printed(f) and f.key.startswith(prefix) and isinstance(f.found, Decimal):
-                name = f.key[len(prefix) :]
-                if name in ("opening", "income", "costs", "closing"):
-                    shown.setdefault(name, f.found)
+            figure = parse_key(f.key)
+            row = figure.kind == "total" if fund is None else figure.kind == "fund"
+            if (
+                row
+                and figure.subject == (fund or "")
+                and shows_printed(f)
+                and isinstance(f.found, Decimal)
+            ):
+                shown.setdefault(figure.field, f.found)
         return tuple(shown.items())
 
     def transfer_sums(slug: str) -> tuple[Decimal, Decimal]:
@@ -899,7 +820,7 @@ def _accounts(
     for e in accounts.entries:
         by_fund[e.fund].append(e)
 
-    summary_findings = take("summary", "")
+    summary_findings = take("summary")
     summary = []
     for slug, b in accounts.balances.items():
         t_in, t_out = transfer_sums(slug) if separate else (ZERO, ZERO)
@@ -912,7 +833,7 @@ def _accounts(
                 income=b.income - t_in,
                 costs=b.costs - t_out,
                 transfers=t_in - t_out,
-                printed=printed(summary_findings, f"fund.{slug}."),
+                printed=printed(summary_findings, slug),
             )
         )
     total = accounts.total
@@ -955,7 +876,7 @@ def _accounts(
             grouped = {}
         b = accounts.balances[slug]
         t_in, t_out = transfer_sums(slug) if separate else (ZERO, ZERO)
-        fund_findings = take("detail", f"fund.{slug}.")
+        fund_findings = take("detail", slug)
         details.append(
             r.FundDetail(
                 slug=slug,
@@ -978,7 +899,7 @@ def _accounts(
                 costs=b.costs - t_out,
                 transfers=_detail_rows(moved, categories, members, None, footnotes),
                 breakdown=tuple(lines_of_projects),
-                printed=printed(fund_findings, f"fund.{slug}."),
+                printed=printed(fund_findings, slug),
                 findings=tuple(fund_findings),
             )
         )
@@ -988,7 +909,6 @@ def _accounts(
         if e.kind == "cost":
             name = categories.get(e.category, e.category)
             op_costs[name] = op_costs.get(name, ZERO) + e.amount
-    rule = rule_for(year)
     fees = accounts.fees
     t_in_all = sum((row.transfers for row in summary if row.transfers > 0), ZERO)
     t_out_all = -sum((row.transfers for row in summary if row.transfers < 0), ZERO)
@@ -996,7 +916,7 @@ def _accounts(
         texts=texts,
         fees=r.Fees(
             rate=fees.rate,
-            basis=rule.basis if rule else "",
+            basis=figures.fee_basis,
             basis_date=fees.basis_date,
             charges=tuple(
                 r.FeeCharge(member=c.member_name, population=c.population, amount=c.amount)
@@ -1014,51 +934,34 @@ def _accounts(
             income=total.income - t_in_all,
             costs=total.costs - t_out_all,
             transfers=t_in_all - t_out_all,
-            printed=printed(summary_findings, "total."),
+            printed=printed(summary_findings, None),
         ),
         details=tuple(details),
         operating_costs=tuple(op_costs.items()),
         operating_label=label(operating) if operating else "",
         receivables=tuple(
-            r.Receivable(grantor=g.grantor, project=g.project.name, amount=amount)
-            for g, amount in receivables(year)
+            r.Receivable(grantor=g.grantor, project=g.project, amount=g.receivable)
+            for g in figures.open_receivables()
         ),
         footnotes=tuple(
             r.Footnote(key=f.key, text=f.text)
             for f in Footnote.objects.filter(year=year).order_by("order", "id")
         ),
-        history=_history(year, accounts, label),
+        history=_history(figures),
         summary_findings=tuple(summary_findings),
     )
 
 
-def _history(
-    year: Year, accounts: YearAccounts, label: Callable[[str], str]
-) -> tuple[r.YearBalances, ...]:
-    """Closing balance per fund (non-zero) at the end of every year in the system up to this one.
-
-    A year's accounts carry the previous year's closing balances, so only
-    every second earlier year has to be computed.
-    """
-    held = list(
-        Year.objects.filter(cooperation_id=year.cooperation_id, year__lte=year.year).order_by(
-            "-year"
-        )
-    )
-    closings: dict[int, dict[str, Decimal]] = {}
-    for item in held:
-        if item.year in closings:
-            continue
-        acc = accounts if item.pk == year.pk else year_accounts(item)
-        closings[item.year] = {slug: b.closing for slug, b in acc.balances.items()}
-        if acc.previous_closing is not None:
-            closings[item.year - 1] = dict(acc.previous_closing)
+def _history(figures: YearFigures) -> tuple[r.YearBalances, ...]:
+    """Closing balance per fund (non-zero) at the end of every year in the system up to this one."""
     return tuple(
         r.YearBalances(
             year=number,
             closing=tuple(
-                (label(slug), value) for slug, value in closings[number].items() if value != ZERO
+                (figures.fund_label(slug), value)
+                for slug, value in closing.items()
+                if value != ZERO
             ),
         )
-        for number in sorted(closings)
+        for number, closing in figures.closings
     )

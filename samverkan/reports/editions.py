@@ -3,7 +3,7 @@
 An edition is one format in one language, made from one version of the
 cooperation's data. Every change to that data (a follow-up saved, a year
 file loaded, an admin edit, a year reopened) writes an audit entry, so the
-newest entry names the version (`data_stamp`); an edition is rendered once
+newest entry names the version (`versions.data_version`); an edition is rendered once
 per version and served from storage after that, drafts included. The
 storage is the database (`StoredEdition`): several web processes and
 workers on several machines share nothing else, and a file written in a
@@ -22,7 +22,6 @@ within it is made inside the request, which is sooner than any queue.
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -35,6 +34,7 @@ from django.utils import timezone
 from samverkan.members.models import Year
 from samverkan.reports.models import ReportJob, StoredEdition
 from samverkan.reports.renderers import Renderer
+from samverkan.reports.versions import data_version
 
 log = logging.getLogger(__name__)
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -46,28 +46,6 @@ STALLED = "no background worker finished the file in time"
 def check_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-
-
-def data_stamp(year: Year) -> str:
-    """The version of the data a report of `year` is made from, and of the program making it.
-
-    A draft's version is the cooperation's newest audit entry; a decided or
-    published year's is the newest entry of that year.
-    """
-    from samverkan.audit.models import AuditEntry
-
-    entries = AuditEntry.objects.filter(cooperation_id=year.cooperation_id)
-    # Users and their roles are not in the report (the demo makes new logins at every start).
-    entries = entries.exclude(action__startswith="accounts.")
-    if year.is_locked:
-        # A decided or published report is the document the committee adopted: it changes only
-        # through its own year (reopened, reloaded), not when standing data such as a member's
-        # name is edited afterwards.
-        entries = entries.filter(year=year.year)
-    latest = entries.order_by("-id").values_list("id", "created_at").first()
-    # The entry's time as well as its id: a rebuilt database reuses ids.
-    data = f"{latest[0]}-{latest[1].timestamp():.6f}" if latest else "0"
-    return f"{year.status}-{data}-v{importlib.metadata.version('samverkan')}"
 
 
 # The documents made from a year's data: the annual report and the activity plan (verksamhetsplan).
@@ -92,7 +70,7 @@ def stored_edition(
     year: Year, renderer: Renderer, lang: str, document: str = "report"
 ) -> bytes | None:
     """The stored edition for the data as it is now, if one has been made."""
-    return stored_content(year, renderer, lang, data_stamp(year), document)
+    return stored_content(year, renderer, lang, data_version(year), document)
 
 
 def make_edition(year: Year, renderer: Renderer, lang: str, document: str = "report") -> bytes:
@@ -101,7 +79,7 @@ def make_edition(year: Year, renderer: Renderer, lang: str, document: str = "rep
 
     check_language(lang)
     # The version is read before the data: a change made meanwhile only makes the edition look older.
-    stamp = data_stamp(year)
+    stamp = data_version(year)
     content = renderer.render(build_annual_report(year, lang=lang, document=document))
     store_edition(year, renderer, lang, stamp, content, document)
     return content
@@ -125,7 +103,7 @@ def store_edition(
             stamp=stamp,
             defaults={"content": content},
         )
-        if stamp == data_stamp(year):
+        if stamp == data_version(year):
             # Only the current data's edition clears the others: a slow render of older data
             # that finishes last must not remove the newer edition.
             StoredEdition.objects.filter(
@@ -175,7 +153,7 @@ def prepare_edition(
     from samverkan.reports.tasks import make_edition_task
 
     check_language(lang)
-    stamp = data_stamp(year)
+    stamp = data_version(year)
     content = stored_content(year, renderer, lang, stamp, document)
     if content is not None:
         return Edition("ready", content=content)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportJob(models.Model):
     """A request for one edition (format, language) of a year's report, and how far its making has come.
 
-    `stamp` names the data version asked for (reports.editions.data_stamp): a
+    `stamp` names the data version asked for (reports.versions.data_version): a
     change to the cooperation's data asks for a new edition, not the old one again.
     The task that makes the edition writes `started_at`, `finished_at` and `error`.
     """

@@ -2,7 +2,7 @@
 
 A finding names its record as "kind:key" (samverkan.reports.findings); this
 module turns that into a page of the app. Findings are computed per year and
-kept for as long as the audit trail shows no change (as the accounts are).
+kept for as long as the data version holds (reports.versions, as the figures are).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from samverkan.members.models import Year
 from samverkan.projects.models import Grant, Project
 from samverkan.reports.checks import run_checks
 from samverkan.reports.findings import Finding
-from samverkan.web.summaries import accounts_fingerprint
+from samverkan.reports.versions import data_version
+from samverkan.web.summaries import _year_figures
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -68,13 +69,16 @@ def _url(year: Year, record: str | None) -> tuple[str, bool]:
 
 def year_findings(year: Year) -> list[FindingRow]:
     """The year's findings, errors first, each with the page to fix it on."""
-    return _year_findings(year.pk, accounts_fingerprint(year))
+    return _year_findings(year.pk, data_version(year))
 
 
 @lru_cache(maxsize=64)
-def _year_findings(year_pk: int, fingerprint: int) -> list[FindingRow]:
+def _year_findings(year_pk: int, version: str) -> list[FindingRow]:
     year = Year.objects.select_related("cooperation").get(pk=year_pk)
-    findings = sorted(run_checks(year), key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
+    findings = sorted(
+        run_checks(_year_figures(year_pk, version)),
+        key=lambda f: SEVERITY_ORDER.get(f.severity, 3),
+    )
     rows = []
     for finding in findings:
         url, needs_editor = _url(year, finding.record)

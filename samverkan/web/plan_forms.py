@@ -233,10 +233,10 @@ class BudgetGrid:
         events: list[Event],
         stored: dict[tuple[int, int], Decimal],
         data: Any = None,
-        labels: dict[int, str] | None = None,
+        labels: dict[str, str] | None = None,  # slug -> the fund's name this year
     ) -> None:
         self.year, self.funds, self.categories, self.events = year, funds, categories, events
-        self.labels = {f.pk: (labels or {}).get(f.pk, f.name) for f in funds}
+        self.labels = {f.pk: (labels or {}).get(f.slug, f.name) for f in funds}
         self.data = data
         self.errors: dict[str, str] = {}
         self.values: dict[str, str] = {}

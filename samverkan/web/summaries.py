@@ -10,17 +10,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 
 from samverkan.accounts.roles import Standing
-from samverkan.audit.models import AuditEntry
-from samverkan.finance.accounts import YearAccounts, year_accounts
-from samverkan.finance.ledger import CategoryTotal, FundBalance, category_totals
-from samverkan.finance.models import CostCategory, Fund, FundYear
+from samverkan.finance.ledger import (
+    CategoryTotal,
+    FeeSchedule,
+    FundBalance,
+    YearAccounts,
+    category_totals,
+)
 from samverkan.governance.models import Network
-from samverkan.members.fees import FeeSchedule
 from samverkan.members.models import Year
 from samverkan.plan.models import Activity, FocusArea, FollowUp, FollowUpStatus
+from samverkan.reports.figures import YearFigures
+from samverkan.reports.figures_from_db import build_year_figures
+from samverkan.reports.versions import data_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +76,9 @@ class PlanOverview:
 
 def plan_overview(year: Year, standing: Standing | None = None) -> PlanOverview:
     """The year's focus areas with their activities and follow-ups (five queries)."""
-    activities = Activity.objects.select_related("follow_up", "follow_up__updated_by").prefetch_related("networks")
+    activities = Activity.objects.select_related(
+        "follow_up", "follow_up__updated_by"
+    ).prefetch_related("networks")
     areas = (
         FocusArea.objects.filter(year=year)
         .select_related("group")
@@ -83,10 +90,14 @@ def plan_overview(year: Year, standing: Standing | None = None) -> PlanOverview:
         summary = AreaSummary(focus_area=area)
         for activity in area.activities.all():
             follow_up = getattr(activity, "follow_up", None) or FollowUp(activity=activity)
-            summary.rows.append(ActivityRow(
-                activity=activity, follow_up=follow_up, owners=tuple(activity.owners()),
-                editable=standing is not None and standing.can_edit_activity(activity),
-            ))
+            summary.rows.append(
+                ActivityRow(
+                    activity=activity,
+                    follow_up=follow_up,
+                    owners=tuple(activity.owners()),
+                    editable=standing is not None and standing.can_edit_activity(activity),
+                )
+            )
         summaries.append(summary)
     return PlanOverview(areas=summaries)
 
@@ -113,47 +124,42 @@ class AccountsOverview:
         return self.accounts.fees
 
 
-def accounts_fingerprint(year: Year) -> int:
-    """The newest audit entry of the cooperation that may have changed its accounts.
+def year_figures(year: Year) -> YearFigures:
+    """The year's figures (reports.figures), kept per process for as long as the data version holds.
 
-    Every change to data is recorded in the audit trail (the year-file load,
-    the SIE import, the admin, the services), so a new entry is the signal that
-    the accounts may differ. Follow-up saves never touch the accounts and are
-    left out, so that writing follow-ups does not throw the accounts away.
+    Computing them walks every earlier year of the cooperation; the object is
+    immutable and safe to share, and a new audit entry (any change to the
+    data) gives a new version (`reports.versions.data_version`).
     """
-    newest = (
-        AuditEntry.objects.filter(cooperation_id=year.cooperation_id)
-        .exclude(action__startswith="plan.follow_up.")
-        .aggregate(newest=Max("id"))["newest"]
-    )
-    return int(newest or 0)
-
-
-def accounts_overview(year: Year) -> AccountsOverview:
-    """Opening, income, costs and closing balance per fund, with the totals per category.
-
-    Computing the accounts walks every earlier year of the cooperation, so the
-    result is kept per process for as long as the audit trail shows no change
-    (see accounts_fingerprint); the overview is immutable and safe to share.
-    """
-    return _accounts_overview(year.pk, accounts_fingerprint(year))
+    return _year_figures(year.pk, data_version(year))
 
 
 @lru_cache(maxsize=64)
-def _accounts_overview(year_pk: int, fingerprint: int) -> AccountsOverview:
-    return compute_accounts_overview(Year.objects.select_related("cooperation").get(pk=year_pk))
+def _year_figures(year_pk: int, version: str) -> YearFigures:
+    return build_year_figures(Year.objects.select_related("cooperation").get(pk=year_pk))
 
 
-def compute_accounts_overview(year: Year) -> AccountsOverview:
-    accounts = year_accounts(year)
-    labels = {fy.fund.slug: fy.label for fy in FundYear.objects.filter(year=year).select_related("fund") if fy.label}
-    names = dict(Fund.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", "name"))
-    categories = dict(CostCategory.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", "name"))
+def accounts_overview(year: Year) -> AccountsOverview:
+    """Opening, income, costs and closing balance per fund, with the totals per category."""
+    return _accounts_overview(year.pk, data_version(year))
+
+
+@lru_cache(maxsize=64)
+def _accounts_overview(year_pk: int, version: str) -> AccountsOverview:
+    return compute_accounts_overview(_year_figures(year_pk, version))
+
+
+def compute_accounts_overview(figures: YearFigures) -> AccountsOverview:
+    accounts = figures.accounts
     rows = [
         FundRow(
-            slug=slug, name=labels.get(slug) or names.get(slug, slug), balance=balance,
-            categories=tuple((categories.get(t.category, t.category), t)
-                             for t in category_totals(accounts.entries, slug)),
+            slug=slug,
+            name=figures.fund_label(slug),
+            balance=balance,
+            categories=tuple(
+                (figures.category_names.get(t.category, t.category), t)
+                for t in category_totals(accounts.entries, slug)
+            ),
         )
         for slug, balance in accounts.balances.items()
     ]

@@ -39,7 +39,7 @@ from samverkan.governance.models import (
     NetworkYear,
     StaffMember,
 )
-from samverkan.lib.figures import placeholders
+from samverkan.lib.figures import parse_key, placeholders
 from samverkan.members.models import Cooperation, Member, Year, YearText
 from samverkan.plan.models import AreaGroup, FocusArea, FollowUp, Programme, SubGoal
 from samverkan.projects.models import Grant, GrantPayment, Project, ProjectFinancing, ProjectYear
@@ -47,9 +47,6 @@ from samverkan.yearfile import records as r
 from samverkan.yearfile import schema as s
 from samverkan.yearfile.fields import SLUG_RE, Node
 from samverkan.yearfile.store import BATCH, Pending, fast_delete, insert_rows
-
-PUBLISHED_SIMPLE_KEYS = ("fee_income", "fee_basis_date")
-PUBLISHED_FIELDS = ("opening", "income", "costs", "closing")
 
 
 class Refs(r.Lookups):
@@ -664,18 +661,12 @@ def _load_accounts(root: Node, year: Year, refs: Refs) -> None:
 
 
 def _known_published_key(key: str, refs: Refs) -> bool:
-    if key in PUBLISHED_SIMPLE_KEYS:
-        return True
+    figure = parse_key(key)
     funds, categories = refs.tables[r.FUNDS], refs.tables[r.CATEGORIES]
-    parts = key.split(".")
-    if parts[0] == "total":
-        return len(parts) == 2 and parts[1] in PUBLISHED_FIELDS
-    if parts[0] == "fund" and len(parts) >= 3 and parts[1] in funds:
-        if len(parts) == 3:
-            return parts[2] in PUBLISHED_FIELDS
-        return len(parts) == 4 and parts[2] == "category" and parts[3] in categories
-    if parts[0] == "event" and len(parts) == 3:
-        return parts[2] in ("cost_per_participant", "income", "costs")
-    if parts[0] == "project" and len(parts) == 3:
-        return parts[1] in refs.tables[r.PROJECTS] and parts[2] == "cost"
-    return False
+    if figure.kind in ("fund", "category") and figure.subject not in funds:
+        return False
+    if figure.kind == "category":
+        return figure.field in categories
+    if figure.kind == "project":
+        return figure.subject in refs.tables[r.PROJECTS]
+    return figure.kind != ""

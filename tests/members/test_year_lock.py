@@ -27,7 +27,7 @@ from samverkan.members.models import Cooperation, FeeRule, Member, PopulationFig
 from samverkan.members.services import WorkflowError, decide_year, reopen_year, set_year_status
 from samverkan.plan.models import Programme
 from samverkan.reports.api import render_report
-from samverkan.reports.checks import run_checks
+from samverkan.reports.figures_from_db import check_year
 from samverkan.web.open_data import accounts_csv, plan_csv, year_data
 from samverkan.yearfile.services import LoadFailed, load_files
 
@@ -38,7 +38,7 @@ def published(year: int = 2020) -> Year:
 
 def what_the_year_shows(year: Year) -> tuple[bytes, str, str, str, str]:
     report, _, _ = render_report(year, "md")
-    findings = json.dumps([str(f) for f in run_checks(year)])
+    findings = json.dumps([str(f) for f in check_year(year)])
     return (
         report,
         findings,

@@ -18,7 +18,7 @@ from samverkan.finance.models import CostCategory, Fund, LedgerLine, PublishedFi
 from samverkan.members.models import Year
 from samverkan.projects.models import Grant, GrantTiming, Project
 from samverkan.reports.api import render_report
-from samverkan.reports.checks import run_checks
+from samverkan.reports.figures_from_db import check_year
 from samverkan.reports.notes import note_text
 from samverkan.yearfile.services import LoadFailed, load_files
 
@@ -42,7 +42,7 @@ def nordvik(db: None) -> Year:
 @pytest.mark.parametrize("number", [2018, 2020])
 def test_every_finding_of_check_is_a_note_in_the_report(demo_year, number):
     year = demo_year(number)
-    findings = run_checks(year)
+    findings = check_year(year)
     text = md(year)
 
     notes = [note_text(f, "sv").replace(NBSP, " ") for f in findings]

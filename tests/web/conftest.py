@@ -64,9 +64,10 @@ class Place:
 def fresh_accounts_cache() -> None:
     """Each test builds its database anew and ids repeat (SQLite rolls them back): forget cached accounts."""
     from samverkan.web.findings import _year_findings
-    from samverkan.web.summaries import _accounts_overview
+    from samverkan.web.summaries import _accounts_overview, _year_figures
 
     _accounts_overview.cache_clear()
+    _year_figures.cache_clear()
     _year_findings.cache_clear()
 
 

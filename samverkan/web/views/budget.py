@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverkan.accounts.roles import Capability
-from samverkan.finance.budget import budget_comparison, fund_labels, year_funds
+from samverkan.finance.accounts import fund_labels
+from samverkan.finance.budget import budget_comparison, year_funds
 from samverkan.finance.models import BudgetLine, CostCategory
 from samverkan.finance.services import save_budget
 from samverkan.governance.models import Event

@@ -12,14 +12,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.accounts.roles import Capability, Standing
-from samverkan.finance.accounts import year_accounts
 from samverkan.lib.figures import fill, placeholders
 from samverkan.members.models import Year, YearText
 from samverkan.members.services import DomainError, delete_year_text, save_year_text
-from samverkan.reports.checks import CheckContext, derived_figure
 from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
 from samverkan.web.markup import render_markdown
 from samverkan.web.register_forms import YearTextForm, add_service_errors
+from samverkan.web.summaries import year_figures
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
 
@@ -73,8 +72,7 @@ def _filled(found: Year, body: str) -> str:
     """The text with its {{ key }} placeholders replaced by the figures derived from the accounts."""
     if not placeholders(body):
         return body
-    figures = CheckContext(year=found, accounts=year_accounts(found), published=[])
-    return fill(body, lambda key: derived_figure(figures, key), "sv")
+    return fill(body, year_figures(found).derived, "sv")
 
 
 def _text_page(

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.core.management.commands.check import Command as SystemCheckCommand
 
 from samverkan.members.models import Cooperation, Year
-from samverkan.reports.checks import run_checks
+from samverkan.reports.figures_from_db import check_year
 from samverkan.reports.findings import Finding
 
 SEVERITY_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
@@ -42,7 +42,7 @@ class Command(SystemCheckCommand):
                 raise CommandError(f"{coop.slug} has no year {options['year']}")
         findings: list[Finding] = []
         for year in years:
-            findings.extend(run_checks(year))
+            findings.extend(check_year(year))
         if options["json"]:
             self.stdout.write(
                 json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2)
