@@ -15,15 +15,15 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from samverkan.members.models import Year
 from samverkan.reports.editions import (
     LANGUAGES,
-    Edition,
+    carries_sources,
     check_language,
     make_edition,
-    prepare_edition,
     store_edition,
     stored_content,
     stored_edition,
 )
 from samverkan.reports.renderers.base import UnknownFormat
+from samverkan.reports.tasks import Edition, prepare_edition
 from samverkan.reports.versions import data_version
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "md")
@@ -122,7 +122,9 @@ def write_reports(
     for renderer in renderers:
         content = stored_content(year, renderer, lang, stamp)
         if content is None:
-            report = report or build_annual_report(year, lang=lang)
+            report = report or build_annual_report(
+                year, lang=lang, sources=any(carries_sources(r) for r in renderers)
+            )
             content = renderer.render(report)
             store_edition(year, renderer, lang, stamp, content)
         path = out_dir / file_name(year, renderer.identifier, lang)

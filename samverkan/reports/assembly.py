@@ -18,6 +18,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from samverkan.consultations.models import ConsultationResponse
@@ -61,6 +62,7 @@ PROJECT_KEYS = ("projects",)
 MEETING_KEYS = ("meetings",)
 ADMINISTRATION_KEYS = ("administration",)
 ACCOUNTS_KEYS = ("accounts", "fees")
+YEAR_FILE_TYPE = "application/yaml"
 
 
 class TextPool:
@@ -92,11 +94,15 @@ class TextPool:
         return self.take(*list(self._texts))
 
 
-def build_annual_report(year: Year, lang: str = "sv", document: str = "report") -> r.AnnualReport:
+def build_annual_report(
+    year: Year, lang: str = "sv", document: str = "report", *, sources: bool = False
+) -> r.AnnualReport:
     """Assemble the year's report; `lang` is recorded for the renderers (data stay as entered).
 
     `document="plan"` marks the same object as the year's activity plan: the
     outline then writes the verksamhetsplan (goals, activities, budget) from it.
+    `sources`: the report carries the year file and the standing file as its
+    attachments (for a renderer whose `carries_sources` says so: the PDF).
     """
     year = Year.objects.select_related("cooperation", "programme", "operating_fund").get(pk=year.pk)
     coop = year.cooperation
@@ -195,6 +201,33 @@ def build_annual_report(year: Year, lang: str = "sv", document: str = "report") 
         document=document,
         plan_adopted_on=year.plan_adopted_on,
         budget=_budget(year, accounts),
+        attachments=_source_files(year, lang) if sources else (),
+    )
+
+
+def _source_files(year: Year, lang: str) -> tuple[r.Attachment, ...]:
+    """The report's source data: the year file, and the standing file it refers to."""
+    from samverkan.yearfile.export import export_cooperation, export_year
+
+    slug = year.cooperation.slug
+    with override(lang):
+        year_description = _("Årets data (årsfil) i YAML")
+        standing_description = _(
+            "Samverkans fasta uppgifter (medlemmar, organ, nätverk; den fasta filen) i YAML"
+        )
+    return (
+        r.Attachment(
+            name=f"{slug}-{year.year}.yaml",
+            content=export_year(year).encode("utf-8"),
+            media_type=YEAR_FILE_TYPE,
+            description=year_description,
+        ),
+        r.Attachment(
+            name=f"{slug}.yaml",
+            content=export_cooperation(year.cooperation).encode("utf-8"),
+            media_type=YEAR_FILE_TYPE,
+            description=standing_description,
+        ),
     )
 
 

@@ -448,6 +448,16 @@ class FundBudget:
     lines: tuple[BudgetLine, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file the report carries as its source data (the PDF embeds it; PDF/A-3 "Source")."""
+
+    name: str
+    content: bytes
+    media_type: str
+    description: str
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AnnualReport:
     lang: str
@@ -472,3 +482,6 @@ class AnnualReport:
     document: str = "report"
     plan_adopted_on: dt.date | None = None
     budget: tuple[FundBudget, ...] = ()  # per fund with a budget; empty when the year has none
+    # The year file and the standing file, when the report was built for a renderer that carries
+    # them (`build_annual_report(..., sources=True)`): renderers never go back to the database.
+    attachments: tuple[Attachment, ...] = ()

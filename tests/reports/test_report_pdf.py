@@ -137,7 +137,7 @@ def test_a_decided_report_is_dated_by_its_decision_and_is_the_same_file_every_ti
     year = demo_year(2020)
     assert year.decided_on is not None
 
-    again = PdfRenderer().render(build_annual_report(year))
+    again = PdfRenderer().render(build_annual_report(year, sources=True))
 
     assert again == rendered(2020, "pdf")
     with open_pdf(again) as pdf, pdf.open_metadata() as xmp:

@@ -12,7 +12,10 @@ the data can act as markup or code. Typst compiles it in memory:
 - the year file and the cooperation's standing file attached as the
   report's source data (PDF/A-3 allows attachments, relationship "Source"),
   so the published document carries the figures it was made from: the two
-  files, loaded into an empty database, give the year back;
+  files, loaded into an empty database, give the year back. The report
+  object carries them (`AnnualReport.attachments`, built with
+  `sources=True`, which `carries_sources` asks for): the renderer reads no
+  database;
 - fonts shipped with the package (Liberation Sans, `pdf_layout/fonts`) and
   system fonts ignored, so every machine makes the same PDF; no Typst
   package is imported, so nothing is downloaded;
@@ -29,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -38,32 +40,17 @@ from django.utils.translation import override
 from samverkan.reports.document import Document
 from samverkan.reports.outline import build_document
 from samverkan.reports.renderers.pdf_data import document_data
-from samverkan.reports.report import AnnualReport
+from samverkan.reports.report import AnnualReport, Attachment
 
 LAYOUT = Path(__file__).with_name("pdf_layout")
 TEMPLATE = LAYOUT / "report.typ"
 FONTS = LAYOUT / "fonts"
 WORKER = Path(__file__).with_name("pdf_worker.py")
 PDF_STANDARDS = ["a-3a", "ua-1"]
-YEAR_FILE_TYPE = "application/yaml"
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    """A file carried inside the PDF as its source data."""
-
-    name: str
-    content: bytes
-    media_type: str
-    description: str
 
 
 class PdfError(RuntimeError):
     """Typst refused the document; the message says where and why."""
-
-
-def attachment_name(report: AnnualReport) -> str:
-    return f"{report.slug}-{report.year}.yaml"
 
 
 def report_timestamp(report: AnnualReport) -> dt.datetime:
@@ -186,35 +173,6 @@ def render_pdf(
         return process.finish()
 
 
-def source_files(report: AnnualReport) -> tuple[Attachment, ...]:
-    """The report's source data: the year file, and the standing file it refers to."""
-    from samverkan.members.models import Year
-    from samverkan.yearfile.export import export_cooperation, export_year
-
-    year = Year.objects.select_related("cooperation", "programme", "operating_fund").get(
-        cooperation__slug=report.slug, year=report.year
-    )
-    with override(report.lang):
-        year_description = _("Årets data (årsfil) i YAML")
-        standing_description = _(
-            "Samverkans fasta uppgifter (medlemmar, organ, nätverk; den fasta filen) i YAML"
-        )
-    return (
-        Attachment(
-            name=attachment_name(report),
-            content=export_year(year).encode("utf-8"),
-            media_type=YEAR_FILE_TYPE,
-            description=year_description,
-        ),
-        Attachment(
-            name=f"{report.slug}.yaml",
-            content=export_cooperation(year.cooperation).encode("utf-8"),
-            media_type=YEAR_FILE_TYPE,
-            description=standing_description,
-        ),
-    )
-
-
 class PdfRenderer:
     identifier = "pdf"
     background = True
@@ -224,9 +182,12 @@ class PdfRenderer:
     # ten times the demo 20 300) are made inside the web request, in well under a second:
     # sooner than a queued task.
     in_request_limit = 1000
+    # The report is built with its source files (the year file, the standing file) to attach.
+    carries_sources = True
 
     def render(self, report: AnnualReport) -> bytes:
-        with CompileProcess() as process:
-            # Typst lays the document out while this process exports the source files.
-            process.begin(build_document(report), report_timestamp(report), None)
-            return process.finish(source_files(report))
+        return render_pdf(
+            build_document(report),
+            attachments=report.attachments,
+            timestamp=report_timestamp(report),
+        )
