@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from samverkan.finance.ledger import FeeCharge, FeeSchedule, fee_charges
 from samverkan.members.models import FeeRule, Member, PopulationFigure, Year
 
-__all__ = ["FeeCharge", "FeeSchedule", "fee_schedule", "population_series", "rule_for"]
+__all__ = ["FeeCharge", "FeeSchedule", "fee_schedule", "rule_for"]
 
 
 def rule_for(year: Year) -> FeeRule | None:
@@ -46,11 +44,3 @@ def fee_schedule(year: Year) -> FeeSchedule:
         for m in members
     )
     return FeeSchedule(year=year.year, rate=rule.rate, basis_date=basis, charges=charges)
-
-
-def population_series(cooperation_id: int) -> list[tuple[dt.date, int, int]]:
-    """(date, total population, number of members with a figure) for every date the system holds."""
-    totals: dict[dt.date, list[int]] = {}
-    for figure in PopulationFigure.objects.filter(member__cooperation_id=cooperation_id):
-        totals.setdefault(figure.date, []).append(figure.population)
-    return [(date, sum(values), len(values)) for date, values in sorted(totals.items())]

@@ -15,9 +15,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from samverkan.members.models import Year
 from samverkan.reports.editions import (
     LANGUAGES,
-    carries_sources,
     check_language,
     make_edition,
+    render_with_sources,
     store_edition,
     stored_content,
     stored_edition,
@@ -122,10 +122,8 @@ def write_reports(
     for renderer in renderers:
         content = stored_content(year, renderer, lang, stamp)
         if content is None:
-            report = report or build_annual_report(
-                year, lang=lang, sources=any(carries_sources(r) for r in renderers)
-            )
-            content = renderer.render(report)
+            report = report or build_annual_report(year, lang=lang)
+            content = render_with_sources(renderer, report, year)
             store_edition(year, renderer, lang, stamp, content)
         path = out_dir / file_name(year, renderer.identifier, lang)
         _write_whole(path, content)

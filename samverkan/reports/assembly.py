@@ -1,12 +1,12 @@
 """Build the AnnualReport of one year from the database.
 
-This is the only module of the reports that reads all the apps. It gathers
-records with a fixed, small number of queries (prefetching what the chapters
-need) and derives every figure from its parts: fund balances and fees come
-from `finance.accounts.year_accounts`, project costs from the year's lines,
-meeting counts from the meetings register. Printed figures (PublishedFigure)
-enter only through the findings of `checks`: a figure that differs is printed
-as adopted with a note (reports/notes.py).
+It gathers the chapters' records with a fixed, small number of queries
+(prefetching what the chapters need). Every figure comes from the year's
+figures (`reports.figures`, built once by `figures_from_db`): fund balances,
+fees, project costs, events' costs per participant, receivables, the
+population; the meeting counts from the meetings register. Printed figures
+(PublishedFigure) enter only through the findings of `checks`: a figure that
+differs is printed as adopted with a note (reports/notes.py).
 """
 
 from __future__ import annotations
@@ -201,14 +201,15 @@ def build_annual_report(
         document=document,
         plan_adopted_on=year.plan_adopted_on,
         budget=_budget(year, accounts),
-        attachments=_source_files(year, lang) if sources else (),
+        attachments=source_files(year, lang) if sources else (),
     )
 
 
-def _source_files(year: Year, lang: str) -> tuple[r.Attachment, ...]:
+def source_files(year: Year, lang: str) -> tuple[r.Attachment, ...]:
     """The report's source data: the year file, and the standing file it refers to."""
     from samverkan.yearfile.export import export_cooperation, export_year
 
+    year = Year.objects.select_related("cooperation", "programme", "operating_fund").get(pk=year.pk)
     slug = year.cooperation.slug
     with override(lang):
         year_description = _("Årets data (årsfil) i YAML")

@@ -22,19 +22,50 @@ within it is made inside the request, which is sooner than any queue.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Protocol
+
 from django.db import transaction
 
 from samverkan.members.models import Year
 from samverkan.reports.models import StoredEdition
 from samverkan.reports.renderers import Renderer
+from samverkan.reports.report import AnnualReport, Attachment
 from samverkan.reports.versions import data_version
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 
 
+class Layout(Protocol):
+    """A render begun without the source files (`begin`), finished with them."""
+
+    def __enter__(self) -> Layout: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def finish(self, attachments: Sequence[Attachment]) -> bytes: ...
+
+
 def carries_sources(renderer: Renderer) -> bool:
     """Whether the renderer's file carries the report's source files (the year file)."""
     return bool(getattr(renderer, "carries_sources", False))
+
+
+def render_with_sources(renderer: Renderer, report: AnnualReport, year: Year) -> bytes:
+    """Render `report`; a renderer that carries the source files gets them as data.
+
+    They are exported here, not by the renderer; one that can begin without
+    them (the PDF: Typst lays the document out in a process of its own) is
+    started first, so that the export runs while it works.
+    """
+    if not carries_sources(renderer) or report.attachments:
+        return renderer.render(report)
+    from samverkan.reports.assembly import source_files
+
+    begin: Callable[[AnnualReport], Layout] | None = getattr(renderer, "begin", None)
+    if begin is None:
+        return renderer.render(replace(report, attachments=source_files(year, report.lang)))
+    with begin(report) as layout:
+        return layout.finish(source_files(year, report.lang))
 
 
 def check_language(lang: str) -> None:
@@ -74,10 +105,7 @@ def make_edition(year: Year, renderer: Renderer, lang: str, document: str = "rep
     check_language(lang)
     # The version is read before the data: a change made meanwhile only makes the edition look older.
     stamp = data_version(year)
-    report = build_annual_report(
-        year, lang=lang, document=document, sources=carries_sources(renderer)
-    )
-    content = renderer.render(report)
+    content = render_with_sources(renderer, build_annual_report(year, lang, document), year)
     store_edition(year, renderer, lang, stamp, content, document)
     return content
 

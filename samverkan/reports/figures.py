@@ -20,7 +20,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from samverkan.finance.ledger import Entry, FundBalance, YearAccounts
+from samverkan.finance.ledger import FundBalance, YearAccounts
 from samverkan.lib.figures import FigureKey, parse_key
 from samverkan.lib.money import ZERO, round_kronor
 from samverkan.projects.balances import GrantBalance
@@ -190,9 +190,6 @@ class YearFigures:
             ),
             ZERO,
         )
-
-    def entries_of(self, fund: str) -> tuple[Entry, ...]:
-        return tuple(e for e in self.accounts.entries if e.fund == fund)
 
     def open_receivables(self) -> tuple[GrantBalance, ...]:
         """Grants paid in arrears with a receivable at the year's end, in the grants' order."""

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from samverkan.lib.figures import parse_key
 from samverkan.reports import formatting as fmt
 from samverkan.reports.findings import Finding
 
@@ -28,7 +29,7 @@ def shows_printed(finding: Finding) -> bool:
         finding.check in PRINTED_FIGURE_CHECKS
         and isinstance(finding.found, Decimal)
         and isinstance(finding.expected, Decimal)
-        and not finding.key.startswith("project.")
+        and parse_key(finding.key).kind != "project"
     )
 
 

@@ -234,7 +234,8 @@ def test_a_pdf_that_fails_in_the_request_is_queued_so_that_the_failure_is_record
 ) -> None:
     from samverkan.reports.renderers import pdf
 
-    monkeypatch.setattr(pdf.PdfRenderer, "render", lambda self, report: 1 / 0)
+    # The layout fails, however the renderer is started (render, or begin and finish).
+    monkeypatch.setattr(pdf, "build_document", lambda report: 1 / 0)
 
     assert prepare_report(year, "pdf").state == "queued"
     run_worker()

@@ -186,8 +186,19 @@ class PdfRenderer:
     carries_sources = True
 
     def render(self, report: AnnualReport) -> bytes:
-        return render_pdf(
-            build_document(report),
-            attachments=report.attachments,
-            timestamp=report_timestamp(report),
-        )
+        with self.begin(report) as layout:
+            return layout.finish(report.attachments)
+
+    def begin(self, report: AnnualReport) -> CompileProcess:
+        """Start laying the report out in a process of its own; its source files follow in `finish`.
+
+        The caller may gather them meanwhile (`reports.editions.render_with_sources`
+        exports the year file while Typst works).
+        """
+        process = CompileProcess()
+        try:
+            process.begin(build_document(report), report_timestamp(report), None)
+        except BaseException:
+            process.close()
+            raise
+        return process
