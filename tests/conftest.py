@@ -20,6 +20,21 @@ def _tasks_run_at_once(settings) -> None:  # type: ignore[no-untyped-def]
     settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["immediate"]}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_year_figures() -> None:
+    """Forget the web app's per-process figures, overview and findings before each test.
+
+    They are kept by data version (reports.versions): a test that changes rows without an
+    audit entry (a queryset update) would otherwise meet the figures of another test's data.
+    """
+    from samverkan.web.findings import _year_findings
+    from samverkan.web.summaries import _accounts_overview, _year_figures
+
+    _accounts_overview.cache_clear()
+    _year_figures.cache_clear()
+    _year_findings.cache_clear()
+
+
 @pytest.fixture
 def database_queue(settings) -> None:  # type: ignore[no-untyped-def]
     """Tasks wait in the database queue, as in production, until `run_worker`."""

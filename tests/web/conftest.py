@@ -60,17 +60,6 @@ class Place:
     other_meeting: Meeting
 
 
-@pytest.fixture(autouse=True)
-def fresh_accounts_cache() -> None:
-    """Each test builds its database anew and ids repeat (SQLite rolls them back): forget cached accounts."""
-    from samverkan.web.findings import _year_findings
-    from samverkan.web.summaries import _accounts_overview, _year_figures
-
-    _accounts_overview.cache_clear()
-    _year_figures.cache_clear()
-    _year_findings.cache_clear()
-
-
 @pytest.fixture
 def other_cooperation(db: None) -> tuple[Cooperation, Year, Activity, Meeting]:
     """Norrort: one network, one year with one activity and one meeting."""
