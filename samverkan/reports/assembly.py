@@ -331,12 +331,10 @@ def _population(year: Year, figures: YearFigures) -> r.Population | None:
     derived = figures.members_population(end)
     if derived is not None:
         return r.Population(date=end, population=derived, derived=True)
-    if year.population_total is not None:
+    stated = figures.stated_population
+    if stated.total is not None:
         return r.Population(
-            date=year.population_total_date,
-            population=year.population_total,
-            derived=False,
-            note=year.population_total_note,
+            date=stated.date, population=stated.total, derived=False, note=stated.note
         )
     return None
 

@@ -74,11 +74,7 @@ def fee_income_is_rate_times_population(ctx: YearFigures) -> list[Finding]:
                 )
             )
     for figure in ctx.published:
-        if (
-            figure.figure.field == "fee_income"
-            and figure.amount is not None
-            and figure.amount != expected
-        ):
+        if figure.key == "fee_income" and figure.amount is not None and figure.amount != expected:
             findings.append(
                 Finding(
                     check="fee_income",
@@ -93,7 +89,7 @@ def fee_income_is_rate_times_population(ctx: YearFigures) -> list[Finding]:
                 )
             )
         if (
-            figure.figure.field == "fee_basis_date"
+            figure.key == "fee_basis_date"
             and figure.date
             and fees.basis_date
             and figure.date != fees.basis_date
