@@ -216,5 +216,5 @@ def test_an_events_co_financing_set_in_the_app_stays_in_the_accounts_when_the_im
     import_sie(DEMO_SIE, draft_2020, objects=["1:1510"], actor="tests")
     fund = year_accounts(draft_2020).balances[event.fund.slug]
     assert (fund.income, fund.costs) == (D("30000"), D("31637"))
-    [finding] = [f for f in run_checks(draft_2020) if f.check == "event_co_financing"]
+    [finding] = [f for f in check_year(draft_2020) if f.check == "event_co_financing"]
     assert (finding.expected, finding.found) == (D("31637"), D("30000"))
