@@ -56,7 +56,9 @@ if not _secret:
     _secret = DEVELOPMENT_SECRET_KEY
 SECRET_KEY = _secret
 
-ALLOWED_HOSTS = env_list("SAMVERKAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "SAMVERKAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("SAMVERKAN_CSRF_TRUSTED_ORIGINS", [])
 
 # Which cooperations a staff user may edit in the admin (the domain apps' admin base asks this).
@@ -138,7 +140,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead log: readers never wait for a writer, and a writer never waits for readers,
     # so pages keep answering while an import or a decision writes. NORMAL is durable across
     # an application crash (kill -9); only a power cut may lose the last commits, never consistency.
-    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
     # Writers take the lock when their transaction starts, so two concurrent saves wait for
     # each other instead of one failing with "database is locked" when it upgrades its read lock.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"

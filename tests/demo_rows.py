@@ -33,7 +33,9 @@ class Rows:
         with transaction.atomic():
             for model, instances in self.tables:
                 # Fresh copies: bulk_create marks instances as saved, and a test may change one it got.
-                model._base_manager.bulk_create([_copy(instance) for instance in instances], batch_size=500)
+                model._base_manager.bulk_create(
+                    [_copy(instance) for instance in instances], batch_size=500
+                )
             _reset_sequences([model for model, _ in self.tables])
 
 
@@ -46,14 +48,18 @@ def capture(load: Callable[[], None]) -> Rows:
     with transaction.atomic():
         load()
         tables = tuple(
-            (model, rows) for model in _models() if (rows := tuple(model._base_manager.order_by("pk")))
+            (model, rows)
+            for model in _models()
+            if (rows := tuple(model._base_manager.order_by("pk")))
         )
         transaction.set_rollback(True)
     _keep_sequences_past(tables)
     return Rows(tables=tables)
 
 
-def _keep_sequences_past(tables: tuple[tuple[type[models.Model], tuple[models.Model, ...]], ...]) -> None:
+def _keep_sequences_past(
+    tables: tuple[tuple[type[models.Model], tuple[models.Model, ...]], ...],
+) -> None:
     # PostgreSQL's sequences ignore the rollback: they already stand past the demo's ids.
     # SQLite keeps AUTOINCREMENT counters in sqlite_sequence, which the rollback undid.
     if connection.vendor != "sqlite":
@@ -63,9 +69,13 @@ def _keep_sequences_past(tables: tuple[tuple[type[models.Model], tuple[models.Mo
             if not isinstance(model._meta.pk, models.AutoField):
                 continue
             table, largest = model._meta.db_table, max(row.pk for row in rows)
-            cursor.execute("UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [largest, table])
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [largest, table]
+            )
             if not cursor.rowcount:
-                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, largest])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, largest]
+                )
 
 
 def _reset_sequences(written: list[type[models.Model]]) -> None:
@@ -92,5 +102,7 @@ def _models() -> list[type[models.Model]]:
 def _copy(instance: models.Model) -> models.Model:
     model = type(instance)
     # Deep copies, so that a test changing a JSON value in place cannot change the next test's demo.
-    fields = {f.attname: copy.deepcopy(getattr(instance, f.attname)) for f in model._meta.concrete_fields}
+    fields = {
+        f.attname: copy.deepcopy(getattr(instance, f.attname)) for f in model._meta.concrete_fields
+    }
     return model(**fields)

@@ -10,8 +10,28 @@ from samverkan.lib import commonmark
 # No h1/h2: the page owns the top of the heading outline. Images and raw HTML
 # are dropped; links keep only http(s) and mailto targets.
 ALLOWED_TAGS = {
-    "p", "br", "hr", "ul", "ol", "li", "em", "strong", "code", "pre", "blockquote",
-    "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 

@@ -22,8 +22,16 @@ from samverkan.lib.money import plain
 from samverkan.members.models import Year
 from samverkan.web.summaries import accounts_overview, plan_overview
 
-PLAN_CSV_COLUMNS = ("focus_area_number", "focus_area", "activity", "networks", "status", "status_reason",
-                    "continues", "follow_up")
+PLAN_CSV_COLUMNS = (
+    "focus_area_number",
+    "focus_area",
+    "activity",
+    "networks",
+    "status",
+    "status_reason",
+    "continues",
+    "follow_up",
+)
 ACCOUNTS_CSV_COLUMNS = ("fund", "name", "opening", "income", "costs", "closing")
 
 
@@ -42,30 +50,35 @@ def plan_data(year: Year) -> dict[str, Any]:
     areas = []
     for area in plan_overview(year).areas:
         fa = area.focus_area
-        areas.append({
-            "slug": fa.slug,
-            "number": fa.number,
-            "title": fa.title,
-            "group": fa.group.name,
-            "main_goal": fa.main_goal,
-            "responsible_networks": [n.slug for n in fa.responsible_networks.all()],
-            "activities": [
-                {
-                    "title": row.activity.title,
-                    "description": row.activity.description,
-                    "networks": [n.slug for n in row.owners],
-                    "follow_up": {
-                        "status": row.follow_up.status,
-                        "status_reason": row.follow_up.status_reason,
-                        "continues": row.follow_up.continues,
-                        "text": row.follow_up.text,
-                    },
-                }
-                for row in area.rows
-            ],
-        })
-    return {**year_header(year), "programme": str(year.programme) if year.programme_id else None,
-            "focus_areas": areas}
+        areas.append(
+            {
+                "slug": fa.slug,
+                "number": fa.number,
+                "title": fa.title,
+                "group": fa.group.name,
+                "main_goal": fa.main_goal,
+                "responsible_networks": [n.slug for n in fa.responsible_networks.all()],
+                "activities": [
+                    {
+                        "title": row.activity.title,
+                        "description": row.activity.description,
+                        "networks": [n.slug for n in row.owners],
+                        "follow_up": {
+                            "status": row.follow_up.status,
+                            "status_reason": row.follow_up.status_reason,
+                            "continues": row.follow_up.continues,
+                            "text": row.follow_up.text,
+                        },
+                    }
+                    for row in area.rows
+                ],
+            }
+        )
+    return {
+        **year_header(year),
+        "programme": str(year.programme) if year.programme_id else None,
+        "focus_areas": areas,
+    }
 
 
 def accounts_data(year: Year) -> dict[str, Any]:
@@ -84,7 +97,12 @@ def accounts_data(year: Year) -> dict[str, Any]:
                 "costs": plain(row.balance.costs),
                 "closing": plain(row.balance.closing),
                 "categories": [
-                    {"category": total.category, "name": name, "kind": total.kind, "amount": plain(total.amount)}
+                    {
+                        "category": total.category,
+                        "name": name,
+                        "kind": total.kind,
+                        "amount": plain(total.amount),
+                    }
                     for name, total in row.categories
                 ],
             }
@@ -100,8 +118,12 @@ def accounts_data(year: Year) -> dict[str, Any]:
             "rate": plain(fees.rate) if fees.rate is not None else None,
             "basis_date": fees.basis_date.isoformat() if fees.basis_date else None,
             "charges": [
-                {"member": c.member_code, "name": c.member_name, "population": c.population,
-                 "amount": plain(c.amount) if c.amount is not None else None}
+                {
+                    "member": c.member_code,
+                    "name": c.member_name,
+                    "population": c.population,
+                    "amount": plain(c.amount) if c.amount is not None else None,
+                }
                 for c in fees.charges
             ],
             "total": plain(fees.total),
@@ -112,8 +134,12 @@ def accounts_data(year: Year) -> dict[str, Any]:
 def year_data(year: Year) -> dict[str, Any]:
     plan = plan_data(year)
     accounts = accounts_data(year)
-    return {**year_header(year), "programme": plan["programme"], "focus_areas": plan["focus_areas"],
-            "accounts": {key: accounts[key] for key in ("sign_convention", "funds", "total", "fees")}}
+    return {
+        **year_header(year),
+        "programme": plan["programme"],
+        "focus_areas": plan["focus_areas"],
+        "accounts": {key: accounts[key] for key in ("sign_convention", "funds", "total", "fees")},
+    }
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -139,24 +165,31 @@ def plan_csv(year: Year) -> str:
     rows = []
     for area in plan_overview(year).areas:
         for row in area.rows:
-            rows.append({
-                "focus_area_number": area.focus_area.number,
-                "focus_area": area.focus_area.title,
-                "activity": row.activity.title,
-                "networks": " ".join(n.slug for n in row.owners),
-                "status": row.follow_up.status,
-                "status_reason": row.follow_up.status_reason,
-                "continues": "true" if row.follow_up.continues else "false",
-                "follow_up": row.follow_up.text,
-            })
+            rows.append(
+                {
+                    "focus_area_number": area.focus_area.number,
+                    "focus_area": area.focus_area.title,
+                    "activity": row.activity.title,
+                    "networks": " ".join(n.slug for n in row.owners),
+                    "status": row.follow_up.status,
+                    "status_reason": row.follow_up.status_reason,
+                    "continues": "true" if row.follow_up.continues else "false",
+                    "follow_up": row.follow_up.text,
+                }
+            )
     return _csv(PLAN_CSV_COLUMNS, rows)
 
 
 def accounts_csv(year: Year) -> str:
     rows = [
-        {"fund": row.slug, "name": row.name, "opening": plain(row.balance.opening),
-         "income": plain(row.balance.income), "costs": plain(row.balance.costs),
-         "closing": plain(row.balance.closing)}
+        {
+            "fund": row.slug,
+            "name": row.name,
+            "opening": plain(row.balance.opening),
+            "income": plain(row.balance.income),
+            "costs": plain(row.balance.costs),
+            "closing": plain(row.balance.closing),
+        }
         for row in accounts_overview(year).funds
     ]
     return _csv(ACCOUNTS_CSV_COLUMNS, rows)

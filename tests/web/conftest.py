@@ -35,7 +35,9 @@ ANONYMOUS = "anonymous"
 PERSONAS = (SECRETARIAT, LEAD_A, LEAD_B, READER, OUTSIDER, ANONYMOUS)
 
 
-def make_user(username: str, cooperation: Cooperation, role: Role, network: Network | None = None) -> AbstractBaseUser:
+def make_user(
+    username: str, cooperation: Cooperation, role: Role, network: Network | None = None
+) -> AbstractBaseUser:
     user = get_user_model().objects.create_user(username=username, email=f"{username}@example.org")
     grant_role(user, cooperation, role, network=network, actor="tests")
     return user
@@ -63,15 +65,21 @@ class Place:
 @pytest.fixture
 def other_cooperation(db: None) -> tuple[Cooperation, Year, Activity, Meeting]:
     """Norrort: one network, one year with one activity and one meeting."""
-    coop = Cooperation.objects.create(slug="norrort", name="Norrortskommunerna", short_name="Norrort")
+    coop = Cooperation.objects.create(
+        slug="norrort", name="Norrortskommunerna", short_name="Norrort"
+    )
     network = Network.objects.create(cooperation=coop, slug="planchefer", name="Planchefer")
     year = Year.objects.create(cooperation=coop, year=2020, status=YearStatus.FOLLOW_UP)
     group = AreaGroup.objects.create(year=year, slug="regionalt", name="Regionalt", kind="regional")
-    area = FocusArea.objects.create(year=year, group=group, slug="trafik", number="1", title="Trafik")
+    area = FocusArea.objects.create(
+        year=year, group=group, slug="trafik", number="1", title="Trafik"
+    )
     area.responsible_networks.add(network)
     activity = Activity.objects.create(focus_area=area, title="Norrortsbanan")
     FollowUp.objects.create(activity=activity, text="Hemlig uppföljning i Norrort")
-    meeting = Meeting.objects.create(year=year, format=MeetingFormat.DIGITAL, date=dt.date(2020, 3, 3))
+    meeting = Meeting.objects.create(
+        year=year, format=MeetingFormat.DIGITAL, date=dt.date(2020, 3, 3)
+    )
     meeting.networks.add(network)
     return coop, year, activity, meeting
 
@@ -79,7 +87,9 @@ def other_cooperation(db: None) -> tuple[Cooperation, Year, Activity, Meeting]:
 @pytest.fixture
 def place(demo: None, other_cooperation: tuple[Cooperation, Year, Activity, Meeting]) -> Place:
     coop = Cooperation.objects.get(slug="sodertorn")
-    year = reopen_year(Year.objects.get(cooperation=coop, year=2020), actor="tests", reason="tests edit 2020")
+    year = reopen_year(
+        Year.objects.get(cooperation=coop, year=2020), actor="tests", reason="tests edit 2020"
+    )
     network_a = Network.objects.get(cooperation=coop, slug="sup-gruppen")
     network_b = Network.objects.get(cooperation=coop, slug="snug")
     activities = Activity.objects.filter(focus_area__year=year)
@@ -88,12 +98,21 @@ def place(demo: None, other_cooperation: tuple[Cooperation, Year, Activity, Meet
     meetings = Meeting.objects.filter(year=year)
     other_coop, other_year, other_activity, other_meeting = other_cooperation
     return Place(
-        coop=coop, year=year, activity_a=activity_a, activity_b=activity_b,
+        coop=coop,
+        year=year,
+        activity_a=activity_a,
+        activity_b=activity_b,
         meeting_a=meetings.filter(networks=network_a).first(),  # type: ignore[arg-type]
         meeting_b=meetings.filter(networks=network_b).exclude(networks=network_a).first(),  # type: ignore[arg-type]
-        body_meeting=meetings.filter(body=Body.objects.get(cooperation=coop, slug="samarbetskommitten")).first(),  # type: ignore[arg-type]
-        network_a=network_a, network_b=network_b,
-        other_coop=other_coop, other_year=other_year, other_activity=other_activity, other_meeting=other_meeting,
+        body_meeting=meetings.filter(
+            body=Body.objects.get(cooperation=coop, slug="samarbetskommitten")
+        ).first(),  # type: ignore[arg-type]
+        network_a=network_a,
+        network_b=network_b,
+        other_coop=other_coop,
+        other_year=other_year,
+        other_activity=other_activity,
+        other_meeting=other_meeting,
     )
 
 

@@ -26,14 +26,20 @@ def test_the_secretariat_sees_only_its_own_cooperation(place: Place, client_for:
 
 
 def test_foreign_key_choices_are_limited_to_the_cooperation(place: Place, client_for: Any) -> None:
-    page = client_for(SECRETARIAT).get(reverse("admin:consultations_consultationresponse_add")).content.decode()
+    page = (
+        client_for(SECRETARIAT)
+        .get(reverse("admin:consultations_consultationresponse_add"))
+        .content.decode()
+    )
     assert "Södertörn 2020" in page
     assert "Norrort 2020" not in page
 
 
 def test_the_outsider_cannot_reach_sodertorns_records(place: Place, client_for: Any) -> None:
     network = Network.objects.get(cooperation=place.coop, slug="sup-gruppen")
-    response = client_for(OUTSIDER).get(reverse("admin:governance_network_change", args=[network.pk]))
+    response = client_for(OUTSIDER).get(
+        reverse("admin:governance_network_change", args=[network.pk])
+    )
     assert response.status_code == 302 and response["Location"] == reverse("admin:index")
 
 
@@ -48,13 +54,24 @@ def test_users_and_roles_are_for_superusers_only(place: Place, client_for: Any) 
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
-def test_a_change_in_the_admin_is_recorded_with_before_and_after(place: Place, client_for: Any, users: Any) -> None:
+def test_a_change_in_the_admin_is_recorded_with_before_and_after(
+    place: Place, client_for: Any, users: Any
+) -> None:
     response_ = ConsultationResponse.objects.filter(year=place.year).first()
     assert response_ is not None
     url = reverse("admin:consultations_consultationresponse_change", args=[response_.pk])
-    data = {"year": place.year.pk, "subject": response_.subject, "authority": "Trafikverket Region Stockholm",
-            "recipient": response_.recipient, "answered": "on", "note": response_.note, "order": response_.order,
-            "month": response_.month or "", "sent_on": response_.sent_on or "", "received_on": ""}
+    data = {
+        "year": place.year.pk,
+        "subject": response_.subject,
+        "authority": "Trafikverket Region Stockholm",
+        "recipient": response_.recipient,
+        "answered": "on",
+        "note": response_.note,
+        "order": response_.order,
+        "month": response_.month or "",
+        "sent_on": response_.sent_on or "",
+        "received_on": "",
+    }
 
     response = client_for(SECRETARIAT).post(url, data)
 
@@ -62,7 +79,9 @@ def test_a_change_in_the_admin_is_recorded_with_before_and_after(place: Place, c
     entry = AuditEntry.objects.get(action="admin.change", object_id=str(response_.pk))
     assert entry.actor == users[SECRETARIAT]
     assert (entry.cooperation, entry.year) == (place.coop, 2020)
-    assert entry.changes == {"authority": {"before": response_.authority, "after": "Trafikverket Region Stockholm"}}
+    assert entry.changes == {
+        "authority": {"before": response_.authority, "after": "Trafikverket Region Stockholm"}
+    }
 
 
 def test_records_of_a_locked_year_are_read_only_in_the_admin(place: Place, client_for: Any) -> None:
@@ -75,9 +94,13 @@ def test_records_of_a_locked_year_are_read_only_in_the_admin(place: Place, clien
     assert Year.objects.get(pk=year_2019.pk).officer_name == ""
 
 
-def test_a_population_figure_behind_a_published_fee_is_read_only(place: Place, client_for: Any) -> None:
+def test_a_population_figure_behind_a_published_fee_is_read_only(
+    place: Place, client_for: Any
+) -> None:
     # The population at 31 December 2017 is the basis of the published 2018 fees.
-    figure = PopulationFigure.objects.get(member__cooperation=place.coop, member__code="0127", date="2017-12-31")
+    figure = PopulationFigure.objects.get(
+        member__cooperation=place.coop, member__code="0127", date="2017-12-31"
+    )
     response = client_for(SECRETARIAT).post(
         reverse("admin:members_populationfigure_change", args=[figure.pk]),
         {"member": figure.member_id, "date": "2017-12-31", "population": 1, "source": ""},
@@ -108,8 +131,13 @@ def test_a_superuser_sees_every_cooperation(place: Place, client: Any) -> None:
 def test_the_bulk_delete_refuses_records_of_a_locked_year(place: Place, client_for: Any) -> None:
     year_2019 = Year.objects.get(cooperation=place.coop, year=2019)
     lines = list(year_2019.lines.values_list("pk", flat=True))
-    response = client_for(SECRETARIAT).post(reverse("admin:finance_ledgerline_changelist"), {
-        "action": "delete_selected", "_selected_action": lines, "post": "yes",
-    })
+    response = client_for(SECRETARIAT).post(
+        reverse("admin:finance_ledgerline_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": lines,
+            "post": "yes",
+        },
+    )
     assert response.status_code == 403
     assert year_2019.lines.count() == len(lines)

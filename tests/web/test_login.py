@@ -29,7 +29,9 @@ def test_the_login_page_has_labelled_fields(db: None) -> None:
 def test_signing_in_leads_to_the_latest_years_dashboard(place: Place, users: Any) -> None:
     user = with_password(users[LEAD_A])
     client = Client()
-    response = client.post(reverse("web:login"), {"username": user.username, "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("web:login"), {"username": user.username, "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("web:dashboard", args=["sodertorn", 2020])
     assert response.status_code == 200
 
@@ -53,7 +55,10 @@ def test_after_five_failures_even_the_right_password_is_refused(place: Place, us
         client.post(reverse("web:login"), {"username": user.username, "password": "fel"})
     response = client.post(reverse("web:login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
-    assert "För många misslyckade inloggningar (5 försök). Vänta 15 minuter" in response.content.decode()
+    assert (
+        "För många misslyckade inloggningar (5 försök). Vänta 15 minuter"
+        in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
 
 
@@ -61,7 +66,9 @@ def test_logging_out_ends_the_session(place: Place, client_for: Any) -> None:
     client = client_for(LEAD_A)
     response = client.post(reverse("web:logout"))
     assert response["Location"] == reverse("web:public-index")
-    assert client.get(reverse("web:dashboard", args=["sodertorn", 2020]))["Location"].startswith(reverse("web:login"))
+    assert client.get(reverse("web:dashboard", args=["sodertorn", 2020]))["Location"].startswith(
+        reverse("web:login")
+    )
 
 
 def fail_five_times(username: str, **meta: str) -> None:
@@ -81,7 +88,9 @@ def test_behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_another(
     assert response.status_code == 302 and "_auth_user_id" in honest.session
 
 
-def test_a_forged_forwarded_address_does_not_escape_the_throttle(place: Place, users: Any, settings: Any) -> None:
+def test_a_forged_forwarded_address_does_not_escape_the_throttle(
+    place: Place, users: Any, settings: Any
+) -> None:
     settings.SAMVERKAN_TRUSTED_PROXIES = ["10.0.0.0/8"]
     user = with_password(users[LEAD_A])
     fail_five_times(user.username, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")

@@ -22,16 +22,23 @@ def test_the_dashboard_counts_statuses_per_focus_area_and_lists_what_lacks_a_fol
     place: Place, users: Any, client_for: Any
 ) -> None:
     follow_up = place.activity_b.follow_up
-    update_follow_up(follow_up, actor=users[LEAD_B], version=follow_up.version, status="not_started", text="")
+    update_follow_up(
+        follow_up, actor=users[LEAD_B], version=follow_up.version, status="not_started", text=""
+    )
 
     html = page(client_for(READER), "dashboard", "sodertorn", 2020)
 
     lacking = html.split('id="lacking-heading"')[1].split("</section>")[0]
     assert "Fortsatt samverkan mellan YH-nätverket och SNUG nätverket" in lacking
     assert lacking.count("<li>") == 1
-    statuses = FollowUp.objects.filter(activity__focus_area__year=place.year).values_list("status", flat=True)
+    statuses = FollowUp.objects.filter(activity__focus_area__year=place.year).values_list(
+        "status", flat=True
+    )
     totals = html.split("<tfoot>")[1].split("</tfoot>")[0]
-    expected = [list(statuses).count(s) for s in ("done", "ongoing", "postponed", "cancelled", "not_started")]
+    expected = [
+        list(statuses).count(s)
+        for s in ("done", "ongoing", "postponed", "cancelled", "not_started")
+    ]
     assert [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', totals)] == [*expected, 1]
 
 
@@ -43,14 +50,18 @@ def test_the_dashboard_shows_fund_balances_and_fees(place: Place, client_for: An
     assert "378\u00a0424" in html
 
 
-def test_a_network_lead_sees_the_activities_of_their_network_first(place: Place, client_for: Any) -> None:
+def test_a_network_lead_sees_the_activities_of_their_network_first(
+    place: Place, client_for: Any
+) -> None:
     html = page(client_for(LEAD_B), "dashboard", "sodertorn", 2020)
     mine = html.split('id="mine-heading"')[1].split("</section>")[0]
     assert "Fortsatt samverkan mellan YH-nätverket" in mine
     assert "Kollektivtrafikens utveckling" not in mine
 
 
-def test_the_activity_page_offers_the_form_only_to_who_may_write(place: Place, client_for: Any) -> None:
+def test_the_activity_page_offers_the_form_only_to_who_may_write(
+    place: Place, client_for: Any
+) -> None:
     def has_form(persona: str, activity: Any) -> bool:
         html = page(client_for(persona), "activity", "sodertorn", 2020, activity.pk)
         return "Spara uppföljningen" in html
@@ -60,38 +71,59 @@ def test_the_activity_page_offers_the_form_only_to_who_may_write(place: Place, c
     assert has_form(LEAD_B, place.activity_b)
 
 
-def test_follow_up_text_is_rendered_from_markdown_and_sanitised(place: Place, users: Any, client_for: Any) -> None:
+def test_follow_up_text_is_rendered_from_markdown_and_sanitised(
+    place: Place, users: Any, client_for: Any
+) -> None:
     follow_up = place.activity_a.follow_up
-    update_follow_up(follow_up, actor=users[LEAD_A], version=follow_up.version, status="ongoing",
-                     text="- **Klart**\n  - underpunkt\n\n<script>alert(1)</script>\n\n[länk](javascript:alert(2))")
+    update_follow_up(
+        follow_up,
+        actor=users[LEAD_A],
+        version=follow_up.version,
+        status="ongoing",
+        text="- **Klart**\n  - underpunkt\n\n<script>alert(1)</script>\n\n[länk](javascript:alert(2))",
+    )
     html = page(client_for(READER), "activity", "sodertorn", 2020, place.activity_a.pk)
     body = html.split('id="follow-up-text"')[1].split("</div>")[0]
     assert "<strong>Klart</strong>" in body
     assert "<ul>\n<li>underpunkt</li>" in body
     assert "<script" not in body and "alert(1)" not in body
-    assert '<a rel="noopener noreferrer nofollow">länk</a>' in body  # the link text stays, its javascript: target is gone
+    assert (
+        '<a rel="noopener noreferrer nofollow">länk</a>' in body
+    )  # the link text stays, its javascript: target is gone
 
 
 def test_the_secretariat_sees_the_history_of_a_follow_up_with_before_and_after(
     place: Place, users: Any, client_for: Any
 ) -> None:
     follow_up = place.activity_a.follow_up
-    update_follow_up(follow_up, actor=users[LEAD_A], version=follow_up.version, status="done", text="Ny")
+    update_follow_up(
+        follow_up, actor=users[LEAD_A], version=follow_up.version, status="done", text="Ny"
+    )
     html = page(client_for(SECRETARIAT), "activity", "sodertorn", 2020, place.activity_a.pk)
     history = html.split('id="history-heading"')[1]
     assert "sup-ledare" in history and "Uppföljningen ändrades" in history
     assert "<pre>Pågår</pre>" in history and "<pre>Genomförd</pre>" in history
-    assert "plan.follow_up.update" not in history, "the page names the action in Swedish, not by its code"
-    assert 'id="history-heading"' not in page(client_for(READER), "activity", "sodertorn", 2020, place.activity_a.pk)
+    assert "plan.follow_up.update" not in history, (
+        "the page names the action in Swedish, not by its code"
+    )
+    assert 'id="history-heading"' not in page(
+        client_for(READER), "activity", "sodertorn", 2020, place.activity_a.pk
+    )
 
 
-def test_the_audit_trail_of_the_year_can_be_narrowed_to_one_object(place: Place, users: Any, client_for: Any) -> None:
+def test_the_audit_trail_of_the_year_can_be_narrowed_to_one_object(
+    place: Place, users: Any, client_for: Any
+) -> None:
     follow_up = place.activity_a.follow_up
-    update_follow_up(follow_up, actor=users[LEAD_A], version=follow_up.version, status="done", text="Ny")
+    update_follow_up(
+        follow_up, actor=users[LEAD_A], version=follow_up.version, status="done", text="Ny"
+    )
     client = client_for(SECRETARIAT)
     year_log = page(client, "audit", "sodertorn", 2020)
     assert "Året öppnades igen" in year_log and "Uppföljningen ändrades" in year_log
-    response = client.get(reverse("web:audit", args=["sodertorn", 2020]), {"object": f"plan.followup:{follow_up.pk}"})
+    response = client.get(
+        reverse("web:audit", args=["sodertorn", 2020]), {"object": f"plan.followup:{follow_up.pk}"}
+    )
     narrowed = response.content.decode()
     assert "Uppföljningen ändrades" in narrowed and "Året öppnades igen" not in narrowed
 
@@ -116,7 +148,9 @@ def test_the_years_audit_trail_tells_the_standing_data_changes_in_swedish(
     assert "members.population.save" not in year_log
 
 
-def test_the_audit_trail_never_shows_another_cooperations_entries(place: Place, client_for: Any) -> None:
+def test_the_audit_trail_never_shows_another_cooperations_entries(
+    place: Place, client_for: Any
+) -> None:
     from samverkan.audit.services import record
 
     record(actor="tests", action="secret.norrort", cooperation=place.other_coop, year=2020)
@@ -136,10 +170,17 @@ def test_the_registers_list_the_years_records(place: Place, client_for: Any) -> 
 
 def test_a_network_lead_adds_a_meeting_of_their_network(place: Place, client_for: Any) -> None:
     client = client_for(LEAD_A)
-    response = client.post(reverse("web:meeting-new", args=["sodertorn", 2020]), {
-        "networks": [place.network_a.pk], "date": "2020-10-06", "format": "digital", "kind": "ordinary",
-        "count": 1, "place": "Teams",
-    })
+    response = client.post(
+        reverse("web:meeting-new", args=["sodertorn", 2020]),
+        {
+            "networks": [place.network_a.pk],
+            "date": "2020-10-06",
+            "format": "digital",
+            "kind": "ordinary",
+            "count": 1,
+            "place": "Teams",
+        },
+    )
     assert response.status_code == 302
     assert place.year.meetings.filter(place="Teams", networks=place.network_a, month=10).exists()
 
@@ -149,12 +190,16 @@ def test_the_meeting_form_of_a_lead_has_no_body_field(place: Place, client_for: 
     assert 'name="body"' in page(client_for(SECRETARIAT), "meeting-new", "sodertorn", 2020)
 
 
-def test_the_accounts_page_shows_every_fund_with_its_categories(place: Place, client_for: Any) -> None:
+def test_the_accounts_page_shows_every_fund_with_its_categories(
+    place: Place, client_for: Any
+) -> None:
     html = page(client_for(READER), "accounts", "sodertorn", 2020)
     assert "Personalkostnader" in html and "Utgående saldo" in html
 
 
-def test_the_report_page_offers_every_format_and_the_html_preview_is_inline(place: Place, client_for: Any) -> None:
+def test_the_report_page_offers_every_format_and_the_html_preview_is_inline(
+    place: Place, client_for: Any
+) -> None:
     from samverkan.reports.api import FORMATS
 
     client = client_for(READER)
@@ -176,10 +221,19 @@ def test_the_accounts_follow_an_audited_change_at_once(place: Place, client_for:
     before = page(reader, "accounts", "sodertorn", 2020)  # computed and kept
     fund = Fund.objects.get(cooperation=place.coop, slug="drift-2020")
     category = CostCategory.objects.get(cooperation=place.coop, slug="representation")
-    response = client_for(SECRETARIAT).post(reverse("admin:finance_ledgerline_add"), {
-        "year": place.year.pk, "fund": fund.pk, "category": category.pk, "kind": "cost",
-        "amount": "1234567.00", "date": "2020-12-31", "source": "manual", "order": 0,
-    })
+    response = client_for(SECRETARIAT).post(
+        reverse("admin:finance_ledgerline_add"),
+        {
+            "year": place.year.pk,
+            "fund": fund.pk,
+            "category": category.pk,
+            "kind": "cost",
+            "amount": "1234567.00",
+            "date": "2020-12-31",
+            "source": "manual",
+            "order": 0,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:1000]
 
     after = page(reader, "accounts", "sodertorn", 2020)

@@ -31,16 +31,22 @@ def test_the_accounts_as_json_balance_per_fund(place: Place) -> None:
     assert data["year"] == 2018 and data["status"] == "published"
     assert data["funds"]
     for fund in data["funds"]:
-        assert Decimal(fund["closing"]) == Decimal(fund["opening"]) + Decimal(fund["income"]) - Decimal(fund["costs"])
+        assert Decimal(fund["closing"]) == Decimal(fund["opening"]) + Decimal(
+            fund["income"]
+        ) - Decimal(fund["costs"])
     total_closing = sum(Decimal(f["closing"]) for f in data["funds"])
     assert Decimal(data["total"]["closing"]) == total_closing
-    assert Decimal(data["fees"]["total"]) == sum(Decimal(c["amount"]) for c in data["fees"]["charges"])
+    assert Decimal(data["fees"]["total"]) == sum(
+        Decimal(c["amount"]) for c in data["fees"]["charges"]
+    )
 
 
 def test_the_accounts_csv_has_one_row_per_fund_matching_the_json(place: Place) -> None:
     rows = list(csv.DictReader(io.StringIO(get("public-accounts-csv", "sodertorn", 2018).decode())))
     data = json.loads(get("public-accounts-json", "sodertorn", 2018))
-    assert [(r["fund"], r["closing"]) for r in rows] == [(f["slug"], f["closing"]) for f in data["funds"]]
+    assert [(r["fund"], r["closing"]) for r in rows] == [
+        (f["slug"], f["closing"]) for f in data["funds"]
+    ]
 
 
 def test_the_plan_as_json_and_csv_carries_every_follow_up(place: Place) -> None:
@@ -49,20 +55,33 @@ def test_the_plan_as_json_and_csv_carries_every_follow_up(place: Place) -> None:
     rows = list(csv.DictReader(io.StringIO(get("public-plan-csv", "sodertorn", 2018).decode())))
     assert len(rows) == len(activities) > 0
     assert [r["activity"] for r in rows] == [a["title"] for a in activities]
-    assert {a["follow_up"]["status"] for a in activities} <= {"done", "ongoing", "postponed", "cancelled",
-                                                              "not_started"}
+    assert {a["follow_up"]["status"] for a in activities} <= {
+        "done",
+        "ongoing",
+        "postponed",
+        "cancelled",
+        "not_started",
+    }
 
 
 def test_data_json_holds_plan_and_accounts(place: Place) -> None:
     data = json.loads(get("public-data-json", "sodertorn", 2018))
-    assert data["cooperation"] == {"slug": "sodertorn", "name": "Södertörnskommunernas Samarbetskommitté"}
+    assert data["cooperation"] == {
+        "slug": "sodertorn",
+        "name": "Södertörnskommunernas Samarbetskommitté",
+    }
     assert data["focus_areas"] and data["accounts"]["funds"]
 
 
 def test_the_public_year_page_links_the_report_and_the_open_data(place: Place) -> None:
     html = get("public-year", "sodertorn", 2018).decode()
-    for name in ("public-data-json", "public-plan-json", "public-plan-csv", "public-accounts-json",
-                 "public-accounts-csv"):
+    for name in (
+        "public-data-json",
+        "public-plan-json",
+        "public-plan-csv",
+        "public-accounts-json",
+        "public-accounts-csv",
+    ):
         assert reverse(f"web:{name}", args=["sodertorn", 2018]) in html
     assert reverse("web:public-report", args=["sodertorn", 2018, "pdf"]) in html
 
@@ -81,13 +100,22 @@ def test_the_csv_neutralises_text_cells_a_spreadsheet_would_run_as_formulas(plac
     follow_ups = FollowUp.objects.filter(
         activity__focus_area__year__cooperation=place.coop, activity__focus_area__year__year=2018
     ).order_by("pk")
-    texts = ['=HYPERLINK("https://example.org","klicka")', "+1", "@SUM(A1)", "\tflik", "\rretur", "- en punkt"]
+    texts = [
+        '=HYPERLINK("https://example.org","klicka")',
+        "+1",
+        "@SUM(A1)",
+        "\tflik",
+        "\rretur",
+        "- en punkt",
+    ]
     for follow_up, text in zip(follow_ups, texts, strict=False):
         FollowUp.objects.filter(pk=follow_up.pk).update(text=text)
     csv_text = get("public-plan-csv", "sodertorn", 2018).decode()
     rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
     assert {"'" + text for text in texts} <= {row["follow_up"] for row in rows}
-    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row.values())
+    assert not any(
+        cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row.values()
+    )
 
 
 def test_the_csv_writes_negative_amounts_as_numbers() -> None:

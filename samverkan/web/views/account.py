@@ -6,7 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.views.i18n import set_language as django_set_language
 
-login = auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
+login = auth_views.LoginView.as_view(
+    template_name="registration/login.html", redirect_authenticated_user=True
+)
 logout = auth_views.LogoutView.as_view()
 # The language switch sits on public pages too, so it must not require a login.
 set_language = login_not_required(django_set_language)

@@ -44,11 +44,18 @@ def _csv(text: str, filename: str) -> HttpResponse:
 @require_GET
 def public_index(request: HttpRequest) -> HttpResponse:
     cooperations = (
-        Cooperation.objects.filter(Q(years__status=YearStatus.PUBLISHED) | Q(years__plan_published_at__isnull=False))
-        .distinct().order_by("name")
+        Cooperation.objects.filter(
+            Q(years__status=YearStatus.PUBLISHED) | Q(years__plan_published_at__isnull=False)
+        )
+        .distinct()
+        .order_by("name")
     )
     rows = [
-        (coop, coop.years.filter(status=YearStatus.PUBLISHED).order_by("-year"), published_plans_of(coop.slug))
+        (
+            coop,
+            coop.years.filter(status=YearStatus.PUBLISHED).order_by("-year"),
+            published_plans_of(coop.slug),
+        )
         for coop in cooperations
     ]
     return render(request, "web/public/index.html", {"rows": rows})
@@ -64,9 +71,16 @@ def public_cooperation(request: HttpRequest, coop: str) -> HttpResponse:
         if not plans:
             raise
         cooperation, years = plans[0].cooperation, []
-    return render(request, "web/public/cooperation.html", {
-        "cooperation": cooperation, "years": years, "plans": plans, "report_formats": formats(),
-    })
+    return render(
+        request,
+        "web/public/cooperation.html",
+        {
+            "cooperation": cooperation,
+            "years": years,
+            "plans": plans,
+            "report_formats": formats(),
+        },
+    )
 
 
 @login_not_required
@@ -80,10 +94,16 @@ def public_plan_document(request: HttpRequest, coop: str, year: int, fmt: str) -
 @require_GET
 def public_year(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found = get_published_year(coop, year)
-    return render(request, "web/public/year.html", {
-        "year": found, "cooperation": found.cooperation, "plan": plan_overview(found),
-        "report_formats": formats(),
-    })
+    return render(
+        request,
+        "web/public/year.html",
+        {
+            "year": found,
+            "cooperation": found.cooperation,
+            "plan": plan_overview(found),
+            "report_formats": formats(),
+        },
+    )
 
 
 @login_not_required
