@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -420,3 +421,27 @@ def test_the_database_refuses_what_slips_past_the_forms(place: Place) -> None:
             end=dt.date(2020, 5, 1),
         )
     assert Fund.objects.filter(pk=event.fund_id).exists()
+
+
+def test_a_grant_income_line_names_a_grant_of_its_own_project(place: Place) -> None:
+    project, grant = a_project_with_a_grant(place)
+    other = Project.objects.create(
+        cooperation=place.coop, start_year=place.year, slug="annat", name="Annat projekt"
+    )
+    line = LedgerLine(
+        year=place.year,
+        fund=place.coop.funds.get(slug="drift-2020"),
+        category=CostCategory.objects.get(cooperation=place.coop, slug="bidrag"),
+        kind=LineKind.INCOME,
+        amount=Decimal(1000),
+        date=dt.date(2020, 12, 31),
+        project=other,
+        grant=grant,
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        line.full_clean()
+
+    assert refused.value.message_dict["grant"] == ["Bidraget hör till ett annat projekt än raden."]
+    line.project = project
+    line.full_clean()
