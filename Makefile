@@ -27,6 +27,7 @@ test-deps:
 
 test-only: $(STAMP)
 	$(BIN)/ruff check samverkan tests bench
+	$(BIN)/ruff format --check samverkan tests bench
 	$(BIN)/mypy samverkan
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 

@@ -340,8 +340,8 @@ class LedgerLine(ReadByYears, models.Model):
                 errors["fund"] = _("Fonden hör till ett annat samverkansorgan.")
             if self.category_id and self.category.cooperation_id != year.cooperation_id:
                 errors["category"] = _("Kostnadsslaget hör till ett annat samverkansorgan.")
-        if self.grant_id is not None:
-            grant = self.grant
+        grant = self.grant if self.grant_id is not None else None
+        if grant is not None:
             if self.project_id is not None and grant.project_id != self.project_id:
                 errors["grant"] = _("Bidraget hör till ett annat projekt än raden.")
             elif year is not None and grant.year_id is not None and grant.year.year > year.year:
