@@ -113,21 +113,6 @@ def _closings(source: Year) -> dict[str, Decimal]:
     return carry_forward(year_accounts(source).balances)
 
 
-def _labels(source: Year) -> dict[str, str]:
-    """How the previous year named each fund: the operating fund by its carried name."""
-    from samverkan.finance.models import FundYear
-
-    labels = {
-        fy.fund.slug: fy.label or fy.fund.name
-        for fy in FundYear.objects.filter(year=source).select_related("fund")
-    }
-    if source.operating_fund is not None:
-        labels[source.operating_fund.slug] = (
-            source.operating_fund.carried_name or source.operating_fund.name
-        )
-    return labels
-
-
 def preview_year(
     cooperation: Cooperation, number: int, *, from_year: Year | None = None
 ) -> YearPlanPreview:
@@ -172,7 +157,6 @@ def preview_year(
             if n not in previous
         ]
     )
-    labels = _labels(from_year)
     if from_year.operating_fund is not None:
         slug, name, _carried = _operating_fund_plan(from_year, number)
         existing = Fund.objects.filter(cooperation=cooperation, slug=slug).first()
@@ -188,13 +172,19 @@ def preview_year(
     receivables = open_receivables(from_year)
     receivable_funds = {fund_slug for _grant, fund_slug, _amount in receivables if fund_slug}
     funds = {f.slug: f for f in Fund.objects.filter(cooperation=cooperation)}
+
+    # Each fund as the new year will name it: the one rule, on the fund (no label of its own yet,
+    # so a fund from an earlier year goes by the name it is carried under).
+    def label(slug: str) -> str:
+        return funds[slug].label(number, first_year=from_year.year)
+
     for slug, closing in _closings(from_year).items():
         if slug in funds:
             preview.funds.append(
                 CarriedFund(
                     fund_id=funds[slug].pk,
                     slug=slug,
-                    label=labels.get(slug, funds[slug].name),
+                    label=label(slug),
                     opening=closing,
                     reason=_("utgående balans %(year)s") % {"year": from_year.year},
                 )
@@ -205,7 +195,7 @@ def preview_year(
             CarriedFund(
                 fund_id=funds[slug].pk,
                 slug=slug,
-                label=labels.get(slug, funds[slug].name),
+                label=label(slug),
                 opening=Decimal(0),
                 reason=_("bidragsfordran som inte är betald"),
             )
