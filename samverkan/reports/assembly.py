@@ -41,6 +41,7 @@ from samverkan.members.models import Member, Year
 from samverkan.plan.models import Activity as ActivityModel
 from samverkan.plan.models import AreaGroup as AreaGroupModel
 from samverkan.plan.models import FocusArea as FocusAreaModel
+from samverkan.projects.figures import total_cost, years_of
 from samverkan.projects.models import Grant as GrantModel
 from samverkan.projects.models import Project as ProjectModel
 from samverkan.projects.models import ProjectYear as ProjectYearModel
@@ -588,29 +589,16 @@ def _projects(
 def _project_costs_so_far(
     year: Year, projects: list[ProjectModel]
 ) -> dict[int, tuple[tuple[int, ...], Decimal | None]]:
-    """Per project: the years up to `year` with a part or costs, and the costs of those years
-    (each year's booked costs where it has lines, else its part's stated cost; None if neither)."""
-    ids = [p.pk for p in projects]
-    booked: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    for project_id, number, amount in LedgerLine.objects.filter(
-        project_id__in=ids, year__year__lte=year.year, kind="cost", transfer=""
-    ).values_list("project_id", "year__year", "amount"):
-        booked[(project_id, number)] += amount
-    stated: dict[tuple[int, int], Decimal | None] = {
-        (project_id, number): cost
-        for project_id, number, cost in ProjectYearModel.objects.filter(
-            project_id__in=ids, year__year__lte=year.year
-        ).values_list("project_id", "year__year", "stated_cost")
-    }
+    """Per project: the years up to `year` with a part or costs, and the costs of those years,
+    by the rule the project's page uses (`projects.figures`: booked costs, else the stated cost)."""
     result: dict[int, tuple[tuple[int, ...], Decimal | None]] = {}
-    for project_id in ids:
-        years = sorted({n for (pid, n) in (*booked, *stated) if pid == project_id})
-        costs = [
-            booked[(project_id, n)] if (project_id, n) in booked else stated.get((project_id, n))
-            for n in years
+    for project in projects:
+        counted = [
+            y
+            for y in years_of(project)
+            if y.year.year <= year.year and (y.part is not None or y.booked_cost is not None)
         ]
-        known = [c for c in costs if c is not None]
-        result[project_id] = (tuple(years), sum(known, ZERO) if known else None)
+        result[project.pk] = (tuple(y.year.year for y in counted), total_cost(counted))
     return result
 
 
