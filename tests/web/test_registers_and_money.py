@@ -69,7 +69,11 @@ def people(cooperation: Cooperation) -> dict[str, Any]:
 
 
 def text(locator: Any) -> str:
-    """A locator's text with Swedish number spacing (no-break spaces) as plain spaces."""
+    """A locator's text with Swedish number spacing (no-break spaces) as plain spaces.
+
+    Read once the page has loaded, so that a page still parsing is not read in part.
+    """
+    locator.page.wait_for_load_state()
     return locator.inner_text().replace("\u00a0", " ").replace("\u202f", " ").replace("−", "-")
 
 
@@ -264,6 +268,7 @@ def upload_preview_map_and_import_the_sie_file(page: Any) -> None:
     assert "7110" in unmapped and "Representation" in unmapped and "31 637" in unmapped
     findings = text(region(page, "Vad läsningen fann"))
     assert "1 fel" in findings and "encoding_cp437" in findings
+    page.wait_for_load_state()
     assert not page.get_by_role("button", name="Importera allt").is_visible(), (
         "an unmapped account stops the import"
     )

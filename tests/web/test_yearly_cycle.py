@@ -28,7 +28,7 @@ from samverkan.members.models import Cooperation, Year, YearStatus
 from samverkan.plan.models import Activity, ActivityProposal, FollowUp, ProposalStatus
 from samverkan.reports.api import render_report
 from tests.web.browsing import accessible
-from tests.web.test_browser import AXE, PASSWORD
+from tests.web.test_browser import AXE, PASSWORD, shown
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -86,8 +86,8 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
         slug: b.closing for slug, b in year_accounts(Year.objects.get(year=2020)).balances.items()
     }
     for slug, closing in closing_2020.items():
-        shown = secretariat.locator(f'td[data-fund="{slug}"]').inner_text()
-        assert shown.replace("\u00a0", " ").replace("−", "-") == f"{int(closing):,} kr".replace(
+        cell = secretariat.locator(f'td[data-fund="{slug}"]').inner_text()
+        assert cell.replace("\u00a0", " ").replace("−", "-") == f"{int(closing):,} kr".replace(
             ",", " "
         ), slug
     continuing = secretariat.get_by_label("3.1 Infrastruktur – Gemensamt remissvar om länsplanen")
@@ -98,7 +98,7 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     secretariat.get_by_label("3.2 Klimat – Klimatlöften för kommunerna").uncheck()
     accessible(secretariat, "cycle-1-new-year")
     secretariat.get_by_role("button", name="Starta 2021").click()
-    assert secretariat.get_by_text("Året 2021 är startat och står i planering.").is_visible()
+    assert shown(secretariat.get_by_text("Året 2021 är startat och står i planering."))
     year = Year.objects.get(cooperation=cooperation, year=2021)
     assert year.status == YearStatus.PLANNING
     opened = year_accounts(year)
@@ -131,7 +131,7 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     assert "Näringslivschefer" in table.inner_text() and "Planchefer" in table.inner_text()
     accessible(secretariat, "cycle-2-focus-area")
     secretariat.get_by_role("link", name="Gemensam etableringsstrategi").click()
-    assert secretariat.get_by_role("button", name="Ta bort aktiviteten").is_visible(), (
+    assert shown(secretariat.get_by_role("button", name="Ta bort aktiviteten")), (
         "not followed up yet"
     )
     accessible(secretariat)
@@ -186,7 +186,7 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     secretariat.get_by_label("Intäkt kommunerna, Samarbetet drift", exact=True).fill("638006")
     secretariat.get_by_label("Konsulter, Analysfonden", exact=True).fill("100000")
     secretariat.get_by_role("button", name="Spara budgeten").click()
-    assert secretariat.get_by_text("Budgeten är sparad.").is_visible()
+    assert shown(secretariat.get_by_text("Budgeten är sparad."))
     accessible(secretariat, "cycle-4-budget")
 
     # 5. Adopt and publish the plan; it appears on the public page.
@@ -194,12 +194,10 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     accessible(secretariat)
     secretariat.get_by_label("Samarbetskommitténs beslutsdatum för planen").fill("2020-12-10")
     secretariat.get_by_role("button", name="Markera planen som antagen").click()
-    assert secretariat.get_by_text(
-        "Verksamhetsplanen är antagen och låst för ändringar."
-    ).is_visible()
+    assert shown(secretariat.get_by_text("Verksamhetsplanen är antagen och låst för ändringar."))
     secretariat.get_by_label("Verksamhetsplanen blir synlig för alla.").check()
     secretariat.get_by_role("button", name="Publicera planen").click()
-    assert secretariat.get_by_text("Verksamhetsplanen är publicerad.").is_visible()
+    assert shown(secretariat.get_by_text("Verksamhetsplanen är publicerad."))
     accessible(secretariat, "cycle-5-plan")
     public = login("lasaren")
     public.context.clear_cookies()
@@ -219,7 +217,7 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     lead.get_by_label("Status").select_option("ongoing")
     lead.get_by_label("Uppföljningstext").fill("- Två workshops med byggföretagen är hållna")
     lead.get_by_role("button", name="Spara uppföljningen").click()
-    assert lead.get_by_text("Uppföljningen är sparad.").is_visible()
+    assert shown(lead.get_by_text("Uppföljningen är sparad."))
     assert FollowUp.objects.get(activity=ours).text == "- Två workshops med byggföretagen är hållna"
 
     # The annual report of 2021: the activities, the follow-up, and budget against outcome.
