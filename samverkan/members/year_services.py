@@ -2,8 +2,8 @@
 
 `start_year` is the one way a year comes into being in the app. It copies
 what carries over (the programme, area groups, focus areas and their goals,
-the activities the secretariat marks as continuing, the networks' year
-records, chairs and current staff) and opens the year's funds: a new
+the activities the secretariat marks as continuing, a new part for each
+project that goes on, the networks' year records, chairs and current staff) and opens the year's funds: a new
 operating fund, and every fund that closed the previous year with a balance
 or holds a grant receivable still unpaid. Opening balances are never copied
 as figures: a fund of the new year has no stated opening balance, so
@@ -85,6 +85,8 @@ class YearPlanPreview:
     focus_areas: list[Any] = field(default_factory=list)
     sub_goal_count: int = 0
     activities: list[tuple[Any, bool]] = field(default_factory=list)  # (activity, continues)
+    # (project, continues): projects that may go on; ticked when planned to run into the year
+    projects: list[tuple[Any, bool]] = field(default_factory=list)
     networks: list[Any] = field(default_factory=list)
     funds: list[CarriedFund] = field(default_factory=list)
     receivables: list[CarriedReceivable] = field(default_factory=list)
@@ -122,6 +124,7 @@ def preview_year(
     from samverkan.governance.networks import networks_of_year
     from samverkan.plan.models import Activity, FocusArea, SubGoal
     from samverkan.projects.receivables import open_receivables
+    from samverkan.projects.services import projects_into
 
     exists = Year.objects.filter(cooperation=cooperation, year=number).exists()
     rule = (
@@ -147,6 +150,10 @@ def preview_year(
     ):
         follow_up = getattr(activity, "follow_up", None)
         preview.activities.append((activity, bool(follow_up and follow_up.continues)))
+    preview.projects.extend(
+        (project, project.end_year is not None and project.end_year >= number)
+        for project in projects_into(cooperation.pk, number)
+    )
     # The cooperation's standing networks all carry over, the previous year's taking part first.
     previous = list(networks_of_year(from_year))
     preview.networks.extend(
@@ -229,12 +236,15 @@ def start_year(
     *,
     from_year: Year | None = None,
     continuing_activity_ids: Iterable[int] | None = None,
+    continuing_project_ids: Iterable[int] | None = None,
     actor: Actor,
 ) -> Year:
     """Create `year` in planning, from `from_year` (the plan, networks and funds carry over) or empty.
 
     `continuing_activity_ids` names the previous year's activities that
-    continue (None: those whose follow-up says "continues next year"). The
+    continue (None: those whose follow-up says "continues next year");
+    `continuing_project_ids` the projects that get a part in the new year
+    (None: those planned to run into it), each as "Fortsätt projektet" does. The
     cooperation row is locked first, so that two starts of the same year
     cannot both pass the existence check. Refuses a year that exists, a
     source of another cooperation, and a source that is not the year before.
@@ -242,6 +252,7 @@ def start_year(
     from samverkan.finance.models import Fund, FundKind, FundYear
     from samverkan.governance.models import Chair, NetworkYear, StaffMember
     from samverkan.plan.models import Activity, AreaGroup, FocusArea, FollowUp, SubGoal
+    from samverkan.projects.services import continue_project
 
     Cooperation.objects.select_for_update().get(pk=cooperation.pk)
     if Year.objects.filter(cooperation=cooperation, year=year).exists():
@@ -331,15 +342,11 @@ def start_year(
                 SubGoal(focus_area=copy, text=s.text, order=s.order) for s in area.sub_goals.all()
             )
             areas[area.pk] = copy
-        if continuing_activity_ids is None:
-            chosen = {a.pk for a, continues in preview.activities if continues}
-        else:
-            chosen = set(continuing_activity_ids)
-            known = {a.pk for a, _continues in preview.activities}
-            if chosen - known:
-                raise DomainError(
-                    _("En vald aktivitet hör inte till %(year)s.") % {"year": source.year}
-                )
+        chosen = _chosen(
+            preview.activities,
+            continuing_activity_ids,
+            _("En vald aktivitet hör inte till %(year)s.") % {"year": source.year},
+        )
         continued = []
         for activity in (
             Activity.objects.filter(pk__in=chosen)
@@ -357,6 +364,14 @@ def start_year(
             new_activity.networks.set(activity.networks.all())
             FollowUp.objects.create(activity=new_activity)
             continued.append(activity.title)
+        projects = _chosen(
+            preview.projects,
+            continuing_project_ids,
+            _("Ett valt projekt kan inte fortsätta %(year)s.") % {"year": year},
+        )
+        for project, _continues in preview.projects:
+            if project.pk in projects:
+                continue_project(project, new, actor=actor)
         areas_by_slug = {a.slug: a for a in areas.values()}
         # Every network of the previous year gets a year record, with who stays away; the
         # network's summary is the new year's to write.
@@ -403,6 +418,7 @@ def start_year(
             focus_areas=len(areas),
             sub_goals=preview.sub_goal_count,
             activities=continued,
+            projects=[p.name for p, _continues in preview.projects if p.pk in projects],
             networks=[n.slug for n in preview.networks],
             receivables=[f"{r.grantor}: {r.amount}" for r in preview.receivables],
         )
@@ -415,6 +431,19 @@ def start_year(
         changes={key: {"before": None, "after": value} for key, value in counts.items()},
     )
     return new
+
+
+def _chosen(
+    offered: list[tuple[Any, bool]], ids: Iterable[int] | None, unknown_message: str
+) -> set[int]:
+    """The ids chosen among what the preview offers (None: those it ticks); an id it does not
+    offer is refused with `unknown_message`."""
+    if ids is None:
+        return {item.pk for item, ticked in offered if ticked}
+    chosen = set(ids)
+    if chosen - {item.pk for item, _ticked in offered}:
+        raise DomainError(unknown_message)
+    return chosen
 
 
 def next_year_number(cooperation: Cooperation) -> int | None:

@@ -255,14 +255,23 @@ def continue_project(project: Project, year: Year, *, actor: Actor) -> ProjectYe
 def continuable_projects(year: Year) -> list[Project]:
     """Projects that may go on into `year` and have no part in it yet: those with a part in the
     year before, and those planned to run into this year."""
+    return projects_into(year.cooperation_id, year.year, without_part_in=year)
+
+
+def projects_into(
+    cooperation_id: int, number: int, *, without_part_in: Year | None = None
+) -> list[Project]:
+    """Projects that started before `number` and may go on into it (the rule of
+    `continuable_projects`, for a year that need not exist yet, as when it is started)."""
+    projects = (
+        Project.objects.filter(cooperation_id=cooperation_id, start_year__year__lt=number)
+        .filter(Q(years__year__year=number - 1) | Q(end_year__gte=number))
+        .exclude(end_year__lt=number)
+    )
+    if without_part_in is not None:
+        projects = projects.exclude(years__year=without_part_in)
     return list(
-        Project.objects.filter(cooperation_id=year.cooperation_id, start_year__year__lt=year.year)
-        .filter(Q(years__year__year=year.year - 1) | Q(end_year__gte=year.year))
-        .exclude(years__year=year)
-        .exclude(end_year__lt=year.year)
-        .select_related("start_year")
-        .distinct()
-        .order_by("start_year__year", "name")
+        projects.select_related("start_year").distinct().order_by("start_year__year", "name")
     )
 
 

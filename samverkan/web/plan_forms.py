@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,10 +50,25 @@ class StartYearForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+    projects = forms.TypedMultipleChoiceField(
+        label=_("Projekt som fortsätter"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        choices: list[tuple[int, str]],
+        project_choices: Sequence[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["activities"]
         field.choices = choices
+        projects: Any = self.fields["projects"]
+        projects.choices = list(project_choices)
 
 
 class FocusAreaForm(forms.Form):

@@ -44,6 +44,7 @@ from samverkan.plan.services import (
     save_activity,
     update_follow_up,
 )
+from samverkan.projects.models import Project, ProjectYear
 from samverkan.web.plan_forms import parse_amount
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cycle"
@@ -132,6 +133,54 @@ def test_the_secretariat_chooses_which_activities_continue(coop: Cooperation, y2
     assert [a.title for a in Activity.objects.filter(focus_area__year=year)] == [
         "Kartläggning av pendlingen"
     ]
+
+
+def test_a_project_of_the_year_before_is_offered_and_ticked_only_when_planned_to_run_on(
+    coop: Cooperation, y2020: Year
+) -> None:
+    analysis = Project.objects.get(cooperation=coop, slug="pendlingsanalys")
+    offered = preview_year(coop, 2021, from_year=y2020).projects
+    assert offered == [(analysis, False)], "a part in 2020 and no planned end: offered, not ticked"
+
+    Project.objects.filter(pk=analysis.pk).update(end_year=2022)
+    assert preview_year(coop, 2021, from_year=y2020).projects == [(analysis, True)]
+    Project.objects.filter(pk=analysis.pk).update(end_year=2020)
+    assert preview_year(coop, 2021, from_year=y2020).projects == [], "it ended in 2020"
+
+
+def test_a_project_that_continues_gets_its_part_in_the_new_year_under_the_same_focus_area(
+    coop: Cooperation, y2020: Year
+) -> None:
+    analysis = Project.objects.get(cooperation=coop, slug="pendlingsanalys")
+    year = start_year(
+        coop, 2021, from_year=y2020, continuing_project_ids=[analysis.pk], actor=ACTOR
+    )
+
+    part = ProjectYear.objects.get(project=analysis, year=year)
+    assert part.focus_area is not None and part.focus_area.year_id == year.pk
+    assert part.focus_area.slug == "infrastruktur"
+    assert ProjectYear.objects.filter(project=analysis).count() == 2, "2020's part stays"
+    started = AuditEntry.objects.get(action="year.start", year=2021)
+    assert started.changes["projects"]["after"] == ["Pendlingsanalys"]
+    assert AuditEntry.objects.filter(action="projects.project.continue", year=2021).count() == 1
+
+
+def test_without_a_choice_the_projects_planned_to_run_on_continue(
+    coop: Cooperation, y2020: Year
+) -> None:
+    Project.objects.filter(cooperation=coop, slug="pendlingsanalys").update(end_year=2021)
+    year = start_year(coop, 2021, from_year=y2020, actor=ACTOR)
+    assert [p.project.slug for p in ProjectYear.objects.filter(year=year)] == ["pendlingsanalys"]
+
+
+def test_a_project_not_offered_is_refused_and_the_year_is_not_started(
+    coop: Cooperation, y2020: Year
+) -> None:
+    Project.objects.filter(cooperation=coop, slug="pendlingsanalys").update(end_year=2020)
+    ended = Project.objects.get(cooperation=coop, slug="pendlingsanalys")
+    with pytest.raises(DomainError, match="Ett valt projekt kan inte fortsätta 2021"):
+        start_year(coop, 2021, from_year=y2020, continuing_project_ids=[ended.pk], actor=ACTOR)
+    assert not Year.objects.filter(cooperation=coop, year=2021).exists()
 
 
 def test_every_network_carries_over_with_who_stays_away(y2021: Year) -> None:

@@ -139,3 +139,20 @@ def test_a_project_added_in_the_admin_gets_its_part_in_its_start_year(
     assert list(project.years.values_list("year__year", flat=True)) == [2020]
     exported = export_year(Year.objects.get(pk=place.year.pk))
     assert "- slug: ny\n  name: Ny\n" in exported, "the year file describes it where it starts"
+
+
+def test_starting_2021_offers_the_2020_projects_and_a_ticked_one_goes_on(
+    place: Place, client_for: Any, great: Project
+) -> None:
+    client = client_for(SECRETARIAT)
+    new_year = reverse("web:year-new", args=["sodertorn"])
+    page = text(client.get(new_year))
+    assert "<legend>Projekt som fortsätter</legend>" in page
+    assert f"{great.name} (2020–tills vidare)" in page
+
+    response = client.post(new_year, {"ar": "2021", "fran": "2020", "projects": [great.pk]})
+
+    assert response.status_code == 303
+    year = Year.objects.get(cooperation=place.coop, year=2021)
+    assert great.years.filter(year=year).exists()
+    assert "Fortsätt projektet 2021" not in text(client.get(url("project-edit", 2021, great.pk)))

@@ -26,6 +26,7 @@ from samverkan.finance.accounts import year_accounts
 from samverkan.governance.models import Network
 from samverkan.members.models import Cooperation, Year, YearStatus
 from samverkan.plan.models import Activity, ActivityProposal, FollowUp, ProposalStatus
+from samverkan.projects.models import ProjectYear
 from samverkan.reports.api import render_report
 from tests.web.browsing import accessible
 from tests.web.test_browser import AXE, PASSWORD, shown
@@ -96,6 +97,9 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
         "3.1 Infrastruktur – Kartläggning av pendlingen"
     ).is_checked()
     secretariat.get_by_label("3.2 Klimat – Klimatlöften för kommunerna").uncheck()
+    going_on = secretariat.get_by_label("Pendlingsanalys (2020–tills vidare)")
+    assert not going_on.is_checked(), "no planned end: the secretariat decides"
+    going_on.check()
     accessible(secretariat, "cycle-1-new-year")
     secretariat.get_by_role("button", name="Starta 2021").click()
     assert shown(secretariat.get_by_text("Året 2021 är startat och står i planering."))
@@ -109,6 +113,7 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     assert AuditEntry.objects.filter(
         action="year.start", year=2021, actor=people["kansliet"]
     ).exists()
+    assert ProjectYear.objects.filter(project__slug="pendlingsanalys", year=year).exists()
 
     # 2. A focus area, a sub-goal and two activities owned by two networks.
     secretariat.get_by_label("Fokusområdets namn").fill("Näringsliv")

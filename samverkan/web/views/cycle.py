@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,6 +25,12 @@ def _number(raw: str | None, default: int | None) -> int | None:
     if not raw.isdigit() or len(raw) != 4:
         raise Http404
     return int(raw)
+
+
+def project_choice(project: Any) -> str:
+    """A project as the new-year page offers it: its name and the years it runs."""
+    until = project.end_year or _("tills vidare")
+    return f"{project.name} ({project.start_year.year}–{until})"
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,8 +59,15 @@ def year_new(request: HttpRequest, coop: str) -> HttpResponse:
             raise Http404
     preview = preview_year(cooperation, number, from_year=source)
     choices = [(a.pk, f"{a.focus_area} – {a.title}") for a, _continues in preview.activities]
-    initial = [a.pk for a, continues in preview.activities if continues]
-    form = StartYearForm(request.POST or None, initial={"activities": initial}, choices=choices)
+    form = StartYearForm(
+        request.POST or None,
+        initial={
+            "activities": [a.pk for a, continues in preview.activities if continues],
+            "projects": [p.pk for p, continues in preview.projects if continues],
+        },
+        choices=choices,
+        project_choices=[(p.pk, project_choice(p)) for p, _continues in preview.projects],
+    )
     error = ""
     status = 200
     if request.method == "POST":
@@ -63,6 +78,7 @@ def year_new(request: HttpRequest, coop: str) -> HttpResponse:
                     number,
                     from_year=source,
                     continuing_activity_ids=form.cleaned_data["activities"],
+                    continuing_project_ids=form.cleaned_data["projects"],
                     actor=acting_user(request),
                 )
             except DomainError as exc:
