@@ -1,4 +1,5 @@
-"""What a grant has earned and been paid by the end of a year: pure records, no database.
+"""What a grant has earned and been paid by the end of a year, and a project's cost in a year:
+pure records and rules, no database.
 
 `projects.receivables.grant_balances` builds them; the report, its checks and
 the start of a new year read the receivable from here.
@@ -40,3 +41,9 @@ class GrantBalance:
     def is_open(self) -> bool:
         """An arrears grant with a receivable at the year's end (the report lists it)."""
         return self.in_arrears and self.receivable > 0
+
+
+def year_cost(booked: Decimal | None, stated: Decimal | None) -> Decimal | None:
+    """A project's cost in one year as its report states it: booked where the year has cost lines
+    on it (`booked` not None), else the cost its part in the year states."""
+    return booked if booked is not None else stated

@@ -9,6 +9,7 @@ from decimal import Decimal
 from samverkan.finance.models import LedgerLine, LineKind
 from samverkan.lib.money import ZERO
 from samverkan.members.models import Year
+from samverkan.projects.balances import year_cost
 from samverkan.projects.models import Grant, Project, ProjectYear
 
 
@@ -24,10 +25,7 @@ class YearFigures:
 
     @property
     def cost(self) -> Decimal | None:
-        """The year's cost as its report states it: booked where lines exist, else the stated cost."""
-        if self.booked_cost is not None:
-            return self.booked_cost
-        return self.part.stated_cost if self.part is not None else None
+        return year_cost(self.booked_cost, self.part.stated_cost if self.part is not None else None)
 
 
 def years_of(project: Project) -> list[YearFigures]:

@@ -23,7 +23,7 @@ from django.utils.translation import override
 
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.ledger import Entry, YearAccounts
-from samverkan.finance.models import Footnote, Fund, FundKind, FundYear, LedgerLine
+from samverkan.finance.models import Footnote, FundYear, LedgerLine
 from samverkan.governance.models import Body as BodyModel
 from samverkan.governance.models import (
     BodyKind,
@@ -41,7 +41,6 @@ from samverkan.members.models import Member, Year
 from samverkan.plan.models import Activity as ActivityModel
 from samverkan.plan.models import AreaGroup as AreaGroupModel
 from samverkan.plan.models import FocusArea as FocusAreaModel
-from samverkan.projects.figures import total_cost, years_of
 from samverkan.projects.models import Grant as GrantModel
 from samverkan.projects.models import Project as ProjectModel
 from samverkan.projects.models import ProjectYear as ProjectYearModel
@@ -534,7 +533,6 @@ def _projects(
         if g.year_id == year.pk or g.slug in income_grants:
             grants[g.project_id].append(g)
     received = {g.pk: g.booked for g in figures.grants}
-    so_far = _project_costs_so_far(year, projects)
     result = []
     for p in projects:
         own = []
@@ -544,7 +542,7 @@ def _projects(
                 own.append(f)
         part = parts.get(p.pk)
         cost = figures.projects[p.slug].cost
-        years, total = so_far.get(p.pk, ((), None))
+        years, total = figures.projects[p.slug].years_so_far, figures.projects[p.slug].cost_so_far
         several = (
             p.start_year.year < year.year
             or len(years) > 1
@@ -584,22 +582,6 @@ def _projects(
             )
         )
     return tuple(result)
-
-
-def _project_costs_so_far(
-    year: Year, projects: list[ProjectModel]
-) -> dict[int, tuple[tuple[int, ...], Decimal | None]]:
-    """Per project: the years up to `year` with a part or costs, and the costs of those years,
-    by the rule the project's page uses (`projects.figures`: booked costs, else the stated cost)."""
-    result: dict[int, tuple[tuple[int, ...], Decimal | None]] = {}
-    for project in projects:
-        counted = [
-            y
-            for y in years_of(project)
-            if y.year.year <= year.year and (y.part is not None or y.booked_cost is not None)
-        ]
-        result[project.pk] = (tuple(y.year.year for y in counted), total_cost(counted))
-    return result
 
 
 def _administration(
@@ -657,7 +639,6 @@ def _administration(
                 texts=body_texts,
             )
         )
-    co_financing = _co_financing(year, figures.accounts)
     event_figures = {e.slug: e for e in figures.events}
     events = []
     for event in (
@@ -684,7 +665,7 @@ def _administration(
                 costs=costs,
                 cost_per_participant=per_participant,
                 cost_cap_per_participant=event.cost_cap_per_participant,
-                co_financing=co_financing.get(event.fund.slug, ()) if event.fund else (),
+                co_financing=figures.co_financing(event.fund.slug) if event.fund else (),
                 texts=texts.take_matching(event.slug, event.kind),
             )
         )
@@ -696,26 +677,6 @@ def _administration(
         events=tuple(events),
         closing_texts=texts.take(*ADMINISTRATION_KEYS),
     )
-
-
-def _co_financing(year: Year, accounts: YearAccounts) -> dict[str, tuple[tuple[str, Decimal], ...]]:
-    """Income per member in event funds (members co-financing an event), in the members' order."""
-    event_funds = set(
-        Fund.objects.filter(cooperation_id=year.cooperation_id, kind=FundKind.EVENT).values_list(
-            "slug", flat=True
-        )
-    )
-    members = list(
-        Member.objects.filter(cooperation_id=year.cooperation_id).values_list("code", "name")
-    )
-    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for e in accounts.entries:
-        if e.fund in event_funds and e.member and e.category != accounts.fee_category:
-            sums[e.fund][e.member] += e.amount if e.kind == "income" else -e.amount
-    return {
-        fund: tuple((name, per_member[code]) for code, name in members if code in per_member)
-        for fund, per_member in sums.items()
-    }
 
 
 # --- accounts --------------------------------------------------------------------------------

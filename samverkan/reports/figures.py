@@ -23,7 +23,7 @@ from typing import Any
 from samverkan.finance.ledger import FundBalance, YearAccounts
 from samverkan.lib.figures import FigureKey, parse_key
 from samverkan.lib.money import ZERO, round_kronor
-from samverkan.projects.balances import GrantBalance
+from samverkan.projects.balances import GrantBalance, year_cost
 
 
 def _empty() -> Mapping[Any, Any]:
@@ -78,11 +78,15 @@ class ProjectFigures:
     stated_cost: Decimal | None = None
     booked_cost: Decimal = ZERO
     has_lines: bool = False  # the year has lines of the project
+    # The years up to this one with a part or cost lines, and their costs by the same rule
+    # (None when no year states one): a project over several years prints its costs so far.
+    years_so_far: tuple[int, ...] = ()
+    cost_so_far: Decimal | None = None
 
     @property
     def cost(self) -> Decimal | None:
         """The cost the report prints: booked when the year has its lines, else as stated."""
-        return self.booked_cost if self.has_lines else self.stated_cost
+        return year_cost(self.booked_cost if self.has_lines else None, self.stated_cost)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,17 +183,19 @@ class YearFigures:
             ZERO,
         )
 
+    def co_financing(self, fund: str) -> tuple[tuple[str, Decimal], ...]:
+        """What each member paid into `fund` (an event's co-financing), as (name, amount) in the
+        members' order: a member's income lines in the fund, less its cost lines, leaving out the
+        membership fee."""
+        paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for e in self.accounts.entries:
+            if e.fund == fund and e.member and e.category != self.accounts.fee_category:
+                paid[e.member] += e.amount if e.kind == "income" else -e.amount
+        return tuple((m.name, paid[m.code]) for m in self.members if m.code in paid)
+
     def member_shares(self, fund: str) -> Decimal:
-        """The members' income in a fund outside the fee category (their co-financing)."""
-        fee = self.accounts.fee_category
-        return sum(
-            (
-                e.amount
-                for e in self.accounts.entries
-                if e.fund == fund and e.member and e.kind == "income" and e.category != fee
-            ),
-            ZERO,
-        )
+        """The members' co-financing of `fund` in all (`co_financing`, summed)."""
+        return sum((amount for _name, amount in self.co_financing(fund)), ZERO)
 
     def open_receivables(self) -> tuple[GrantBalance, ...]:
         """Grants paid in arrears with a receivable at the year's end, in the grants' order."""

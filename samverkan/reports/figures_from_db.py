@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from types import MappingProxyType
 
 from samverkan.finance.accounts import accounts_chain, fund_labels
 from samverkan.finance.ledger import YearAccounts
-from samverkan.finance.models import CostCategory, PublishedFigure
+from samverkan.finance.models import CostCategory, LedgerLine, LineKind, PublishedFigure
 from samverkan.governance.models import Event, EventStatus
 from samverkan.lib.money import ZERO
 from samverkan.lib.report_settings import Settings, merged
 from samverkan.members.fees import rule_for
 from samverkan.members.models import Member, PopulationFigure, Year
+from samverkan.projects.balances import year_cost
 from samverkan.projects.models import Project, ProjectYear
 from samverkan.projects.receivables import grant_balances
 from samverkan.reports.checks import run_checks
@@ -87,21 +89,52 @@ def check_year(year: Year) -> list[Finding]:
 
 
 def project_figures(year: Year, accounts: YearAccounts) -> dict[str, ProjectFigures]:
-    """Every project of the cooperation with the cost its part in `year` states and the cost booked."""
+    """Every project of the cooperation with the cost its part in `year` states and the cost
+    booked, and its costs in the years up to `year` (nothing of a later year, so that a decided
+    report stays as decided)."""
     booked = booked_project_costs(accounts)
     stated = dict(ProjectYear.objects.filter(year=year).values_list("project__slug", "stated_cost"))
-    return {
-        slug: ProjectFigures(
+    so_far = _costs_so_far(year)
+    figures = {}
+    for slug, name in Project.objects.filter(cooperation_id=year.cooperation_id).values_list(
+        "slug", "name"
+    ):
+        costs = so_far.get(slug, {})
+        known = [cost for cost in costs.values() if cost is not None]
+        figures[slug] = ProjectFigures(
             slug=slug,
             name=name,
             stated_cost=stated.get(slug),
             booked_cost=booked.get(slug, ZERO),
             has_lines=slug in booked,
+            years_so_far=tuple(sorted(costs)),
+            cost_so_far=sum(known, ZERO) if known else None,
         )
-        for slug, name in Project.objects.filter(cooperation_id=year.cooperation_id).values_list(
-            "slug", "name"
-        )
+    return figures
+
+
+def _costs_so_far(year: Year) -> dict[str, dict[int, Decimal | None]]:
+    """Per project slug: each year up to `year` with a part or cost lines, and its cost
+    (`projects.figures.year_cost`, the rule the project's page uses); two queries."""
+    stated: dict[tuple[str, int], Decimal | None] = {
+        (slug, number): cost
+        for slug, number, cost in ProjectYear.objects.filter(
+            project__cooperation_id=year.cooperation_id, year__year__lte=year.year
+        ).values_list("project__slug", "year__year", "stated_cost")
     }
+    booked: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    for slug, number, amount in LedgerLine.objects.filter(
+        year__cooperation_id=year.cooperation_id,
+        year__year__lte=year.year,
+        project__isnull=False,
+        kind=LineKind.COST,
+        transfer="",
+    ).values_list("project__slug", "year__year", "amount"):
+        booked[slug, number] += amount
+    costs: dict[str, dict[int, Decimal | None]] = defaultdict(dict)
+    for slug, number in set(stated) | set(booked):
+        costs[slug][number] = year_cost(booked.get((slug, number)), stated.get((slug, number)))
+    return costs
 
 
 def _event_figures(year: Year, accounts: YearAccounts) -> tuple[EventFigures, ...]:

@@ -367,6 +367,20 @@ def test_members_co_financing_that_differs_from_the_events_costs_is_an_error() -
     assert briefly(found) == [("error", "2020 · Rådslaget · medfinansiering", D(1000), D(900))]
 
 
+def test_each_members_co_financing_is_its_income_in_the_fund_less_refunds_and_not_the_fee() -> None:
+    books = accounts(
+        income("konferens", "400", member="B"),
+        income("konferens", "600", member="A"),
+        cost("konferens", "100", member="A"),  # a refund to Alby
+        income("konferens", "50", member="A", category="avgift"),  # the fee is not co-financing
+        income("drift", "999", member="B"),  # another fund
+    )
+    year = figures(books)
+    assert year.co_financing("konferens") == (("Alby", D(500)), ("Botby", D(400))), "members' order"
+    assert year.member_shares("konferens") == D(900)
+    assert year.co_financing("drift") == (("Botby", D(999)),)
+
+
 def test_an_event_without_co_financing_is_not_compared() -> None:
     assert event_co_financing_covers_cost(figures(events=[event(costs=D(1000))])) == []
 
