@@ -9,20 +9,20 @@ from samverkan.finance.models import LedgerLine
 from samverkan.lib.money import ZERO
 from samverkan.members.models import Year
 from samverkan.projects.balances import GrantBalance
-from samverkan.projects.models import Grant, GrantPayment, GrantTiming
+from samverkan.projects.models import Grant, GrantPayment, GrantTiming, Project
 
 
-def grant_balances(year: Year, grant: Grant | None = None) -> tuple[GrantBalance, ...]:
+def grant_balances(year: Year, *, project: Project | None = None) -> tuple[GrantBalance, ...]:
     """Every grant of the cooperation decided by `year`, at its end, in the grants' order (three queries).
 
     Booked grant income up to and including the year, and the payments made
     by its last day; the fund is where the income was booked (the newest line).
     Only grants decided by the year count: a later year's grant is not yet known.
-    `grant`: that grant alone (decided by the year or not).
+    `project`: that project's grants alone, decided by the year or later (its page lists them all).
     """
     chosen = (
-        Grant.objects.filter(pk=grant.pk)
-        if grant is not None
+        Grant.objects.filter(project=project).order_by("year__year", "order", "id")
+        if project is not None
         else Grant.objects.filter(
             project__cooperation_id=year.cooperation_id, year__year__lte=year.year
         )
@@ -58,13 +58,6 @@ def grant_balances(year: Year, grant: Grant | None = None) -> tuple[GrantBalance
         )
         for g in grants
     )
-
-
-def grant_receivable(grant: Grant, year: Year) -> Decimal:
-    """What a grant paid in arrears is owed at the end of `year`: its income booked up to and
-    including the year, less its payments by the year's last day (zero for an advance grant)."""
-    (balance,) = grant_balances(year, grant)
-    return balance.receivable if balance.in_arrears else ZERO
 
 
 def open_receivables(year: Year) -> list[tuple[Grant, str, Decimal]]:

@@ -21,8 +21,8 @@ from samverkan.members.models import Year
 from samverkan.members.scope import locked_year
 from samverkan.members.services import DomainError
 from samverkan.projects.figures import total_cost, years_of
-from samverkan.projects.models import Grant, GrantTiming, Project, ProjectYear
-from samverkan.projects.receivables import grant_receivable
+from samverkan.projects.models import Grant, Project, ProjectYear
+from samverkan.projects.receivables import grant_balances
 from samverkan.projects.services import (
     PART_FIELDS,
     continuable_projects,
@@ -156,9 +156,9 @@ def _project_page(
             imported_lines=imported,
             **context,
             receivables=[
-                (grant, grant_receivable(grant, found))
-                for grant in (project.grants.all() if project is not None else [])
-                if grant.timing == GrantTiming.ARREARS
+                balance
+                for balance in (grant_balances(found, project=project) if project else ())
+                if balance.in_arrears
             ],
         ),
         status=status,
