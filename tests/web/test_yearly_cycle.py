@@ -132,6 +132,7 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     secretariat.get_by_label("Start").fill("2021-03-01")
     secretariat.get_by_label("Slut").fill("2021-10-31")
     secretariat.get_by_role("button", name="Lägg till aktiviteten").click()
+    secretariat.wait_for_load_state()  # the whole page, not the part parsed so far
     table = secretariat.get_by_role("table", name="Aktiviteter i Näringsliv")
     assert "Näringslivschefer" in table.inner_text() and "Planchefer" in table.inner_text()
     accessible(secretariat, "cycle-2-focus-area")
@@ -174,6 +175,7 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     lead.reload()
     assert lead.locator("#proposal-status").inner_text() == "Intagen i planen"
     lead.get_by_role("link", name="Förslag från nätverken").first.click()
+    lead.wait_for_load_state()  # the whole page, not the part parsed so far
     assert "Regional cykelplan" in lead.get_by_role("main").inner_text()
     accessible(lead)
     proposal.refresh_from_db()
@@ -185,6 +187,7 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
     cell = secretariat.get_by_label("Personalkostnader, Samarbetet drift", exact=True)
     cell.fill("femhundratusen")
     secretariat.get_by_role("button", name="Spara budgeten").click()
+    secretariat.wait_for_load_state()  # the whole page, not the part parsed so far
     assert "Skriv ett belopp i kronor" in secretariat.locator(".budget-grid").inner_text()
     accessible(secretariat)
     secretariat.get_by_label("Personalkostnader, Samarbetet drift", exact=True).fill("550 000")
