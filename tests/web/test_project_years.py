@@ -148,7 +148,7 @@ def test_starting_2021_offers_the_2020_projects_and_a_ticked_one_goes_on(
     new_year = reverse("web:year-new", args=["sodertorn"])
     page = text(client.get(new_year))
     assert "<legend>Projekt som fortsätter</legend>" in page
-    assert f"{great.name} (2020–tills vidare)" in page
+    assert f"{great.name} (sedan 2020, inget slutår angivet)" in page
 
     response = client.post(new_year, {"ar": "2021", "fran": "2020", "projects": [great.pk]})
 

@@ -97,7 +97,7 @@ def test_the_secretariat_plans_the_next_year_in_the_browser(
         "3.1 Infrastruktur – Kartläggning av pendlingen"
     ).is_checked()
     secretariat.get_by_label("3.2 Klimat – Klimatlöften för kommunerna").uncheck()
-    going_on = secretariat.get_by_label("Pendlingsanalys (2020–tills vidare)")
+    going_on = secretariat.get_by_label("Pendlingsanalys (sedan 2020, inget slutår angivet)")
     assert not going_on.is_checked(), "no planned end: the secretariat decides"
     going_on.check()
     accessible(secretariat, "cycle-1-new-year")

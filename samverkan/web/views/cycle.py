@@ -29,8 +29,12 @@ def _number(raw: str | None, default: int | None) -> int | None:
 
 def project_choice(project: Any) -> str:
     """A project as the new-year page offers it: its name and the years it runs."""
-    until = project.end_year or _("tills vidare")
-    return f"{project.name} ({project.start_year.year}–{until})"
+    if project.end_year is None:
+        return _("%(name)s (sedan %(start)s, inget slutår angivet)") % {
+            "name": project.name,
+            "start": project.start_year.year,
+        }
+    return f"{project.name} ({project.start_year.year}–{project.end_year})"
 
 
 @require_http_methods(["GET", "POST"])
