@@ -5,3 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("samverkan.web.urls")),
 ]
+
+handler403 = "samverkan.web.views.errors.permission_denied"

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -272,7 +274,13 @@ class Meeting(ReadByYears, models.Model):
 
     def __str__(self) -> str:
         who = self.body.name if self.body else ", ".join(str(n) for n in self.networks.all())
-        when = self.date.isoformat() if self.date else (f"månad {self.month}" if self.month else "")
+        # "4 mars 2020", or the month alone ("maj") when only the month is known.
+        if self.date:
+            when = date_format(self.date, "j F Y")
+        elif self.month in MONTHS:
+            when = str(MONTHS[self.month])
+        else:
+            when = str(self.month or "")
         return f"{who} {when}".strip()
 
     def clean(self) -> None:

@@ -7,13 +7,16 @@ rights themselves are declared in `samverkan.accounts.roles`.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from samverkan.accounts.roles import Capability, Standing, standing_for
 from samverkan.governance.models import Meeting
@@ -44,10 +47,48 @@ def acting_user(request: HttpRequest) -> User:
     return user
 
 
+# What the 403 page says when a capability is missing: who does it instead, in the user's words.
+REFUSALS: dict[Capability, Any] = {
+    Capability.MANAGE_YEAR: gettext_lazy(
+        "Årets status, beslut, publicering och återöppning sköts av kansliet."
+    ),
+    Capability.EDIT_MEMBERS: gettext_lazy(
+        "Medlemskommuner och invånarantal läggs in och rättas av kansliet."
+    ),
+    Capability.EDIT_ACCOUNTS: gettext_lazy(
+        "Ekonomin (SIE-import, kontomappning och bokföringsrader) ändras av kansliet."
+    ),
+    Capability.EDIT_REGISTERS: gettext_lazy(
+        "Remissvar, projekt, arrangemang och årsredovisningens texter ändras av kansliet."
+    ),
+    Capability.EDIT_PLAN: format_lazy(
+        "{} {}",
+        gettext_lazy("Verksamhetsplanen och budgeten ändras av kansliet."),
+        gettext_lazy(
+            "Nätverksledare föreslår aktiviteter under Verksamhetsplan, Förslag från nätverken."
+        ),
+    ),
+    Capability.PROPOSE_ACTIVITY: gettext_lazy(
+        "Aktiviteter föreslås av ledarna för de nätverk som ansvarar för fokusområdet; "
+        "kansliet tar in förslagen i planen."
+    ),
+    Capability.VIEW_AUDIT: gettext_lazy("Ändringsloggen läses av kansliet."),
+}
+
+
+def refused(capability: Capability | None = None, reason: str = "") -> PermissionDenied:
+    """A 403 that says why (the 403 page shows the reason and a way back)."""
+    return PermissionDenied(reason or (str(REFUSALS.get(capability, "")) if capability else ""))
+
+
 def require(standing: Standing, capability: Capability) -> None:
     """403 unless the standing grants the capability."""
     if not standing.can(capability):
-        raise PermissionDenied
+        raise refused(capability)
+
+
+def _names(networks: Iterable[Any]) -> str:
+    return ", ".join(str(network) for network in networks)
 
 
 def get_year_for_user(request: HttpRequest, coop_slug: str, year: int) -> tuple[Year, Standing]:
@@ -70,7 +111,7 @@ def get_activity_for_user(
         focus_area__year=found_year,
     )
     if edit and not standing.can_edit_activity(activity):
-        raise PermissionDenied
+        raise refused(reason=follow_up_refusal(activity))
     return activity, found_year, standing
 
 
@@ -81,8 +122,27 @@ def get_meeting_for_user(
     found_year, standing = get_year_for_user(request, coop_slug, year)
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk, year=found_year)
     if edit and not standing.can_edit_meeting(meeting):
-        raise PermissionDenied
+        raise refused(reason=meeting_refusal(meeting))
     return meeting, found_year, standing
+
+
+def follow_up_refusal(activity: Activity) -> str:
+    """Who writes the activity's follow-up, for someone who may only read it."""
+    owners = list(activity.owners())
+    if not owners:
+        return gettext("Uppföljningen av den här aktiviteten skrivs av kansliet.")
+    return gettext(
+        "Uppföljningen av den här aktiviteten skrivs av ledarna för %(networks)s och av kansliet."
+    ) % {"networks": _names(owners)}
+
+
+def meeting_refusal(meeting: Meeting) -> str:
+    """Who keeps the meeting, for someone who may only read it."""
+    if meeting.body is not None:
+        return gettext("Möten i %(body)s förs av kansliet.") % {"body": meeting.body.name}
+    return gettext("Mötet ändras av ledarna för %(networks)s och av kansliet.") % {
+        "networks": _names(meeting.networks.all())
+    }
 
 
 def get_record_for_user(
@@ -128,7 +188,11 @@ def get_project_for_user(
 def require_meeting_author(standing: Standing) -> None:
     """403 unless the user may add meetings (secretariat, or lead of a network)."""
     if not standing.can_add_meeting():
-        raise PermissionDenied
+        raise refused(
+            reason=gettext(
+                "Möten läggs till av kansliet och av nätverkens ledare för sina nätverk."
+            )
+        )
 
 
 def get_published_year(coop_slug: str, year: int) -> Year:

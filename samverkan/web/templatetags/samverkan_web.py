@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -59,3 +60,12 @@ def minutes(value: dt.timedelta | None) -> int:
     if value is None:
         return 0
     return int(-(-value.total_seconds() // 60))
+
+
+@register.filter
+def month_name(value: int | None) -> str:
+    """A month's number as its name in the page's language ("mars"), for records that know only
+    the month; an out-of-range number is shown as it is."""
+    if value in MONTHS:
+        return str(MONTHS[value])
+    return "" if value is None else str(value)

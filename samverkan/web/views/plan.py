@@ -17,7 +17,13 @@ from samverkan.audit.models import AuditEntry
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError
 from samverkan.plan.services import EditConflict, update_follow_up
-from samverkan.web.access import acting_user, get_activity_for_user, get_standing, get_year_for_user
+from samverkan.web.access import (
+    acting_user,
+    follow_up_refusal,
+    get_activity_for_user,
+    get_standing,
+    get_year_for_user,
+)
 from samverkan.web.findings import year_findings
 from samverkan.web.forms import FollowUpForm
 from samverkan.web.summaries import accounts_overview, plan_overview
@@ -152,6 +158,10 @@ def activity(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespons
             owners=found_activity.owners(),
             form=form,
             editable=editable,
+            # Why there is no form: the year's lock banner says it for a locked year.
+            read_only_reason=""
+            if editable or found_year.is_locked
+            else follow_up_refusal(found_activity),
             error=error,
             current=current,
             history=history,

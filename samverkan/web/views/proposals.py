@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from samverkan.plan.services import (
     propose_activity,
     update_proposal,
 )
-from samverkan.web.access import acting_user, get_year_for_user, require
+from samverkan.web.access import acting_user, get_year_for_user, refused, require
 from samverkan.web.plan_forms import ActivityForm, DeclineForm, ProposalEditForm, ProposalForm
 from samverkan.web.views.plan import year_context
 from samverkan.web.views.plan_edit import _attempt, _see_other
@@ -63,7 +62,7 @@ def proposal_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.PROPOSE_ACTIVITY)
     if not standing.network_ids:
-        raise PermissionDenied
+        raise refused(Capability.PROPOSE_ACTIVITY)
     initial = {"focus_area": request.GET.get("omrade")} if request.GET.get("omrade") else None
     form = ProposalForm(
         request.POST or None, initial=initial, year=found, network_ids=standing.network_ids
@@ -155,7 +154,10 @@ def proposal(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespons
     user = acting_user(request)
     if action == "edit":
         if not standing.can_edit_proposal(found_proposal):
-            raise PermissionDenied
+            raise refused(
+                reason=_("Förslaget ändras av ledarna för %(network)s innan kansliet beslutar.")
+                % {"network": found_proposal.network}
+            )
         form: forms.Form = ProposalEditForm(request.POST)
         if form.is_valid() and _attempt(
             form,

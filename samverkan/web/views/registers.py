@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from samverkan.accounts.roles import Standing
+from samverkan.accounts.roles import Capability, Standing
 from samverkan.governance.models import Meeting, Network, NetworkYear
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError
@@ -46,6 +46,11 @@ def meetings(request: HttpRequest, coop: str, year: int) -> HttpResponse:
             "meetings",
             rows=rows,
             can_add=standing.can_add_meeting() and not found.is_locked,
+            any_editable=not found.is_locked and any(editable for _meeting, editable in rows),
+            # A network lead keeps some meetings and reads the rest: say which.
+            led_networks=[]
+            if standing.can(Capability.EDIT_ANY_MEETING) or found.is_locked
+            else list(Network.objects.filter(pk__in=standing.network_ids)),
         ),
     )
 

@@ -1,0 +1,117 @@
+"""What a network lead or a reader is told where they may only read: who does it instead, and a
+way back, never a bare "forbidden". Which URL refuses whom is the matrix of test_permissions.py;
+this file pins what the refusal says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from samverkan.consultations.models import ConsultationResponse
+from samverkan.governance.models import Meeting
+from tests.web.conftest import LEAD_A, READER, SECRETARIAT, Place
+
+
+def test_a_lead_refused_another_networks_follow_up_is_told_who_writes_it_and_led_to_the_year(
+    place: Place, client_for: Any
+) -> None:
+    url = reverse("web:activity", args=["sodertorn", 2020, place.activity_b.pk])
+
+    response = client_for(LEAD_A).post(url, {"status": "done", "text": "x", "version": 1})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "skrivs av ledarna för SNUG-gruppen och av kansliet" in page
+    assert f'href="{reverse("web:dashboard", args=["sodertorn", 2020])}"' in page
+    assert "Till översikten för 2020" in page
+
+
+def test_a_lead_refused_a_committee_meeting_is_told_that_the_secretariat_keeps_it(
+    place: Place, client_for: Any
+) -> None:
+    url = reverse("web:meeting-edit", args=["sodertorn", 2020, place.body_meeting.pk])
+
+    page = client_for(LEAD_A).get(url).content.decode()
+
+    assert "Möten i Samarbetskommittén förs av kansliet." in page
+
+
+def test_a_reader_refused_the_year_status_is_told_that_the_secretariat_runs_it(
+    place: Place, client_for: Any
+) -> None:
+    response = client_for(READER).get(reverse("web:year-status", args=["sodertorn", 2020]))
+
+    assert response.status_code == 403
+    assert "sköts av kansliet" in response.content.decode()
+
+
+def test_the_page_of_another_networks_activity_says_who_writes_its_follow_up(
+    place: Place, client_for: Any
+) -> None:
+    url = reverse("web:activity", args=["sodertorn", 2020, place.activity_b.pk])
+
+    page = client_for(LEAD_A).get(url).content.decode()
+
+    assert 'id="read-only-reason"' in page
+    assert "skrivs av ledarna för SNUG-gruppen" in page
+    assert "Spara uppföljningen" not in page
+
+
+def test_the_page_of_the_leads_own_activity_offers_the_form_without_a_refusal(
+    place: Place, client_for: Any
+) -> None:
+    url = reverse("web:activity", args=["sodertorn", 2020, place.activity_a.pk])
+
+    page = client_for(LEAD_A).get(url).content.decode()
+
+    assert "Spara uppföljningen" in page
+    assert 'id="read-only-reason"' not in page
+
+
+def test_the_meetings_list_tells_a_lead_which_meetings_are_theirs(
+    place: Place, client_for: Any
+) -> None:
+    page = (
+        client_for(LEAD_A).get(reverse("web:meetings", args=["sodertorn", 2020])).content.decode()
+    )
+
+    assert 'id="meetings-you-keep"' in page
+    assert "möten för SUP-gruppen" in page
+
+
+def test_the_meetings_list_offers_a_reader_no_column_of_changes(
+    place: Place, client_for: Any
+) -> None:
+    url = reverse("web:meetings", args=["sodertorn", 2020])
+
+    reader_page = client_for(READER).get(url).content.decode()
+    secretariat_page = client_for(SECRETARIAT).get(url).content.decode()
+
+    assert ">Ändra<" not in reader_page and 'id="meetings-you-keep"' not in reader_page
+    assert ">Ändra<" in secretariat_page
+
+
+def test_a_meeting_or_a_response_known_only_by_its_month_names_the_month(
+    place: Place, client_for: Any
+) -> None:
+    Meeting.objects.filter(pk=place.meeting_a.pk).update(date=None, month=5)
+    ConsultationResponse.objects.filter(year=place.year).update(sent_on=None, month=3)
+    client = client_for(READER)
+
+    meetings = client.get(reverse("web:meetings", args=["sodertorn", 2020])).content.decode()
+    responses = client.get(reverse("web:consultations", args=["sodertorn", 2020])).content.decode()
+
+    assert "maj 2020" in meetings and "månad 5" not in meetings
+    assert "mars 2020" in responses and "månad 3" not in responses
+    place.meeting_a.refresh_from_db()
+    assert str(place.meeting_a).endswith("maj")
+
+
+def test_population_dates_are_written_with_the_months_swedish_name(
+    place: Place, client_for: Any
+) -> None:
+    page = client_for(READER).get(reverse("web:members", args=["sodertorn", 2020])).content.decode()
+
+    assert "31 december 2019" in page
+    assert "Dec 2019" not in page
