@@ -14,11 +14,18 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.messages.storage.base import BaseStorage
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from samverkan.audit.services import diff, record
 from samverkan.audit.snapshots import snapshot
@@ -78,6 +85,72 @@ class ScopedAdmin(admin.ModelAdmin):
         if obj is not None and locked_year(obj) is not None:
             return False
         return super().has_delete_permission(request, obj) and self._in_scope(request)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A locked year's record is shown read-only with the reason; a change sent to it anyway
+        (an old form, a second tab) is refused with the same reason, never a bare 403."""
+        obj = self.get_object(request, unquote(object_id))
+        year = locked_year(obj) if obj is not None else None
+        if year is not None:
+            if request.method == "POST":
+                messages.error(request, _locked_notice(year))
+                return HttpResponseRedirect(request.get_full_path())
+            notice = _locked_notice(year)
+            queued = messages.get_messages(request)
+            already = any(str(m.message) == str(notice) for m in queued)
+            if isinstance(queued, BaseStorage):
+                queued.used = False  # looking is not showing: the page still shows them
+            if not already:  # sent here by a refused delete, which said it
+                messages.warning(request, notice)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Deleting a locked year's record (or standing data a locked year reads) leads back to
+        the record with the reason, instead of the admin's bare 403."""
+        obj = self.get_object(request, unquote(object_id))
+        year = locked_year(obj) if obj is not None else None
+        if year is not None and self.has_view_permission(request, obj):
+            messages.error(request, _locked_notice(year))
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[obj.pk],  # type: ignore[union-attr]
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """A record that goes with its parent (an activity's follow-up) is deleted with it,
+        though it cannot be deleted on its own here: it does not make the parent undeletable."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for model, model_admin in self.admin_site._registry.items():
+            if getattr(model_admin, "deleted_with_parent", False):
+                perms_needed.discard(model._meta.verbose_name)
+        # The links of a many-to-many field ("Activity-network relation: Activity_networks
+        # object (7)") are named in English by Django and say nothing the record's own line
+        # does not: they are left out of the confirmation.
+        link_models = {
+            through
+            for m in self.admin_site._registry
+            for f in m._meta.get_fields()
+            if f.many_to_many and not f.auto_created
+            for through in [getattr(f.remote_field, "through", None)]
+            if through is not None and through._meta.auto_created
+        }
+        names = {str(capfirst(m._meta.verbose_name)) for m in link_models}
+        plurals = {str(m._meta.verbose_name_plural) for m in link_models}
+        model_count = {k: v for k, v in model_count.items() if str(k) not in plurals}
+        return _without_links(to_delete, names), model_count, perms_needed, protected
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -161,6 +234,30 @@ class ScopedAdmin(admin.ModelAdmin):
             obj=obj,
             changes=changes,
         )
+
+
+def _without_links(items: list[Any], names: set[str]) -> list[Any]:
+    """The admin's nested list of what a delete takes with it, without many-to-many links."""
+    kept: list[Any] = []
+    for item in items:
+        if isinstance(item, list):
+            nested = _without_links(item, names)
+            if nested:
+                kept.append(nested)
+        elif not any(str(item).startswith(f"{name}:") for name in names):
+            kept.append(item)
+    return kept
+
+
+def _locked_notice(year: Any) -> SafeString:
+    """Why the record is read-only, with the way to open it: the year's status page."""
+    url = reverse("web:year-status", args=[year.cooperation.slug, year.year])
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        locked_message(year),
+        url,
+        _("Till statussidan för %(year)s") % {"year": year.year},
+    )
 
 
 def _follow_year(obj: Any) -> Any:

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
     name = "samverkan.members"
     label = "members"
+    verbose_name = _("Samverkan, medlemmar och år")
 
     def ready(self) -> None:
         from samverkan.members.locking import connect_receivers

@@ -76,3 +76,4 @@ class FollowUpAdmin(ReadOnlyScopedAdmin):
 
     list_display = ("activity", "status", "version", "updated_by", "updated_at")
     list_filter = ("status",)
+    deleted_with_parent = True  # deleting an activity here deletes its follow-up
