@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.roles import Standing
@@ -66,7 +67,14 @@ class MeetingForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Lämna tomt om bara månaden eller antalet möten är känt."),
     )
-    month = forms.IntegerField(label=_("Månad"), required=False, min_value=1, max_value=12)
+    month = forms.TypedChoiceField(
+        label=_("Månad"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "–"), *MONTHS.items()],
+        help_text=_("När bara månaden är känd."),
+    )
     format = forms.ChoiceField(label=_("Form"), choices=MeetingFormat.choices)
     kind = forms.ChoiceField(
         label=_("Typ"), choices=MeetingKind.choices, initial=MeetingKind.ORDINARY
@@ -103,6 +111,10 @@ class MeetingForm(forms.Form):
             body_field.queryset = Body.objects.filter(cooperation=year.cooperation)
         else:
             del self.fields["body"]
+            led = Network.objects.filter(pk__in=standing.network_ids)
+            network_field.help_text = _(
+                "Minst ett av de nätverk du leder (%(networks)s); ett gemensamt möte kan gälla fler."
+            ) % {"networks": ", ".join(str(network) for network in led)}
 
     def clean(self) -> dict[str, Any]:
         # The meeting's own rules are the model's and come back from the service; this form

@@ -1,16 +1,20 @@
-"""What a network lead or a reader is told where they may only read: who does it instead, and a
-way back, never a bare "forbidden". Which URL refuses whom is the matrix of test_permissions.py;
-this file pins what the refusal says."""
+"""What a network lead, a reader or a citizen is told where they may only read: who does it
+instead and a way back, never a bare "forbidden", and words rather than codes. Which URL refuses
+whom is the matrix of test_permissions.py; this file pins what the refusal says."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.test import Client
 from django.urls import reverse
 
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.governance.models import Meeting
-from tests.web.conftest import LEAD_A, READER, SECRETARIAT, Place
+from samverkan.members.models import Year, YearStatus
+from samverkan.plan.models import ActivityProposal
+from tests.web.conftest import LEAD_A, LEAD_B, READER, SECRETARIAT, Place
 
 
 def test_a_lead_refused_another_networks_follow_up_is_told_who_writes_it_and_led_to_the_year(
@@ -115,3 +119,44 @@ def test_population_dates_are_written_with_the_months_swedish_name(
 
     assert "31 december 2019" in page
     assert "Dec 2019" not in page
+
+
+def test_a_proposal_of_another_network_says_who_changes_it_while_it_is_open(
+    place: Place, client_for: Any
+) -> None:
+    Year.objects.filter(pk=place.year.pk).update(status=YearStatus.PLANNING)
+    proposal = ActivityProposal.objects.create(
+        focus_area=place.activity_a.focus_area, network=place.network_a, title="Förslag från SUP"
+    )
+    url = reverse("web:proposal", args=["sodertorn", 2020, proposal.pk])
+
+    other_lead = client_for(LEAD_B).get(url).content.decode()
+    own_lead = client_for(LEAD_A).get(url).content.decode()
+    refused = client_for(LEAD_B).post(url, {"action": "edit", "title": "Kapat"})
+
+    assert "Förslaget ändras av ledarna för" in other_lead and "Spara förslaget" not in other_lead
+    assert 'id="read-only-reason"' not in own_lead and "Spara förslaget" in own_lead
+    assert refused.status_code == 403
+    assert "Förslaget ändras av ledarna för" in refused.content.decode()
+
+
+def test_the_meeting_form_tells_a_lead_which_networks_it_must_name_and_offers_months_by_name(
+    place: Place, client_for: Any
+) -> None:
+    page = (
+        client_for(LEAD_A)
+        .get(reverse("web:meeting-new", args=["sodertorn", 2020]))
+        .content.decode()
+    )
+
+    assert "Minst ett av de nätverk du leder (SUP-gruppen)" in page
+    month = re.search(r'<select name="month".*?</select>', page, re.S)
+    assert month is not None and '<option value="5">maj</option>' in month.group(0)
+
+
+def test_the_public_year_page_names_the_formats_and_says_what_open_data_is(place: Place) -> None:
+    page = Client().get(reverse("web:public-year", args=["sodertorn", 2018])).content.decode()
+
+    assert "Word-dokument (DOCX)" in page
+    assert "Markdown" in page
+    assert "CSV-filerna öppnas i ett kalkylprogram" in page

@@ -93,6 +93,12 @@ def proposal_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     )
 
 
+def _proposal_refusal(proposal: ActivityProposal) -> str:
+    return _("Förslaget ändras av ledarna för %(network)s innan kansliet beslutar.") % {
+        "network": proposal.network
+    }
+
+
 def _proposal_page(
     request: HttpRequest,
     found: Year,
@@ -115,6 +121,10 @@ def _proposal_page(
         "proposal": proposal,
         "may_decide": may_decide,
         "may_edit": may_edit,
+        # Why a lead of another network, or a reader, gets no form while it is still open.
+        "read_only_reason": _proposal_refusal(proposal)
+        if undecided and not (may_edit or may_decide) and _open_for_proposals(found)
+        else "",
         "edit_form": bound.get("edit_form")
         or ProposalEditForm(initial={"title": proposal.title, "description": proposal.description}),
         "accept_form": bound.get("accept_form")
@@ -154,10 +164,7 @@ def proposal(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespons
     user = acting_user(request)
     if action == "edit":
         if not standing.can_edit_proposal(found_proposal):
-            raise refused(
-                reason=_("Förslaget ändras av ledarna för %(network)s innan kansliet beslutar.")
-                % {"network": found_proposal.network}
-            )
+            raise refused(reason=_proposal_refusal(found_proposal))
         form: forms.Form = ProposalEditForm(request.POST)
         if form.is_valid() and _attempt(
             form,
