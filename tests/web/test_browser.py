@@ -266,6 +266,9 @@ def test_the_public_sees_the_published_report_and_nothing_unpublished(
     [
         (LEAD_B, "/app/sodertorn/2020/"),
         (LEAD_A, "activity"),
+        (LEAD_A, "activity of another network"),  # read-only, says who writes it
+        (LEAD_A, "/app/sodertorn/2020/moten/"),  # says which meetings are the lead's
+        (READER, "/app/sodertorn/2020/status/"),  # the 403 page, with its reason
         (READER, "/app/sodertorn/2020/ekonomi/"),
         (SECRETARIAT, "/app/sodertorn/2020/moten/"),
         (SECRETARIAT, "/app/sodertorn/2020/status/"),
@@ -283,7 +286,11 @@ def test_axe_finds_no_wcag_violation(
     open_page: Any, live_server: Any, place: Place, persona: str | None, path: str
 ) -> None:
     page = open_page(persona)
-    special = {"activity": activity_path(place), "member": member_path(place)}
+    special = {
+        "activity": activity_path(place),
+        "activity of another network": activity_path(place, "b"),
+        "member": member_path(place),
+    }
     page.goto(url(live_server, special.get(path, path)))
     assert axe_violations(page) == [], "desktop width"
     page.set_viewport_size({"width": 360, "height": 740})
