@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -160,3 +161,22 @@ def test_the_public_year_page_names_the_formats_and_says_what_open_data_is(place
     assert "Word-dokument (DOCX)" in page
     assert "Markdown" in page
     assert "CSV-filerna öppnas i ett kalkylprogram" in page
+
+
+def test_a_signed_in_user_on_a_missing_page_is_led_to_their_overview(
+    place: Place, client_for: Any
+) -> None:
+    response = client_for(READER).get("/app/sodertorn/1999/")
+
+    assert response.status_code == 404
+    assert f'href="{reverse("web:home")}"' in response.content.decode()
+
+
+def test_the_operator_without_a_role_is_led_to_the_admin(place: Place) -> None:
+    operator = get_user_model().objects.create_superuser("drift", "drift@example.org", "x")
+    client = Client()
+    client.force_login(operator)
+
+    page = client.get(reverse("web:home")).content.decode()
+
+    assert f'href="{reverse("admin:index")}"' in page
