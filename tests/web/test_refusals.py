@@ -169,7 +169,7 @@ def test_a_signed_in_user_on_a_missing_page_is_led_to_their_overview(
     response = client_for(READER).get("/app/sodertorn/1999/")
 
     assert response.status_code == 404
-    assert f'href="{reverse("web:home")}"' in response.content.decode()
+    assert f'<a href="{reverse("web:home")}">Till din översikt</a>' in response.content.decode()
 
 
 def test_the_operator_without_a_role_is_led_to_the_admin(place: Place) -> None:
