@@ -180,3 +180,13 @@ def test_the_operator_without_a_role_is_led_to_the_admin(place: Place) -> None:
     page = client.get(reverse("web:home")).content.decode()
 
     assert f'href="{reverse("admin:index")}"' in page
+
+
+def test_the_year_header_names_the_networks_a_lead_leads(place: Place, client_for: Any) -> None:
+    url = reverse("web:dashboard", args=["sodertorn", 2020])
+
+    lead_page = client_for(LEAD_A).get(url).content.decode()
+    reader_page = client_for(READER).get(url).content.decode()
+
+    assert "Nätverksledare (SUP-gruppen)" in lead_page
+    assert "Läsare (" not in reader_page

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.accounts.roles import Capability, Standing, cooperations_for
 from samverkan.audit.models import AuditEntry
+from samverkan.governance.models import Network
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError
 from samverkan.plan.services import EditConflict, update_follow_up
@@ -42,6 +43,10 @@ def year_context(year: Year, standing: Standing, section: str, **extra: Any) -> 
         "can_manage": standing.can(Capability.MANAGE_YEAR),
         "can_audit": standing.can(Capability.VIEW_AUDIT),
         "can_edit_registers": standing.can(Capability.EDIT_REGISTERS),
+        # The header names the networks a lead leads: what they may write follows from them.
+        "led_networks": list(Network.objects.filter(pk__in=standing.network_ids))
+        if standing.network_ids
+        else [],
         **extra,
     }
 

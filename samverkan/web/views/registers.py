@@ -48,7 +48,7 @@ def meetings(request: HttpRequest, coop: str, year: int) -> HttpResponse:
             can_add=standing.can_add_meeting() and not found.is_locked,
             any_editable=not found.is_locked and any(editable for _meeting, editable in rows),
             # A network lead keeps some meetings and reads the rest: say which.
-            led_networks=[]
+            meeting_networks=[]
             if standing.can(Capability.EDIT_ANY_MEETING) or found.is_locked
             else list(Network.objects.filter(pk__in=standing.network_ids)),
         ),
