@@ -13,7 +13,7 @@ from functools import lru_cache
 from django.urls import reverse
 
 from samverkan.governance.models import Event
-from samverkan.members.models import Year
+from samverkan.members.models import Member, Year
 from samverkan.projects.models import Grant, Project
 from samverkan.reports.checks import run_checks
 from samverkan.reports.findings import Finding
@@ -63,6 +63,11 @@ def _url(year: Year, record: str | None) -> tuple[str, bool]:
     if kind == "fund":
         return f"{accounts}#fund-{key}", False
     if kind == "member":
+        # The one member finding is a missing population figure: the form to add it, for that member.
+        member = Member.objects.filter(cooperation_id=year.cooperation_id, code=key).first()
+        if member is not None:
+            new_figure = reverse("web:population-new", args=[coop, year.year])
+            return f"{new_figure}?member={member.pk}", True
         return f"{accounts}#fees-heading", False
     return accounts, False
 

@@ -58,13 +58,17 @@ class PopulationFigureForm(forms.Form):
         help_text=_("Var siffran kommer ifrån, t.ex. SCB:s tabell och datum."),
     )
 
-    def __init__(self, *args: Any, cooperation: Cooperation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cooperation: Cooperation, year: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         member_field: Any = self.fields["member"]
         member_field.queryset = Member.objects.filter(cooperation=cooperation)
         member_field.label_from_instance = lambda m: f"{m.code} {m.name}"
         if "date" not in self.initial:
-            self.initial["date"] = dt.date(dt.date.today().year - 1, 12, 31)
+            # The fee basis of the year the page belongs to (31 December the year before),
+            # not of the calendar year: the secretariat may be completing an earlier year.
+            self.initial["date"] = dt.date((year or dt.date.today().year) - 1, 12, 31)
 
     def clean_population(self) -> int:
         text = (self.cleaned_data.get("population") or "").strip()

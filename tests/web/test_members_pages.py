@@ -169,6 +169,51 @@ def test_correcting_the_decided_years_fee_basis_by_hand_is_refused_naming_the_ye
     )
 
 
+@pytest.mark.parametrize("page", ["members", "population"])
+def test_the_dates_of_the_figures_read_in_swedish(secretariat: Client, page: str) -> None:
+    text = secretariat.get(url(page)).content.decode()
+    assert "31 december 2019" in text
+    assert "31 Dec 2019" not in text.replace(
+        "SCB, 31 Dec 2019, as printed", ""
+    )  # the demo's source
+
+
+def test_the_form_for_a_figure_by_hand_proposes_the_fee_basis_of_the_page_year(
+    secretariat: Client,
+) -> None:
+    form = secretariat.get(url("population-new")).context["form"]
+    assert form["date"].value() == dt.date(2019, 12, 31)  # the 2020 page: 2020's fee basis
+
+
+def test_a_member_without_a_population_figure_is_a_finding_that_leads_to_the_form_for_it(
+    secretariat: Client,
+) -> None:
+    secretariat.post(url("member-new"), {"code": "0160", "name": "Täby", "joined": 2020})
+    new_figure = f"{url('population-new')}?member={member('0160').pk}"
+    dashboard = secretariat.get(url("dashboard")).content.decode()
+    assert "Invånarantal saknas för Täby den 2019-12-31." in dashboard
+    assert f'href="{new_figure}"' in dashboard.replace("&amp;", "&")
+    form = secretariat.get(new_figure).context["form"]
+    assert form["member"].value() == str(member("0160").pk)
+
+
+def test_the_fee_table_offers_the_population_forms_when_a_figure_is_missing(
+    secretariat: Client,
+) -> None:
+    secretariat.post(url("member-new"), {"code": "0160", "name": "Täby", "joined": 2020})
+    page = secretariat.get(url("accounts")).content.decode()
+    assert f'href="{url("population-new")}"' in page
+    assert f'href="{url("population-import")}"' in page
+
+
+def test_a_reader_is_not_offered_the_population_forms(client_for: Any, place: Place) -> None:
+    client_for(SECRETARIAT).post(
+        url("member-new"), {"code": "0160", "name": "Täby", "joined": 2020}
+    )
+    page = client_for(READER).get(url("accounts")).content.decode()
+    assert url("population-new") not in page
+
+
 # -- the SCB file import ------------------------------------------------------------------------------------------
 
 

@@ -47,6 +47,7 @@ def year_context(year: Year, standing: Standing, section: str, **extra: Any) -> 
         "led_networks": list(Network.objects.filter(pk__in=standing.network_ids))
         if standing.network_ids
         else [],
+        "can_edit_members": standing.can(Capability.EDIT_MEMBERS),
         **extra,
     }
 

@@ -104,7 +104,9 @@ def population_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
             status = 400
     else:
         form = PopulationFigureForm(
-            cooperation=standing.cooperation, initial={"member": request.GET.get("member")}
+            cooperation=standing.cooperation,
+            year=found.year,
+            initial={"member": request.GET.get("member")},
         )
     return render(
         request,
