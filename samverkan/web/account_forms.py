@@ -40,6 +40,12 @@ class SieUploadForm(forms.Form):
         return values
 
 
+def name_funds(field: Any, labels: dict[str, str]) -> None:
+    """Offer each fund under its name in the year (`fund_labels`): every year's operating fund
+    is called "drift", so by their bare names the pickers would list several alike."""
+    field.label_from_instance = lambda fund: labels.get(fund.slug, fund.name)
+
+
 class AccountMappingForm(forms.ModelForm):
     """The model's own rules (``AccountMapping.clean``) check the values."""
 

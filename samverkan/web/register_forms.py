@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.core.rows import RowEdit
+from samverkan.finance.accounts import fund_labels
 from samverkan.finance.models import CostCategory, Fund, LedgerLine, LineKind
 from samverkan.governance.models import Event
 from samverkan.members.models import Member, Year, YearText
@@ -30,6 +31,7 @@ from samverkan.projects.models import (
     ProjectFinancing,
     ProjectYear,
 )
+from samverkan.web.account_forms import name_funds
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -215,6 +217,7 @@ def project_formsets(
             else LedgerLine.objects.none(),
         ),
     }
+    labels = fund_labels(year)
     for form in formsets["payments"].forms + [formsets["payments"].empty_form]:
         # Any grant of the project decided by now may be paid this year.
         form.fields["grant"].queryset = (
@@ -229,11 +232,13 @@ def project_formsets(
             if saved
             else Grant.objects.none()
         )
+        name_funds(form.fields["fund"], labels)
         form.fields["fund"].queryset = Fund.objects.filter(cooperation_id=coop_id)
         form.fields["category"].queryset = CostCategory.objects.filter(
             cooperation_id=coop_id, kind=LineKind.INCOME, is_fee=False
         )
     for form in formsets["cost_lines"].forms + [formsets["cost_lines"].empty_form]:
+        name_funds(form.fields["fund"], labels)
         form.fields["fund"].queryset = Fund.objects.filter(cooperation_id=coop_id)
         form.fields["category"].queryset = CostCategory.objects.filter(
             cooperation_id=coop_id, kind=LineKind.COST
@@ -292,6 +297,7 @@ class EventForm(forms.ModelForm):
         hosts.queryset = Member.objects.filter(cooperation_id=year.cooperation_id)
         fund: Any = self.fields["fund"]
         fund.queryset = Fund.objects.filter(cooperation_id=year.cooperation_id)
+        name_funds(fund, fund_labels(year))
         fund.empty_label = _("– ingen; en egen fond skapas när medfinansiering fördelas –")
 
 

@@ -437,3 +437,26 @@ def test_a_grant_with_payments_is_not_removed_from_the_project_page_and_the_row_
     assert response.status_code == 400
     assert "Raden kan inte tas bort" in response.content.decode()
     assert Grant.objects.filter(pk=grant.pk).exists()
+
+
+def fund_options(page: str, name: str) -> list[str]:
+    """The labels of the first fund picker named `name` on the page."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None, name
+    return [label.strip() for label in re.findall(r"<option[^>]*>([^<]*)</option>", select[1])][1:]
+
+
+@pytest.mark.parametrize(
+    ("page", "picker"),
+    [
+        ("project-new", "cost_lines-0-fund"),
+        ("event-new", "fund"),
+        ("account-mapping-new", "fund"),
+    ],
+)
+def test_every_fund_picker_names_the_operating_funds_of_earlier_years_apart(
+    place: Place, client_for: Any, page: str, picker: str
+) -> None:
+    options = fund_options(client_for(SECRETARIAT).get(url(page)).content.decode(), picker)
+    assert len(options) == len(set(options)), options
+    assert any(option.endswith("drift från 2018") for option in options), options

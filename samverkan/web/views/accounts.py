@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.accounts.roles import Capability, Standing
 from samverkan.finance import sie_uploads
+from samverkan.finance.accounts import fund_labels
 from samverkan.finance.models import AccountMapping, CostCategory, Fund, ImportBatch, LineSource
 from samverkan.finance.services import (
     InvalidLine,
@@ -41,7 +42,12 @@ from samverkan.finance.sie_import import (
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError, locked_message
 from samverkan.web.access import acting_user, get_year_for_user, require
-from samverkan.web.account_forms import AccountMappingForm, LedgerFormSet, SieUploadForm
+from samverkan.web.account_forms import (
+    AccountMappingForm,
+    LedgerFormSet,
+    SieUploadForm,
+    name_funds,
+)
 from samverkan.web.sie_findings import FINDING_TEXTS
 from samverkan.web.summaries import accounts_overview
 from samverkan.web.uploads import upload_too_large
@@ -189,7 +195,7 @@ def sie_preview(request: HttpRequest, coop: str, year: int, token: str) -> HttpR
 
 def _preview(plan: Plan, year: Year) -> dict[str, Any]:
     """The plan as the page shows it: named totals, unmapped accounts, findings by level."""
-    funds = dict(Fund.objects.filter(cooperation=year.cooperation).values_list("slug", "name"))
+    funds = fund_labels(year)
     categories = dict(
         CostCategory.objects.filter(cooperation=year.cooperation).values_list("slug", "name")
     )
@@ -228,9 +234,14 @@ def _preview(plan: Plan, year: Year) -> dict[str, Any]:
 @require_GET
 def account_mappings(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
-    rows = AccountMapping.objects.filter(cooperation=found.cooperation).select_related(
-        "category", "fund"
+    rows = list(
+        AccountMapping.objects.filter(cooperation=found.cooperation).select_related(
+            "category", "fund"
+        )
     )
+    labels = fund_labels(found)
+    for row in rows:
+        row.fund_label = labels.get(row.fund.slug, row.fund.name) if row.fund else ""  # type: ignore[attr-defined]
     return render(
         request,
         "web/account_mappings.html",
@@ -248,6 +259,7 @@ def _mapping_form(
         back = reverse("web:account-mappings", args=[found.cooperation.slug, found.year])
     if request.method == "POST":
         form = AccountMappingForm(request.POST, instance=mapping, cooperation=found.cooperation)
+        name_funds(form.fields["fund"], fund_labels(found))
         if form.is_valid():
             try:
                 save_account_mapping(found.cooperation, form.instance, actor=acting_user(request))
@@ -261,6 +273,7 @@ def _mapping_form(
     else:
         initial = {"account": request.GET.get("account", "")[:6]} if not mapping.pk else {}
         form = AccountMappingForm(instance=mapping, initial=initial, cooperation=found.cooperation)
+        name_funds(form.fields["fund"], fund_labels(found))
     return render(
         request,
         "web/account_mapping_form.html",
