@@ -300,3 +300,16 @@ def test_every_finding_code_of_docs_sie_md_has_a_swedish_meaning_for_the_preview
     docs = (Path(__file__).resolve().parents[2] / "docs" / "sie.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", docs, re.MULTILINE))
     assert documented - set(FINDING_TEXTS) == set()
+
+
+def test_the_preview_of_a_whole_file_says_so_and_prints_its_differences_as_amounts(
+    place: Place, client_for: Any
+) -> None:
+    sample = Path(__file__).resolve().parents[1] / "data" / "sie-samples"
+    data = (sample / "transaktioner_ovnbolag-bad-balance.se").read_bytes()
+    _, page = preview_of(client_for(SECRETARIAT), data, name="bad.se", objects="")
+    page = page.replace("\xa0", " ")
+    assert "År 2020, hela filen (inget objekt valt)." in page
+    assert "objekt: ." not in page
+    assert "4 220,75" in page and "−15 278" in page  # the reconciliation, as amounts
+    assert "4220,75" not in page

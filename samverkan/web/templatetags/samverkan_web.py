@@ -41,6 +41,14 @@ def amount(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def amount_exact(value: Decimal | int | None) -> str:
+    """An amount with its öre when it has any ("4 220,75"), as a file states it."""
+    if value is None:
+        return "–"
+    return format_amount(Decimal(value), lang=_lang())
+
+
+@register.filter
 def change_rows(changes: object) -> list[tuple[str, Any, Any]]:
     """An audit entry's changes as (field, before, after); a plain value is shown as "after"."""
     if not isinstance(changes, dict):
