@@ -419,6 +419,7 @@ def stated_population_matches_members(ctx: YearFigures) -> list[Finding]:
                 ),
                 expected=Decimal(total),
                 found=Decimal(stated.total),
+                unit="people",
                 key="population_total",
                 printed_in="text",
                 subject="invånare",

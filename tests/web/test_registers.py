@@ -460,3 +460,14 @@ def test_every_fund_picker_names_the_operating_funds_of_earlier_years_apart(
     options = fund_options(client_for(SECRETARIAT).get(url(page)).content.decode(), picker)
     assert len(options) == len(set(options)), options
     assert any(option.endswith("drift från 2018") for option in options), options
+
+
+def test_a_finding_about_inhabitants_counts_people_not_kronor(
+    place: Place, client_for: Any
+) -> None:
+    dashboard = reverse("web:dashboard", args=["sodertorn", 2018])
+    page = client_for(SECRETARIAT).get(dashboard).content.decode().replace("\xa0", " ")
+    row = re.search(r"<tr>(?:(?!</tr>).)*2018 · invånare(?:(?!</tr>).)*</tr>", page, re.S)
+    assert row is not None
+    assert "496 201" in row[0] and "494 358" in row[0] and "1 843" in row[0]
+    assert " kr" not in row[0]
