@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.finance.models import AccountMapping, CostCategory, Fund
 from samverkan.finance.services import LineRow
 from samverkan.members.models import Cooperation
+from samverkan.web.fields import AmountField
 
 _OBJECT = re.compile(r"[^\s:,]+:[^\s:,]+")
 
@@ -80,7 +81,7 @@ class LedgerLineForm(forms.Form):
     date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
     category = forms.ModelChoiceField(label=_("Kostnadsslag"), queryset=CostCategory.objects.none())
     text = forms.CharField(label=_("Text"), required=False, max_length=300)
-    amount = forms.DecimalField(label=_("Belopp (kr)"), max_digits=14, decimal_places=2)
+    amount = AmountField(label=_("Belopp (kr)"), max_digits=14, decimal_places=2)
 
     def __init__(self, *args: Any, cooperation: Cooperation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,8 +32,12 @@ from samverkan.projects.models import (
     ProjectYear,
 )
 from samverkan.web.account_forms import name_funds
+from samverkan.web.fields import AmountField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+AMOUNT = {"amount": AmountField}
 
 
 class ConsultationForm(forms.ModelForm):
@@ -89,6 +93,7 @@ class ProjectYearForm(forms.ModelForm):
     class Meta:
         model = ProjectYear
         fields = ["stated_cost", "focus_area", "description"]
+        field_classes = {"stated_cost": AmountField}
         labels = {"focus_area": _("Fokusområde")}
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -106,18 +111,21 @@ class FinancingForm(forms.ModelForm):
     class Meta:
         model = ProjectFinancing
         fields = ["source", "surplus_year", "amount"]
+        field_classes = AMOUNT
 
 
 class GrantForm(forms.ModelForm):
     class Meta:
         model = Grant
         fields = ["grantor", "timing", "rate", "amount", "expected_payment_year"]
+        field_classes = {"rate": AmountField, "amount": AmountField}
 
 
 class PaymentForm(forms.ModelForm):
     class Meta:
         model = GrantPayment
         fields = ["grant", "date", "amount"]
+        field_classes = AMOUNT
         widgets = {"date": DATE}
 
 
@@ -125,6 +133,7 @@ class CostLineForm(forms.ModelForm):
     class Meta:
         model = LedgerLine
         fields = ["fund", "category", "amount", "date", "text"]
+        field_classes = AMOUNT
         labels = {
             "fund": _("Fond"),
             "category": _("Kostnadsslag"),
@@ -141,6 +150,7 @@ class GrantIncomeForm(forms.ModelForm):
     class Meta:
         model = LedgerLine
         fields = ["grant", "fund", "category", "amount", "date", "text"]
+        field_classes = AMOUNT
         labels = {
             "grant": _("Bidrag"),
             "fund": _("Fond"),
@@ -282,6 +292,7 @@ class EventForm(forms.ModelForm):
             "cost_cap_per_participant",
             "fund",
         ]
+        field_classes = {"cost_cap_per_participant": AmountField}
         labels = {"name": _("Namn"), "kind": _("Slag"), "hosts": _("Värdkommuner")}
         widgets = {
             "date": DATE,
@@ -304,7 +315,7 @@ class EventForm(forms.ModelForm):
 class CoFinancingForm(forms.Form):
     """One share per member of the year, and the amount that "split by population" shares out."""
 
-    split_total = forms.DecimalField(
+    split_total = AmountField(
         label=_("Belopp att fördela efter invånarantal"),
         required=False,
         min_value=Decimal(0),
@@ -317,7 +328,7 @@ class CoFinancingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.members = list(members)
         for member in self.members:
-            self.fields[self.key(member)] = forms.DecimalField(
+            self.fields[self.key(member)] = AmountField(
                 label=member.name,
                 required=False,
                 min_value=Decimal(0),

@@ -151,6 +151,37 @@ def test_a_project_with_its_grant_paid_in_arrears_and_its_payment_is_saved_from_
     )
 
 
+def test_a_project_takes_its_amounts_as_people_type_them(place: Place, client_for: Any) -> None:
+    client = client_for(SECRETARIAT)
+    rows = {
+        f"{p}-{k}": "0"
+        for p in ("financing", "grants", "payments", "grant_income", "cost_lines")
+        for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    form = client.get(url("project-new")).content.decode()
+    for name in ("stated_cost", "grants-0-rate", "grants-0-amount", "cost_lines-0-amount"):
+        box = re.search(rf'<input [^>]*name="{name}"[^>]*>', form)
+        assert box is not None and 'type="text"' in box[0], "a number box refuses 80 000"
+    response = client.post(
+        url("project-new"),
+        {
+            **rows,
+            "name": "Kartor",
+            "stated_cost": "80 000",
+            "grants-TOTAL_FORMS": "1",
+            "grants-0-grantor": "Tillväxtverket",
+            "grants-0-timing": "arrears",
+            "grants-0-rate": "12,5",
+            "grants-0-amount": "1\u00a0600,50 kr",
+        },
+    )
+    assert response.status_code == 303, response.content.decode()[:2000]
+    project = Project.objects.get(name="Kartor")
+    grant = project.grants.get()
+    assert project.years.get().stated_cost == Decimal("80000")
+    assert (grant.rate, grant.amount) == (Decimal("12.5"), Decimal("1600.50"))
+
+
 def test_a_grant_paid_in_arrears_is_a_receivable_on_the_project_page_from_its_income_to_its_payment(
     place: Place, client_for: Any
 ) -> None:
