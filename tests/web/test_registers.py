@@ -502,3 +502,37 @@ def test_a_finding_about_inhabitants_counts_people_not_kronor(
     assert row is not None
     assert "496 201" in row[0] and "494 358" in row[0] and "1 843" in row[0]
     assert " kr" not in row[0]
+
+
+def test_a_refused_row_deep_in_the_project_page_is_announced_at_its_top(
+    place: Place, client_for: Any
+) -> None:
+    rows = {
+        f"{p}-{k}": "0"
+        for p in ("financing", "grants", "payments", "grant_income", "cost_lines")
+        for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    response = client_for(SECRETARIAT).post(
+        url("project-new"),
+        {
+            **rows,
+            "name": "Kartor",
+            "cost_lines-TOTAL_FORMS": "1",
+            "cost_lines-0-amount": "80 000",
+            "cost_lines-0-date": "2021-02-01",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    notice = page.find("Projektet är inte sparat: rätta de markerade fälten nedan.")
+    assert 0 < notice < page.find('name="name"'), "the notice stands above the form"
+
+
+def test_a_refused_event_is_announced_at_the_top_of_its_page(place: Place, client_for: Any) -> None:
+    response = client_for(SECRETARIAT).post(
+        url("event-new"), {"name": "Rådslag", "kind": "conference", "date": "2021-05-01"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    notice = page.find("Arrangemanget är inte sparat: rätta de markerade fälten nedan.")
+    assert 0 < notice < page.find('name="name"')

@@ -151,6 +151,7 @@ def _event_page(
             record=event,
             error=error,
             notice=notice,
+            invalid=status == 400,
             basis_date=schedule.basis_date,
             share_rows=[
                 (member, field, populations.get(member.code)) for member, field in shares.rows()

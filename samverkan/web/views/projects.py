@@ -154,6 +154,7 @@ def _project_page(
             part_form=part_form,
             formsets=formsets,
             imported_lines=imported,
+            invalid=status == 400,
             **context,
             receivables=[
                 balance
