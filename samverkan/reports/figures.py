@@ -235,6 +235,9 @@ class YearFigures:
         placeholders in a year's texts (see docs/yearfile.md).
         """
         figure = parse_key(key) if isinstance(key, str) else key
+        known = self.fund_labels
+        if figure.kind in ("fund", "category") and known and figure.subject not in known:
+            return None  # no such fund: a typing error in a text, not a fund without lines
         moved = {"income": "income", "costs": "cost"}
         if figure.kind == "simple" and figure.field == "fee_income":
             return self.accounts.fees.total

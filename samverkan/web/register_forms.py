@@ -357,7 +357,7 @@ class YearTextForm(forms.ModelForm):
                 "Var i årsredovisningen texten står, t.ex. introduction eller administration."
             ),
             "body": _(
-                "En rad som börjar med ”- ” blir en punkt i en lista; {{ fund.drift.costs }} visar en siffra ur bokslutet."
+                "En rad som börjar med ”- ” blir en punkt i en lista; {{ total.costs }} visar en siffra ur bokslutet (årets kostnader)."
             ),
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 16})}

@@ -326,6 +326,30 @@ def test_a_text_is_previewed_without_saving_and_then_saved(place: Place, client_
     assert saved.status_code == 303 and YearText.objects.get(pk=text.pk).body == "Ny inledning."
 
 
+def test_a_figure_of_a_fund_that_does_not_exist_stays_visible_in_the_preview_not_nought(
+    place: Place, client_for: Any
+) -> None:
+    body = "Drift {{ fund.drift-2020.costs }}; stavfel {{ fund.drfit-2020.costs }}."
+    page = client_for(SECRETARIAT).post(
+        url("text-new"), {"key": "introduction", "body": body, "action": "preview"}
+    )
+    after = page.content.decode().split('id="preview-heading"')[1]
+    shown = after.split("</section>")[0].replace("&nbsp;", " ")
+    assert "{{ fund.drfit-2020.costs }}" in shown, "a typing error shows, it does not print 0 kr"
+    assert "{{ fund.drift-2020.costs }}" not in shown and "Drift 1 8" in shown
+
+
+def test_the_example_of_a_figure_in_the_text_form_names_one_that_exists(
+    place: Place, client_for: Any
+) -> None:
+    form = client_for(SECRETARIAT).get(url("text-new")).context["form"]
+    example = re.search(r"\{\{ (\S+) \}\}", str(form.fields["body"].help_text))
+    assert example is not None
+    from samverkan.web.summaries import year_figures
+
+    assert year_figures(place.year).derived(example[1]) is not None
+
+
 def test_a_network_lead_deletes_a_meeting_of_their_network_after_confirming(
     place: Place, client_for: Any
 ) -> None:
