@@ -360,7 +360,10 @@ class YearTextForm(forms.ModelForm):
                 "En rad som börjar med ”- ” blir en punkt i en lista; {{ total.costs }} visar en siffra ur bokslutet (årets kostnader)."
             ),
         }
-        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+        widgets = {
+            "key": forms.TextInput(attrs={"list": "text-keys"}),
+            "body": forms.Textarea(attrs={"rows": 16}),
+        }
 
 
 def add_service_errors(

@@ -560,3 +560,25 @@ def test_a_refused_event_is_announced_at_the_top_of_its_page(place: Place, clien
     page = response.content.decode()
     notice = page.find("Arrangemanget är inte sparat: rätta de markerade fälten nedan.")
     assert 0 < notice < page.find('name="name"')
+
+
+def test_the_texts_say_which_record_a_key_places_them_with_or_that_none_has_it(
+    place: Place, client_for: Any
+) -> None:
+    YearText.objects.create(year=place.year, key="slutord", body="Tack.")
+    page = client_for(SECRETARIAT).get(url("texts")).content.decode()
+    conference = Event.objects.get(year=place.year, kind="conference")
+    assert f"Vid arrangemanget {conference.name}" in page
+    assert "Sist i årsredovisningen: ingen post har nyckeln slutord" in page
+    assert "Vid posten" not in page
+
+
+def test_the_text_form_offers_the_known_keys_and_the_years_records_to_choose_from(
+    place: Place, client_for: Any
+) -> None:
+    page = client_for(SECRETARIAT).get(url("text-new")).content.decode()
+    assert 'list="text-keys"' in page
+    keys = re.search(r'<datalist id="text-keys">(.*?)</datalist>', page, re.S)
+    assert keys is not None
+    assert '<option value="introduction">Inledning</option>' in keys[1]
+    assert "Vid arrangemanget" in keys[1] and "Vid projektet" in keys[1]

@@ -12,9 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samverkan.accounts.roles import Capability, Standing
+from samverkan.governance.models import Body, Event
 from samverkan.lib.figures import fill, placeholders
 from samverkan.members.models import Year, YearText
 from samverkan.members.services import DomainError, delete_year_text, save_year_text
+from samverkan.plan.models import FocusArea
+from samverkan.projects.models import Project
 from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
 from samverkan.web.markup import render_markdown
 from samverkan.web.register_forms import YearTextForm, add_service_errors
@@ -44,15 +47,48 @@ TEXT_PLACES = {
 }
 
 
-def place_of(key: str) -> str:
-    return str(TEXT_PLACES.get(key, _("Vid posten %(key)s") % {"key": key}))
+def _names(key: str, *candidates: str) -> bool:
+    """Whether a text's key places it with a record of these slugs or kinds, as the report's
+    `TextPool.take_matching` reads them (a slug also without its year suffix)."""
+    for candidate in candidates:
+        stem, _sep, suffix = candidate.rpartition("-")
+        if key == candidate or (stem and suffix.isdigit() and key == stem):
+            return True
+    return False
+
+
+def record_places(year: Year) -> list[tuple[tuple[str, ...], str]]:
+    """The year's records a text can stand with, in the report's order: (slugs and kinds, place)."""
+    places: list[tuple[tuple[str, ...], str]] = []
+    for area in FocusArea.objects.filter(year=year):
+        places.append(((area.slug,), _("Vid fokusområdet %(name)s") % {"name": area}))
+    for project in Project.objects.filter(years__year=year):
+        places.append(((project.slug,), _("Vid projektet %(name)s") % {"name": project.name}))
+    for body in Body.objects.filter(cooperation_id=year.cooperation_id).order_by("order", "id"):
+        places.append(((body.kind, body.slug), _("Vid %(name)s") % {"name": body.name}))
+    for event in Event.objects.filter(year=year):
+        places.append(
+            ((event.slug, event.kind), _("Vid arrangemanget %(name)s") % {"name": event.name})
+        )
+    return places
+
+
+def place_of(key: str, places: list[tuple[tuple[str, ...], str]]) -> str:
+    """Where the report prints a text with this key (`places`: `record_places` of its year)."""
+    if key in TEXT_PLACES:
+        return str(TEXT_PLACES[key])
+    for candidates, place in places:
+        if _names(key, *candidates):
+            return place
+    return _("Sist i årsredovisningen: ingen post har nyckeln %(key)s") % {"key": key}
 
 
 @require_GET
 def texts(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
+    places = record_places(found)
     rows = [
-        (text, place_of(text.key))
+        (text, place_of(text.key, places))
         for text in YearText.objects.filter(year=found).order_by("order", "key")
     ]
     return render(
@@ -79,6 +115,7 @@ def _text_page(
     request: HttpRequest, found: Year, standing: Standing, text: YearText | None
 ) -> HttpResponse:
     status, error, preview = 200, "", None
+    records = record_places(found)
     if request.method == "POST":
         form = YearTextForm(request.POST, instance=text)
         if request.POST.get("action") == "preview":
@@ -111,6 +148,8 @@ def _text_page(
             error=error,
             preview=preview,
             places=sorted(TEXT_PLACES.items()),
+            record_keys=[(keys[0], place) for keys, place in records],
+            place=place_of(text.key, records) if text else "",
         ),
         status=status,
     )
@@ -141,7 +180,7 @@ def text_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResp
         found,
         standing,
         section="texts",
-        what=_("texten ”%(place)s”") % {"place": place_of(text.key)},
+        what=_("texten ”%(place)s”") % {"place": place_of(text.key, record_places(found))},
         back=reverse("web:texts", args=[coop, year]),
         dependents=[],
         delete=lambda: delete_year_text(text, actor=acting_user(request)),
