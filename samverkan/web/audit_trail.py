@@ -11,15 +11,17 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import DecimalField, Model
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from samverkan.audit.models import AuditEntry
+from samverkan.lib.money import format_amount
 
 ACTIONS = {
     "plan.follow_up.update": gettext_lazy("Uppföljningen ändrades"),
@@ -149,13 +151,19 @@ def action_label(entry: AuditEntry, model: type[Model] | None) -> str:
 
 
 def _field(model: type[Model] | None, name: str) -> Any:
+    """The model field a change names; failing that, the field of that name on another model of
+    the same app, for a service that records a record and its parts in one entry (a project and
+    its part in the year: `stated_cost`, `focus_area`, `description` are `ProjectYear`'s)."""
     if model is None:
         return None
-    for candidate in (name, name.removesuffix("_id")):
-        try:
-            return model._meta.get_field(candidate)
-        except FieldDoesNotExist:
-            continue
+    for owner in (model, *model._meta.app_config.get_models()):
+        for candidate in (name, name.removesuffix("_id")):
+            try:
+                found = owner._meta.get_field(candidate)
+            except FieldDoesNotExist:
+                continue
+            if owner is model or not found.auto_created:
+                return found
     return None
 
 
@@ -180,6 +188,14 @@ def show(value: Any, model_field: Any = None) -> str:
         return ", ".join(f"{k}: {show(v)}" for k, v in value.items())
     if model_field is not None and getattr(model_field, "choices", None):
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, DecimalField) and isinstance(value, str | int | float):
+        try:
+            return format_amount(
+                Decimal(str(value)),
+                lang="en" if (get_language() or "sv").startswith("en") else "sv",
+            )
+        except InvalidOperation:
+            pass
     text = str(value)
     return "–" if HASH.match(text) else text
 

@@ -422,6 +422,28 @@ def test_the_audit_trail_reads_in_swedish_with_labels_values_a_text_diff_and_no_
     assert AuditEntry.objects.filter(changes__has_key="sha256").exists()
 
 
+def test_the_audit_trail_names_a_projects_part_in_the_year_in_swedish_with_amounts(
+    place: Place, client_for: Any
+) -> None:
+    client = client_for(SECRETARIAT)
+    rows = {
+        f"{p}-{k}": "0"
+        for p in ("financing", "grants", "payments", "grant_income", "cost_lines")
+        for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    saved = client.post(
+        url("project-new"),
+        {**rows, "name": "Kartor", "stated_cost": "80000", "description": "Nya kartor."},
+    )
+    assert saved.status_code == 303
+    project = Project.objects.get(name="Kartor")
+    page = client.get(url("audit") + f"?object=projects.project:{project.pk}").content.decode()
+    page = page.replace("\xa0", " ").replace("&nbsp;", " ")
+    assert "Angiven kostnad" in page and "Beskrivning" in page
+    assert "Stated cost" not in page and "Description" not in page
+    assert "80 000" in page and "80000.00" not in page
+
+
 def test_co_financing_of_an_event_without_a_fund_is_booked_in_a_new_fund_of_its_own(
     place: Place, client_for: Any
 ) -> None:
