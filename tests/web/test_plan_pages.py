@@ -108,3 +108,23 @@ def test_a_new_cooperations_secretariat_is_led_to_start_its_first_year(db: None)
     response = client.post(reverse("web:year-new", args=["nystartad"]), {"ar": number, "fran": ""})
     assert response.status_code == 303
     assert Year.objects.filter(cooperation=coop, year=number, status="planning").exists()
+
+
+def test_removing_a_sub_goal_asks_first_and_removes_it_once_confirmed(
+    place: Place, client_for: Any
+) -> None:
+    from samverkan.plan.models import SubGoal
+
+    client = client_for(SECRETARIAT)
+    goal = SubGoal.objects.filter(focus_area_id=place.activity_a.focus_area_id).first()
+    assert goal is not None
+    asked = client.post(area_url(place), {"action": "goal_delete", "goal": goal.pk})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Ta bort delmålet" in page and "Ja, ta bort" in page
+    assert SubGoal.objects.filter(pk=goal.pk).exists(), "nothing is removed before the answer"
+    confirmed = client.post(
+        area_url(place), {"action": "goal_delete", "goal": goal.pk, "confirmed": "1"}
+    )
+    assert confirmed.status_code == 303
+    assert not SubGoal.objects.filter(pk=goal.pk).exists()

@@ -329,6 +329,21 @@ def plan_area(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
             )
         elif verb in DIRECTIONS:
             ok = _attempt(form, lambda: move_sub_goal(goal, verb, actor=user))
+        elif verb == "delete" and request.POST.get("confirmed") != "1":
+            # Asks first, as every other delete does: the button sits beside "Spara delmålet".
+            return render(
+                request,
+                "web/confirm_delete.html",
+                year_context(
+                    found,
+                    standing,
+                    "plan",
+                    what=_("delmålet ”%(text)s”") % {"text": goal.text},
+                    back=f"{here}#sub-goals",
+                    dependents=[],
+                    hidden=[("action", "goal_delete"), ("goal", goal.pk), ("confirmed", "1")],
+                ),
+            )
         elif verb == "delete":
             ok = _attempt(form, lambda: delete_sub_goal(goal, actor=user))
         else:
