@@ -97,3 +97,11 @@ def test_the_public_waits_for_a_published_report_too_but_is_offered_no_retry(
     assert "division by zero" not in html  # what went wrong inside is for the secretariat
     assert "Försök igen</button>" not in html and "kontakta kansliet" in html
     assert Client().post(url).status_code == 405
+
+
+def test_the_downloads_are_named_as_a_secretariat_knows_them(place: Place, client_for: Any) -> None:
+    report = reverse("web:report", args=["sodertorn", 2020])
+    page = client_for(READER).get(report).content.decode()
+    assert "Ladda ned som Word-dokument (DOCX)" in page
+    assert "Ladda ned som ren text (Markdown, MD)" in page
+    assert "Ladda ned som PDF" in page and "Ladda ned som DOCX" not in page

@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from samverkan.lib.money import format_amount, format_kr
 from samverkan.web.markup import render_markdown
@@ -46,6 +46,18 @@ def amount_exact(value: Decimal | int | None) -> str:
     if value is None:
         return "–"
     return format_amount(Decimal(value), lang=_lang())
+
+
+FILE_KINDS = {
+    "docx": gettext_lazy("Word-dokument (DOCX)"),
+    "md": gettext_lazy("ren text (Markdown, MD)"),
+}
+
+
+@register.filter
+def file_kind(fmt: str) -> str:
+    """A report format as a reader knows it: "Word-dokument (DOCX)", "PDF"."""
+    return str(FILE_KINDS.get(fmt.lower(), fmt.upper()))
 
 
 @register.filter
