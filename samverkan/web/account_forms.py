@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.finance.models import AccountMapping, CostCategory, Fund
 from samverkan.finance.services import LineRow
 from samverkan.members.models import Cooperation
+from samverkan.projects.models import Project
 from samverkan.web.fields import AmountField
 
 _OBJECT = re.compile(r"[^\s:,]+:[^\s:,]+")
@@ -47,6 +48,11 @@ def name_funds(field: Any, labels: dict[str, str]) -> None:
     field.label_from_instance = lambda fund: labels.get(fund.slug, fund.name)
 
 
+def project_names(cooperation: Cooperation) -> dict[str, str]:
+    """The cooperation's projects, slug -> name: what an account mapping's project names."""
+    return dict(Project.objects.filter(cooperation=cooperation).values_list("slug", "name"))
+
+
 class AccountMappingForm(forms.ModelForm):
     """The model's own rules (``AccountMapping.clean``) check the values."""
 
@@ -58,7 +64,7 @@ class AccountMappingForm(forms.ModelForm):
             "category": _("Kostnadsslag"),
             "fund": _("Fond"),
             "object_id": _("Objekt"),
-            "project": _("Projekt (kortnamn)"),
+            "project": _("Projekt"),
         }
         help_texts = {
             "account": _("5 fångar alla konton som börjar på 5; det längsta prefixet vinner."),
@@ -72,6 +78,16 @@ class AccountMappingForm(forms.ModelForm):
         category.queryset = CostCategory.objects.filter(cooperation=cooperation)
         fund = cast(forms.ModelChoiceField, self.fields["fund"])
         fund.queryset = Fund.objects.filter(cooperation=cooperation)
+        # The project by its name; a slug no project has (yet) stays choosable as it is.
+        names = project_names(cooperation)
+        current = self.instance.project
+        if current and current not in names:
+            names[current] = current
+        self.fields["project"] = forms.ChoiceField(
+            label=_("Projekt"),
+            required=False,
+            choices=[("", _("– inget projekt –")), *sorted(names.items(), key=lambda n: n[1])],
+        )
 
 
 class LedgerLineForm(forms.Form):

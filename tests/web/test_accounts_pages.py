@@ -313,3 +313,23 @@ def test_the_preview_of_a_whole_file_says_so_and_prints_its_differences_as_amoun
     assert "objekt: ." not in page
     assert "4 220,75" in page and "−15 278" in page  # the reconciliation, as amounts
     assert "4220,75" not in page
+
+
+def test_a_mappings_project_is_shown_and_chosen_by_its_name(place: Place, client_for: Any) -> None:
+    from samverkan.projects.models import Project
+
+    client = client_for(SECRETARIAT)
+    project = Project.objects.get(cooperation=place.coop, slug="kartor-infrastruktur")
+    mappings = client.get(url("account-mappings")).content.decode()
+    assert (
+        f"<td>{project.name}</td>" in mappings and "<td>kartor-infrastruktur</td>" not in mappings
+    )
+    form = client.get(url("account-mapping-new")).content.decode()
+    assert f'<option value="kartor-infrastruktur">{project.name}</option>' in form
+    category = CostCategory.objects.get(cooperation=place.coop, slug="ovriga-konsulter")
+    response = client.post(
+        url("account-mapping-new"),
+        {"account": "6444", "category": category.pk, "project": "kartor-infrastruktur"},
+    )
+    assert response.status_code == 303
+    assert AccountMapping.objects.get(account="6444").project == "kartor-infrastruktur"

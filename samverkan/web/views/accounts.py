@@ -47,6 +47,7 @@ from samverkan.web.account_forms import (
     LedgerFormSet,
     SieUploadForm,
     name_funds,
+    project_names,
 )
 from samverkan.web.sie_findings import FINDING_TEXTS
 from samverkan.web.summaries import accounts_overview
@@ -240,8 +241,10 @@ def account_mappings(request: HttpRequest, coop: str, year: int) -> HttpResponse
         )
     )
     labels = fund_labels(found)
+    projects = project_names(found.cooperation)
     for row in rows:
         row.fund_label = labels.get(row.fund.slug, row.fund.name) if row.fund else ""  # type: ignore[attr-defined]
+        row.project_label = projects.get(row.project, row.project)  # type: ignore[attr-defined]
     return render(
         request,
         "web/account_mappings.html",
