@@ -206,7 +206,8 @@ def test_the_ledger_grid_adds_changes_and_deletes_rows_in_one_audited_save(
         [{"date": "2020-06-01", "category": category.pk, "text": "Konsult", "amount": "1250.50"}],
         **{"form-0-amount": str(lines[0].amount + 1), "form-1-DELETE": "on"},
     )
-    response = client_for(SECRETARIAT).post(url("ledger-lines", "drift-2020"), data)
+    client = client_for(SECRETARIAT)
+    response = client.post(url("ledger-lines", "drift-2020"), data)
     assert response.status_code == 303, response.content.decode()[:3000]
     new = LedgerLine.objects.get(year=place.year, fund=fund, text="Konsult")
     assert (new.source, new.kind, str(new.amount)) == ("manual", category.kind, "1250.50")
@@ -214,6 +215,8 @@ def test_the_ledger_grid_adds_changes_and_deletes_rows_in_one_audited_save(
     assert not LedgerLine.objects.filter(pk=lines[1].pk).exists()
     entry = AuditEntry.objects.get(action="finance.ledger_lines_saved")
     assert len(entry.changes["lines"]) == 3
+    page = client.get(response["Location"]).content.decode()
+    assert "Raderna är sparade. Nya: 1, ändrade: 1, borttagna: 1." in page, "not '1 nya'"
 
 
 def test_the_ledger_grid_saves_nothing_when_one_row_is_wrong(place: Place, client_for: Any) -> None:

@@ -351,8 +351,8 @@ def ledger_lines(request: HttpRequest, coop: str, year: int, fund: str) -> HttpR
                 else:
                     messages.success(
                         request,
-                        _("Raderna är sparade: %(created)s nya, %(changed)s ändrade, "
-                          "%(deleted)s borttagna.")
+                        _("Raderna är sparade. Nya: %(created)s, ändrade: %(changed)s, "
+                          "borttagna: %(deleted)s.")
                         % {"created": saved.created, "changed": saved.changed,
                            "deleted": saved.deleted},
                     )  # fmt: skip
