@@ -420,6 +420,7 @@ def stated_population_matches_members(ctx: YearFigures) -> list[Finding]:
                 expected=Decimal(total),
                 found=Decimal(stated.total),
                 unit="people",
+                record="population:",
                 key="population_total",
                 printed_in="text",
                 subject="invånare",

@@ -27,7 +27,8 @@ class Finding:
     printed_in: str = ""
     subject: str = ""
     # The record to fix, as "kind:key" (event:radslag-2018, grant:…, project:…, member:0126,
-    # fund:…); None when the finding is about the accounts as a whole. Not part of the JSON.
+    # fund:…, population: for the members' figures); None when the finding is about the
+    # accounts as a whole. Not part of the JSON.
     record: str | None = None
     # What `expected` and `found` count: kronor, or people (a year's inhabitants). Not in the JSON.
     unit: Literal["kr", "people"] = "kr"

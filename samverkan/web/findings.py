@@ -62,6 +62,8 @@ def _url(year: Year, record: str | None) -> tuple[str, bool]:
             return reverse("web:project-edit", args=[coop, number, project.pk]), True
     if kind == "fund":
         return f"{accounts}#fund-{key}", False
+    if kind == "population":
+        return reverse("web:population", args=[coop, year.year]), False
     if kind == "member":
         # The one member finding is a missing population figure: the form to add it, for that member.
         member = Member.objects.filter(cooperation_id=year.cooperation_id, code=key).first()

@@ -548,6 +548,8 @@ def test_a_finding_about_inhabitants_counts_people_not_kronor(
     assert row is not None
     assert "496 201" in row[0] and "494 358" in row[0] and "1 843" in row[0]
     assert " kr" not in row[0]
+    population = reverse("web:population", args=["sodertorn", 2018])
+    assert f'href="{population}"' in row[0], "the members' figures, where the finding is fixed"
 
 
 def test_a_refused_row_deep_in_the_project_page_is_announced_at_its_top(
