@@ -8,7 +8,11 @@ class MembersConfig(AppConfig):
     verbose_name = _("Samverkan, medlemmar och år")
 
     def ready(self) -> None:
+        from samverkan.core import lookups
         from samverkan.members.locking import connect_receivers
+
+        # A number too large for an id column matches no row, also in `pk__in` (core/lookups.py).
+        lookups.register()
 
         # The year lock's one gate: every save, delete and M2M change of a record a year reads.
         connect_receivers()

@@ -36,6 +36,24 @@ class NetworkChoice(forms.ModelChoiceField):
         return network_label(obj)
 
 
+class ChosenRecordForm(forms.Form):
+    """The record a button acts on, named by a hidden field (`area`, `goal`) among those offered.
+
+    Whatever was posted (a word, a number too large for an id) is looked up
+    only through the field, so a record that is not among `queryset` is an
+    invalid form, never a server error.
+    """
+
+    def __init__(self, data: Any, *, name: str, queryset: Any) -> None:
+        super().__init__(data)
+        self.name = name
+        self.fields[name] = forms.ModelChoiceField(queryset=queryset)
+
+    def chosen(self) -> Any:
+        """The record, or None when the posted value names none of the offered records."""
+        return self.cleaned_data[self.name] if self.is_valid() else None
+
+
 def year_networks(year: Year) -> Any:
     from samverkan.governance.networks import networks_of_year
 

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -53,6 +53,7 @@ from samverkan.web.plan_forms import (
     ActivityForm,
     AdoptPlanForm,
     CancelActivityForm,
+    ChosenRecordForm,
     FocusAreaForm,
     MoveActivityForm,
     NewSubGoalForm,
@@ -135,7 +136,7 @@ def plan(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     require(standing, Capability.EDIT_PLAN)
     action = request.POST.get("action", "")
     if action in DIRECTIONS:
-        area = get_object_or_404(FocusArea, pk=request.POST.get("area") or 0, year=found)
+        area = _chosen(request, "area", FocusArea.objects.filter(year=found))
         form: forms.Form = forms.Form()
         if _attempt(form, lambda: move_focus_area(area, action, actor=acting_user(request))):
             return _redirect(request.path, f"area-{area.pk}")
@@ -159,6 +160,14 @@ def plan(request: HttpRequest, coop: str, year: int) -> HttpResponse:
             messages.success(request, _("Fokusområdet är tillagt."))
             return _see_other("web:plan-area", coop, year, created[0].pk)
     return _plan_page(request, found, standing, status=400, bound={"area_form": form})
+
+
+def _chosen(request: HttpRequest, name: str, queryset: Any) -> Any:
+    """The record a hidden field names among `queryset`; 404 when it names none (or no number)."""
+    chosen = ChosenRecordForm(request.POST, name=name, queryset=queryset).chosen()
+    if chosen is None:
+        raise Http404
+    return chosen
 
 
 def _see_other(name: str, *args: Any) -> HttpResponse:
@@ -320,7 +329,7 @@ def plan_area(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
             return _redirect(here, "sub-goals")
         return _area_page(request, found, standing, area, status=400, bound={"new_goal_form": form})
     if action.startswith("goal_"):
-        goal = get_object_or_404(SubGoal, pk=request.POST.get("goal") or 0, focus_area=area)
+        goal = _chosen(request, "goal", SubGoal.objects.filter(focus_area=area))
         form = SubGoalForm(request.POST, prefix=f"goal-{goal.pk}")
         verb = action.removeprefix("goal_")
         if verb == "save":

@@ -1,0 +1,84 @@
+"""Bad input on the app's write paths: a 4xx page that says where and why, and nothing changed.
+
+What a browser would never send (a tampered hidden field, a number too large
+for the database) is refused the same way as what a person types wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from samverkan.audit.models import AuditEntry
+from samverkan.governance.models import Event
+from samverkan.plan.models import Activity, FocusArea, SubGoal
+from tests.web.conftest import SECRETARIAT, Place
+
+TOO_LARGE_FOR_ANY_ID = "9" * 25
+
+
+def error_of(html: str, field_id: str) -> str:
+    """The error list Django links to the field (aria-describedby), or ""."""
+    found = re.search(rf'<ul class="errorlist" id="{field_id}_error">(.*?)</ul>', html, re.S)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize("area", ["abc", "1e9", "-3", "", TOO_LARGE_FOR_ANY_ID])
+def test_moving_a_focus_area_that_is_not_one_of_the_years_is_not_found(
+    place: Place, client_for: Any, area: str
+) -> None:
+    order = list(FocusArea.objects.filter(year=place.year).values_list("pk", "order"))
+    response = client_for(SECRETARIAT).post(
+        reverse("web:plan", args=["sodertorn", 2020]), {"action": "down", "area": area}
+    )
+    assert response.status_code == 404
+    assert list(FocusArea.objects.filter(year=place.year).values_list("pk", "order")) == order
+
+
+@pytest.mark.parametrize("goal", ["abc", "", TOO_LARGE_FOR_ANY_ID])
+def test_moving_a_sub_goal_that_is_not_one_of_the_areas_is_not_found(
+    place: Place, client_for: Any, goal: str
+) -> None:
+    area = place.activity_a.focus_area
+    goals = list(SubGoal.objects.values_list("pk", "order", "text"))
+    response = client_for(SECRETARIAT).post(
+        reverse("web:plan-area", args=["sodertorn", 2020, area.pk]),
+        {"action": "goal_down", "goal": goal},
+    )
+    assert response.status_code == 404
+    assert list(SubGoal.objects.values_list("pk", "order", "text")) == goals
+
+
+def test_an_owner_id_too_large_for_the_database_is_refused_next_to_the_owners(
+    place: Place, client_for: Any
+) -> None:
+    activity = place.activity_a
+    entries = AuditEntry.objects.count()
+    response = client_for(SECRETARIAT).post(
+        reverse("web:plan-activity", args=["sodertorn", 2020, activity.pk]),
+        {"action": "save", "title": "Nytt namn", "networks": [TOO_LARGE_FOR_ANY_ID]},
+    )
+    assert response.status_code == 400
+    assert "giltigt" in error_of(response.content.decode(), "id_networks")
+    assert Activity.objects.get(pk=activity.pk).title == activity.title
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_host_id_too_large_for_the_database_is_refused_next_to_the_hosts(
+    place: Place, client_for: Any
+) -> None:
+    response = client_for(SECRETARIAT).post(
+        reverse("web:event-new", args=["sodertorn", 2020]),
+        {
+            "action": "save",
+            "name": "Konferens",
+            "kind": "conference",
+            "hosts": [TOO_LARGE_FOR_ANY_ID],
+        },
+    )
+    assert response.status_code == 400
+    assert "giltigt" in error_of(response.content.decode(), "id_hosts")
+    assert not Event.objects.filter(name="Konferens").exists()
