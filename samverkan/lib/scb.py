@@ -39,6 +39,9 @@ CONTENTS_LABELS = (CONTENTS_LABEL, "population")
 # The names the table has had: TAB638 in PxWebApi 2, BefolkningNy (matrix BE0101N1) in API v1.
 TABLE_NAMES = frozenset({TABLE, "BefolkningNy", CONTENTS_CODE})
 MAX_JSON_BYTES = 20 * 1024 * 1024
+# Twice what all of Sweden has: no municipality comes near it, so a larger figure is a broken
+# file (and would not fit the database's column), not a population.
+MAX_POPULATION = 20_000_000
 
 _YEAR_HEADER = re.compile(r"^(?:(?P<label>.*?)\s+)?(?P<year>\d{4})$")
 _REGION = re.compile(r"^(?P<code>\d+)(?:\s+(?P<name>.+))?$")
@@ -150,7 +153,11 @@ def parse_population(text: str, *, line: int | None, field: str, out: _Collector
         out.problem("no_value", line, field, value, "SCB gives no figure here", fatal=False)
         return None
     if _INTEGER.match(value):
-        return int(re.sub(r"\D", "", value))
+        population = int(re.sub(r"\D", "", value))
+        if population > MAX_POPULATION:
+            out.problem("too_many", line, field, value, "more inhabitants than a municipality has")
+            return None
+        return population
     if _NEGATIVE.match(value):
         out.problem("negative", line, field, value, "a population cannot be negative")
         return None
@@ -211,6 +218,15 @@ def detect_encoding(stream: IO[bytes], chunk_size: int = 64 * 1024) -> str:
     return encoding
 
 
+def _cells(line: str, delimiter: str, number: int, out: _Collector) -> list[str] | None:
+    """The cells of one line, or None (a problem at the line) when the csv module cannot read it."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except csv.Error as exc:  # a cell over the csv module's field size limit, a stray NUL
+        out.problem("unreadable", number, "", line[:80], f"the line cannot be read as CSV: {exc}")
+        return None
+
+
 def _delimiter(line: str) -> str:
     """The separator of a header line: the one of ; tab , that occurs most often outside quotes."""
     counts = {";": 0, "\t": 0, ",": 0}
@@ -226,7 +242,9 @@ def _delimiter(line: str) -> str:
 def read_csv(stream: IO[bytes]) -> ScbFile:
     """Read a CSV download of TAB638 from a binary, seekable stream (a temporary file)."""
     encoding = detect_encoding(stream)
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    # Windows-1252 leaves five bytes undefined: a file holding them is no text, and is refused
+    # for what it lacks (a header, a region) rather than failing to decode.
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
     try:
         return parse_csv_lines(text)
     finally:
@@ -243,7 +261,9 @@ def parse_csv_lines(lines: Iterable[str]) -> ScbFile:
         if not line:
             continue
         delimiter = _delimiter(line)
-        cells = next(csv.reader([line], delimiter=delimiter))
+        cells = _cells(line, delimiter, number, out)
+        if cells is None:
+            return out.result(title)
         if len([c for c in cells if c.strip()]) <= 1:
             if title or number > 5:
                 out.problem(
@@ -354,7 +374,9 @@ def _read_body(
     for number, raw in numbered:
         if not raw.strip():
             continue
-        cells = next(csv.reader([raw.rstrip("\r\n")], delimiter=delimiter))
+        cells = _cells(raw.rstrip("\r\n"), delimiter, number, out)
+        if cells is None:
+            continue
         if len(cells) != len(header):
             out.problem(
                 "columns",
@@ -554,6 +576,11 @@ def _walk(
             continue
         if raw < 0:
             out.problem("negative", None, where, str(int(raw)), "a population cannot be negative")
+            continue
+        if raw > MAX_POPULATION:
+            out.problem(
+                "too_many", None, where, str(int(raw)), "more inhabitants than a municipality has"
+            )
             continue
         if region is not None:
             out.figure(

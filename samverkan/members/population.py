@@ -227,6 +227,8 @@ def problem_message(problem: scb.Problem) -> str:
     texts = {
         "negative": _("”%(value)s” är negativt; ett invånarantal kan inte vara negativt."),
         "not_a_number": _("”%(value)s” är inte ett heltal (bara siffror, t.ex. 95905)."),
+        "too_many": _("”%(value)s” är fler invånare än någon kommun har."),
+        "unreadable": _("raden går inte att läsa som CSV (en cell är för lång eller trasig)."),
         "wrong_table": _(
             "det här är inte SCB:s tabell Folkmängd (TAB638, BE0101N1) utan ”%(value)s”. Ladda ner "
             "Folkmängd efter region och år."

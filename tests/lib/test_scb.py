@@ -134,6 +134,28 @@ def test_an_empty_file_is_refused() -> None:
     assert [p.code for p in csv_text("\n\n").errors] == ["empty"]
 
 
+def test_a_figure_larger_than_any_municipality_can_have_is_refused_naming_line_and_column() -> None:
+    result = csv_text('"region","2024"\n"0127 Botkyrka",' + "9" * 30 + "\n")
+    assert problems(result) == [("too_many", 2, "2024", "9" * 30)]
+    assert result.figures == ()
+
+
+def test_a_line_too_long_for_a_csv_cell_is_refused_naming_the_line() -> None:
+    result = csv_text('"region","2024"\n"0127 Botkyrka",1' + "0" * 200_000 + "\n")
+    assert [(p.code, p.line) for p in result.problems] == [("unreadable", 2)]
+
+
+def test_a_header_line_too_long_for_a_csv_cell_is_refused_naming_the_line() -> None:
+    result = csv_text('"region' + "x" * 200_000 + '","2024"\n"0127 Botkyrka",1\n')
+    assert [(p.code, p.line) for p in result.problems] == [("unreadable", 1)]
+
+
+def test_a_binary_file_is_refused_as_no_table_not_an_error_of_decoding() -> None:
+    data = b"PK\x03\x04" + bytes(range(256)) * 4
+    result = read_csv(io.BytesIO(data))
+    assert not result.ok and result.figures == ()
+
+
 def test_a_windows_1252_download_is_decoded() -> None:
     data = '"Folkmängd efter region och år"\n"region","2024"\n"0181 Södertälje",105000\n'.encode(
         "cp1252"
@@ -211,6 +233,11 @@ def test_json_stat2_with_another_table_is_refused() -> None:
 def test_json_stat2_with_a_negative_value_names_the_cell() -> None:
     result = read_json(json_stat(value=[95592, -3, 99751, 100895]))
     assert problems(result) == [("negative", None, "value[1] (Region=0127, Tid=2024)", "-3")]
+
+
+def test_json_stat2_with_a_figure_larger_than_any_municipality_can_have_names_the_cell() -> None:
+    result = read_json(json_stat(value=[95592, 10**30, 99751, 100895]))
+    assert problems(result) == [("too_many", None, "value[1] (Region=0127, Tid=2024)", str(10**30))]
 
 
 def test_json_stat2_null_values_are_notes() -> None:

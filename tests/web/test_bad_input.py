@@ -10,10 +10,12 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
 from samverkan.governance.models import Event
+from samverkan.members.models import PopulationFigure
 from samverkan.plan.models import Activity, FocusArea, SubGoal
 from tests.web.conftest import SECRETARIAT, Place
 
@@ -82,3 +84,51 @@ def test_a_host_id_too_large_for_the_database_is_refused_next_to_the_hosts(
     assert response.status_code == 400
     assert "giltigt" in error_of(response.content.decode(), "id_hosts")
     assert not Event.objects.filter(name="Konferens").exists()
+
+
+# -- uploads -------------------------------------------------------------------------------
+
+
+def import_population(client: Any, name: str, data: bytes) -> Any:
+    return client.post(
+        reverse("web:population-import", args=["sodertorn", 2020]),
+        {"file": SimpleUploadedFile(name, data)},
+    )
+
+
+def test_a_spreadsheet_uploaded_as_an_scb_file_is_refused_and_nothing_changes(
+    place: Place, client_for: Any
+) -> None:
+    before = PopulationFigure.objects.count()
+    response = import_population(
+        client_for(SECRETARIAT), "folkmangd.csv", b"PK\x03\x04" + bytes(range(256)) * 4
+    )
+    assert response.status_code == 400
+    assert (
+        "Filen folkmangd.csv kan inte importeras. Inget har ändrats." in response.content.decode()
+    )
+    assert PopulationFigure.objects.count() == before
+
+
+def test_an_scb_figure_too_large_for_any_municipality_is_refused_naming_line_and_column(
+    place: Place, client_for: Any
+) -> None:
+    response = import_population(
+        client_for(SECRETARIAT), "f.csv", b'"region","2024"\n"0127 Botkyrka",' + b"9" * 30 + b"\n"
+    )
+    assert response.status_code == 400
+    assert "Rad 2, kolumn ”2024”: ”" + "9" * 30 + "” är fler invånare än någon kommun har" in (
+        response.content.decode()
+    )
+
+
+def test_an_scb_file_with_a_line_too_long_to_read_is_refused_naming_the_line(
+    place: Place, client_for: Any
+) -> None:
+    response = import_population(
+        client_for(SECRETARIAT),
+        "f.csv",
+        b'"region","2024"\n"0127 Botkyrka",1' + b"0" * 200_000 + b"\n",
+    )
+    assert response.status_code == 400
+    assert "Rad 2: raden går inte att läsa som CSV" in response.content.decode()
