@@ -70,6 +70,9 @@ DEFAULT_MAPPING = Path(__file__).with_name("kommunbas.yaml")
 RESULT_CLASSES = ("3", "4", "5", "6", "7", "8")
 WRITE_BATCH = 10_000
 """Lines sent to the database per executemany."""
+_AMOUNT_FIELD = LedgerLine._meta.get_field("amount")
+AMOUNT_LIMIT = Decimal(10) ** (_AMOUNT_FIELD.max_digits - _AMOUNT_FIELD.decimal_places)
+"""The smallest amount a ledger line cannot hold (its column's digits before the point)."""
 
 
 class ImportRefused(Exception):
@@ -386,6 +389,16 @@ class _Scan:
                 target = targets[key] = self._target(*key)
             if target is None:
                 self.unmapped[account] += trans.amount
+                continue
+            if abs(trans.amount) >= AMOUNT_LIMIT:
+                self._add(
+                    _error(
+                        "amount_too_large",
+                        f"Line {trans.line or voucher.line}: the amount {trans.amount} of account "
+                        f"{account} is larger than the ledger can hold ({AMOUNT_LIMIT} kr or more).",
+                        trans.line or voucher.line,
+                    )
+                )
                 continue
             took = True
             fund, category, kind, project = target

@@ -90,6 +90,9 @@ FINDING_TEXTS: dict[str, Promise] = {
     "unknown_object": _("Det valda objektet finns inte i filen."),
     "bad_object": _("Objektet är inte skrivet DIM:ID."),
     "unmapped_account": _("Ett konto saknar kostnadsslag i kontomappningen."),
+    "amount_too_large": _(
+        "Ett belopp är för stort för bokföringen (tusen miljarder kronor eller mer)."
+    ),
     "mapping_unknown_category": _("Kontomappningen anger ett kostnadsslag som inte finns."),
     "unknown_fund": _("Kontomappningen anger en fond som inte finns."),
     "no_operating_fund": _("Året saknar driftfond."),

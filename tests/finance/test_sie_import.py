@@ -136,6 +136,25 @@ def test_a_damaged_file_is_refused_with_its_line(draft_2020: Year, tmp_path: Pat
     assert not LedgerLine.objects.filter(source="sie").exists()
 
 
+def test_an_amount_too_large_for_the_ledger_is_refused_at_its_line_and_nothing_is_stored(
+    draft_2020: Year, tmp_path: Path
+) -> None:
+    # Balanced, so only the size is wrong: 24 digits where the ledger holds twelve before the point.
+    huge = b"123456789012345678901234.00"
+    damaged = tmp_path / "huge.se"
+    damaged.write_bytes(
+        DEMO_SIE.read_bytes()
+        .replace(b"#TRANS 1930 {} 378424.00", b"#TRANS 1930 {} " + huge)
+        .replace(b'#TRANS 3460 {1 "1510"} -378424.00', b'#TRANS 3460 {1 "1510"} -' + huge)
+    )
+    plan = plan_import(damaged, draft_2020, objects=["1:1510"])
+    assert [(d.code, d.line) for d in plan.errors] == [("amount_too_large", 53)]
+    with pytest.raises(ImportRefused) as refused:
+        import_sie(damaged, draft_2020, objects=["1:1510"])
+    assert codes(refused.value) == {"amount_too_large"}
+    assert not LedgerLine.objects.filter(source="sie").exists()
+
+
 def test_the_sie_export_reads_back_to_the_same_accounts(demo: None) -> None:
     year = Year.objects.get(cooperation__slug="sodertorn", year=2018)
     sie = read_sie(export_sie(year))

@@ -7,6 +7,7 @@ for the database) is refused the same way as what a person types wrong.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
+from samverkan.demo import DEMO_DIR
+from samverkan.finance.models import LedgerLine
 from samverkan.governance.models import Event
 from samverkan.members.models import PopulationFigure
 from samverkan.plan.models import Activity, FocusArea, SubGoal
@@ -132,3 +135,26 @@ def test_an_scb_file_with_a_line_too_long_to_read_is_refused_naming_the_line(
     )
     assert response.status_code == 400
     assert "Rad 2: raden går inte att läsa som CSV" in response.content.decode()
+
+
+def test_an_sie_amount_too_large_for_the_ledger_is_an_error_of_the_preview_with_no_import_button(
+    place: Place, client_for: Any, tmp_path: Path, settings: Any
+) -> None:
+    settings.SIE_UPLOAD_DIR = tmp_path
+    huge = b"123456789012345678901234.00"
+    sie = (
+        (DEMO_DIR / "huddinge-2020.se")
+        .read_bytes()
+        .replace(b'#TRANS 3460 {1 "1510"} -378424.00', b'#TRANS 3460 {1 "1510"} -' + huge)
+        .replace(b"#TRANS 1930 {} 378424.00", b"#TRANS 1930 {} " + huge)
+    )
+    client = client_for(SECRETARIAT)
+    uploaded = client.post(
+        reverse("web:sie-upload", args=["sodertorn", 2020]),
+        {"file": SimpleUploadedFile("huddinge-2020.se", sie), "objects": "1:1510"},
+    )
+    assert uploaded.status_code == 303
+    page = client.get(uploaded["Location"]).content.decode()
+    assert "Ett belopp är för stort för bokföringen" in page and "Line 53:" in page
+    assert 'name="import"' not in page
+    assert not LedgerLine.objects.filter(source="sie", year=place.year).exists()
