@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+# The years a record may name (a project's end, a surplus, a grant's payment, a membership):
+# wide enough for any cooperation's history and plans, narrow enough to catch a typing error
+# (0, 99999) before it reaches a report.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+
+
+def is_calendar_year(year: int) -> bool:
+    """Whether `year` lies between FIRST_YEAR and LAST_YEAR."""
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
 MONTHS_SV = (
     "januari",
     "februari",

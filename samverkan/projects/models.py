@@ -18,8 +18,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.dates import FIRST_YEAR, LAST_YEAR, is_calendar_year
 from samverkan.members.locking import ReadByYears
 from samverkan.members.models import Cooperation, Year, slug_validator, years_from
+
+
+def calendar_year_message() -> str:
+    return _("Ange ett år mellan %(first)s och %(last)s.") % {
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }
 
 
 class Project(ReadByYears, models.Model):
@@ -71,6 +79,8 @@ class Project(ReadByYears, models.Model):
             errors["name"] = _("Ange projektets namn.")
         if self.start and self.end and self.end < self.start:
             errors["end"] = _("Projektet kan inte sluta innan det börjar.")
+        if self.end_year is not None and not is_calendar_year(self.end_year):
+            errors["end_year"] = calendar_year_message()
         if self.start_year_id is not None:
             first = self.start_year.year
             if (
@@ -78,7 +88,7 @@ class Project(ReadByYears, models.Model):
                 and self.start_year.cooperation_id != self.cooperation_id
             ):
                 errors["start_year"] = _("Startåret hör till en annan samverkan.")
-            if self.end_year is not None and self.end_year < first:
+            if "end_year" not in errors and self.end_year is not None and self.end_year < first:
                 errors["end_year"] = _("Slutåret kan inte ligga före startåret %(year)s.") % {
                     "year": first
                 }
@@ -214,6 +224,19 @@ class ProjectFinancing(ReadByYears, models.Model):
     def __str__(self) -> str:
         return f"{self.part}: {self.get_source_display()}"
 
+    def clean(self) -> None:
+        if self.surplus_year is None:
+            return
+        if not is_calendar_year(self.surplus_year):
+            raise ValidationError({"surplus_year": calendar_year_message()})
+        if self.part_id is not None and self.surplus_year >= self.part.year.year:
+            raise ValidationError(
+                {
+                    "surplus_year": _("Ett överskott kommer från ett avslutat år, före %(year)s.")
+                    % {"year": self.part.year.year}
+                }
+            )
+
 
 class GrantTiming(models.TextChoices):
     ARREARS = "arrears", _("betalas i efterskott")
@@ -278,6 +301,10 @@ class Grant(ReadByYears, models.Model):
             errors["rate"] = _("Andelen är en procentsats mellan 0 och 100.")
         if self.amount is not None and self.amount < 0:
             errors["amount"] = _("Det beviljade beloppet kan inte vara negativt.")
+        if self.expected_payment_year is not None and not is_calendar_year(
+            self.expected_payment_year
+        ):
+            errors["expected_payment_year"] = calendar_year_message()
         if self.project_id is not None and self.year_id is not None:
             if self.year.cooperation_id != self.project.cooperation_id:
                 errors["year"] = _("Året hör till en annan samverkan.")

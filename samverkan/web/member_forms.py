@@ -9,9 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.dates import FIRST_YEAR, LAST_YEAR
 from samverkan.members.models import Cooperation, Member, member_code_validator
 
-YEAR_BOUNDS: dict[str, Any] = {"min_value": 1900, "max_value": 2200}
+YEAR_BOUNDS: dict[str, Any] = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 
 
 class MemberForm(forms.Form):

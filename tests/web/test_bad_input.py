@@ -20,6 +20,7 @@ from samverkan.finance.models import LedgerLine
 from samverkan.governance.models import Event
 from samverkan.members.models import PopulationFigure
 from samverkan.plan.models import Activity, FocusArea, SubGoal
+from samverkan.projects.models import Project
 from tests.web.conftest import SECRETARIAT, Place
 
 TOO_LARGE_FOR_ANY_ID = "9" * 25
@@ -158,3 +159,68 @@ def test_an_sie_amount_too_large_for_the_ledger_is_an_error_of_the_preview_with_
     assert "Ett belopp är för stort för bokföringen" in page and "Line 53:" in page
     assert 'name="import"' not in page
     assert not LedgerLine.objects.filter(source="sie", year=place.year).exists()
+
+
+# -- years that no record can name ----------------------------------------------------------
+
+
+def new_project(**fields: str) -> dict[str, str]:
+    data = {
+        f"{prefix}-{key}": "0"
+        for prefix in ("financing", "grants", "payments", "grant_income", "cost_lines")
+        for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    return {**data, "name": "Cykelstråk", **fields}
+
+
+@pytest.mark.parametrize("end_year", ["99999", "3000"])
+def test_a_project_end_year_no_calendar_has_is_refused_next_to_it(
+    place: Place, client_for: Any, end_year: str
+) -> None:
+    response = client_for(SECRETARIAT).post(
+        reverse("web:project-new", args=["sodertorn", 2020]), new_project(end_year=end_year)
+    )
+    assert response.status_code == 400
+    assert "Ange ett år mellan 1900 och 2200" in error_of(response.content.decode(), "id_end_year")
+    assert not Project.objects.filter(name="Cykelstråk").exists()
+
+
+@pytest.mark.parametrize("surplus_year", ["0", "99999", "2021"])
+def test_a_surplus_from_a_year_no_calendar_has_or_not_yet_ended_is_refused_next_to_it(
+    place: Place, client_for: Any, surplus_year: str
+) -> None:
+    response = client_for(SECRETARIAT).post(
+        reverse("web:project-new", args=["sodertorn", 2020]),
+        new_project(
+            **{
+                "financing-TOTAL_FORMS": "1",
+                "financing-0-source": "surplus",
+                "financing-0-surplus_year": surplus_year,
+            }
+        ),
+    )
+    assert response.status_code == 400
+    assert "år" in error_of(response.content.decode(), "id_financing-0-surplus_year")
+    assert not Project.objects.filter(name="Cykelstråk").exists()
+
+
+@pytest.mark.parametrize("year", ["0", "99999"])
+def test_a_grant_paid_in_a_year_no_calendar_has_is_refused_next_to_it(
+    place: Place, client_for: Any, year: str
+) -> None:
+    response = client_for(SECRETARIAT).post(
+        reverse("web:project-new", args=["sodertorn", 2020]),
+        new_project(
+            **{
+                "grants-TOTAL_FORMS": "1",
+                "grants-0-grantor": "Trafikverket",
+                "grants-0-timing": "arrears",
+                "grants-0-expected_payment_year": year,
+            }
+        ),
+    )
+    assert response.status_code == 400
+    assert "Ange ett år mellan 1900 och 2200" in error_of(
+        response.content.decode(), "id_grants-0-expected_payment_year"
+    )
+    assert not Project.objects.filter(name="Cykelstråk").exists()
