@@ -89,6 +89,13 @@ class AccountMappingForm(forms.ModelForm):
             choices=[("", _("– inget projekt –")), *sorted(names.items(), key=lambda n: n[1])],
         )
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # The page sets the cooperation, the user does not type it; its rule "one mapping per
+        # account and object" must still be asked here, so that a second mapping of an account
+        # is a form error and not a refusal of the database. (A private hook of ModelForm.)
+        excluded: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]
+        return excluded - {"cooperation"}
+
 
 class LedgerLineForm(forms.Form):
     """One row of a fund's ledger grid."""

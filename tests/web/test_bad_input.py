@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
 from samverkan.demo import DEMO_DIR
-from samverkan.finance.models import LedgerLine
+from samverkan.finance.models import AccountMapping, LedgerLine
 from samverkan.governance.models import Event
 from samverkan.members.models import PopulationFigure
 from samverkan.plan.models import Activity, FocusArea, SubGoal
@@ -224,3 +224,26 @@ def test_a_grant_paid_in_a_year_no_calendar_has_is_refused_next_to_it(
         response.content.decode(), "id_grants-0-expected_payment_year"
     )
     assert not Project.objects.filter(name="Cykelstråk").exists()
+
+
+# -- the same record twice -------------------------------------------------------------------
+
+
+def test_a_second_mapping_of_the_same_account_and_object_is_a_form_error_not_a_server_error(
+    place: Place, client_for: Any
+) -> None:
+    stored = AccountMapping.objects.filter(cooperation=place.coop).first()
+    assert stored is not None
+    count = AccountMapping.objects.count()
+    response = client_for(SECRETARIAT).post(
+        reverse("web:account-mapping-new", args=["sodertorn", 2020]),
+        {
+            "account": stored.account,
+            "object_id": stored.object_id,
+            "category": stored.category_id,
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "finns redan" in html and f'value="{stored.account}"' in html
+    assert AccountMapping.objects.count() == count
