@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "samverkan.web.middleware.PrivatePagesMiddleware",
+    "samverkan.web.middleware.NotAllowedPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -233,6 +234,8 @@ CONTENT_SECURITY_POLICY = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A form without its token: a Swedish page saying nothing was saved (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "samverkan.web.views.account.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

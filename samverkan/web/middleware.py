@@ -1,12 +1,14 @@
-"""Swedish unless the user has chosen otherwise; signed-in pages kept out of every cache."""
+"""Swedish unless the user has chosen otherwise; signed-in pages kept out of every cache;
+a page, not an empty answer, for an address opened with the wrong method."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseNotAllowed
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
@@ -40,4 +42,23 @@ class PrivatePagesMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class NotAllowedPageMiddleware:
+    """A page that says why, for a form's address opened with a link or a bookmark (405).
+
+    `require_POST` and its kin answer with an empty body; the browser then shows
+    a blank page. The answer keeps its status and its `Allow` header.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
         return response

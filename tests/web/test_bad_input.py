@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
+from samverkan.consultations.models import ConsultationResponse
 from samverkan.demo import DEMO_DIR
 from samverkan.finance.models import AccountMapping, LedgerLine
 from samverkan.governance.models import Event
@@ -247,3 +249,28 @@ def test_a_second_mapping_of_the_same_account_and_object_is_a_form_error_not_a_s
     html = response.content.decode()
     assert "finns redan" in html and f'value="{stored.account}"' in html
     assert AccountMapping.objects.count() == count
+
+
+# -- requests a page does not send -------------------------------------------------------------
+
+
+def test_a_form_sent_without_its_csrf_token_gets_a_swedish_page_saying_nothing_was_saved(
+    place: Place, users: Any
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users[SECRETARIAT])
+    count = ConsultationResponse.objects.count()
+    response = client.post(
+        reverse("web:consultation-new", args=["sodertorn", 2020]), {"subject": "Utan token"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Formuläret kunde inte tas emot" in html and "Inget har sparats" in html
+    assert ConsultationResponse.objects.count() == count
+
+
+def test_opening_an_address_that_only_takes_a_form_says_so(place: Place, client_for: Any) -> None:
+    response = client_for(SECRETARIAT).get(reverse("web:year-decide", args=["sodertorn", 2020]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "tar bara emot ett ifyllt formulär" in response.content.decode()

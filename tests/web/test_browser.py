@@ -278,6 +278,7 @@ def test_the_public_sees_the_published_report_and_nothing_unpublished(
         (READER, "/app/sodertorn/2020/befolkning/"),
         (SECRETARIAT, "/app/sodertorn/2020/befolkning/ny/"),
         (SECRETARIAT, "/app/sodertorn/2020/befolkning/importera/"),
+        (SECRETARIAT, "/app/sodertorn/2020/status/besluta/"),  # a form's address opened: 405
         (None, "/sodertorn/2018/"),
         (None, "/konto/logga-in/"),
     ],
@@ -537,6 +538,24 @@ def register_pages(place: Place) -> list[str]:
         f"{base}/moten/{place.meeting_a.pk}/ta-bort/",
         f"{base}/logg/",
     ]
+
+
+def test_a_form_sent_after_its_token_went_stale_shows_why_and_saves_nothing(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    from samverkan.consultations.models import ConsultationResponse
+
+    page = open_page(SECRETARIAT)
+    page.goto(url(live_server, "/app/sodertorn/2020/remissvar/nytt/"))
+    page.get_by_label("Remissens titel").fill("Efter utloggning i en annan flik")
+    # Another tab signed out and in again: the page's token no longer matches the cookie.
+    page.context.clear_cookies(name="csrftoken")
+    page.get_by_role("button", name="Spara remissvaret").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Formuläret kunde inte tas emot").is_visible()
+    assert "Inget har sparats" in page.get_by_role("alert").inner_text()
+    assert axe_violations(page) == []
+    assert not ConsultationResponse.objects.filter(subject__startswith="Efter utloggning").exists()
 
 
 def test_axe_finds_no_wcag_violation_on_the_register_pages(
