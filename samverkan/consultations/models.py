@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.text import is_blank
 from samverkan.members.locking import ReadByYears
 from samverkan.members.models import Year
 
@@ -57,7 +58,7 @@ class ConsultationResponse(ReadByYears, models.Model):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
-        if not self.subject.strip():
+        if is_blank(self.subject):
             errors["subject"] = _("Ange remissens ämne.")
         if self.month is not None and not 1 <= self.month <= 12:
             errors["month"] = _("En månad är 1–12.")

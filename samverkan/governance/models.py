@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.money import format_kr
+from samverkan.lib.text import is_blank
 from samverkan.members.locking import ReadByYears
 from samverkan.members.models import Cooperation, Member, Year, slug_validator, year_ids
 
@@ -294,7 +295,7 @@ class Meeting(ReadByYears, models.Model):
                 self.month = self.date.month
         if self.month is not None and not 1 <= self.month <= 12:
             errors["month"] = gettext("En månad är 1–12.")
-        if self.cancelled and not self.cancel_reason.strip():
+        if self.cancelled and is_blank(self.cancel_reason):
             errors["cancel_reason"] = gettext("Ange varför mötet ställdes in.")
         if errors:
             raise ValidationError(errors)
@@ -400,6 +401,8 @@ class Event(ReadByYears, models.Model):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
+        if is_blank(self.name):
+            errors["name"] = _("Ange arrangemangets namn.")
         if self.date is not None and self.year_id is not None and self.date.year != self.year.year:
             errors["date"] = _("Datumet måste ligga inom året %(year)s.") % {"year": self.year.year}
         # Stored one per line, without blank lines or stray spaces.

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.text import is_blank
 from samverkan.members.locking import ReadByYears
 
 slug_validator = RegexValidator(
@@ -166,8 +167,13 @@ class Member(ReadByYears, models.Model):
         return year_ids(self.cooperation_id, year__gte=min(f for f in firsts if f is not None))
 
     def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if is_blank(self.name):
+            errors["name"] = _("Ange kommunens namn.")
         if self.joined is not None and self.left is not None and self.left < self.joined:
-            raise ValidationError({"left": LEFT_BEFORE_JOINED})
+            errors["left"] = LEFT_BEFORE_JOINED
+        if errors:
+            raise ValidationError(errors)
 
 
 def _changed(instance: models.Model, stored: models.Model) -> set[str]:

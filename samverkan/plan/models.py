@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.governance.models import Body, Network
+from samverkan.lib.text import is_blank
 from samverkan.members.locking import ReadByYears
 from samverkan.members.models import Cooperation, Year, slug_validator, year_ids
 
@@ -184,7 +185,7 @@ class Activity(ReadByYears, models.Model):
         return self.title
 
     def clean(self) -> None:
-        if not self.title.strip():
+        if is_blank(self.title):
             raise ValidationError({"title": gettext("Ange aktivitetens rubrik.")})
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": gettext("Slutet kan inte ligga före starten.")})
@@ -272,7 +273,7 @@ class FollowUp(ReadByYears, models.Model):
         return bool(self.text.strip()) or self.status != FollowUpStatus.NOT_STARTED
 
     def clean(self) -> None:
-        if self.status in NEEDS_REASON and not self.status_reason.strip():
+        if self.status in NEEDS_REASON and is_blank(self.status_reason):
             raise ValidationError(
                 {
                     "status_reason": gettext(
@@ -354,7 +355,7 @@ class ActivityProposal(ReadByYears, models.Model):
         return self.title
 
     def clean(self) -> None:
-        if not (self.title or "").strip():
+        if is_blank(self.title):
             raise ValidationError({"title": gettext("Ange aktivitetens rubrik.")})
-        if self.status == ProposalStatus.DECLINED and not self.decision_reason.strip():
+        if self.status == ProposalStatus.DECLINED and is_blank(self.decision_reason):
             raise ValidationError({"decision_reason": gettext("Ange varför förslaget avböjs.")})

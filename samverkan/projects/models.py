@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.dates import FIRST_YEAR, LAST_YEAR, is_calendar_year
+from samverkan.lib.text import is_blank
 from samverkan.members.locking import ReadByYears
 from samverkan.members.models import Cooperation, Year, slug_validator, years_from
 
@@ -75,7 +76,7 @@ class Project(ReadByYears, models.Model):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
-        if not self.name.strip():
+        if is_blank(self.name):
             errors["name"] = _("Ange projektets namn.")
         if self.start and self.end and self.end < self.start:
             errors["end"] = _("Projektet kan inte sluta innan det börjar.")
@@ -295,7 +296,7 @@ class Grant(ReadByYears, models.Model):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
-        if not self.grantor.strip():
+        if is_blank(self.grantor):
             errors["grantor"] = _("Ange vem som ger bidraget.")
         if self.rate is not None and not 0 <= self.rate <= 100:
             errors["rate"] = _("Andelen är en procentsats mellan 0 och 100.")

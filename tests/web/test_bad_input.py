@@ -20,7 +20,7 @@ from samverkan.consultations.models import ConsultationResponse
 from samverkan.demo import DEMO_DIR
 from samverkan.finance.models import AccountMapping, LedgerLine
 from samverkan.governance.models import Event
-from samverkan.members.models import PopulationFigure
+from samverkan.members.models import Member, PopulationFigure
 from samverkan.plan.models import Activity, FocusArea, SubGoal
 from samverkan.projects.models import Project
 from tests.web.conftest import SECRETARIAT, Place
@@ -274,3 +274,82 @@ def test_opening_an_address_that_only_takes_a_form_says_so(place: Place, client_
     assert response.status_code == 405
     assert response["Allow"] == "POST"
     assert "tar bara emot ett ifyllt formulär" in response.content.decode()
+
+
+# -- text that shows nothing -------------------------------------------------------------------
+
+INVISIBLE = "\u200b\u200f\u202e \u2060"  # zero-width space, direction marks, word joiner
+
+
+def test_a_project_name_of_only_invisible_characters_is_refused_next_to_the_name(
+    place: Place, client_for: Any
+) -> None:
+    count = Project.objects.count()
+    response = client_for(SECRETARIAT).post(
+        reverse("web:project-new", args=["sodertorn", 2020]), {**new_project(), "name": INVISIBLE}
+    )
+    assert response.status_code == 400
+    assert "Ange projektets namn" in error_of(response.content.decode(), "id_name")
+    assert Project.objects.count() == count
+
+
+def test_an_activity_title_of_only_invisible_characters_is_refused_next_to_the_title(
+    place: Place, client_for: Any
+) -> None:
+    activity = place.activity_a
+    response = client_for(SECRETARIAT).post(
+        reverse("web:plan-activity", args=["sodertorn", 2020, activity.pk]),
+        {"action": "save", "title": INVISIBLE, "networks": [place.network_a.pk]},
+    )
+    assert response.status_code == 400
+    assert error_of(response.content.decode(), "id_title")
+    assert Activity.objects.get(pk=activity.pk).title == activity.title
+
+
+def test_a_consultation_subject_of_only_invisible_characters_is_refused_next_to_it(
+    place: Place, client_for: Any
+) -> None:
+    count = ConsultationResponse.objects.count()
+    response = client_for(SECRETARIAT).post(
+        reverse("web:consultation-new", args=["sodertorn", 2020]), {"subject": INVISIBLE}
+    )
+    assert response.status_code == 400
+    assert error_of(response.content.decode(), "id_subject")
+    assert ConsultationResponse.objects.count() == count
+
+
+def test_a_name_with_a_direction_mark_inside_visible_text_is_kept_as_typed(
+    place: Place, client_for: Any
+) -> None:
+    response = client_for(SECRETARIAT).post(
+        reverse("web:project-new", args=["sodertorn", 2020]),
+        {**new_project(), "name": "Cykel\u200bstråk"},
+    )
+    assert response.status_code == 303
+    assert Project.objects.filter(name="Cykel\u200bstråk").exists()
+
+
+def test_an_event_name_of_only_invisible_characters_is_refused_next_to_the_name(
+    place: Place, client_for: Any
+) -> None:
+    count = Event.objects.count()
+    response = client_for(SECRETARIAT).post(
+        reverse("web:event-new", args=["sodertorn", 2020]),
+        {"action": "save", "name": INVISIBLE, "kind": "conference"},
+    )
+    assert response.status_code == 400
+    assert "Ange arrangemangets namn" in error_of(response.content.decode(), "id_name")
+    assert Event.objects.count() == count
+
+
+def test_a_member_name_of_only_invisible_characters_is_refused_next_to_the_name(
+    place: Place, client_for: Any
+) -> None:
+    count = Member.objects.count()
+    response = client_for(SECRETARIAT).post(
+        reverse("web:member-new", args=["sodertorn", 2020]),
+        {"code": "0999", "name": INVISIBLE, "joined": "2020"},
+    )
+    assert response.status_code == 400
+    assert "Ange kommunens namn" in response.content.decode()
+    assert Member.objects.count() == count
