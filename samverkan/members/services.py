@@ -265,7 +265,10 @@ def _figure_state(figure: PopulationFigure) -> dict[str, Any]:
 def save_population_figure(
     member: Member, *, actor: Actor, date: dt.date, population: int, source: str
 ) -> PopulationFigure:
-    """Enter a member's population at a date by hand, with its source; replaces a figure at that date."""
+    """Enter a member's population at a date by hand, with its source; replaces a figure at that date.
+
+    The same figure and source entered again (a form sent twice) changes nothing and is not audited.
+    """
     figure = PopulationFigure.objects.filter(member=member, date=date).first()
     if figure is None:
         figure = PopulationFigure(member=member, date=date)
@@ -274,6 +277,9 @@ def save_population_figure(
     figure.source = source.strip()
     figure.source_file = figure.source_table = ""
     figure.imported_at = None
+    changes = diff(before, _figure_state(figure))
+    if figure.pk and not changes:
+        return figure
     _lock_change(figure)
     figure.full_clean()
     figure.save()
@@ -282,7 +288,7 @@ def save_population_figure(
         action="members.population.save",
         cooperation=member.cooperation,
         obj=figure,
-        changes=diff(before, _figure_state(figure)),
+        changes=changes,
     )
     return figure
 

@@ -157,6 +157,15 @@ def test_a_figure_typed_by_hand_is_stored_with_its_source(secretariat: Client) -
     assert (figure.population, figure.source) == (96142, "SCB:s statistiknyhet")
 
 
+def test_the_same_figure_sent_twice_is_stored_and_audited_once(secretariat: Client) -> None:
+    entries = AuditEntry.objects.filter(action="members.population.save")
+    before = entries.count()
+    assert secretariat.post(url("population-new"), figure_data("96 142")).status_code == 303
+    assert secretariat.post(url("population-new"), figure_data("96 142")).status_code == 303
+    assert PopulationFigure.objects.filter(member=member("0127"), date="2020-12-31").count() == 1
+    assert entries.count() == before + 1
+
+
 def test_correcting_the_decided_years_fee_basis_by_hand_is_refused_naming_the_year(
     secretariat: Client,
 ) -> None:
