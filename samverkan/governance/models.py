@@ -198,6 +198,44 @@ class NetworkYear(ReadByYears, models.Model):
     def __str__(self) -> str:
         return f"{self.network} {self.year.year}"
 
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if (
+            self.year_id is not None
+            and self.network_id is not None
+            and self.network.cooperation_id != self.year.cooperation_id
+        ):
+            errors["network"] = gettext("Nätverket måste höra till årets samverkan.")
+        area = self.focus_area if self.focus_area_id is not None else None
+        if area is not None and self.year_id is not None and area.year_id != self.year_id:
+            errors["focus_area"] = gettext("Fokusområdet måste höra till året %(year)s.") % {
+                "year": self.year.year
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def absent_errors(network: Network, year: Year, absent: Iterable[Member]) -> dict[str, str]:
+        """Who may stay away: members of the network (all members when it names none) in the year.
+
+        The absent members are a many-to-many field, set after the record is
+        saved, so this rule takes them as arguments; every writer asks it first.
+        """
+        named = {m.pk for m in network.members.all()}
+        strangers = [
+            m
+            for m in absent
+            if m.cooperation_id != year.cooperation_id
+            or (named and m.pk not in named)
+            or not m.is_member_in(year.year)
+        ]
+        if strangers:
+            return {
+                "absent": gettext("%(names)s deltar inte i nätverket %(year)s.")
+                % {"names": ", ".join(m.name for m in strangers), "year": year.year}
+            }
+        return {}
+
 
 # A post that stands for several undated meetings counts them; no body meets a thousand
 # times a year, and the database's integer must never overflow.

@@ -1,4 +1,5 @@
-"""Changes to the year's events and their co-financing: atomic, audited, refused in a locked year.
+"""Changes to the year's events and their co-financing, and to the networks and their years:
+atomic, audited, refused in a locked year.
 
 An event's co-financing is one income line per member in the event's fund
 (`samverkan.finance.cofinancing`); `save_event` writes the event and those
@@ -11,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from samverkan.audit.services import Actor, diff, record
 from samverkan.audit.snapshots import json_value, readable_state
@@ -28,11 +31,16 @@ from samverkan.finance.models import (
     LineSource,
     PublishedFigure,
 )
-from samverkan.governance.models import Event
+from samverkan.governance.models import Event, Network, NetworkYear
 from samverkan.lib.figures import placeholders
 from samverkan.lib.money import ZERO
-from samverkan.members.models import Member, Year, YearText
-from samverkan.members.services import DomainError, lock_year_for_edit
+from samverkan.members.models import LOCKED_STATUSES, Cooperation, Member, Year, YearText
+from samverkan.members.services import (
+    DomainError,
+    lock_year_for_edit,
+    lock_years,
+    years_touched_by_save,
+)
 
 EVENT_FIELDS = (
     "kind",
@@ -242,3 +250,216 @@ def delete_event(event: Event, *, actor: Actor) -> None:
         changes=diff(_state(event), {}),
     )
     event.delete()
+
+
+# --- networks (standing data) and a network's record in one year ---------------------------
+
+NETWORK_FIELDS = ("name", "short_name", "slug", "order")
+NETWORK_YEAR_FIELDS = ("absent", "participation_note", "focus_area", "summary")
+
+
+def _network_state(network: Network) -> dict[str, Any]:
+    return readable_state(network, NETWORK_FIELDS)
+
+
+def _slug_errors(network: Network) -> dict[str, str]:
+    taken = Network.objects.filter(cooperation_id=network.cooperation_id, slug=network.slug)
+    if network.pk is not None:
+        taken = taken.exclude(pk=network.pk)
+    if network.slug and taken.exists():
+        return {
+            "slug": _("Ett annat nätverk har redan kortnamnet %(slug)s.") % {"slug": network.slug}
+        }
+    return {}
+
+
+def _write_network(network: Network, values: Mapping[str, Any]) -> None:
+    """Set the values (a blank slug: proposed from the name), check the rules, hold the years."""
+    for name in ("name", "short_name"):
+        if name in values:
+            setattr(network, name, (values[name] or "").strip())
+    if values.get("order") is not None:
+        network.order = values["order"]
+    slug = (values.get("slug") or "").strip()
+    if slug:
+        network.slug = slug
+    elif not network.slug:
+        taken = set(
+            Network.objects.filter(cooperation_id=network.cooperation_id).values_list(
+                "slug", flat=True
+            )
+        )
+        network.slug = free_slug(network.name, taken, "natverk")
+    # A network that a decided year prints keeps its name until the year is reopened.
+    lock_years(years_touched_by_save(network))
+    slug_errors = _slug_errors(network)
+    if slug_errors:
+        # Asked before the constraint, which would name no field.
+        raise ValidationError(slug_errors)
+    check_record(network)
+    network.save()
+
+
+@transaction.atomic
+def add_network(cooperation: Cooperation, *, actor: Actor, values: Mapping[str, Any]) -> Network:
+    """Add a standing network (name, short name, slug, order); a blank slug is made from the name
+    and a blank order puts the network last."""
+    network = Network(cooperation=cooperation)
+    if values.get("order") is None:
+        last = Network.objects.filter(cooperation=cooperation).aggregate(m=Max("order"))["m"]
+        network.order = (last or 0) + 1
+    _write_network(network, values)
+    record(
+        actor=actor,
+        action="governance.network.create",
+        cooperation=cooperation,
+        obj=network,
+        changes=diff({}, _network_state(network)),
+    )
+    return network
+
+
+@transaction.atomic
+def change_network(network: Network, *, actor: Actor, values: Mapping[str, Any]) -> Network:
+    """Change a network's name, short name, slug or order; refused, naming the year, while a
+    decided or published year reads the network (its report prints the name)."""
+    stored = Network.objects.select_for_update().get(pk=network.pk)
+    before = _network_state(stored)
+    _write_network(stored, values)
+    changes = diff(before, _network_state(stored))
+    if changes:
+        record(
+            actor=actor,
+            action="governance.network.update",
+            cooperation=stored.cooperation,
+            obj=stored,
+            changes=changes,
+        )
+    return stored
+
+
+def network_dependents(network: Network) -> list[str]:
+    """What keeps a network from being removed, in words for the user; empty when nothing does.
+
+    A year record of an open year goes with the network; one of a decided or
+    published year is part of that year's record and keeps it.
+    """
+    found: list[str] = []
+    counted = [
+        (network.meetings.count(), ngettext_lazy("%(count)s möte", "%(count)s möten", "count")),
+        (
+            network.activities.count(),
+            ngettext_lazy("%(count)s aktivitet", "%(count)s aktiviteter", "count"),
+        ),
+        (
+            network.focus_areas.count(),
+            ngettext_lazy(
+                "%(count)s fokusområde som nätverket ansvarar för",
+                "%(count)s fokusområden som nätverket ansvarar för",
+                "count",
+            ),
+        ),
+        (
+            network.proposals.count(),
+            ngettext_lazy(
+                "%(count)s förslag till aktivitet", "%(count)s förslag till aktiviteter", "count"
+            ),
+        ),
+        (
+            network.leads.count(),
+            ngettext_lazy(
+                "%(count)s nätverksledare (roll)", "%(count)s nätverksledare (roller)", "count"
+            ),
+        ),
+    ]
+    for count, text in counted:
+        if count:
+            found.append(text % {"count": count})
+    locked = sorted(
+        network.years.filter(year__status__in=LOCKED_STATUSES).values_list("year__year", flat=True)
+    )
+    if locked:
+        found.append(
+            ngettext(
+                "nätverkets uppgifter i det låsta året %(years)s",
+                "nätverkets uppgifter i de låsta åren %(years)s",
+                len(locked),
+            )
+            % {"years": ", ".join(str(y) for y in locked)}
+        )
+    return found
+
+
+@transaction.atomic
+def delete_network(network: Network, *, actor: Actor) -> None:
+    """Remove a network and its records in open years; refused while anything else depends on it."""
+    stored = Network.objects.select_for_update().get(pk=network.pk)
+    lock_years(stored.years_read())
+    dependents = network_dependents(stored)
+    if dependents:
+        raise DomainError(
+            _("Nätverket kan inte tas bort: %(what)s. Ta bort dem först.")
+            % {"what": "; ".join(dependents)}
+        )
+    record(
+        actor=actor,
+        action="governance.network.delete",
+        cooperation=stored.cooperation,
+        obj=stored,
+        changes=diff(_network_state(stored), {}),
+    )
+    for part in stored.years.all():
+        part.delete()
+    stored.delete()
+
+
+def _network_year_state(part: NetworkYear | None) -> dict[str, Any]:
+    if part is None:
+        return {}
+    return {"takes_part": True, **readable_state(part, NETWORK_YEAR_FIELDS)}
+
+
+@transaction.atomic
+def set_network_year(
+    year: Year,
+    network: Network,
+    *,
+    actor: Actor,
+    takes_part: bool,
+    absent: Sequence[Member] = (),
+    participation_note: str = "",
+    focus_area: Any = None,
+    summary: str = "",
+) -> NetworkYear | None:
+    """Say whether `network` takes part in `year`, and if so who stays away, the note on
+    participation, its focus area and its summary. Not taking part removes the year's record
+    (the audit entry keeps what it said). Refused while the year is decided or published."""
+    locked = lock_year_for_edit(year.pk)
+    if network.cooperation_id != locked.cooperation_id:
+        raise DomainError(_("Nätverket hör inte till årets samverkan."))
+    part = NetworkYear.objects.select_for_update().filter(year=locked, network=network).first()
+    before = _network_year_state(part)
+    if not takes_part:
+        if part is not None:
+            part.delete()
+            part = None
+    else:
+        if part is None:
+            part = NetworkYear(year=locked, network=network, order=network.order)
+        part.participation_note = participation_note.strip()
+        part.summary = summary.strip()
+        part.focus_area = focus_area
+        check_record(part, extra=NetworkYear.absent_errors(network, locked, absent))
+        part.save()
+        part.absent.set(absent)
+    changes = diff(before, _network_year_state(part))
+    if changes:
+        record(
+            actor=actor,
+            action="governance.network_year.update",
+            cooperation=locked.cooperation,
+            year=locked.year,
+            obj=part if part is not None else network,
+            changes=changes,
+        )
+    return part

@@ -1,4 +1,5 @@
-"""Forms of the registers a secretariat edits: consultation responses, projects, events, texts.
+"""Forms of the registers a secretariat edits: consultation responses, projects, events, networks,
+texts.
 
 The model forms run the model's own rules (`clean()`, field validators) as
 the admin does; the services run them again before saving, so a record
@@ -21,7 +22,7 @@ from samverkan.consultations.models import ConsultationResponse
 from samverkan.core.rows import RowEdit
 from samverkan.finance.accounts import fund_labels
 from samverkan.finance.models import CostCategory, Fund, LedgerLine, LineKind
-from samverkan.governance.models import Event
+from samverkan.governance.models import Event, Network, NetworkYear
 from samverkan.members.models import Member, Year, YearText
 from samverkan.plan.models import FocusArea
 from samverkan.projects.models import (
@@ -386,3 +387,80 @@ def add_service_errors(
             continue
         for text in texts:
             form.add_error(key if key in form.fields else None, text)
+
+
+class NetworkForm(forms.ModelForm):
+    """A standing network: its name, short name, slug and place in the lists."""
+
+    class Meta:
+        model = Network
+        fields = ["name", "short_name", "slug", "order"]
+        labels = {
+            "name": _("Namn"),
+            "short_name": _("Kortnamn"),
+            "slug": _("Kortnamn i adresser"),
+            "order": _("Ordning"),
+        }
+        help_texts = {
+            "short_name": _("Det namn som står i tabeller, t.ex. SUP-gruppen."),
+            "slug": _("Lämna tomt så föreslås det från namnet."),
+            "order": _("Lämna tomt så hamnar nätverket sist."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["order"].required = False
+
+    def _post_clean(self) -> None:
+        # The service sets the slug and order and asks the model's rules; a blank slug or
+        # order here means "propose one", which the model alone would refuse.
+        pass
+
+
+class NetworkYearForm(forms.Form):
+    """A network's part in one year: whether it takes part, who stays away, note and focus area."""
+
+    takes_part = forms.BooleanField(label=_("Nätverket deltar i året"), required=False)
+    absent = forms.ModelMultipleChoiceField(
+        label=_("Deltar inte (medlemmar som står utanför i år)"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    participation_note = forms.CharField(
+        label=_("Anteckning om deltagande"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    focus_area = forms.ModelChoiceField(
+        label=_("Fokusområde"), queryset=FocusArea.objects.none(), required=False
+    )
+    summary = forms.CharField(
+        label=_("Nätverkets sammanfattning av året (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args: Any, year: Year, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        named = list(network.members.all())
+        members = named or list(Member.objects.filter(cooperation_id=year.cooperation_id))
+        absent: Any = self.fields["absent"]
+        absent.queryset = Member.objects.filter(
+            pk__in=[m.pk for m in members if m.is_member_in(year.year)]
+        )
+        area: Any = self.fields["focus_area"]
+        area.queryset = FocusArea.objects.filter(year=year)
+
+    @staticmethod
+    def initial_for(part: NetworkYear | None) -> dict[str, Any]:
+        if part is None:
+            return {"takes_part": False}
+        return {
+            "takes_part": True,
+            "absent": list(part.absent.all()),
+            "participation_note": part.participation_note,
+            "focus_area": part.focus_area,
+            "summary": part.summary,
+        }

@@ -104,6 +104,9 @@ body_meeting = lambda place: place.body_meeting.pk  # noqa: E731
 other_activity = lambda place: place.other_activity.pk  # noqa: E731
 other_meeting = lambda place: place.other_meeting.pk  # noqa: E731
 botkyrka = lambda place: place.coop.members.get(code="0127").pk  # noqa: E731
+network_a = lambda place: place.network_a.pk  # noqa: E731
+network_b = lambda place: place.network_b.pk  # noqa: E731
+other_network = lambda place: place.other_coop.networks.get().pk  # noqa: E731
 
 
 def other_member(place: Place) -> int:
@@ -275,6 +278,15 @@ GET_ROWS = [
         "continuing a project takes no GET",
         app("project-continue", project_2018),
         {**everyone(405), ANONYMOUS: LOGIN},
+    ),
+    Row("new network", app("network-new"), secretariat_only(200)),
+    Row("edit network", app("network-edit", network_a), secretariat_only(200)),
+    Row("delete network (asks first)", app("network-delete", network_a), secretariat_only(200)),
+    Row("a network's part in the year", app("network-year", network_a), secretariat_only(200)),
+    Row(
+        "a network of the other cooperation under Södertörn's URL",
+        app("network-edit", other_network),
+        insiders(403, secretariat=404),
     ),
     Row("events", app("events"), insiders(200)),
     Row("new event", app("event-new"), secretariat_only(200)),
@@ -648,6 +660,35 @@ POST_ROWS = [
         secretariat_only(409),
     ),
     Row(
+        "add a network",
+        app("network-new"),
+        secretariat_only(MOVED),
+        lambda p: {"name": "GIS-nätverket", "short_name": "GIS"},
+    ),
+    Row(
+        "rename a network that the locked 2018 prints (refused)",
+        app("network-edit", network_a),
+        secretariat_only(409),
+        lambda p: {"name": "Nytt namn", "slug": p.network_a.slug},
+    ),
+    Row(
+        "delete a network that meetings depend on (refused)",
+        app("network-delete", network_a),
+        secretariat_only(409),
+    ),
+    Row(
+        "say how a network takes part in 2020",
+        app("network-year", network_b),
+        secretariat_only(MOVED),
+        lambda p: {"takes_part": "on", "participation_note": "Alla deltar."},
+    ),
+    Row(
+        "say how a network takes part in the decided 2019 (refused)",
+        app("network-year", network_b, year=2019),
+        secretariat_only(409),
+        lambda p: {"takes_part": "on"},
+    ),
+    Row(
         "add an event",
         app("event-new"),
         secretariat_only(MOVED),
@@ -920,6 +961,8 @@ def test_every_form_page_carries_a_csrf_token(place: Place, client_for: Any) -> 
         reverse("web:consultation-new", args=["sodertorn", 2020]),
         reverse("web:project-new", args=["sodertorn", 2020]),
         reverse("web:event-new", args=["sodertorn", 2020]),
+        reverse("web:network-new", args=["sodertorn", 2020]),
+        reverse("web:network-year", args=["sodertorn", 2020, place.network_a.pk]),
         reverse("web:text-new", args=["sodertorn", 2020]),
     ):
         assert 'name="csrfmiddlewaretoken"' in client.get(url).content.decode(), url
