@@ -572,6 +572,40 @@ def test_axe_finds_no_wcag_violation_on_the_register_pages(
     assert problems == []
 
 
+def network_and_fee_pages(place: Place) -> list[str]:
+    """The pages where the secretariat keeps the networks and the fee rules."""
+    base = "/app/sodertorn/2020"
+    network = place.network_a.pk
+    return [
+        f"{base}/natverk/",
+        f"{base}/natverk/nytt/",
+        f"{base}/natverk/{network}/",
+        f"{base}/natverk/{network}/ta-bort/",
+        f"{base}/natverk/{network}/deltagande/",
+    ]
+
+
+def test_axe_finds_no_wcag_violation_on_the_network_and_fee_pages(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    page = open_page(SECRETARIAT)
+    problems = []
+    for path in network_and_fee_pages(place):
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert page.goto(url(live_server, path)).status == 200, path
+        problems += [f"{path} (desktop): {v}" for v in axe_violations(page)]
+        page.set_viewport_size({"width": 360, "height": 740})
+        problems += [f"{path} (phone): {v}" for v in axe_violations(page)]
+    # A refused form shows its messages beside the fields: that page, too.
+    page.goto(url(live_server, "/app/sodertorn/2020/natverk/nytt/"))
+    page.fill("#id_slug", place.network_a.slug)
+    page.fill("#id_name", "Ännu en SUP")
+    page.click("form.stacked button[type=submit]")
+    assert "har redan kortnamnet" in page.content()
+    problems += [f"refused new network: {v}" for v in axe_violations(page)]
+    assert problems == []
+
+
 def test_the_secretariat_splits_an_events_cost_by_population_and_previews_a_text_without_javascript(
     browser: Any, live_server: Any, place: Place, users: dict[str, Any], passwords: None
 ) -> None:
