@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from samverkan.finance.ledger import FeeCharge, FeeSchedule, fee_charges
 from samverkan.members.models import FeeRule, Member, PopulationFigure, Year
 
-__all__ = ["FeeCharge", "FeeSchedule", "fee_schedule", "rule_for"]
+__all__ = [
+    "FeeCharge",
+    "FeeSchedule",
+    "GovernedYears",
+    "fee_schedule",
+    "rule_for",
+    "rules_and_years",
+]
 
 
 def rule_for(year: Year) -> FeeRule | None:
@@ -44,3 +53,34 @@ def fee_schedule(year: Year) -> FeeSchedule:
         for m in members
     )
     return FeeSchedule(year=year.year, rate=rule.rate, basis_date=basis, charges=charges)
+
+
+@dataclass(frozen=True)
+class GovernedYears:
+    """A fee rule, the last year it governs (None: until further notice) and the cooperation's
+    years in that span, each with its status."""
+
+    rule: FeeRule
+    until: int | None
+    years: tuple[Year, ...]
+
+
+def rules_and_years(cooperation_id: int) -> list[GovernedYears]:
+    """Each fee rule of the cooperation with the years it governs: from its year until the next rule."""
+    rules = list(FeeRule.objects.filter(cooperation_id=cooperation_id).order_by("from_year"))
+    years = list(Year.objects.filter(cooperation_id=cooperation_id).order_by("year"))
+    found = []
+    for number, rule in enumerate(rules):
+        after = rules[number + 1].from_year if number + 1 < len(rules) else None
+        found.append(
+            GovernedYears(
+                rule=rule,
+                until=after - 1 if after is not None else None,
+                years=tuple(
+                    y
+                    for y in years
+                    if y.year >= rule.from_year and (after is None or y.year < after)
+                ),
+            )
+        )
+    return found

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.money import format_kr
 from samverkan.lib.text import is_blank
 from samverkan.members.locking import ReadByYears
 
@@ -262,7 +265,14 @@ class FeeRule(ReadByYears, models.Model):
         Cooperation, on_delete=models.CASCADE, related_name="fee_rules", verbose_name=_("samverkan")
     )
     from_year = models.PositiveIntegerField(_("gäller från år"))
-    rate = models.DecimalField(_("kronor per invånare"), max_digits=10, decimal_places=2)
+    rate = models.DecimalField(
+        _("kronor per invånare"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal(0), _("Avgiften per invånare kan inte vara negativ."))
+        ],
+    )
     basis = models.CharField(
         max_length=40,
         choices=FeeBasis.choices,
@@ -273,7 +283,10 @@ class FeeRule(ReadByYears, models.Model):
     class Meta:
         ordering = ["from_year"]
         constraints = [
-            models.UniqueConstraint(fields=["cooperation", "from_year"], name="fee_rule_unique")
+            models.UniqueConstraint(fields=["cooperation", "from_year"], name="fee_rule_unique"),
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0), name="fee_rule_rate_not_negative"
+            ),
         ]
         verbose_name = _("avgiftsregel")
         verbose_name_plural = _("avgiftsregler")
@@ -283,6 +296,13 @@ class FeeRule(ReadByYears, models.Model):
 
     def basis_date(self, year: int) -> dt.date:
         return dt.date(year - 1, 12, 31)
+
+    def in_words(self) -> str:
+        """The rule as the secretariat says it: "4 kr per invånare från 2018, efter ..."."""
+        lang = "en" if (get_language() or "sv").startswith("en") else "sv"
+        return gettext(
+            "%(rate)s per invånare från %(year)s, efter invånarantalet den 31 december året före"
+        ) % {"rate": format_kr(self.rate, lang=lang), "year": self.from_year}
 
     def years_read(self) -> set[int]:
         if self.from_year is None:

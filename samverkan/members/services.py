@@ -30,6 +30,7 @@ from samverkan.members.locking import (  # noqa: F401  (re-exported: the service
 from samverkan.members.models import (
     LOCKED_STATUSES,
     Cooperation,
+    FeeRule,
     Member,
     PopulationFigure,
     Year,
@@ -408,3 +409,84 @@ def delete_year_text(text: YearText, *, actor: Actor) -> None:
         changes=diff({name: getattr(text, name) for name in YEAR_TEXT_FIELDS}, {}),
     )
     text.delete()
+
+
+# --- fee rules (standing data): a change that reaches a decided year is refused naming it ---
+
+
+def _rule_state(rule: FeeRule) -> dict[str, Any]:
+    return {"from_year": rule.from_year, "rate": str(rule.rate), "basis": rule.basis}
+
+
+def _check_rule(rule: FeeRule) -> None:
+    taken = FeeRule.objects.filter(cooperation_id=rule.cooperation_id, from_year=rule.from_year)
+    if rule.pk is not None:
+        taken = taken.exclude(pk=rule.pk)
+    if rule.from_year is not None and taken.exists():
+        # Asked before the constraint, which would name no field.
+        raise ValidationError(
+            {
+                "from_year": _("Det finns redan en avgiftsregel från %(year)s.")
+                % {"year": rule.from_year}
+            }
+        )
+    check_record(rule)
+
+
+@transaction.atomic
+def add_fee_rule(
+    cooperation: Cooperation, *, actor: Actor, from_year: int, rate: Any, basis: str
+) -> FeeRule:
+    """Add a fee rule from `from_year`: it governs the years until the next rule. Refused,
+    naming the year, when one of those years is decided or published."""
+    rule = FeeRule(cooperation=cooperation, from_year=from_year, rate=rate, basis=basis)
+    _lock_change(rule)
+    _check_rule(rule)
+    rule.save()
+    record(
+        actor=actor,
+        action="members.fee_rule.create",
+        cooperation=cooperation,
+        obj=rule,
+        changes=diff({}, _rule_state(rule)),
+    )
+    return rule
+
+
+@transaction.atomic
+def change_fee_rule(rule: FeeRule, *, actor: Actor, rate: Any, basis: str) -> FeeRule:
+    """Change a rule's rate (and basis); refused, naming the year, when a decided or published
+    year's fees would change."""
+    stored = FeeRule.objects.select_for_update().get(pk=rule.pk)
+    before = _rule_state(stored)
+    stored.rate = rate
+    stored.basis = basis
+    _lock_change(stored)
+    _check_rule(stored)
+    stored.save()
+    changes = diff(before, _rule_state(stored))
+    if changes:
+        record(
+            actor=actor,
+            action="members.fee_rule.update",
+            cooperation=stored.cooperation,
+            obj=stored,
+            changes=changes,
+        )
+    return stored
+
+
+@transaction.atomic
+def delete_fee_rule(rule: FeeRule, *, actor: Actor) -> None:
+    """Remove a rule (its years fall back on the rule before); refused, naming the year, when a
+    decided or published year's fees would change."""
+    stored = FeeRule.objects.select_for_update().get(pk=rule.pk)
+    lock_years(stored.years_read())
+    record(
+        actor=actor,
+        action="members.fee_rule.delete",
+        cooperation=stored.cooperation,
+        obj=stored,
+        changes=diff(_rule_state(stored), {}),
+    )
+    stored.delete()

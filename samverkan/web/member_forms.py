@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.dates import FIRST_YEAR, LAST_YEAR
-from samverkan.members.models import Cooperation, Member, member_code_validator
+from samverkan.members.models import Cooperation, FeeBasis, Member, member_code_validator
+from samverkan.web.fields import AmountField
 
 YEAR_BOUNDS: dict[str, Any] = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 
@@ -99,3 +101,27 @@ class PopulationUploadForm(forms.Form):
 
 class PopulationConfirmForm(forms.Form):
     plan = forms.CharField(widget=forms.HiddenInput)
+
+
+class FeeRateForm(forms.Form):
+    """A fee rule's rate and basis: what a change of an existing rule may set."""
+
+    rate = AmountField(
+        label=_("Kronor per invånare"),
+        min_value=Decimal(0),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("T.ex. 4 eller 4,50."),
+    )
+    basis = forms.ChoiceField(label=_("Avgiftsunderlag"), choices=FeeBasis.choices)
+
+
+class FeeRuleForm(FeeRateForm):
+    """A new fee rule: the first year it governs, its rate and basis."""
+
+    from_year = forms.IntegerField(
+        label=_("Gäller från år"),
+        **YEAR_BOUNDS,
+        help_text=_("Regeln gäller från detta år tills nästa regel tar över."),
+    )
+    field_order = ["from_year", "rate", "basis"]

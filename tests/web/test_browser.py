@@ -572,16 +572,27 @@ def test_axe_finds_no_wcag_violation_on_the_register_pages(
     assert problems == []
 
 
+def rule_2018(place: Place) -> int:
+    from samverkan.members.models import FeeRule
+
+    return FeeRule.objects.get(cooperation=place.coop, from_year=2018).pk
+
+
 def network_and_fee_pages(place: Place) -> list[str]:
     """The pages where the secretariat keeps the networks and the fee rules."""
     base = "/app/sodertorn/2020"
     network = place.network_a.pk
+    rule = rule_2018(place)
     return [
         f"{base}/natverk/",
         f"{base}/natverk/nytt/",
         f"{base}/natverk/{network}/",
         f"{base}/natverk/{network}/ta-bort/",
         f"{base}/natverk/{network}/deltagande/",
+        f"{base}/avgifter/",
+        f"{base}/avgifter/ny/",
+        f"{base}/avgifter/{rule}/",
+        f"{base}/avgifter/{rule}/ta-bort/",
     ]
 
 
@@ -603,6 +614,17 @@ def test_axe_finds_no_wcag_violation_on_the_network_and_fee_pages(
     page.click("form.stacked button[type=submit]")
     assert "har redan kortnamnet" in page.content()
     problems += [f"refused new network: {v}" for v in axe_violations(page)]
+    # A change a decided year's fees would feel is refused on the page, naming the year.
+    page.goto(url(live_server, f"/app/sodertorn/2020/avgifter/{rule_2018(place)}/"))
+    page.fill("#id_rate", "-1")
+    page.click("form.stacked button[type=submit]")
+    assert page.locator("#id_rate_error").count() == 1
+    problems += [f"refused fee rule: {v}" for v in axe_violations(page)]
+    page.goto(url(live_server, f"/app/sodertorn/2020/avgifter/{rule_2018(place)}/"))
+    page.fill("#id_rate", "5")
+    page.click("form.stacked button[type=submit]")
+    assert "Året 2018" in page.locator("[role=alert]").inner_text()
+    problems += [f"fee rule refused by the lock: {v}" for v in axe_violations(page)]
     assert problems == []
 
 

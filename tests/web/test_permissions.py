@@ -21,7 +21,7 @@ from django.urls import reverse
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.models import AccountMapping, CostCategory
 from samverkan.governance.models import Event
-from samverkan.members.models import Member, Year, YearStatus, YearText
+from samverkan.members.models import FeeRule, Member, Year, YearStatus, YearText
 from samverkan.members.population import ImportSource, from_payload, plan_import
 from samverkan.plan.models import ActivityProposal, FollowUp
 from samverkan.projects.models import Project
@@ -107,6 +107,14 @@ botkyrka = lambda place: place.coop.members.get(code="0127").pk  # noqa: E731
 network_a = lambda place: place.network_a.pk  # noqa: E731
 network_b = lambda place: place.network_b.pk  # noqa: E731
 other_network = lambda place: place.other_coop.networks.get().pk  # noqa: E731
+fee_rule_2018 = lambda place: FeeRule.objects.get(cooperation=place.coop, from_year=2018).pk  # noqa: E731
+
+
+def other_fee_rule(place: Place) -> int:
+    found, _ = FeeRule.objects.get_or_create(
+        cooperation=place.other_coop, from_year=2030, defaults={"rate": 3}
+    )
+    return found.pk
 
 
 def other_member(place: Place) -> int:
@@ -307,6 +315,17 @@ GET_ROWS = [
     ),
     Row(
         "renaming takes no GET", app("member-rename", botkyrka), {**everyone(405), ANONYMOUS: LOGIN}
+    ),
+    Row("fee rules", app("fee-rules"), insiders(200)),
+    Row("new fee rule", app("fee-rule-new"), secretariat_only(200)),
+    Row("edit fee rule", app("fee-rule-edit", fee_rule_2018), secretariat_only(200)),
+    Row(
+        "delete fee rule (asks first)", app("fee-rule-delete", fee_rule_2018), secretariat_only(200)
+    ),
+    Row(
+        "a fee rule of the other cooperation under Södertörn's URL",
+        app("fee-rule-edit", other_fee_rule),
+        insiders(403, secretariat=404),
     ),
     Row("population figures", app("population"), insiders(200)),
     Row("new population figure", app("population-new"), secretariat_only(200)),
@@ -660,6 +679,29 @@ POST_ROWS = [
         secretariat_only(409),
     ),
     Row(
+        "add a fee rule from 2021",
+        app("fee-rule-new"),
+        secretariat_only(MOVED),
+        lambda p: {"from_year": 2021, "rate": "4,50", "basis": "previous_year_end"},
+    ),
+    Row(
+        "add a fee rule from the decided 2019 (refused)",
+        app("fee-rule-new"),
+        secretariat_only(409),
+        lambda p: {"from_year": 2019, "rate": "5", "basis": "previous_year_end"},
+    ),
+    Row(
+        "change the rate of the fee rule the published 2018 follows (refused)",
+        app("fee-rule-edit", fee_rule_2018),
+        secretariat_only(409),
+        lambda p: {"rate": "5", "basis": "previous_year_end"},
+    ),
+    Row(
+        "delete the fee rule the published 2018 follows (refused)",
+        app("fee-rule-delete", fee_rule_2018),
+        secretariat_only(409),
+    ),
+    Row(
         "add a network",
         app("network-new"),
         secretariat_only(MOVED),
@@ -962,6 +1004,7 @@ def test_every_form_page_carries_a_csrf_token(place: Place, client_for: Any) -> 
         reverse("web:project-new", args=["sodertorn", 2020]),
         reverse("web:event-new", args=["sodertorn", 2020]),
         reverse("web:network-new", args=["sodertorn", 2020]),
+        reverse("web:fee-rule-new", args=["sodertorn", 2020]),
         reverse("web:network-year", args=["sodertorn", 2020, place.network_a.pk]),
         reverse("web:text-new", args=["sodertorn", 2020]),
     ):
