@@ -146,7 +146,8 @@ def load_cooperation(root: Node) -> Cooperation | None:
         rule = stored_rules.pop(from_year, None) or FeeRule(cooperation=coop, from_year=from_year)
         rule.rate = rate
         rule.basis = basis
-        rule.save()
+        if node.check(rule):
+            rule.save()
     for stale_rule in stored_rules.values():
         stale_rule.delete()
 

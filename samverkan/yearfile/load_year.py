@@ -306,7 +306,9 @@ def _load_network_years(root: Node, year: Year, refs: Refs) -> None:
 
     pending = Pending(s.NETWORK_PARTICIPATION)
     for node, ny, absent in by_network.values():
-        pending.check_and_add(node, ny, {"absent": absent})
+        pending.check_and_add(
+            node, ny, {"absent": absent}, extra=NetworkYear.absent_errors(ny.network, year, absent)
+        )
     pending.save()
 
 

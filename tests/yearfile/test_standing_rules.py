@@ -7,7 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from samverkan.members.models import Member, PopulationFigure
+from samverkan.members.models import FeeRule, Member, PopulationFigure
 from samverkan.yearfile.export import export_cooperation
 from samverkan.yearfile.services import load_files
 from tests.yearfile.test_yearfile import STANDING, load_error, write
@@ -84,3 +84,17 @@ def test_the_sources_of_imported_figures_survive_the_round_trip(db: None, tmp_pa
     assert "source_file: folkmangd.csv" in exported and "source_table: TAB638" in exported
     load_files([write(tmp_path, "again.yaml", exported)])
     assert PopulationFigure.objects.get(member__code="0127").imported_at == figure.imported_at
+
+
+def test_a_negative_fee_rate_in_a_year_file_is_refused_at_the_rate_and_nothing_is_loaded(
+    db: None, tmp_path: Path
+) -> None:
+    errors = load_error(
+        tmp_path,
+        STANDING.replace(
+            "{from_year: 2018, rate: 4, basis: previous_year_end}",
+            "{from_year: 2018, rate: -4, basis: previous_year_end}",
+        ),
+    )
+    assert any("fee_rules[0].rate:" in e for e in errors), errors
+    assert not FeeRule.objects.exists()
