@@ -85,6 +85,10 @@ class Network(ReadByYears, models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    def clean(self) -> None:
+        if is_blank(self.name):
+            raise ValidationError({"name": _("Ange nätverkets namn.")})
+
     def years_read(self) -> set[int]:
         if self.pk is None:
             return set()

@@ -203,3 +203,15 @@ def test_a_network_lead_is_told_that_the_secretariat_changes_the_networks(
     assert "Nätverken och hur de deltar under året ändras av kansliet." in (
         response.content.decode()
     )
+
+
+def test_a_name_of_only_invisible_characters_is_refused_at_the_name(
+    place: Place, client_for: Any
+) -> None:
+    before = Network.objects.count()
+    response = client_for(SECRETARIAT).post(url("network-new"), {"name": "\u200b\u200e"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_name_error"' in page
+    assert "Ange nätverkets namn." in page
+    assert Network.objects.count() == before
