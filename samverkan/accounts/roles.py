@@ -31,6 +31,7 @@ class Capability(StrEnum):
         "propose_activity"  # propose activities for areas a network the user leads answers for
     )
     VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"  # who has which role in the cooperation, invitation links
     ADMIN = "admin"  # the Django admin, limited to the cooperation
 
 
@@ -46,6 +47,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EDIT_REGISTERS,
             Capability.EDIT_PLAN,
             Capability.VIEW_AUDIT,
+            Capability.MANAGE_USERS,
             Capability.ADMIN,
         }
     ),

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
+from samverkan.accounts.models import RoleAssignment
 from samverkan.accounts.roles import Capability, Standing, standing_for
 from samverkan.governance.models import Meeting
 from samverkan.members.models import Cooperation, Member, Year, YearStatus
@@ -73,6 +74,9 @@ REFUSALS: dict[Capability, Any] = {
         "kansliet tar in förslagen i planen."
     ),
     Capability.VIEW_AUDIT: gettext_lazy("Ändringsloggen läses av kansliet."),
+    Capability.MANAGE_USERS: gettext_lazy(
+        "Vilka som har tillgång till samverkan, och med vilken roll, sköts av kansliet."
+    ),
 }
 
 
@@ -226,6 +230,32 @@ def get_member_for_user(
     if edit:
         require(standing, Capability.EDIT_MEMBERS)
     return member, found_year, standing
+
+
+def get_role_for_user(
+    request: HttpRequest, coop_slug: str, year: int, pk: int
+) -> tuple[RoleAssignment, Year, Standing]:
+    """A role held in the cooperation, for its secretariat (403 before the look-up for others)."""
+    found_year, standing = get_year_for_user(request, coop_slug, year)
+    require(standing, Capability.MANAGE_USERS)
+    assignment = get_object_or_404(
+        RoleAssignment.objects.select_related("user", "network"),
+        pk=pk,
+        cooperation=standing.cooperation,
+    )
+    return assignment, found_year, standing
+
+
+def get_person_for_user(
+    request: HttpRequest, coop_slug: str, year: int, pk: int
+) -> tuple[User, Year, Standing]:
+    """A user holding a role in the cooperation, for its secretariat; anyone else is 404."""
+    found_year, standing = get_year_for_user(request, coop_slug, year)
+    require(standing, Capability.MANAGE_USERS)
+    person = get_object_or_404(
+        User.objects.distinct(), pk=pk, roles__cooperation=standing.cooperation
+    )
+    return person, found_year, standing
 
 
 def get_year_with_published_plan(coop_slug: str, year: int) -> Year:

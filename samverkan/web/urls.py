@@ -26,6 +26,7 @@ from samverkan.web.views import (
     public,
     registers,
     texts,
+    users,
     workflow,
 )
 
@@ -72,6 +73,12 @@ year_urls = [
     path("avgifter/ny/", fee_rules.fee_rule_new, name="fee-rule-new"),
     path("avgifter/<int:pk>/", fee_rules.fee_rule_edit, name="fee-rule-edit"),
     path("avgifter/<int:pk>/ta-bort/", fee_rules.fee_rule_delete, name="fee-rule-delete"),
+    path("anvandare/", users.users, name="users"),
+    path("anvandare/ny/", users.user_new, name="user-new"),
+    path("anvandare/<int:pk>/", users.user, name="user"),
+    path("anvandare/<int:pk>/ny-lank/", users.user_link, name="user-link"),
+    path("anvandare/roller/<int:pk>/", users.role_edit, name="role-edit"),
+    path("anvandare/roller/<int:pk>/ta-bort/", users.role_delete, name="role-delete"),
     path("befolkning/", population.population, name="population"),
     path("befolkning/ny/", population.population_new, name="population-new"),
     path("befolkning/importera/", population.population_import, name="population-import"),
@@ -133,6 +140,11 @@ urlpatterns = [
     path("hem/", plan.home, name="home"),
     path("konto/logga-in/", account.login, name="login"),
     path("konto/logga-ut/", account.logout, name="logout"),
+    path(
+        "konto/losenord/<str:uidb64>/<str:token>/",
+        users.set_password_page,
+        name="set-password",
+    ),
     path("sprak/", account.set_language, name="set-language"),
     path("app/<slug:coop>/", plan.cooperation_home, name="cooperation-home"),
     path("app/<slug:coop>/nytt-ar/", cycle.year_new, name="year-new"),

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from samverkan.accounts.models import RoleAssignment
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.models import AccountMapping, CostCategory
 from samverkan.governance.models import Event
@@ -115,6 +116,33 @@ def other_fee_rule(place: Place) -> int:
         cooperation=place.other_coop, from_year=2030, defaults={"rate": 3}
     )
     return found.pk
+
+
+def lead_a_user(place: Place) -> int:
+    return RoleAssignment.objects.get(cooperation=place.coop, user__username="sup-ledare").user_id
+
+
+def lead_a_role(place: Place) -> int:
+    return RoleAssignment.objects.get(cooperation=place.coop, user__username="sup-ledare").pk
+
+
+def outsider_user(place: Place) -> int:
+    return RoleAssignment.objects.get(user__username="norrort-kansli").user_id
+
+
+def outsider_role(place: Place) -> int:
+    return RoleAssignment.objects.get(user__username="norrort-kansli").pk
+
+
+def extra_reader_role(place: Place) -> int:
+    """A reader who is none of the personas, made on first use (the secretariat removes the role)."""
+    from django.contrib.auth import get_user_model
+
+    user, _created = get_user_model().objects.get_or_create(username="extra-lasare")
+    role, _created = RoleAssignment.objects.get_or_create(
+        user=user, cooperation=place.coop, role="reader"
+    )
+    return role.pk
 
 
 def other_member(place: Place) -> int:
@@ -326,6 +354,31 @@ GET_ROWS = [
         "a fee rule of the other cooperation under Södertörn's URL",
         app("fee-rule-edit", other_fee_rule),
         insiders(403, secretariat=404),
+    ),
+    Row("users and roles", app("users"), secretariat_only(200)),
+    Row("add a person (the form)", app("user-new"), secretariat_only(200)),
+    Row("a person with a role", app("user", lead_a_user), secretariat_only(200)),
+    Row(
+        "a person with a role only in the other cooperation, under Södertörn's URL",
+        app("user", outsider_user),
+        insiders(404, secretariat=404, lead_a=403, lead_b=403, reader=403),
+    ),
+    Row(
+        "a fresh password link takes no GET",
+        app("user-link", lead_a_user),
+        {**everyone(405), ANONYMOUS: LOGIN},
+    ),
+    Row("change a role (the form)", app("role-edit", lead_a_role), secretariat_only(200)),
+    Row(
+        "a role in the other cooperation, under Södertörn's URL",
+        app("role-edit", outsider_role),
+        insiders(404, secretariat=404, lead_a=403, lead_b=403, reader=403),
+    ),
+    Row("remove a role (asks first)", app("role-delete", lead_a_role), secretariat_only(200)),
+    Row(
+        "the set-password page of a tampered link",
+        plain("set-password", "MQ", "abc-123"),
+        everyone(410),
     ),
     Row("population figures", app("population"), insiders(200)),
     Row("new population figure", app("population-new"), secretariat_only(200)),
@@ -539,6 +592,39 @@ def restored_meeting(place: Place) -> dict[str, Any]:
 
 
 POST_ROWS = [
+    Row(
+        "add a person",
+        app("user-new"),
+        secretariat_only(MOVED),
+        lambda p: {
+            "first_name": "Ny",
+            "last_name": "Person",
+            "email": "ny.person@example.org",
+            "role": "reader",
+        },
+    ),
+    Row(
+        "a fresh password link for a network lead",
+        app("user-link", lead_a_user),
+        secretariat_only(200),
+    ),
+    Row(
+        "change a role",
+        app("role-edit", lead_a_role),
+        secretariat_only(MOVED),
+        lambda p: {"role": "network_lead", "network": p.network_b.pk},
+    ),
+    Row(
+        "remove a role",
+        app("role-delete", extra_reader_role),
+        secretariat_only(MOVED),
+    ),
+    Row(
+        "choose a password through a tampered link",
+        plain("set-password", "MQ", "abc-123"),
+        everyone(410),
+        lambda p: {"new_password1": "x", "new_password2": "x"},
+    ),
     Row(
         "add a member",
         app("member-new"),

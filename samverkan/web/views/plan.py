@@ -48,6 +48,7 @@ def year_context(year: Year, standing: Standing, section: str, **extra: Any) -> 
         if standing.network_ids
         else [],
         "can_edit_members": standing.can(Capability.EDIT_MEMBERS),
+        "can_manage_users": standing.can(Capability.MANAGE_USERS),
         **extra,
     }
 
