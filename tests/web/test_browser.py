@@ -461,6 +461,8 @@ def test_no_page_of_the_app_or_the_admin_breaks_the_content_security_policy(
                 "events",
                 "members",
                 "member-new",
+                "users",
+                "user-new",
                 "population",
                 "population-new",
                 "population-import",
@@ -681,4 +683,69 @@ def test_the_secretariat_continues_a_project_into_the_next_year_and_axe_finds_no
     for width, label in ((1280, "desktop"), (360, "phone")):
         page.set_viewport_size({"width": width, "height": 800})
         problems += [f"its page with both years ({label}): {v}" for v in axe_violations(page)]
+    assert problems == []
+
+
+def test_the_secretariat_invites_a_person_who_chooses_a_password_and_signs_in(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    """The whole invitation without e-mail: add, copy the link, choose a password, sign in;
+    axe checks the list, the form (empty and refused), the link, the set-password page and
+    a spent link, at desktop and phone width."""
+    problems: list[str] = []
+
+    def check(page: Any, what: str) -> None:
+        problems.extend(f"{what} (desktop): {v}" for v in axe_violations(page))
+        size = page.viewport_size
+        page.set_viewport_size({"width": 360, "height": 740})
+        problems.extend(f"{what} (phone): {v}" for v in axe_violations(page))
+        page.set_viewport_size(size)
+
+    page = open_page(SECRETARIAT)
+    page.goto(url(live_server, "/app/sodertorn/2020/"))
+    page.get_by_role("link", name="Användare", exact=True).click()
+    assert page.get_by_role("heading", name="Användare och roller").is_visible()
+    check(page, "the list")
+    page.get_by_role("link", name="Lägg till en person").click()
+    check(page, "the empty form")
+    page.get_by_label("Förnamn").fill("Nora")
+    page.get_by_label("Efternamn").fill("Nilsson")
+    page.get_by_label("E-postadress").fill("nora.nilsson@haninge.se")
+    page.get_by_label("Roll").select_option(label="Nätverksledare")
+    page.get_by_role("button", name="Lägg till personen").click()
+    assert shown(page.get_by_text("Välj nätverket som nätverksledaren leder."))
+    check(page, "the refused form")
+    page.get_by_label("Nätverk").select_option(label=str(place.network_a))
+    page.get_by_role("button", name="Lägg till personen").click()
+    assert shown(page.get_by_role("heading", name="Nora Nilsson"))
+    check(page, "the person with the link")
+    link = page.get_by_label("Länken").input_value()
+    assert "/konto/losenord/" in link
+
+    visitor = open_page()
+    visitor.goto(link)
+    assert visitor.get_by_text("nora.nilsson").is_visible(), visitor.content()
+    check(visitor, "the set-password page")
+    visitor.get_by_label("Nytt lösenord:", exact=True).fill(PASSWORD)
+    visitor.get_by_label("Bekräfta nytt lösenord").fill(PASSWORD)
+    visitor.get_by_role("button", name="Spara lösenordet").click()
+    assert shown(visitor.get_by_role("heading", name="Logga in"))
+    visitor.get_by_label("Användarnamn").fill("nora.nilsson")
+    visitor.get_by_label("Lösenord").fill(PASSWORD)
+    visitor.get_by_role("button", name="Logga in").click()
+    visitor.wait_for_load_state()
+    assert visitor.url.endswith("/app/sodertorn/2020/")
+    visitor.goto(link)
+    assert visitor.get_by_text("Länken är redan använd").is_visible()
+    check(visitor, "a spent link")
+
+    page.goto(url(live_server, "/app/sodertorn/2020/anvandare/"))
+    page.get_by_role("link", name="Ändra rollen för nora.nilsson").click()
+    check(page, "changing a role")
+    page.goto(url(live_server, "/app/sodertorn/2020/anvandare/"))
+    page.get_by_role("row", name="Nora Nilsson").get_by_role("link", name="Ta bort rollen").click()
+    check(page, "removing a role (asks first)")
+    page.get_by_role("button", name="Ja, ta bort rollen").click()
+    page.wait_for_load_state()
+    assert "nora.nilsson" not in page.content()
     assert problems == []

@@ -75,7 +75,7 @@ def test_the_list_shows_everyone_with_a_role_here_with_role_network_and_password
     for username in ("kansli", "sup-ledare", "snug-ledare", "lasare"):
         assert f"<td>{username}</td>" in page
     assert "sup-ledare@example.org" in page
-    assert f"Nätverksledare ({place.network_a.name})" in page
+    assert f"Nätverksledare ({place.network_a})" in page
     assert "<td>ja</td>" in page and "<td>nej</td>" in page  # lead A has chosen a password
     assert "aldrig" in page  # nobody has logged in
 
