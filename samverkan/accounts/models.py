@@ -17,14 +17,25 @@ class RoleAssignment(models.Model):
     """A user's role in one cooperation; a network lead also names the network."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("användare"),
     )
     cooperation = models.ForeignKey(
-        "members.Cooperation", on_delete=models.CASCADE, related_name="roles"
+        "members.Cooperation",
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("samverkan"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     network = models.ForeignKey(
-        "governance.Network", null=True, blank=True, on_delete=models.CASCADE, related_name="leads"
+        "governance.Network",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="leads",
+        verbose_name=_("nätverk"),
     )
 
     class Meta:

@@ -415,3 +415,17 @@ def test_the_service_refuses_a_network_of_another_cooperation(place: Place) -> N
             network=Network.objects.get(cooperation=place.other_coop),
         )
     assert not User.objects.filter(username="x").exists()
+
+
+def test_the_audit_trail_reads_the_role_changes_in_swedish(
+    secretariat: Client, place: Place
+) -> None:
+    secretariat.post(url("user-new"), new_person())
+    role = role_of("nora.nilsson", place)
+    secretariat.post(
+        url("role-edit", role.pk), {"role": "network_lead", "network": place.network_a.pk}
+    )
+    page = secretariat.get(url("audit")).content.decode()
+    assert "En person fick en roll" in page and "En roll ändrades" in page
+    assert '<th scope="row">Nätverk</th>' in page and '<th scope="row">Roll</th>' in page
+    assert "Nätverksledare" in page and "E-postadress" in page
