@@ -134,10 +134,13 @@ def _check_not_last_secretariat(assignment: RoleAssignment, actor: Actor) -> Non
     """A cooperation keeps a secretariat, and a secretariat member does not lock themselves out."""
     if assignment.role != Role.SECRETARIAT:
         return
-    others = RoleAssignment.objects.filter(
-        cooperation_id=assignment.cooperation_id, role=Role.SECRETARIAT
-    ).exclude(user_id=assignment.user_id)
-    if not others.exists():
+    # Locked, so that two secretariat members removing each other at once leave one of them.
+    secretariat = list(
+        RoleAssignment.objects.select_for_update()
+        .filter(cooperation_id=assignment.cooperation_id, role=Role.SECRETARIAT)
+        .values_list("user_id", flat=True)
+    )
+    if not any(user_id != assignment.user_id for user_id in secretariat):
         raise DomainError(
             _(
                 "%(name)s är den enda i kansliet. Ge någon annan rollen kansli först, "

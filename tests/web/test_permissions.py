@@ -1084,6 +1084,7 @@ def test_every_form_page_carries_a_csrf_token(place: Place, client_for: Any) -> 
         reverse("web:meeting-new", args=["sodertorn", 2020]),
         reverse("web:year-status", args=["sodertorn", 2020]),
         reverse("web:member-new", args=["sodertorn", 2020]),
+        reverse("web:user-new", args=["sodertorn", 2020]),
         reverse("web:population-new", args=["sodertorn", 2020]),
         reverse("web:population-import", args=["sodertorn", 2020]),
         reverse("web:consultation-new", args=["sodertorn", 2020]),
