@@ -262,6 +262,8 @@ def test_the_invitation_link_works_once_and_the_person_then_signs_in_with_their_
     assert "för kort" in too_short.content.decode()
     saved = visitor.post(link, {"new_password1": PASSWORD, "new_password2": PASSWORD})
     assert saved.status_code == 303 and saved["Location"] == reverse("web:login")
+    login_page = visitor.get(saved["Location"]).content.decode()
+    assert "Ditt lösenord är sparat. Logga in med användarnamnet nora.nilsson." in login_page
 
     signed_in = visitor.post(
         reverse("web:login"), {"username": "nora.nilsson", "password": PASSWORD}, follow=True
