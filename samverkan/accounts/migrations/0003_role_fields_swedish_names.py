@@ -9,8 +9,11 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_initial'),
-        ('governance', '0007_swedish_labels'),
-        ('members', '0006_year_plan_adoption_and_swedish_labels'),
+        # Only the labels of the role's fields change: the models they point at exist since each
+        # app's first migration. Depending on their latest would keep the migration tests from
+        # stepping an app back to an earlier state with the others at their newest.
+        ('governance', '0001_initial'),
+        ('members', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
