@@ -258,7 +258,9 @@ def change_role(
 ) -> RoleAssignment:
     """Change a person's role (or the network they lead) in the assignment's cooperation."""
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        # Only the assignment's row: PostgreSQL cannot lock the nullable side of the outer join
+        # to the network (a role without one).
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("user", "network", "cooperation")
         .get(pk=assignment.pk)
     )
@@ -300,7 +302,9 @@ def change_role(
 def remove_role(assignment: RoleAssignment, *, actor: Actor) -> None:
     """Take a role away; the user keeps their account (and roles elsewhere)."""
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        # Only the assignment's row: PostgreSQL cannot lock the nullable side of the outer join
+        # to the network (a role without one).
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("user", "network", "cooperation")
         .get(pk=assignment.pk)
     )
