@@ -14,7 +14,7 @@ from samverkan.audit.snapshots import readable_state
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.core.validation import check_record
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError, lock_year_for_edit
+from samverkan.members.services import DomainError, lock_year_for_edit, refuse_if_changed
 
 FIELDS = (
     "subject",
@@ -27,6 +27,11 @@ FIELDS = (
     "link",
     "note",
 )
+
+
+def consultation_state(response: ConsultationResponse) -> dict[str, Any]:
+    """A response's state as its audit entries compare it (and its edit form's digest covers it)."""
+    return readable_state(response, FIELDS)
 
 
 @transaction.atomic
@@ -44,11 +49,13 @@ def save_consultation_response(
     answered: bool = True,
     link: str = "",
     note: str = "",
+    read_as: str | None = None,
 ) -> ConsultationResponse:
     """Register a consultation response in `year` (response=None) or correct one of its responses.
 
     The record's rules are the model's (`ConsultationResponse.clean`); a broken
-    one raises ValidationError keyed by field, and nothing is saved.
+    one raises ValidationError keyed by field, and nothing is saved. `read_as`: the digest of
+    the response as the edit form read it; EditConflict if it changed since.
     """
     locked = lock_year_for_edit(year.pk)
     creating = response is None
@@ -61,7 +68,8 @@ def save_consultation_response(
         response = ConsultationResponse.objects.select_for_update().get(pk=response.pk)
         if response.year_id != locked.pk:
             raise DomainError(_("Remissvaret hör inte till det här året."))
-        before = readable_state(response, FIELDS)
+        before = consultation_state(response)
+        refuse_if_changed(response, before, read_as, what=_("Remissvaret"))
     response.subject = subject.strip()
     response.authority = authority.strip()
     response.received_on = received_on
@@ -73,7 +81,7 @@ def save_consultation_response(
     response.note = note.strip()
     check_record(response)
     response.save()
-    changes = diff(before, readable_state(response, FIELDS))
+    changes = diff(before, consultation_state(response))
     if changes:
         record(
             actor=actor,
@@ -97,6 +105,6 @@ def delete_consultation_response(response: ConsultationResponse, *, actor: Actor
         cooperation=locked.cooperation,
         year=locked.year,
         obj=response,
-        changes=diff(readable_state(response, FIELDS), {}),
+        changes=diff(consultation_state(response), {}),
     )
     response.delete()

@@ -39,6 +39,7 @@ from samverkan.members.services import (
     DomainError,
     lock_year_for_edit,
     lock_years,
+    refuse_if_changed,
     years_touched_by_save,
 )
 
@@ -57,7 +58,9 @@ EVENT_FIELDS = (
 )
 
 
-def _state(event: Event) -> dict[str, Any]:
+def event_state(event: Event) -> dict[str, Any]:
+    """An event's state (with its co-financing) as its audit entries compare it (and its edit
+    form's digest covers it)."""
     state = readable_state(event, EVENT_FIELDS)
     if event.pk is not None and event.fund_id is not None:
         state["co_financing"] = [
@@ -91,13 +94,15 @@ def save_event(
     values: dict[str, Any],
     hosts: Sequence[Member] = (),
     co_financing: Mapping[Member, Decimal | None] | None = None,
+    read_as: str | None = None,
 ) -> Event:
     """Create an event in `year` or change one; with `co_financing`, set each member's share
     (None or zero: no share) as the member's income line in the event's fund (a new fund of
     the event's own when it has none).
 
     The shares must add up to the costs the fund has booked (`Event.co_financing_errors`);
-    shares brought by an SIE import are counted but not changed here.
+    shares brought by an SIE import are counted but not changed here. `read_as`: the digest of
+    the event as the edit form read it; EditConflict if it (or its co-financing) changed since.
     """
     locked = lock_year_for_edit(year.pk)
     creating = event is None
@@ -115,7 +120,8 @@ def save_event(
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.year_id != locked.pk:
             raise DomainError(_("Arrangemanget hör inte till det här året."))
-        before = _state(event)
+        before = event_state(event)
+        refuse_if_changed(event, before, read_as, what=_("Arrangemanget"))
         old_fund_id = event.fund_id
     for name, value in values.items():
         setattr(event, name, value.strip() if isinstance(value, str) else value)
@@ -154,7 +160,7 @@ def save_event(
 
     if event.fund_id is not None:
         _write_shares(locked, event, stored, wanted)
-    changes = diff(before, _state(event))
+    changes = diff(before, event_state(event))
     if changes:
         record(
             actor=actor,
@@ -247,7 +253,7 @@ def delete_event(event: Event, *, actor: Actor) -> None:
         cooperation=locked.cooperation,
         year=locked.year,
         obj=event,
-        changes=diff(_state(event), {}),
+        changes=diff(event_state(event), {}),
     )
     event.delete()
 

@@ -19,6 +19,10 @@ from django.utils.translation import gettext as _
 
 from samverkan.audit.services import Actor, diff, record
 from samverkan.core.validation import check_record
+from samverkan.members.conflicts import (  # noqa: F401  (re-exported next to DomainError)
+    EditConflict,
+    refuse_if_changed,
+)
 from samverkan.members.locking import (  # noqa: F401  (re-exported: the services' errors and gate)
     DomainError,
     YearLocked,
@@ -360,11 +364,25 @@ def import_population(
 YEAR_TEXT_FIELDS = ("key", "body")
 
 
+def year_text_state(text: YearText) -> dict[str, Any]:
+    """A text's state as its audit entries compare it (and its edit form's digest covers it)."""
+    return {name: getattr(text, name) for name in YEAR_TEXT_FIELDS}
+
+
 @transaction.atomic
 def save_year_text(
-    year: Year, text: YearText | None = None, *, actor: Actor, key: str, body: str
+    year: Year,
+    text: YearText | None = None,
+    *,
+    actor: Actor,
+    key: str,
+    body: str,
+    read_as: str | None = None,
 ) -> YearText:
-    """Write one of the year's texts (Markdown): a new one under `key`, or a change of one."""
+    """Write one of the year's texts (Markdown): a new one under `key`, or a change of one.
+
+    `read_as`: the digest of the text as the edit form read it; EditConflict if it changed since.
+    """
     locked = lock_year_for_edit(year.pk)
     creating = text is None
     if text is None:
@@ -375,14 +393,15 @@ def save_year_text(
         text = YearText.objects.select_for_update().get(pk=text.pk)
         if text.year_id != locked.pk:
             raise DomainError(_("Texten hör inte till det här året."))
-        before = {name: getattr(text, name) for name in YEAR_TEXT_FIELDS}
+        before = year_text_state(text)
+        refuse_if_changed(text, before, read_as, what=_("Texten"))
     text.key = key.strip()
     text.body = body.replace("\r\n", "\n").rstrip()
     check_record(text, exclude=["year"])
     if YearText.objects.filter(year=locked, key=text.key).exclude(pk=text.pk).exists():
         raise ValidationError({"key": _("Året har redan en text med den nyckeln.")})
     text.save()
-    changes = diff(before, {name: getattr(text, name) for name in YEAR_TEXT_FIELDS})
+    changes = diff(before, year_text_state(text))
     if changes:
         record(
             actor=actor,
@@ -406,7 +425,7 @@ def delete_year_text(text: YearText, *, actor: Actor) -> None:
         cooperation=locked.cooperation,
         year=locked.year,
         obj=text,
-        changes=diff({name: getattr(text, name) for name in YEAR_TEXT_FIELDS}, {}),
+        changes=diff(year_text_state(text), {}),
     )
     text.delete()
 

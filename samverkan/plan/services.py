@@ -15,6 +15,7 @@ from samverkan.audit.services import Actor, diff, record, user_of
 from samverkan.core.validation import check_record
 from samverkan.governance.models import Network
 from samverkan.governance.networks import networks_of_year
+from samverkan.members.conflicts import EditConflict
 from samverkan.members.models import Year, YearStatus
 from samverkan.members.services import DomainError, lock_year_for_edit
 from samverkan.members.year_services import lock_plan_for_edit, slug_for
@@ -32,13 +33,7 @@ from samverkan.plan.models import (
 
 FOLLOW_UP_FIELDS = ("status", "status_reason", "continues", "text")
 
-
-class EditConflict(DomainError):
-    """Someone else saved the record after the form was read; nothing was saved."""
-
-    def __init__(self, message: str, current: FollowUp) -> None:
-        super().__init__(message)
-        self.current = current
+__all__ = ["EditConflict"]  # shared (samverkan.members.conflicts); imported from here before
 
 
 def _state(follow_up: FollowUp) -> dict[str, Any]:

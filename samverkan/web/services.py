@@ -17,7 +17,7 @@ from samverkan.audit.services import Actor, diff, record
 from samverkan.core.validation import check_record
 from samverkan.governance.models import Body, Meeting, Network
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError, lock_year_for_edit
+from samverkan.members.services import DomainError, lock_year_for_edit, refuse_if_changed
 
 MEETING_FIELDS = (
     "date",
@@ -33,7 +33,8 @@ MEETING_FIELDS = (
 )
 
 
-def _state(meeting: Meeting) -> dict[str, Any]:
+def meeting_state(meeting: Meeting) -> dict[str, Any]:
+    """A meeting's state as its audit entries compare it (and its edit form's digest covers it)."""
     state: dict[str, Any] = {name: getattr(meeting, name) for name in MEETING_FIELDS}
     state["date"] = meeting.date.isoformat() if meeting.date else None
     state["body"] = meeting.body.slug if meeting.body_id and meeting.body else None
@@ -59,11 +60,13 @@ def save_meeting(
     cancel_reason: str = "",
     guests: str = "",
     note: str = "",
+    read_as: str | None = None,
 ) -> Meeting:
     """Create a meeting in `year` (meeting=None) or update one of its meetings.
 
     The meeting's rules are the model's (`Meeting.clean`, `Meeting.owner_errors`);
-    a broken one raises ValidationError keyed by field, and nothing is saved.
+    a broken one raises ValidationError keyed by field, and nothing is saved. `read_as`: the
+    digest of the meeting as the edit form read it; EditConflict if it changed since.
     """
     locked = lock_year_for_edit(year.pk)
     if meeting is not None and meeting.year_id != locked.pk:
@@ -74,7 +77,8 @@ def save_meeting(
         before: dict[str, Any] = {}
     else:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        before = _state(meeting)
+        before = meeting_state(meeting)
+        refuse_if_changed(meeting, before, read_as, what=_("Mötet"))
     meeting.body = body
     meeting.date = date
     meeting.month = month
@@ -97,7 +101,7 @@ def save_meeting(
     check_record(meeting, extra=Meeting.owner_errors(locked.cooperation_id, body, networks))
     meeting.save()
     meeting.networks.set(networks)
-    changes = diff(before, _state(meeting))
+    changes = diff(before, meeting_state(meeting))
     if changes:
         record(
             actor=actor,
@@ -123,6 +127,6 @@ def delete_meeting(meeting: Meeting, *, actor: Actor) -> None:
         cooperation=locked.cooperation,
         year=locked.year,
         obj=meeting,
-        changes=diff(_state(meeting), {}),
+        changes=diff(meeting_state(meeting), {}),
     )
     meeting.delete()

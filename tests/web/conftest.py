@@ -25,6 +25,7 @@ from samverkan.governance.models import Body, Meeting, MeetingFormat, Network
 from samverkan.members.models import Cooperation, Year, YearStatus
 from samverkan.members.services import reopen_year
 from samverkan.plan.models import Activity, AreaGroup, FocusArea, FollowUp
+from samverkan.web.edit_guard import DIGEST_FIELD, digest_of
 
 SECRETARIAT = "secretariat"
 LEAD_A = "lead_a"  # network lead of SUP-gruppen (network A)
@@ -41,6 +42,12 @@ def make_user(
     user = get_user_model().objects.create_user(username=username, email=f"{username}@example.org")
     grant_role(user, cooperation, role, network=network, actor="tests")
     return user
+
+
+def read_as(record: Any) -> dict[str, str]:
+    """The hidden field an edit form carries: the digest of the record as stored now."""
+    record.refresh_from_db()
+    return {DIGEST_FIELD: digest_of(record)}
 
 
 @dataclass

@@ -21,7 +21,7 @@ from django.urls import reverse
 from samverkan.accounts.models import RoleAssignment
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.finance.models import AccountMapping, CostCategory
-from samverkan.governance.models import Event
+from samverkan.governance.models import Event, Meeting
 from samverkan.members.models import FeeRule, Member, Year, YearStatus, YearText
 from samverkan.members.population import ImportSource, from_payload, plan_import
 from samverkan.plan.models import ActivityProposal, FollowUp
@@ -36,6 +36,7 @@ from tests.web.conftest import (
     READER,
     SECRETARIAT,
     Place,
+    read_as,
 )
 
 LOGIN = "login"
@@ -489,6 +490,14 @@ def meeting_data(network: str) -> Callable[[Place], dict[str, Any]]:
     return data
 
 
+def edit_of(
+    model: Any, pk: Callable[[Place], int], data: Callable[[Place], dict[str, Any]]
+) -> Callable[[Place], dict[str, Any]]:
+    """An edit form's data with the digest of the record as stored now (as the form page would
+    carry it: an earlier persona's save has changed the record)."""
+    return lambda place: {**data(place), **read_as(model.objects.get(pk=pk(place)))}
+
+
 def scb_upload(place: Place) -> dict[str, Any]:
     return {
         "file": SimpleUploadedFile("folkmangd.csv", b'"region","2020"\n"0127 Botkyrka",96000\n')
@@ -689,18 +698,22 @@ POST_ROWS = [
         "edit a meeting of network A",
         app("meeting-edit", meeting_a),
         insiders(403, secretariat=MOVED, lead_a=MOVED),
-        meeting_data("a"),
+        edit_of(Meeting, meeting_a, meeting_data("a")),
     ),
     Row(
         "edit the committee's meeting",
         app("meeting-edit", body_meeting),
         secretariat_only(MOVED),
-        lambda place: {
-            "body": place.body_meeting.body_id,
-            "format": "digital",
-            "kind": "ordinary",
-            "count": 1,
-        },
+        edit_of(
+            Meeting,
+            body_meeting,
+            lambda place: {
+                "body": place.body_meeting.body_id,
+                "format": "digital",
+                "kind": "ordinary",
+                "count": 1,
+            },
+        ),
     ),
     Row("the status page takes no POST", app("year-status"), {**everyone(405), ANONYMOUS: LOGIN}),
     Row(
@@ -735,7 +748,11 @@ POST_ROWS = [
         "edit a consultation response",
         app("consultation-edit", consultation),
         secretariat_only(MOVED),
-        lambda p: {"subject": "Ändrat ämne", "answered": "on"},
+        edit_of(
+            ConsultationResponse,
+            consultation,
+            lambda p: {"subject": "Ändrat ämne", "answered": "on"},
+        ),
     ),
     Row(
         "delete a consultation response",

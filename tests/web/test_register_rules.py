@@ -24,7 +24,7 @@ from samverkan.governance.models import Event
 from samverkan.members.models import Member
 from samverkan.projects.models import Grant, GrantTiming, Project, ProjectYear
 from samverkan.yearfile.services import LoadFailed, load_files
-from tests.web.conftest import SECRETARIAT, Place
+from tests.web.conftest import SECRETARIAT, Place, read_as
 
 EMPTY_ROWS = {
     f"{prefix}-{key}": "0"
@@ -246,6 +246,7 @@ def co_financing_app(place: Place, client: Client) -> Any:
             "fund": event.fund_id,
             "action": "save",
             f"share_{member.pk}": "400",
+            **read_as(event),
         },
     )
 

@@ -25,7 +25,7 @@ from samverkan.members.services import YearLocked
 from samverkan.plan.services import update_follow_up
 from samverkan.projects.models import Project
 from samverkan.yearfile.export import export_year
-from tests.web.conftest import LEAD_A, SECRETARIAT, Place
+from tests.web.conftest import LEAD_A, SECRETARIAT, Place, read_as
 
 
 def url(name: str, *args: Any) -> str:
@@ -74,7 +74,7 @@ def test_the_secretariat_adds_edits_and_deletes_a_consultation_response_with_one
     assert (
         client.post(
             url("consultation-edit", created.pk),
-            {"subject": "Regional utvecklingsplan 2050", "answered": ""},
+            {"subject": "Regional utvecklingsplan 2050", "answered": "", **read_as(created)},
         ).status_code
         == 303
     )
@@ -269,6 +269,7 @@ def test_split_by_population_fills_the_rows_and_saves_nothing_until_saved(
         "fund": event.fund_id,
         "split_total": "100000",
         "partners": "KTH\n\nSödertörns högskola \n",
+        **read_as(event),
     }
     filled = client.post(url("event-edit", event.pk), {**form, "action": "split"})
     assert filled.status_code == 200
@@ -321,7 +322,7 @@ def test_a_text_is_previewed_without_saving_and_then_saved(place: Place, client_
     assert YearText.objects.get(pk=text.pk).body == text.body
     saved = client.post(
         url("text-edit", text.pk),
-        {"key": "introduction", "body": "Ny inledning.", "action": "save"},
+        {"key": "introduction", "body": "Ny inledning.", "action": "save", **read_as(text)},
     )
     assert saved.status_code == 303 and YearText.objects.get(pk=text.pk).body == "Ny inledning."
 

@@ -17,8 +17,9 @@ from samverkan.consultations.services import (
     save_consultation_response,
 )
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError
+from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.register_forms import ConsultationForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -45,13 +46,23 @@ def _form_page(
     request: HttpRequest, found: Year, standing: Standing, response: ConsultationResponse | None
 ) -> HttpResponse:
     status, error = 200, ""
+    guard = EditGuard(request, response)
     if request.method == "POST":
         form = ConsultationForm(request.POST, instance=response)
-        if form.is_valid():
+        refusal = guard.missing()
+        if refusal:
+            status, error = 400, refusal
+        elif form.is_valid():
             try:
                 save_consultation_response(
-                    found, response, actor=acting_user(request), **form.cleaned_data
+                    found,
+                    response,
+                    actor=acting_user(request),
+                    read_as=guard.read_as,
+                    **form.cleaned_data,
                 )
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except ValidationError as exc:
                 add_service_errors(exc, form)
                 status = 400
@@ -74,6 +85,7 @@ def _form_page(
             form=form,
             record=response,
             error=error,
+            edit_guard=guard,
         ),
         status=status,
     )

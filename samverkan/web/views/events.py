@@ -25,8 +25,9 @@ from samverkan.governance.services import (
 from samverkan.lib.money import yaml_number
 from samverkan.members.fees import fee_schedule
 from samverkan.members.models import Member, Year
-from samverkan.members.services import DomainError
+from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.register_forms import CoFinancingForm, EventForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -99,6 +100,8 @@ def _event_page(
 ) -> HttpResponse:
     members = _members(found)
     status, error, notice = 200, "", ""
+    invalid = False
+    guard = EditGuard(request, event)
     if request.method == "POST":
         data: QueryDict = request.POST
         if request.POST.get("action") == "split":
@@ -110,30 +113,35 @@ def _event_page(
                 notice = _(
                     "Andelarna är ifyllda efter invånarantal. Granska dem och spara arrangemanget."
                 )
+        elif refusal := guard.missing():
+            status, error = 400, refusal
         elif form.is_valid() and shares.is_valid():
             try:
                 saved = save_event(
                     found,
                     event,
                     actor=acting_user(request),
+                    read_as=guard.read_as,
                     values={k: v for k, v in form.cleaned_data.items() if k != "hosts"},
                     hosts=list(form.cleaned_data["hosts"]),
                     co_financing=shares.shares(),
                 )
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except ValidationError as exc:
                 errors = exc.message_dict
                 for text in errors.pop("co_financing", []):
                     shares.add_error(None, text)
                 if errors:
                     add_service_errors(ValidationError(errors), form)
-                status = 400
+                status, invalid = 400, True
             except DomainError as exc:
                 status, error = 409, exc.message
             else:
                 messages.success(request, _("Arrangemanget är sparat."))
                 return see_other("web:event-edit", found.cooperation.slug, found.year, saved.pk)
         else:
-            status = 400
+            status, invalid = 400, True
     else:
         form = EventForm(instance=event, year=found)
         shares = CoFinancingForm(initial=_initial_shares(event, members), members=members)
@@ -151,7 +159,8 @@ def _event_page(
             record=event,
             error=error,
             notice=notice,
-            invalid=status == 400,
+            invalid=invalid,
+            edit_guard=guard,
             basis_date=schedule.basis_date,
             share_rows=[
                 (member, field, populations.get(member.code)) for member, field in shares.rows()

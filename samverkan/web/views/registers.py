@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samverkan.accounts.roles import Capability, Standing
 from samverkan.governance.models import Meeting, Network, NetworkYear
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError
+from samverkan.members.services import DomainError, EditConflict
 from samverkan.plan.models import Activity
 from samverkan.web.access import (
     acting_user,
@@ -21,6 +21,7 @@ from samverkan.web.access import (
     get_year_for_user,
     require_meeting_author,
 )
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.forms import MeetingForm
 from samverkan.web.services import delete_meeting, save_meeting
 from samverkan.web.summaries import accounts_overview
@@ -60,11 +61,23 @@ def _meeting_form(
 ) -> HttpResponse:
     status = 200
     error = ""
+    guard = EditGuard(request, meeting)
     if request.method == "POST":
         form = MeetingForm(request.POST, year=found, standing=standing)
-        if form.is_valid():
+        refusal = guard.missing()
+        if refusal:
+            status, error = 400, refusal
+        elif form.is_valid():
             try:
-                save_meeting(found, meeting, actor=acting_user(request), **form.service_arguments())
+                save_meeting(
+                    found,
+                    meeting,
+                    actor=acting_user(request),
+                    read_as=guard.read_as,
+                    **form.service_arguments(),
+                )
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except ValidationError as exc:
                 status = 400
                 form.add_error(None, exc)
@@ -88,6 +101,7 @@ def _meeting_form(
             form=form,
             meeting=meeting,
             error=error,
+            edit_guard=guard,
         ),
         status=status,
     )

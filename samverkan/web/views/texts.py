@@ -15,10 +15,16 @@ from samverkan.accounts.roles import Capability, Standing
 from samverkan.governance.models import Body, Event
 from samverkan.lib.figures import fill, placeholders
 from samverkan.members.models import Year, YearText
-from samverkan.members.services import DomainError, delete_year_text, save_year_text
+from samverkan.members.services import (
+    DomainError,
+    EditConflict,
+    delete_year_text,
+    save_year_text,
+)
 from samverkan.plan.models import FocusArea
 from samverkan.projects.models import Project
 from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.markup import render_markdown
 from samverkan.web.register_forms import YearTextForm, add_service_errors
 from samverkan.web.summaries import year_figures
@@ -116,14 +122,25 @@ def _text_page(
 ) -> HttpResponse:
     status, error, preview = 200, "", None
     records = record_places(found)
+    guard = EditGuard(request, text)
     if request.method == "POST":
         form = YearTextForm(request.POST, instance=text)
         if request.POST.get("action") == "preview":
             # Shown, not saved: figures filled and Markdown converted as the report does.
             preview = render_markdown(_filled(found, request.POST.get("body", "")))
+        elif refusal := guard.missing():
+            status, error = 400, refusal
         elif form.is_valid():
             try:
-                save_year_text(found, text, actor=acting_user(request), **form.cleaned_data)
+                save_year_text(
+                    found,
+                    text,
+                    actor=acting_user(request),
+                    read_as=guard.read_as,
+                    **form.cleaned_data,
+                )
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except ValidationError as exc:
                 add_service_errors(exc, form)
                 status = 400
@@ -146,6 +163,7 @@ def _text_page(
             form=form,
             record=text,
             error=error,
+            edit_guard=guard,
             preview=preview,
             places=sorted(TEXT_PLACES.items()),
             record_keys=[(keys[0], place) for keys, place in records],
