@@ -190,6 +190,37 @@ def test_the_second_of_two_concurrent_edits_is_refused_with_a_clear_message(
     ]
 
 
+def test_two_people_saving_one_meeting_the_second_sees_what_is_stored_and_keeps_what_they_typed(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    from samverkan.governance.models import Meeting
+
+    path = f"/app/sodertorn/2020/moten/{place.meeting_a.pk}/"
+    first, second = open_page(LEAD_A), open_page(SECRETARIAT)
+    for page in (first, second):
+        page.goto(url(live_server, path))
+
+    first.get_by_label("Plats").fill("Huddinge kommunhus")
+    first.get_by_role("button", name="Spara mötet").click()
+    assert shown(first.get_by_text("Mötet är sparat."))
+    second.get_by_label("Plats").fill("Flemingsbergs bibliotek")
+    second.get_by_role("button", name="Spara mötet").click()
+
+    alert = second.get_by_role("alert")
+    assert "Mötet ändrades av sup-ledare" in alert.inner_text()
+    assert "dina ändringar är inte sparade" in alert.inner_text()
+    assert "Huddinge kommunhus" in second.locator("#stored-record").inner_text()
+    assert second.get_by_label("Plats").input_value() == "Flemingsbergs bibliotek"
+    assert Meeting.objects.get(pk=place.meeting_a.pk).place == "Huddinge kommunhus"
+    assert axe_violations(second) == []
+    second.set_viewport_size({"width": 360, "height": 740})
+    assert axe_violations(second) == [], "the refused save at phone width"
+
+    second.get_by_role("button", name="Spara mötet").click()
+    assert shown(second.get_by_text("Mötet är sparat."))
+    assert Meeting.objects.get(pk=place.meeting_a.pk).place == "Flemingsbergs bibliotek"
+
+
 def test_after_the_secretariat_decides_the_year_an_edit_is_refused(
     open_page: Any, live_server: Any, place: Place, users: dict[str, Any]
 ) -> None:
