@@ -24,7 +24,7 @@ from samverkan.core.slugs import free_slug
 from samverkan.core.validation import check_record
 from samverkan.finance.models import LedgerLine, LineKind, LineSource, PublishedFigure
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError, lock_year_for_edit
+from samverkan.members.services import DomainError, lock_year_for_edit, refuse_if_changed
 from samverkan.plan.models import FocusArea
 from samverkan.projects.models import (
     Grant,
@@ -60,7 +60,9 @@ def _row_text(row: Any) -> str:
     return str(row)
 
 
-def _state(project: Project, year: Year) -> dict[str, Any]:
+def project_state(project: Project, year: Year) -> dict[str, Any]:
+    """A project and its part in `year` (with the year's rows) as its audit entries compare them
+    (and its edit form's digest covers them)."""
     state = readable_state(project, PROJECT_FIELDS)
     if project.pk is None:
         return state
@@ -100,6 +102,7 @@ def save_project(
     payments: Sequence[RowEdit] = (),
     grant_income: Sequence[RowEdit] = (),
     cost_lines: Sequence[RowEdit] = (),
+    read_as: str | None = None,
 ) -> Project:
     """Create a project starting in `year`, or change a project and its part in `year`:
     the part's stated cost, focus area, text and financing, the grants decided in the year,
@@ -111,7 +114,8 @@ def save_project(
     part's (`PART_FIELDS`). A changed project field alters every year the project runs in,
     so the year lock refuses it while one of them is decided. Every record's rules are the
     model's; a broken one raises ValidationError keyed by field (a row's field as
-    `"<rows>-<number>-<field>"`), and nothing is saved.
+    `"<rows>-<number>-<field>"`), and nothing is saved. `read_as`: the digest of the project
+    in `year` as the edit form read it; EditConflict if it changed since.
     """
     locked = lock_year_for_edit(year.pk)
     creating = project is None
@@ -137,7 +141,8 @@ def save_project(
                 % {"year": locked.year}
             )
         part = found
-        before = _state(project, locked)
+        before = project_state(project, locked)
+        refuse_if_changed(project, before, read_as, what=_("Projektet"))
     for name, value in values.items():
         target = part if name in PART_FIELDS else project
         setattr(target, name, value.strip() if isinstance(value, str) else value)
@@ -199,7 +204,7 @@ def save_project(
         prepare=place_line,
         reorder=False,
     )
-    changes = diff(before, _state(project, locked))
+    changes = diff(before, project_state(project, locked))
     if changes:
         record(
             actor=actor,
@@ -325,7 +330,7 @@ def delete_project(project: Project, year: Year, *, actor: Actor) -> None:
         cooperation=locked.cooperation,
         year=locked.year,
         obj=project,
-        changes=diff(_state(project, locked), {}),
+        changes=diff(project_state(project, locked), {}),
     )
     if project.start_year_id == locked.pk:
         project.delete()

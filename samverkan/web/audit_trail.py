@@ -158,7 +158,7 @@ def action_label(entry: AuditEntry, model: type[Model] | None) -> str:
     return entry.action
 
 
-def _field(model: type[Model] | None, name: str) -> Any:
+def field_of(model: type[Model] | None, name: str) -> Any:
     """The model field a change names; failing that, the field of that name on another model of
     the same app, for a service that records a record and its parts in one entry (a project and
     its part in the year: `stated_cost`, `focus_area`, `description` are `ProjectYear`'s)."""
@@ -176,7 +176,7 @@ def _field(model: type[Model] | None, name: str) -> Any:
 
 
 def field_label(model: type[Model] | None, name: str) -> str:
-    found = _field(model, name)
+    found = field_of(model, name)
     if found is not None and hasattr(found, "verbose_name"):
         return str(found.verbose_name).capitalize()
     return str(EXTRA_LABELS.get(name, name.replace("_", " "))).capitalize()
@@ -232,7 +232,7 @@ def _rows(changes: Any, model: type[Model] | None) -> list[ChangeRow]:
             before, after = change.get("before"), change.get("after")
         else:
             before, after = None, change
-        model_field = _field(model, str(name))
+        model_field = field_of(model, str(name))
         diff: list[DiffLine] = []
         if (
             isinstance(before, str)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -26,25 +25,34 @@ from samverkan.consultations.services import consultation_state
 from samverkan.governance.models import Event, Meeting
 from samverkan.governance.services import event_state
 from samverkan.members.conflicts import EditConflict, state_digest
-from samverkan.members.models import YearText
+from samverkan.members.models import Year, YearText
 from samverkan.members.services import year_text_state
-from samverkan.web.audit_trail import field_label, show
+from samverkan.projects.models import Project
+from samverkan.projects.services import project_state
+from samverkan.web.audit_trail import field_label, field_of, show
 from samverkan.web.services import meeting_state
 
 DIGEST_FIELD = "read_as"
 
-# Each guarded record's state: the one its service builds for the audit trail and compares.
-STATES: dict[type[Model], Callable[[Any], dict[str, Any]]] = {
-    Meeting: meeting_state,
-    ConsultationResponse: consultation_state,
-    Event: event_state,
-    YearText: year_text_state,
+# Each guarded record's state in the page's year: the one its service builds for the audit
+# trail and compares (a project's: the project, its part in the year and the year's rows).
+STATES: dict[type[Model], Callable[[Any, Year], dict[str, Any]]] = {
+    Meeting: lambda meeting, _year: meeting_state(meeting),
+    ConsultationResponse: lambda response, _year: consultation_state(response),
+    Event: lambda event, _year: event_state(event),
+    YearText: lambda text, _year: year_text_state(text),
+    Project: project_state,
 }
 
 
-def digest_of(record: Model) -> str:
-    """The digest of `record` as stored now: what its edit form carries."""
-    return state_digest(STATES[type(record)](record))
+def state_of(record: Model, year: Year) -> dict[str, Any]:
+    return STATES[type(record)](record, year)
+
+
+def digest_of(record: Model, year: Year) -> str:
+    """The digest of `record` as stored now (as the page of `year` shows it): what its edit
+    form carries."""
+    return state_digest(state_of(record, year))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,35 +64,42 @@ class StoredRow:
 def stored_rows(record: Model, state: dict[str, Any]) -> list[StoredRow]:
     """The stored state as the page shows it: field labels and values as the audit trail shows them."""
     model = type(record)
-    rows = []
-    for name, value in state.items():
-        try:
-            model_field: Any = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            model_field = None
-        rows.append(StoredRow(field_label(model, name), show(value, model_field)))
-    return rows
+    return [
+        StoredRow(field_label(model, name), show(value, field_of(model, name)))
+        for name, value in state.items()
+    ]
 
 
 class EditGuard:
     """The digest an edit page carries, and what it shows when a save is refused.
 
-    Use: `guard = EditGuard(request, record)` (record None on a page that creates one); before
+    Use: `guard = EditGuard(request, record, year)` (record None on a page that creates one;
+    `posted=False` when a POST's data is not this form's); before
     saving, `guard.missing()` (a refusal, or ""); pass `guard.read_as` to the service; on
     EditConflict, `guard.conflict(exc)`; render with `edit_guard=guard`, the form including
     `web/_read_as.html` and the page `web/_stored_record.html` under its error.
     """
 
-    def __init__(self, request: HttpRequest, record: Model | None) -> None:
+    def __init__(
+        self,
+        request: HttpRequest,
+        record: Model | None,
+        year: Year,
+        *,
+        posted: bool | None = None,
+    ) -> None:
         self.record = record
+        self.year = year
         self.stored: list[StoredRow] = []
+        if posted is None:
+            posted = request.method == "POST"
         if record is None:
             self.digest = ""
-        elif request.method == "POST":
+        elif posted:
             # A re-rendered form (bad input, a preview) keeps the digest it was read with.
             self.digest = request.POST.get(DIGEST_FIELD, "").strip()
         else:
-            self.digest = digest_of(record)
+            self.digest = digest_of(record, year)
         self.field_name = DIGEST_FIELD
 
     @property
@@ -96,7 +111,7 @@ class EditGuard:
         """The refusal of an edit posted without its digest; "" when it carries one."""
         if self.record is None or self.digest:
             return ""
-        state = STATES[type(self.record)](self.record)
+        state = state_of(self.record, self.year)
         self.digest = state_digest(state)
         self.stored = stored_rows(self.record, state)
         return _(

@@ -44,10 +44,13 @@ def make_user(
     return user
 
 
-def read_as(record: Any) -> dict[str, str]:
-    """The hidden field an edit form carries: the digest of the record as stored now."""
+def read_as(record: Any, year: Year | None = None) -> dict[str, str]:
+    """The hidden field an edit form carries: the digest of the record as stored now, as the
+    page of `year` shows it (default: the record's own year, a project's first)."""
     record.refresh_from_db()
-    return {DIGEST_FIELD: digest_of(record)}
+    if year is None:
+        year = getattr(record, "year", None) or record.start_year
+    return {DIGEST_FIELD: digest_of(record, year)}
 
 
 @dataclass

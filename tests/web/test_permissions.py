@@ -764,7 +764,10 @@ POST_ROWS = [
         "edit a project",
         app("project-edit", project),
         secretariat_only(MOVED),
-        lambda p: project_data(name=Project.objects.get(pk=project(p)).name, pk=project(p)),
+        lambda p: {
+            **project_data(name=Project.objects.get(pk=project(p)).name, pk=project(p)),
+            **read_as(Project.objects.get(pk=project(p)), p.year),
+        },
     ),
     Row(
         "delete a project with cost lines (refused)",

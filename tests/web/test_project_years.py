@@ -12,7 +12,7 @@ from django.urls import reverse
 from samverkan.finance.models import CostCategory, LineKind
 from samverkan.members.models import Year, YearStatus
 from samverkan.projects.models import Project
-from tests.web.conftest import SECRETARIAT, Place
+from tests.web.conftest import SECRETARIAT, Place, read_as
 
 
 def url(name: str, year: int, *args: Any) -> str:
@@ -69,6 +69,7 @@ def test_the_secretariat_continues_a_project_and_its_page_shows_both_years(
         url("project-edit", 2021, great.pk),
         {
             **empty_rows(),
+            **read_as(great, year_2021),
             "name": great.name,
             "contractor": great.contractor,
             "stated_cost": "40000",

@@ -188,6 +188,7 @@ def payment_app(**change: Any) -> Callable[[Place, Client], Any]:
             "payments-0-date": "2020-06-30",
             "payments-0-amount": "100",
             **{f"payments-0-{k}": v for k, v in change.items()},
+            **read_as(project, place.year),
         }
         return post("web:project-edit", "sodertorn", 2020, project.pk)(client, data)
 

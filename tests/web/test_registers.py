@@ -210,6 +210,7 @@ def test_a_grant_paid_in_arrears_is_a_receivable_on_the_project_page_from_its_in
         url("project-edit", project.pk),
         {
             **empty,
+            **read_as(project, place.year),
             "name": project.name,
             "grant_income-TOTAL_FORMS": "1",
             "grant_income-0-grant": grant.pk,
@@ -229,6 +230,7 @@ def test_a_grant_paid_in_arrears_is_a_receivable_on_the_project_page_from_its_in
         url("project-edit", project.pk),
         {
             **empty,
+            **read_as(project, place.year),
             "name": project.name,
             "payments-TOTAL_FORMS": "1",
             "payments-0-grant": grant.pk,
@@ -497,6 +499,7 @@ def test_a_grant_with_payments_is_not_removed_from_the_project_page_and_the_row_
         url("project-edit", project.pk),
         {
             **rows,
+            **read_as(project, place.year),
             "name": "Analys",
             "grants-TOTAL_FORMS": "1",
             "grants-INITIAL_FORMS": "1",

@@ -46,7 +46,7 @@ def _form_page(
     request: HttpRequest, found: Year, standing: Standing, response: ConsultationResponse | None
 ) -> HttpResponse:
     status, error = 200, ""
-    guard = EditGuard(request, response)
+    guard = EditGuard(request, response, found)
     if request.method == "POST":
         form = ConsultationForm(request.POST, instance=response)
         refusal = guard.missing()

@@ -101,7 +101,7 @@ def _event_page(
     members = _members(found)
     status, error, notice = 200, "", ""
     invalid = False
-    guard = EditGuard(request, event)
+    guard = EditGuard(request, event, found)
     if request.method == "POST":
         data: QueryDict = request.POST
         if request.POST.get("action") == "split":

@@ -19,7 +19,7 @@ from samverkan.accounts.roles import Capability, Standing
 from samverkan.finance.models import LineSource
 from samverkan.members.models import Year
 from samverkan.members.scope import locked_year
-from samverkan.members.services import DomainError
+from samverkan.members.services import DomainError, EditConflict
 from samverkan.projects.figures import total_cost, years_of
 from samverkan.projects.models import Grant, Project, ProjectYear
 from samverkan.projects.receivables import grant_balances
@@ -32,6 +32,7 @@ from samverkan.projects.services import (
     save_project,
 )
 from samverkan.web.access import acting_user, get_project_for_user, get_year_for_user, require
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.register_forms import (
     ProjectForm,
     ProjectYearForm,
@@ -111,13 +112,18 @@ def _project_page(
         )
     # A refused continuation shows the page as it stands: its POST is not this form's.
     data = request.POST if request.method == "POST" and not error else None
+    guard = EditGuard(request, project, found, posted=data is not None)
     form = ProjectForm(data, instance=project, year=found)
     part_form = ProjectYearForm(data, instance=part, year=found)
     if context.get("locked_by") is not None:
         for field in form.fields.values():
             field.disabled = True
     formsets = project_formsets(data, project, found, part)
-    if data is not None:
+    invalid = False
+    refusal = guard.missing() if data is not None else ""
+    if refusal:
+        status, context["error"] = 400, refusal
+    elif data is not None:
         forms_valid = form.is_valid() and part_form.is_valid()
         if forms_valid and all(f.is_valid() for f in formsets.values()):
             try:
@@ -125,19 +131,22 @@ def _project_page(
                     found,
                     project,
                     actor=acting_user(request),
+                    read_as=guard.read_as,
                     values={**form.cleaned_data, **part_form.cleaned_data},
                     **{name: row_edits(formset) for name, formset in formsets.items()},
                 )
+            except EditConflict as exc:
+                status, context["error"] = 409, guard.conflict(exc)
             except ValidationError as exc:
                 _add_errors(exc, form, part_form, formsets)
-                status = 400
+                status, invalid = 400, True
             except DomainError as exc:
                 status, context["error"] = 409, exc.message
             else:
                 messages.success(request, _("Projektet är sparat."))
                 return see_other("web:project-edit", found.cooperation.slug, found.year, saved.pk)
         else:
-            status = 400
+            status, invalid = 400, True
     imported = (
         project.lines.filter(year=found, source=LineSource.SIE).select_related("fund", "category")
         if project is not None
@@ -154,7 +163,8 @@ def _project_page(
             part_form=part_form,
             formsets=formsets,
             imported_lines=imported,
-            invalid=status == 400,
+            invalid=invalid,
+            edit_guard=guard,
             **context,
             receivables=[
                 balance

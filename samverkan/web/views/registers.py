@@ -61,7 +61,7 @@ def _meeting_form(
 ) -> HttpResponse:
     status = 200
     error = ""
-    guard = EditGuard(request, meeting)
+    guard = EditGuard(request, meeting, found)
     if request.method == "POST":
         form = MeetingForm(request.POST, year=found, standing=standing)
         refusal = guard.missing()

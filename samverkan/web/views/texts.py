@@ -122,7 +122,7 @@ def _text_page(
 ) -> HttpResponse:
     status, error, preview = 200, "", None
     records = record_places(found)
-    guard = EditGuard(request, text)
+    guard = EditGuard(request, text, found)
     if request.method == "POST":
         form = YearTextForm(request.POST, instance=text)
         if request.POST.get("action") == "preview":
