@@ -8,13 +8,17 @@ what is stored, keeps what was typed and carries the new digest, so saving again
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection, connections
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
@@ -22,10 +26,13 @@ from django.urls import reverse
 from samverkan.accounts.models import Role
 from samverkan.audit.models import AuditEntry
 from samverkan.consultations.models import ConsultationResponse
+from samverkan.consultations.services import save_consultation_response
+from samverkan.finance.models import CostCategory, LedgerLine, LineKind, LineSource
 from samverkan.governance.models import Event
-from samverkan.members.models import YearText
+from samverkan.members.models import Year, YearText
+from samverkan.members.services import EditConflict, reopen_year
 from samverkan.projects.models import Project
-from samverkan.web.edit_guard import DIGEST_FIELD
+from samverkan.web.edit_guard import DIGEST_FIELD, digest_of
 from tests.web.conftest import Place, make_user
 
 
@@ -259,3 +266,71 @@ def test_a_new_record_needs_no_digest(place: Place, two_secretaries: tuple[Clien
     assert DIGEST_FIELD not in form_of(karin.get(new))
     assert karin.post(new, {"subject": "Ny remiss", "answered": "on"}).status_code == 303
     assert ConsultationResponse.objects.filter(subject="Ny remiss").exists()
+
+
+def test_a_cost_line_added_to_a_project_since_the_form_was_read_refuses_its_save(
+    place: Place, two_secretaries: tuple[Client, Client]
+) -> None:
+    kind = KINDS["project (its part in the year)"]
+    project = kind.record(place)
+    karin, olle = two_secretaries
+    url = edit_url(kind, project)
+    olles_form = form_of(olle.get(url))
+    fund = place.coop.funds.get(slug="drift-2020")
+    category = CostCategory.objects.filter(cooperation=place.coop, kind=LineKind.COST).first()
+    assert category is not None
+    LedgerLine.objects.create(
+        year=place.year,
+        project=project,
+        fund=fund,
+        category=category,
+        kind=LineKind.COST,
+        date=dt.date(2020, 5, 31),
+        amount=Decimal(1200),
+        text="Tryckning",
+        source=LineSource.MANUAL,
+    )
+    refused = olle.post(url, {**olles_form, kind.field: kind.second})
+    assert refused.status_code == 409
+    assert "Tryckning" in refused.content.decode().split('id="stored-record"')[1]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL"
+)
+def test_concurrent_saves_from_one_read_let_exactly_one_through_on_postgresql(demo: None) -> None:
+    """Eight threads save one consultation response from the same read: one wins, seven are
+    refused, and the audit trail holds the winner's change only."""
+    year = Year.objects.get(cooperation__slug="sodertorn", year=2020)
+    reopen_year(year, actor="tests", reason="concurrency test")
+    response = ConsultationResponse.objects.filter(year=year).first()
+    assert response is not None
+    digest = digest_of(response, year)
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def writer(n: int) -> None:
+        try:
+            start.wait()
+            save_consultation_response(
+                year, response, actor=f"thread {n}", subject=f"Ämne {n}", read_as=digest
+            )
+            outcomes.append("saved")
+        except EditConflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["conflict"] * 7 + ["saved"]
+    winner = AuditEntry.objects.get(
+        action="consultations.response.update", object_id=str(response.pk)
+    )
+    stored = ConsultationResponse.objects.get(pk=response.pk)
+    assert stored.subject == winner.changes["subject"]["after"]
