@@ -29,7 +29,7 @@ from samverkan.finance.models import (
 )
 from samverkan.governance.models import Event
 from samverkan.members.models import Cooperation, Year
-from samverkan.members.services import DomainError, lock_year_for_edit
+from samverkan.members.services import DomainError, lock_year_for_edit, refuse_if_changed
 from samverkan.members.year_services import lock_plan_for_edit
 
 
@@ -37,7 +37,8 @@ class InvalidLine(DomainError):
     """A row of the ledger grid breaks a rule of the line (the model's ``clean``)."""
 
 
-def _mapping_state(mapping: AccountMapping) -> dict[str, Any]:
+def mapping_state(mapping: AccountMapping) -> dict[str, Any]:
+    """A mapping's state as its audit entries compare it (and its edit form's digest covers it)."""
     return {
         "account": mapping.account,
         "category": mapping.category.slug if mapping.category_id else None,
@@ -49,16 +50,28 @@ def _mapping_state(mapping: AccountMapping) -> dict[str, Any]:
 
 @transaction.atomic
 def save_account_mapping(
-    cooperation: Cooperation, mapping: AccountMapping, *, actor: Actor
+    cooperation: Cooperation,
+    mapping: AccountMapping,
+    *,
+    actor: Actor,
+    read_as: str | None = None,
 ) -> AccountMapping:
     """Store a new or changed account mapping of the cooperation (standing data: it
-    decides where future imports put an account; stored lines do not change)."""
+    decides where future imports put an account; stored lines do not change).
+
+    `mapping` carries the new values; `read_as` is the digest of the mapping as the edit form
+    read it: EditConflict if the stored mapping changed since.
+    """
     if mapping.cooperation_id != cooperation.pk:
         raise DomainError(_("Mappningen hör till ett annat samverkansorgan."))
-    before = _mapping_state(AccountMapping.objects.get(pk=mapping.pk)) if mapping.pk else None
+    before = None
+    if mapping.pk:
+        stored = AccountMapping.objects.select_for_update().get(pk=mapping.pk)
+        before = mapping_state(stored)
+        refuse_if_changed(stored, before, read_as, what=_("Kontomappningen"))
     mapping.full_clean()
     mapping.save()
-    after = _mapping_state(mapping)
+    after = mapping_state(mapping)
     record(
         actor=actor,
         action="finance.account_mapping_saved",
@@ -77,7 +90,7 @@ def save_account_mapping(
 @transaction.atomic
 def delete_account_mapping(mapping: AccountMapping, *, actor: Actor) -> None:
     """Remove an account mapping; accounts it caught are unmapped in the next import."""
-    state = _mapping_state(mapping)
+    state = mapping_state(mapping)
     record(
         actor=actor,
         action="finance.account_mapping_deleted",

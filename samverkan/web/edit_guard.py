@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.consultations.services import consultation_state
+from samverkan.finance.models import AccountMapping
+from samverkan.finance.services import mapping_state
 from samverkan.governance.models import Event, Meeting
 from samverkan.governance.services import event_state
 from samverkan.members.conflicts import EditConflict, state_digest
@@ -42,6 +44,7 @@ STATES: dict[type[Model], Callable[[Any, Year], dict[str, Any]]] = {
     Event: lambda event, _year: event_state(event),
     YearText: lambda text, _year: year_text_state(text),
     Project: project_state,
+    AccountMapping: lambda mapping, _year: mapping_state(mapping),
 }
 
 

@@ -495,7 +495,7 @@ def edit_of(
 ) -> Callable[[Place], dict[str, Any]]:
     """An edit form's data with the digest of the record as stored now (as the form page would
     carry it: an earlier persona's save has changed the record)."""
-    return lambda place: {**data(place), **read_as(model.objects.get(pk=pk(place)))}
+    return lambda place: {**data(place), **read_as(model.objects.get(pk=pk(place)), place.year)}
 
 
 def scb_upload(place: Place) -> dict[str, Any]:
@@ -995,10 +995,14 @@ POST_ROWS = [
         "change an account mapping",
         app("account-mapping-edit", mapping_3460),
         secretariat_only(MOVED),
-        lambda p: {
-            "account": "3460",
-            "category": CostCategory.objects.get(cooperation=p.coop, slug="avgifter").pk,
-        },
+        edit_of(
+            AccountMapping,
+            mapping_3460,
+            lambda p: {
+                "account": "3460",
+                "category": CostCategory.objects.get(cooperation=p.coop, slug="avgifter").pk,
+            },
+        ),
     ),
     Row(
         "delete an account mapping",

@@ -27,7 +27,13 @@ from samverkan.accounts.models import Role
 from samverkan.audit.models import AuditEntry
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.consultations.services import save_consultation_response
-from samverkan.finance.models import CostCategory, LedgerLine, LineKind, LineSource
+from samverkan.finance.models import (
+    AccountMapping,
+    CostCategory,
+    LedgerLine,
+    LineKind,
+    LineSource,
+)
 from samverkan.governance.models import Event
 from samverkan.members.models import Year, YearText
 from samverkan.members.services import EditConflict, reopen_year
@@ -151,6 +157,13 @@ KINDS = {
         "Årets del som Karin beskrev.",
         "Årets del som Olle beskrev.",
         stored=lambda project: project.years.get(year__year=2020).description,  # type: ignore[attr-defined]
+    ),
+    "account mapping": Kind(
+        "account-mapping-edit",
+        lambda place: AccountMapping.objects.get(cooperation=place.coop, account="3460"),
+        "account",
+        "34601",
+        "34602",
     ),
 }
 

@@ -40,7 +40,7 @@ from samverkan.finance.sie_import import (
     replacement_changes,
 )
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError, locked_message
+from samverkan.members.services import DomainError, EditConflict, locked_message
 from samverkan.web.access import acting_user, get_year_for_user, require
 from samverkan.web.account_forms import (
     AccountMappingForm,
@@ -49,6 +49,7 @@ from samverkan.web.account_forms import (
     name_funds,
     project_names,
 )
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.sie_findings import FINDING_TEXTS
 from samverkan.web.summaries import accounts_overview
 from samverkan.web.uploads import upload_too_large
@@ -260,12 +261,24 @@ def _mapping_form(
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not back.startswith(f"/app/{found.cooperation.slug}/"):
         back = reverse("web:account-mappings", args=[found.cooperation.slug, found.year])
+    # Asked before the form: validating a model form writes the typed values into `mapping`.
+    guard = EditGuard(request, mapping if mapping.pk else None, found)
     if request.method == "POST":
         form = AccountMappingForm(request.POST, instance=mapping, cooperation=found.cooperation)
         name_funds(form.fields["fund"], fund_labels(found))
-        if form.is_valid():
+        refusal = guard.missing()
+        if refusal:
+            status, error = 400, refusal
+        elif form.is_valid():
             try:
-                save_account_mapping(found.cooperation, form.instance, actor=acting_user(request))
+                save_account_mapping(
+                    found.cooperation,
+                    form.instance,
+                    actor=acting_user(request),
+                    read_as=guard.read_as,
+                )
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except DomainError as exc:
                 status, error = 409, exc.message
             else:
@@ -280,7 +293,9 @@ def _mapping_form(
     return render(
         request,
         "web/account_mapping_form.html",
-        _context(found, standing, form=form, mapping=mapping, error=error, back=back),
+        _context(
+            found, standing, form=form, mapping=mapping, error=error, back=back, edit_guard=guard
+        ),
         status=status,
     )
 
