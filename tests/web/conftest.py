@@ -182,7 +182,7 @@ def login(browser: Any, live_server: Any, people: dict[str, Any]) -> Iterator[An
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(30_000)
         page.goto(f"{live_server.url}/konto/logga-in/")
         page.get_by_label("Användarnamn").fill(username)
         page.get_by_label("Lösenord").fill(PASSWORD)

@@ -70,7 +70,7 @@ def open_page(
         context = browser.new_context(locale="sv-SE")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(30_000)
         if persona is not None:
             page.goto(f"{live_server.url}/konto/logga-in/")
             page.get_by_label("Användarnamn").fill(users[persona].username)
@@ -97,7 +97,7 @@ def member_path(place: Place) -> str:
     return f"/app/sodertorn/2020/medlemmar/{place.coop.members.get(code='0127').pk}/"
 
 
-def shown(locator: Any, timeout_ms: float = 10_000) -> bool:
+def shown(locator: Any, timeout_ms: float = 20_000) -> bool:
     """Whether the locator becomes visible once the page has loaded.
 
     `is_visible()` answers at once: right after a click that navigates, the new page may
