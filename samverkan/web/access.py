@@ -85,6 +85,17 @@ def refused(capability: Capability | None = None, reason: str = "") -> Permissio
     return PermissionDenied(reason or (str(REFUSALS.get(capability, "")) if capability else ""))
 
 
+def get_year_for_capability(
+    request: HttpRequest, coop_slug: str, year: int, capability: Capability, reason: str = ""
+) -> tuple[Year, Standing]:
+    """The year, for a user whose standing grants `capability`; 403 with `reason` (or the
+    capability's own) otherwise."""
+    found, standing = get_year_for_user(request, coop_slug, year)
+    if not standing.can(capability):
+        raise refused(capability, reason)
+    return found, standing
+
+
 def require(standing: Standing, capability: Capability) -> None:
     """403 unless the standing grants the capability."""
     if not standing.can(capability):

@@ -22,7 +22,7 @@ from samverkan.members.services import (
     change_fee_rule,
     delete_fee_rule,
 )
-from samverkan.web.access import acting_user, get_year_for_user, refused
+from samverkan.web.access import acting_user, get_year_for_capability, get_year_for_user
 from samverkan.web.member_forms import FeeRateForm, FeeRuleForm
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.members import apply_model_errors
@@ -31,10 +31,9 @@ from samverkan.web.views.plan import year_context
 
 def _editor(request: HttpRequest, coop: str, year: int) -> tuple[Year, Standing]:
     """The year, for a user who may change the fee rules (403 with a reason otherwise)."""
-    found, standing = get_year_for_user(request, coop, year)
-    if not standing.can(Capability.EDIT_MEMBERS):
-        raise refused(reason=_("Avgiftsreglerna ändras av kansliet."))
-    return found, standing
+    return get_year_for_capability(
+        request, coop, year, Capability.EDIT_MEMBERS, _("Avgiftsreglerna ändras av kansliet.")
+    )
 
 
 def _rule(found: Year, pk: int) -> FeeRule:

@@ -22,7 +22,7 @@ from samverkan.governance.services import (
 )
 from samverkan.members.models import Year
 from samverkan.members.services import DomainError
-from samverkan.web.access import acting_user, get_year_for_user, refused
+from samverkan.web.access import acting_user, get_year_for_capability
 from samverkan.web.register_forms import NetworkForm, NetworkYearForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -30,10 +30,13 @@ from samverkan.web.views.plan import year_context
 
 def _editor(request: HttpRequest, coop: str, year: int) -> tuple[Year, Standing]:
     """The year, for a user who may change the networks (403 with a reason otherwise)."""
-    found, standing = get_year_for_user(request, coop, year)
-    if not standing.can(Capability.EDIT_REGISTERS):
-        raise refused(reason=_("Nätverken och hur de deltar under året ändras av kansliet."))
-    return found, standing
+    return get_year_for_capability(
+        request,
+        coop,
+        year,
+        Capability.EDIT_REGISTERS,
+        _("Nätverken och hur de deltar under året ändras av kansliet."),
+    )
 
 
 def _network(found: Year, pk: int) -> Network:
