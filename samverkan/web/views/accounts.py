@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -53,6 +53,7 @@ from samverkan.web.edit_guard import EditGuard
 from samverkan.web.sie_findings import FINDING_TEXTS
 from samverkan.web.summaries import accounts_overview
 from samverkan.web.uploads import upload_too_large
+from samverkan.web.views.editing import see_other
 from samverkan.web.views.plan import year_context
 
 _LEVELS = {
@@ -60,13 +61,6 @@ _LEVELS = {
     "warning": gettext_lazy("Varning"),
     "info": gettext_lazy("Notering"),
 }
-
-
-def see_other(to: str, *args: Any) -> HttpResponse:
-    """A redirect after a POST: 303, so that the browser follows it with a GET."""
-    response = redirect(to, *args)
-    response.status_code = 303
-    return response
 
 
 def _context(year: Year, standing: Standing, **extra: Any) -> dict[str, Any]:

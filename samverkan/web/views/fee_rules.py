@@ -24,8 +24,8 @@ from samverkan.members.services import (
 )
 from samverkan.web.access import acting_user, get_year_for_capability, get_year_for_user
 from samverkan.web.member_forms import FeeRateForm, FeeRuleForm
+from samverkan.web.register_forms import add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
-from samverkan.web.views.members import apply_model_errors
 from samverkan.web.views.plan import year_context
 
 
@@ -85,7 +85,7 @@ def fee_rule_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         try:
             add_fee_rule(found.cooperation, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as exc:
-            apply_model_errors(form, exc)
+            add_service_errors(exc, form)
         except DomainError as exc:
             status, error = 409, exc.message
         else:
@@ -107,7 +107,7 @@ def fee_rule_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
         try:
             change_fee_rule(rule, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as exc:
-            apply_model_errors(form, exc)
+            add_service_errors(exc, form)
         except DomainError as exc:
             status, error = 409, exc.message
         else:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,23 +15,9 @@ from samverkan.members.models import Member, PopulationFigure, Year
 from samverkan.members.services import DomainError, add_member, mark_member_left, rename_member
 from samverkan.web.access import acting_user, get_member_for_user, get_year_for_user, require
 from samverkan.web.member_forms import LeftForm, MemberForm, RenameForm
+from samverkan.web.register_forms import add_service_errors
+from samverkan.web.views.editing import see_other
 from samverkan.web.views.plan import year_context
-
-
-def see_other(url_name: str, *args: Any) -> HttpResponse:
-    """303 See Other: after a POST the browser fetches the next page with GET."""
-    response = redirect(url_name, *args)
-    response.status_code = 303
-    return response
-
-
-def apply_model_errors(form: Form, error: ValidationError) -> None:
-    """A model's validation messages onto the form: on the field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -73,7 +56,7 @@ def member_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
                     standing.cooperation, actor=acting_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
-                apply_model_errors(form, exc)
+                add_service_errors(exc, form)
                 status = 400
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -137,7 +120,7 @@ def member_rename(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
         try:
             rename_member(found_member, actor=acting_user(request), name=form.cleaned_data["name"])
         except ValidationError as exc:
-            apply_model_errors(form, exc)
+            add_service_errors(exc, form)
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = 409
@@ -158,7 +141,7 @@ def member_left(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResp
                 found_member, actor=acting_user(request), left=form.cleaned_data["left"]
             )
         except ValidationError as exc:
-            apply_model_errors(form, exc)
+            add_service_errors(exc, form)
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = 409

@@ -62,6 +62,7 @@ from samverkan.web.plan_forms import (
     SubGoalForm,
 )
 from samverkan.web.reports import formats, report_response
+from samverkan.web.views.editing import see_other as _see_other
 from samverkan.web.views.plan import year_context
 
 DIRECTIONS = ("up", "down")
@@ -168,12 +169,6 @@ def _chosen(request: HttpRequest, name: str, queryset: Any) -> Any:
     if chosen is None:
         raise Http404
     return chosen
-
-
-def _see_other(name: str, *args: Any) -> HttpResponse:
-    response = redirect(name, *args)
-    response.status_code = 303
-    return response
 
 
 def _plan_decision(

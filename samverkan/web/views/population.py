@@ -41,8 +41,9 @@ from samverkan.web.member_forms import (
     PopulationFigureForm,
     PopulationUploadForm,
 )
+from samverkan.web.register_forms import add_service_errors
 from samverkan.web.uploads import upload_too_large
-from samverkan.web.views.members import apply_model_errors, see_other
+from samverkan.web.views.members import see_other
 from samverkan.web.views.plan import year_context
 
 PLAN_SALT = "samverkan.population.import"
@@ -92,7 +93,7 @@ def population_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
                     source=data["source"],
                 )
             except ValidationError as exc:
-                apply_model_errors(form, exc)
+                add_service_errors(exc, form)
                 status = 400
             except DomainError as exc:
                 form.add_error(None, exc.message)

@@ -48,8 +48,9 @@ from samverkan.web.access import (
     get_year_for_user,
     require,
 )
+from samverkan.web.register_forms import add_service_errors
 from samverkan.web.user_forms import PersonForm, RoleForm
-from samverkan.web.views.members import apply_model_errors, see_other
+from samverkan.web.views.members import see_other
 from samverkan.web.views.plan import year_context
 
 SECTION = "users"
@@ -95,7 +96,7 @@ def user_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
                     standing.cooperation, actor=acting_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
-                apply_model_errors(form, exc)
+                add_service_errors(exc, form)
                 status = 400
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -182,7 +183,7 @@ def role_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
             try:
                 change_role(assignment, actor=acting_user(request), **form.cleaned_data)
             except ValidationError as exc:
-                apply_model_errors(form, exc)
+                add_service_errors(exc, form)
                 status = 400
             except DomainError as exc:
                 form.add_error(None, exc.message)
