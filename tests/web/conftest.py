@@ -72,6 +72,17 @@ class Place:
     other_meeting: Meeting
 
 
+def follow(locator: Any) -> None:
+    """Click a link or button that navigates, and wait until the next page has loaded.
+
+    `click()` returns before the navigation it starts; a check run then meets the old page,
+    or a document that is being replaced (a flaky CI run: axe read a null document).
+    """
+    with locator.page.expect_navigation():
+        locator.click()
+    locator.page.wait_for_load_state()
+
+
 @pytest.fixture
 def other_cooperation(db: None) -> tuple[Cooperation, Year, Activity, Meeting]:
     """Norrort: one network, one year with one activity and one meeting."""
@@ -186,8 +197,7 @@ def login(browser: Any, live_server: Any, people: dict[str, Any]) -> Iterator[An
         page.goto(f"{live_server.url}/konto/logga-in/")
         page.get_by_label("Användarnamn").fill(username)
         page.get_by_label("Lösenord").fill(PASSWORD)
-        page.get_by_role("button", name="Logga in").click()
-        page.wait_for_load_state()
+        follow(page.get_by_role("button", name="Logga in"))
         return page
 
     yield make

@@ -21,7 +21,7 @@ from samverkan.audit.models import AuditEntry
 from samverkan.members.models import Year, YearStatus
 from samverkan.plan.models import FollowUp
 from tests.conftest import run_worker
-from tests.web.conftest import LEAD_A, LEAD_B, READER, SECRETARIAT, Place
+from tests.web.conftest import LEAD_A, LEAD_B, READER, SECRETARIAT, Place, follow
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -75,8 +75,7 @@ def open_page(
             page.goto(f"{live_server.url}/konto/logga-in/")
             page.get_by_label("Användarnamn").fill(users[persona].username)
             page.get_by_label("Lösenord").fill(PASSWORD)
-            page.get_by_role("button", name="Logga in").click()
-            page.wait_for_load_state()
+            follow(page.get_by_role("button", name="Logga in"))
         return page
 
     yield make
@@ -112,6 +111,18 @@ def shown(locator: Any, timeout_ms: float = 20_000) -> bool:
 
 
 def axe_violations(page: Any) -> list[str]:
+    # A page still navigating has no document for axe; wait, and try again if it navigates under us.
+    for attempt in range(3):
+        page.wait_for_load_state()
+        try:
+            return _axe_run(page)
+        except playwright_api.Error:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _axe_run(page: Any) -> list[str]:
     # Through DevTools, not a <script> tag: the pages' Content-Security-Policy forbids inline script.
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
@@ -583,8 +594,7 @@ def test_a_form_sent_after_its_token_went_stale_shows_why_and_saves_nothing(
     page.get_by_label("Remissens titel").fill("Efter utloggning i en annan flik")
     # Another tab signed out and in again: the page's token no longer matches the cookie.
     page.context.clear_cookies(name="csrftoken")
-    page.get_by_role("button", name="Spara remissvaret").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Spara remissvaret"))
     assert page.get_by_role("heading", name="Formuläret kunde inte tas emot").is_visible()
     assert "Inget har sparats" in page.get_by_role("alert").inner_text()
     assert axe_violations(page) == []
@@ -706,8 +716,7 @@ def test_the_secretariat_continues_a_project_into_the_next_year_and_axe_finds_no
         page.goto(url(live_server, path))
         problems += [f"{what}: {v}" for v in axe_violations(page)]
 
-    page.get_by_role("button", name="Fortsätt projektet 2021").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Fortsätt projektet 2021"))
 
     assert shown(page.get_by_role("heading", name="Projektets år"))
     assert shown(page.get_by_label("Angiven kostnad 2021"))
@@ -734,10 +743,10 @@ def test_the_secretariat_invites_a_person_who_chooses_a_password_and_signs_in(
 
     page = open_page(SECRETARIAT)
     page.goto(url(live_server, "/app/sodertorn/2020/"))
-    page.get_by_role("link", name="Användare", exact=True).click()
+    follow(page.get_by_role("link", name="Användare", exact=True))
     assert page.get_by_role("heading", name="Användare och roller").is_visible()
     check(page, "the list")
-    page.get_by_role("link", name="Lägg till en person").click()
+    follow(page.get_by_role("link", name="Lägg till en person"))
     check(page, "the empty form")
     page.get_by_label("Förnamn").fill("Nora")
     page.get_by_label("Efternamn").fill("Nilsson")
@@ -763,20 +772,18 @@ def test_the_secretariat_invites_a_person_who_chooses_a_password_and_signs_in(
     assert shown(visitor.get_by_role("heading", name="Logga in"))
     visitor.get_by_label("Användarnamn").fill("nora.nilsson")
     visitor.get_by_label("Lösenord").fill(PASSWORD)
-    visitor.get_by_role("button", name="Logga in").click()
-    visitor.wait_for_load_state()
+    follow(visitor.get_by_role("button", name="Logga in"))
     assert visitor.url.endswith("/app/sodertorn/2020/")
     visitor.goto(link)
     assert visitor.get_by_text("Länken är redan använd").is_visible()
     check(visitor, "a spent link")
 
     page.goto(url(live_server, "/app/sodertorn/2020/anvandare/"))
-    page.get_by_role("link", name="Ändra rollen för nora.nilsson").click()
+    follow(page.get_by_role("link", name="Ändra rollen för nora.nilsson"))
     check(page, "changing a role")
     page.goto(url(live_server, "/app/sodertorn/2020/anvandare/"))
-    page.get_by_role("row", name="Nora Nilsson").get_by_role("link", name="Ta bort rollen").click()
+    follow(page.get_by_role("row", name="Nora Nilsson").get_by_role("link", name="Ta bort rollen"))
     check(page, "removing a role (asks first)")
-    page.get_by_role("button", name="Ja, ta bort rollen").click()
-    page.wait_for_load_state()
+    follow(page.get_by_role("button", name="Ja, ta bort rollen"))
     assert "nora.nilsson" not in page.content()
     assert problems == []
