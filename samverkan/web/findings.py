@@ -17,7 +17,7 @@ from samverkan.members.models import Member, Year
 from samverkan.projects.models import Grant, Project
 from samverkan.reports.checks import run_checks
 from samverkan.reports.findings import Finding
-from samverkan.reports.versions import data_version
+from samverkan.reports.versions import figures_version
 from samverkan.web.summaries import _year_figures
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -76,7 +76,7 @@ def _url(year: Year, record: str | None) -> tuple[str, bool]:
 
 def year_findings(year: Year) -> list[FindingRow]:
     """The year's findings, errors first, each with the page to fix it on."""
-    return _year_findings(year.pk, data_version(year))
+    return _year_findings(year.pk, figures_version(year))
 
 
 @lru_cache(maxsize=64)

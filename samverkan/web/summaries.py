@@ -25,7 +25,7 @@ from samverkan.members.models import Year
 from samverkan.plan.models import Activity, FocusArea, FollowUp, FollowUpStatus
 from samverkan.reports.figures import YearFigures
 from samverkan.reports.figures_from_db import build_year_figures
-from samverkan.reports.versions import data_version
+from samverkan.reports.versions import figures_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +129,9 @@ def year_figures(year: Year) -> YearFigures:
 
     Computing them walks every earlier year of the cooperation; the object is
     immutable and safe to share, and a new audit entry (any change to the
-    data) gives a new version (`reports.versions.data_version`).
+    data) gives a new version (`reports.versions.figures_version`).
     """
-    return _year_figures(year.pk, data_version(year))
+    return _year_figures(year.pk, figures_version(year))
 
 
 @lru_cache(maxsize=64)
@@ -141,7 +141,7 @@ def _year_figures(year_pk: int, version: str) -> YearFigures:
 
 def accounts_overview(year: Year) -> AccountsOverview:
     """Opening, income, costs and closing balance per fund, with the totals per category."""
-    return _accounts_overview(year.pk, data_version(year))
+    return _accounts_overview(year.pk, figures_version(year))
 
 
 @lru_cache(maxsize=64)
