@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts.models import Role, RoleAssignment
 from samverkan.audit.services import Actor, diff, record, user_of
 from samverkan.governance.models import Network
+from samverkan.members.conflicts import refuse_if_changed
 from samverkan.members.models import Cooperation
 from samverkan.members.services import DomainError
 
@@ -98,7 +99,9 @@ def create_user(
 # -- the secretariat's page "Användare och roller" -------------------------------------------
 
 
-def _role_changes(assignment: RoleAssignment) -> dict[str, Any]:
+def role_state(assignment: RoleAssignment) -> dict[str, Any]:
+    """A role assignment's state as its audit entries compare it (and its edit form's digest
+    covers it)."""
     return {
         "user": assignment.user.get_username(),
         "role": assignment.role,
@@ -242,7 +245,7 @@ def add_person(
         changes={
             **{
                 key: {"before": None, "after": value}
-                for key, value in _role_changes(assignment).items()
+                for key, value in role_state(assignment).items()
             },
             "email": {"before": None, "after": user.email},
             "name": {"before": None, "after": user.get_full_name()},
@@ -254,9 +257,16 @@ def add_person(
 
 @transaction.atomic
 def change_role(
-    assignment: RoleAssignment, *, actor: Actor, role: str, network: Network | None = None
+    assignment: RoleAssignment,
+    *,
+    actor: Actor,
+    role: str,
+    network: Network | None = None,
+    read_as: str | None = None,
 ) -> RoleAssignment:
-    """Change a person's role (or the network they lead) in the assignment's cooperation."""
+    """Change a person's role (or the network they lead) in the assignment's cooperation.
+    `read_as`: the digest of the assignment as the form read it; EditConflict, and nothing
+    saved, if it changed since."""
     assignment = (
         # Only the assignment's row: PostgreSQL cannot lock the nullable side of the outer join
         # to the network (a role without one).
@@ -264,9 +274,10 @@ def change_role(
         .select_related("user", "network", "cooperation")
         .get(pk=assignment.pk)
     )
+    before = role_state(assignment)
+    refuse_if_changed(assignment, before, read_as, what=_("Rollen"))
     role = Role(role)
     _check_role(assignment.cooperation, role, network)
-    before = _role_changes(assignment)
     if role == assignment.role and network == assignment.network:
         return assignment
     if role != Role.SECRETARIAT:
@@ -287,7 +298,7 @@ def change_role(
     assignment.full_clean()
     assignment.save()
     _sync_admin_access(assignment.user)
-    after = _role_changes(assignment)
+    after = role_state(assignment)
     record(
         actor=actor,
         action="accounts.role.change",
@@ -309,7 +320,7 @@ def remove_role(assignment: RoleAssignment, *, actor: Actor) -> None:
         .get(pk=assignment.pk)
     )
     _check_not_last_secretariat(assignment, actor)
-    before = _role_changes(assignment)
+    before = role_state(assignment)
     cooperation, user = assignment.cooperation, assignment.user
     record(
         actor=actor,

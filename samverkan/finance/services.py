@@ -16,14 +16,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from samverkan.audit.models import AuditEntry
 from samverkan.audit.services import Actor, record
 from samverkan.finance.models import (
     AccountMapping,
     BudgetLine,
     CostCategory,
     Fund,
+    ImportBatch,
     LedgerLine,
     LineSource,
 )
@@ -132,15 +135,66 @@ def editable_lines(year_id: int, fund: Fund) -> Any:
     )
 
 
+def ledger_grid_state(year_id: int, fund: Fund) -> dict[str, Any]:
+    """The state of a fund's ledger grid in a year, as its audit entries show the lines (and its
+    edit form's digest covers it): every line kept by hand, and the imported ones by the
+    import they came from and their number (an SIE import replaces them)."""
+    imported = LedgerLine.objects.filter(year_id=year_id, fund=fund, source=LineSource.SIE)
+    return {
+        "lines": [_line_state(line) for line in editable_lines(year_id, fund)],
+        "imported": {
+            "lines": imported.count(),
+            "imports": sorted(
+                ImportBatch.objects.filter(year_id=year_id).values_list("sha256", flat=True)
+            ),
+        },
+    }
+
+
+def ledger_grid_entries(year: Year, fund: Fund) -> Any:
+    """The audit entries that change a fund's ledger grid in a year: its saves and the year's
+    SIE imports (who changed it, for a refused save's message)."""
+    return AuditEntry.objects.filter(
+        Q(
+            action="finance.ledger_lines_saved",
+            object_type=fund._meta.label_lower,
+            object_id=str(fund.pk),
+        )
+        | Q(action="finance.sie_import"),
+        cooperation_id=year.cooperation_id,
+        year=year.year,
+    )
+
+
 @transaction.atomic
-def save_ledger_lines(year_id: int, fund: Fund, rows: list[LineRow], *, actor: Actor) -> LinesSaved:
+def save_ledger_lines(
+    year_id: int,
+    fund: Fund,
+    rows: list[LineRow],
+    *,
+    actor: Actor,
+    read_as: str | None = None,
+) -> LinesSaved:
     """Save the ledger grid of one fund in one go: new rows added, changed rows updated,
     rows marked for deletion removed. All or nothing; refused in a locked year. A line's
-    kind (income or cost) follows its category."""
+    kind (income or cost) follows its category.
+
+    `read_as`: the digest of the grid (`ledger_grid_state`) as the page read it; EditConflict,
+    and nothing saved, if someone saved the grid or imported the year's accounts since."""
     year = lock_year_for_edit(year_id)
     if fund.cooperation_id != year.cooperation_id:
         raise DomainError(_("Fonden hör till ett annat samverkansorgan."))
-    existing = {line.pk: line for line in editable_lines(year.pk, fund)}
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    existing = {
+        line.pk: line for line in editable_lines(year.pk, fund).select_for_update(of=("self",))
+    }
+    refuse_if_changed(
+        fund,
+        ledger_grid_state(year.pk, fund),
+        read_as,
+        what=_("Fondens bokföringsrader"),
+        entries=ledger_grid_entries(year, fund),
+    )
     created = changed = deleted = 0
     log: list[dict[str, Any]] = []
     next_order = max((line.order for line in existing.values()), default=0) + 1
@@ -215,6 +269,22 @@ def _line_state(line: LedgerLine) -> dict[str, Any]:
 # --- the budget ------------------------------------------------------------------------------
 
 
+def _cap_key(event: Event) -> str:
+    return f"event.{event.slug}.cost_cap_per_participant"
+
+
+def budget_state(year: Year) -> dict[str, Any]:
+    """The year's budget as its audit entries name it (and its page's digest covers it): an
+    amount per `fund.category`, and the events' cost caps per participant."""
+    state: dict[str, Any] = {
+        f"{line.fund.slug}.{line.category.slug}": str(line.amount)
+        for line in BudgetLine.objects.filter(year_id=year.pk).select_related("fund", "category")
+    }
+    for event in Event.objects.filter(year_id=year.pk).exclude(cost_cap_per_participant=None):
+        state[_cap_key(event)] = str(event.cost_cap_per_participant)
+    return state
+
+
 @transaction.atomic
 def save_budget(
     year: Year,
@@ -222,14 +292,30 @@ def save_budget(
     actor: Actor,
     amounts: Mapping[tuple[int, int], Decimal | None],
     caps: Mapping[int, Decimal | None] | None = None,
+    read_as: str | None = None,
 ) -> Year:
     """Set the year's budget: `amounts` maps (fund id, category id) to an amount, None clearing it.
 
     `caps` sets the events' cost cap per participant (kronor), a budget rule
     that lives on the event, where the event check reads it. Pairs not named
-    are left as they are. One audit entry lists what changed.
+    are left as they are. One audit entry lists what changed. `read_as`: the digest of the
+    budget (`budget_state`) as the page read it; EditConflict, and nothing saved, if it
+    changed since.
     """
     locked = lock_plan_for_edit(year.pk)
+    if read_as is not None:
+        # The year row is locked: every budget save waits here for the one before it.
+        refuse_if_changed(
+            locked,
+            budget_state(locked),
+            read_as,
+            what=_("Budgeten"),
+            entries=AuditEntry.objects.filter(
+                action="finance.budget.update",
+                cooperation_id=locked.cooperation_id,
+                year=locked.year,
+            ),
+        )
     coop = locked.cooperation_id
     funds = {f.pk: f for f in Fund.objects.filter(cooperation_id=coop)}
     categories = {c.pk: c for c in CostCategory.objects.filter(cooperation_id=coop)}
@@ -263,7 +349,7 @@ def save_budget(
         if event is None:
             raise DomainError(_("Arrangemanget hör inte till året."))
         if event.cost_cap_per_participant != cap:
-            changes[f"event.{event.slug}.cost_cap_per_participant"] = {
+            changes[_cap_key(event)] = {
                 "before": str(event.cost_cap_per_participant)
                 if event.cost_cap_per_participant is not None
                 else None,

@@ -264,7 +264,8 @@ NETWORK_FIELDS = ("name", "short_name", "slug", "order")
 NETWORK_YEAR_FIELDS = ("absent", "participation_note", "focus_area", "summary")
 
 
-def _network_state(network: Network) -> dict[str, Any]:
+def network_state(network: Network) -> dict[str, Any]:
+    """A network's state as its audit entries compare it (and its edit form's digest covers it)."""
     return readable_state(network, NETWORK_FIELDS)
 
 
@@ -320,19 +321,24 @@ def add_network(cooperation: Cooperation, *, actor: Actor, values: Mapping[str, 
         action="governance.network.create",
         cooperation=cooperation,
         obj=network,
-        changes=diff({}, _network_state(network)),
+        changes=diff({}, network_state(network)),
     )
     return network
 
 
 @transaction.atomic
-def change_network(network: Network, *, actor: Actor, values: Mapping[str, Any]) -> Network:
+def change_network(
+    network: Network, *, actor: Actor, values: Mapping[str, Any], read_as: str | None = None
+) -> Network:
     """Change a network's name, short name, slug or order; refused, naming the year, while a
-    decided or published year reads the network (its report prints the name)."""
+    decided or published year reads the network (its report prints the name). `read_as`: the
+    digest of the network as the form read it; EditConflict, and nothing saved, if it changed
+    since."""
     stored = Network.objects.select_for_update().get(pk=network.pk)
-    before = _network_state(stored)
+    before = network_state(stored)
+    refuse_if_changed(stored, before, read_as, what=_("Nätverket"))
     _write_network(stored, values)
-    changes = diff(before, _network_state(stored))
+    changes = diff(before, network_state(stored))
     if changes:
         record(
             actor=actor,
@@ -412,14 +418,16 @@ def delete_network(network: Network, *, actor: Actor) -> None:
         action="governance.network.delete",
         cooperation=stored.cooperation,
         obj=stored,
-        changes=diff(_network_state(stored), {}),
+        changes=diff(network_state(stored), {}),
     )
     for part in stored.years.all():
         part.delete()
     stored.delete()
 
 
-def _network_year_state(part: NetworkYear | None) -> dict[str, Any]:
+def network_year_state(part: NetworkYear | None) -> dict[str, Any]:
+    """How a network takes part in a year, as its audit entries compare it (and the form's
+    digest covers it); empty when it does not take part."""
     if part is None:
         return {}
     return {"takes_part": True, **readable_state(part, NETWORK_YEAR_FIELDS)}
@@ -436,15 +444,20 @@ def set_network_year(
     participation_note: str = "",
     focus_area: Any = None,
     summary: str = "",
+    read_as: str | None = None,
 ) -> NetworkYear | None:
     """Say whether `network` takes part in `year`, and if so who stays away, the note on
     participation, its focus area and its summary. Not taking part removes the year's record
-    (the audit entry keeps what it said). Refused while the year is decided or published."""
+    (the audit entry keeps what it said). Refused while the year is decided or published.
+    `read_as`: the digest of the network's year (`network_year_state`) as the form read it;
+    EditConflict, and nothing saved, if it changed since."""
     locked = lock_year_for_edit(year.pk)
     if network.cooperation_id != locked.cooperation_id:
         raise DomainError(_("Nätverket hör inte till årets samverkan."))
     part = NetworkYear.objects.select_for_update().filter(year=locked, network=network).first()
-    before = _network_year_state(part)
+    before = network_year_state(part)
+    # Not taking part, the year has no record: the network carries the audit entry.
+    refuse_if_changed(part or network, before, read_as, what=_("Nätverkets uppgifter för året"))
     if not takes_part:
         if part is not None:
             part.delete()
@@ -458,7 +471,7 @@ def set_network_year(
         check_record(part, extra=NetworkYear.absent_errors(network, locked, absent))
         part.save()
         part.absent.set(absent)
-    changes = diff(before, _network_year_state(part))
+    changes = diff(before, network_year_state(part))
     if changes:
         record(
             actor=actor,

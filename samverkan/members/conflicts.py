@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -62,15 +62,15 @@ def _who(entry: AuditEntry) -> str:
     return entry.actor_label or _("någon annan")
 
 
-def changed_message(obj: Model, what: str) -> str:
-    """The refusal in words: `what` (\"Mötet\") changed, by whom and when (the record's latest
-    audit entry), what the page shows and what happened to the user's changes."""
-    latest = (
-        AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-        .first()
-    )
+def changed_message(obj: Model, what: str, entries: QuerySet[AuditEntry] | None = None) -> str:
+    """The refusal in words: `what` (\"Mötet\") changed, by whom and when (the latest of
+    `entries`, by default the record's audit entries), what the page shows and what happened
+    to the user's changes."""
+    if entries is None:
+        entries = AuditEntry.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        )
+    latest = entries.select_related("actor").order_by("-created_at", "-id").first()
     rest = _(
         "Det sparade visas nedan; dina ändringar är inte sparade men står kvar i formuläret. "
         "Jämför och spara igen om dina ändringar ska gälla."
@@ -93,14 +93,23 @@ def changed_message(obj: Model, what: str) -> str:
 
 
 def refuse_if_changed(
-    obj: Model, state: Mapping[str, Any], read_as: str | None, *, what: str
+    obj: Model,
+    state: Mapping[str, Any],
+    read_as: str | None,
+    *,
+    what: str,
+    entries: QuerySet[AuditEntry] | None = None,
 ) -> None:
     """Raise EditConflict when `obj` (re-read under the lock, `state` its state now) is not what
     the form carrying the digest `read_as` was read from. `read_as=None` asks nothing: a caller
-    without a form (the year-file loader, a script) writes as before."""
+    without a form (the year-file loader, a script) writes as before.
+
+    `entries`: the audit entries that change the state, when they are not the record's own (a
+    fund's ledger grid: its saves and the year's SIE imports; the budget: the year's budget
+    saves); the message names who made the latest."""
     if read_as is None:
         return
     digest = state_digest(state)
     if hmac.compare_digest(digest, read_as):
         return
-    raise EditConflict(changed_message(obj, what), obj, state=state, digest=digest)
+    raise EditConflict(changed_message(obj, what, entries), obj, state=state, digest=digest)

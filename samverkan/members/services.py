@@ -185,7 +185,8 @@ def _lock_change(instance: Any) -> None:
     lock_years(years_touched_by_save(instance))
 
 
-def _member_state(member: Member) -> dict[str, Any]:
+def member_state(member: Member) -> dict[str, Any]:
+    """A member's state as its audit entries compare it (and its rename form's digest covers it)."""
     return {"code": member.code, "name": member.name, "joined": member.joined, "left": member.left}
 
 
@@ -210,7 +211,7 @@ def add_member(
         action="members.member.create",
         cooperation=cooperation,
         obj=member,
-        changes=diff({}, _member_state(member)),
+        changes=diff({}, member_state(member)),
     )
     return member
 
@@ -224,12 +225,12 @@ def mark_member_left(member: Member, *, actor: Actor, left: int | None) -> Membe
     counts the members of earlier dates).
     """
     stored = Member.objects.select_for_update().get(pk=member.pk)
-    before = _member_state(stored)
+    before = member_state(stored)
     stored.left = left
     _lock_change(stored)
     stored.full_clean()
     stored.save(update_fields=["left"])
-    changes = diff(before, _member_state(stored))
+    changes = diff(before, member_state(stored))
     if changes:
         record(
             actor=actor,
@@ -242,15 +243,18 @@ def mark_member_left(member: Member, *, actor: Actor, left: int | None) -> Membe
 
 
 @transaction.atomic
-def rename_member(member: Member, *, actor: Actor, name: str) -> Member:
-    """Correct a member's name; refused while a decided or published year shows the member."""
+def rename_member(member: Member, *, actor: Actor, name: str, read_as: str | None = None) -> Member:
+    """Correct a member's name; refused while a decided or published year shows the member.
+    `read_as`: the digest of the member as the form read it; EditConflict, and nothing saved,
+    if it changed since."""
     stored = Member.objects.select_for_update().get(pk=member.pk)
-    before = _member_state(stored)
+    before = member_state(stored)
+    refuse_if_changed(stored, before, read_as, what=_("Medlemmen"))
     stored.name = name.strip()
     _lock_change(stored)
     stored.full_clean()
     stored.save(update_fields=["name"])
-    changes = diff(before, _member_state(stored))
+    changes = diff(before, member_state(stored))
     if changes:
         record(
             actor=actor,
@@ -433,7 +437,8 @@ def delete_year_text(text: YearText, *, actor: Actor) -> None:
 # --- fee rules (standing data): a change that reaches a decided year is refused naming it ---
 
 
-def _rule_state(rule: FeeRule) -> dict[str, Any]:
+def fee_rule_state(rule: FeeRule) -> dict[str, Any]:
+    """A fee rule's state as its audit entries compare it (and its edit form's digest covers it)."""
     return {"from_year": rule.from_year, "rate": str(rule.rate), "basis": rule.basis}
 
 
@@ -467,23 +472,27 @@ def add_fee_rule(
         action="members.fee_rule.create",
         cooperation=cooperation,
         obj=rule,
-        changes=diff({}, _rule_state(rule)),
+        changes=diff({}, fee_rule_state(rule)),
     )
     return rule
 
 
 @transaction.atomic
-def change_fee_rule(rule: FeeRule, *, actor: Actor, rate: Any, basis: str) -> FeeRule:
+def change_fee_rule(
+    rule: FeeRule, *, actor: Actor, rate: Any, basis: str, read_as: str | None = None
+) -> FeeRule:
     """Change a rule's rate (and basis); refused, naming the year, when a decided or published
-    year's fees would change."""
+    year's fees would change. `read_as`: the digest of the rule as the form read it;
+    EditConflict, and nothing saved, if it changed since."""
     stored = FeeRule.objects.select_for_update().get(pk=rule.pk)
-    before = _rule_state(stored)
+    before = fee_rule_state(stored)
+    refuse_if_changed(stored, before, read_as, what=_("Avgiftsregeln"))
     stored.rate = rate
     stored.basis = basis
     _lock_change(stored)
     _check_rule(stored)
     stored.save()
-    changes = diff(before, _rule_state(stored))
+    changes = diff(before, fee_rule_state(stored))
     if changes:
         record(
             actor=actor,
@@ -506,6 +515,6 @@ def delete_fee_rule(rule: FeeRule, *, actor: Actor) -> None:
         action="members.fee_rule.delete",
         cooperation=stored.cooperation,
         obj=stored,
-        changes=diff(_rule_state(stored), {}),
+        changes=diff(fee_rule_state(stored), {}),
     )
     stored.delete()

@@ -15,7 +15,7 @@ from samverkan.audit.services import Actor, diff, record, user_of
 from samverkan.core.validation import check_record
 from samverkan.governance.models import Network
 from samverkan.governance.networks import networks_of_year
-from samverkan.members.conflicts import EditConflict
+from samverkan.members.conflicts import EditConflict, refuse_if_changed
 from samverkan.members.models import Year, YearStatus
 from samverkan.members.services import DomainError, lock_year_for_edit
 from samverkan.members.year_services import lock_plan_for_edit, slug_for
@@ -188,15 +188,26 @@ def add_focus_area(year: Year, *, actor: Actor, title: str, main_goal: str = "")
     return area
 
 
+def focus_area_state(area: FocusArea) -> dict[str, Any]:
+    """What a focus area's edit form changes, as its audit entries compare it (and the form's
+    digest covers it)."""
+    return {"title": area.title, "main_goal": area.main_goal}
+
+
 @transaction.atomic
-def update_focus_area(area: FocusArea, *, actor: Actor, title: str, main_goal: str) -> FocusArea:
+def update_focus_area(
+    area: FocusArea, *, actor: Actor, title: str, main_goal: str, read_as: str | None = None
+) -> FocusArea:
+    """Rename a focus area and change its main goal. `read_as`: the digest of the area as the
+    form read it; EditConflict, and nothing saved, if it changed since."""
     locked = lock_plan_for_edit(area.year_id)
     area = FocusArea.objects.select_for_update().get(pk=area.pk)
-    before = {"title": area.title, "main_goal": area.main_goal}
+    before = focus_area_state(area)
+    refuse_if_changed(area, before, read_as, what=_("Fokusområdet"))
     area.title, area.main_goal = title.strip(), main_goal.strip()
     area.full_clean()
     area.save(update_fields=["title", "main_goal"])
-    changes = diff(before, {"title": area.title, "main_goal": area.main_goal})
+    changes = diff(before, focus_area_state(area))
     if changes:
         _plan_record(locked, "plan.focus_area.update", area, changes, actor=actor)
     return area
@@ -257,10 +268,20 @@ def add_sub_goal(area: FocusArea, *, actor: Actor, text: str) -> SubGoal:
     return goal
 
 
+def sub_goal_state(goal: SubGoal) -> dict[str, Any]:
+    """What a sub-goal's form changes (its text), as its audit entries name it."""
+    return {"text": goal.text}
+
+
 @transaction.atomic
-def update_sub_goal(goal: SubGoal, *, actor: Actor, text: str) -> SubGoal:
+def update_sub_goal(
+    goal: SubGoal, *, actor: Actor, text: str, read_as: str | None = None
+) -> SubGoal:
+    """Change a sub-goal's text. `read_as`: the digest of the sub-goal as the form read it;
+    EditConflict, and nothing saved, if it changed since."""
     locked = lock_plan_for_edit(goal.focus_area.year_id)
     goal = SubGoal.objects.select_for_update().get(pk=goal.pk)
+    refuse_if_changed(goal, sub_goal_state(goal), read_as, what=_("Delmålet"))
     before = goal.text
     goal.text = text.strip()
     goal.full_clean()
@@ -305,7 +326,8 @@ def delete_sub_goal(goal: SubGoal, *, actor: Actor) -> None:
     goal.delete()
 
 
-def _activity_state(activity: Activity) -> dict[str, Any]:
+def activity_state(activity: Activity) -> dict[str, Any]:
+    """An activity's state as its audit entries compare it (and its edit form's digest covers it)."""
     return {
         "title": activity.title,
         "description": activity.description,
@@ -327,12 +349,14 @@ def save_activity(
     networks: Sequence[Network] = (),
     start: dt.date | None = None,
     end: dt.date | None = None,
+    read_as: str | None = None,
 ) -> Activity:
     """Add an activity to a focus area (activity=None) or change one of its activities.
 
     Owners are networks of the year; no owners means the focus area's
     responsible networks. A new activity gets its (empty) follow-up at once,
-    so that it can be followed up from its own page.
+    so that it can be followed up from its own page. `read_as`: the digest of the activity as
+    its edit form read it; EditConflict, and nothing saved, if it changed since.
     """
     locked = lock_plan_for_edit(area.year_id)
     check_networks(locked, networks)
@@ -346,7 +370,8 @@ def save_activity(
         activity = (
             Activity.objects.select_for_update().select_related("focus_area").get(pk=activity.pk)
         )
-        before = _activity_state(activity)
+        before = activity_state(activity)
+        refuse_if_changed(activity, before, read_as, what=_("Aktiviteten"))
     activity.title, activity.description = title.strip(), description.replace("\r\n", "\n").strip()
     activity.start, activity.end = start, end
     check_record(activity, extra=Activity.network_errors(locked.cooperation_id, networks))
@@ -354,7 +379,7 @@ def save_activity(
     activity.networks.set(networks)
     if creating:
         FollowUp.objects.create(activity=activity)
-    changes = diff(before, _activity_state(activity))
+    changes = diff(before, activity_state(activity))
     if changes:
         _plan_record(
             locked,
@@ -401,7 +426,7 @@ def delete_activity(activity: Activity, *, actor: Actor) -> None:
             )
         )
     _plan_record(
-        locked, "plan.activity.delete", activity, diff(_activity_state(activity), {}), actor=actor
+        locked, "plan.activity.delete", activity, diff(activity_state(activity), {}), actor=actor
     )
     activity.delete()
 
@@ -439,7 +464,8 @@ def cancel_activity(activity: Activity, *, actor: Actor, reason: str) -> FollowU
 # --- proposals from the networks ------------------------------------------------------------
 
 
-def _proposal_state(p: ActivityProposal) -> dict[str, Any]:
+def proposal_state(p: ActivityProposal) -> dict[str, Any]:
+    """A proposal's state as its audit entries compare it (and its edit form's digest covers it)."""
     return {
         "title": p.title,
         "description": p.description,
@@ -478,15 +504,23 @@ def propose_activity(
     proposal.full_clean()
     proposal.save()
     _plan_record(
-        locked, "plan.proposal.create", proposal, diff({}, _proposal_state(proposal)), actor=actor
+        locked, "plan.proposal.create", proposal, diff({}, proposal_state(proposal)), actor=actor
     )
     return proposal
 
 
 @transaction.atomic
 def update_proposal(
-    proposal: ActivityProposal, *, actor: Actor, title: str, description: str = ""
+    proposal: ActivityProposal,
+    *,
+    actor: Actor,
+    title: str,
+    description: str = "",
+    read_as: str | None = None,
 ) -> ActivityProposal:
+    """The proposing network changes its proposal while it awaits a decision. `read_as`: the
+    digest of the proposal as the form read it; EditConflict, and nothing saved, if it changed
+    since."""
     locked = _lock_for_proposal(proposal.focus_area.year_id)
     proposal = (
         ActivityProposal.objects.select_for_update()
@@ -495,11 +529,12 @@ def update_proposal(
     )
     if proposal.status != ProposalStatus.PROPOSED:
         raise DomainError(_("Kansliet har redan tagit ställning till förslaget."))
-    before = _proposal_state(proposal)
+    before = proposal_state(proposal)
+    refuse_if_changed(proposal, before, read_as, what=_("Förslaget"))
     proposal.title, proposal.description = title.strip(), description.replace("\r\n", "\n").strip()
     proposal.full_clean()
     proposal.save()
-    changes = diff(before, _proposal_state(proposal))
+    changes = diff(before, proposal_state(proposal))
     if changes:
         _plan_record(locked, "plan.proposal.update", proposal, changes, actor=actor)
     return proposal
@@ -534,7 +569,7 @@ def accept_proposal(
         start=start,
         end=end,
     )
-    before = _proposal_state(proposal)
+    before = proposal_state(proposal)
     proposal.status, proposal.activity = ProposalStatus.ACCEPTED, activity
     proposal.decided_by = user_of(actor)
     proposal.decided_at = timezone.now()
@@ -543,7 +578,7 @@ def accept_proposal(
         locked,
         "plan.proposal.accept",
         proposal,
-        diff(before, _proposal_state(proposal)),
+        diff(before, proposal_state(proposal)),
         actor=actor,
     )
     return activity
@@ -559,7 +594,7 @@ def decline_proposal(proposal: ActivityProposal, *, actor: Actor, reason: str) -
     )
     if proposal.status != ProposalStatus.PROPOSED:
         raise DomainError(_("Kansliet har redan tagit ställning till förslaget."))
-    before = _proposal_state(proposal)
+    before = proposal_state(proposal)
     proposal.status, proposal.decision_reason = ProposalStatus.DECLINED, reason.strip()
     proposal.decided_by = user_of(actor)
     proposal.decided_at = timezone.now()
@@ -569,7 +604,7 @@ def decline_proposal(proposal: ActivityProposal, *, actor: Actor, reason: str) -
         locked,
         "plan.proposal.decline",
         proposal,
-        diff(before, _proposal_state(proposal)),
+        diff(before, proposal_state(proposal)),
         actor=actor,
     )
     return proposal

@@ -326,17 +326,45 @@ def account_mapping_delete(request: HttpRequest, coop: str, year: int, pk: int) 
 # -- ledger lines by hand ----------------------------------------------------------------
 
 
+def _posted_initial(data: Any, stored: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored line each posted row names by its id ({} for a new row): a row is saved when
+    it differs from the line it edits, wherever the line now sits in the grid (someone may
+    have added a line since the page was read)."""
+    prefix = LedgerFormSet.get_default_prefix()
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), LedgerFormSet.absolute_max)
+    except ValueError:
+        total = 0
+    initial = []
+    for index in range(max(total, 0)):
+        pk = data.get(f"{prefix}-{index}-id", "")
+        initial.append(stored.get(int(pk), {}) if pk.isdigit() else {})
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 def ledger_lines(request: HttpRequest, coop: str, year: int, fund: str) -> HttpResponse:
-    """One editable grid of a fund's lines in the year; saved at once, all or nothing."""
+    """One editable grid of a fund's lines in the year; saved at once, all or nothing.
+
+    The grid carries the digest of the fund's lines as read (`EditGuard`): a save from a grid
+    read before someone else saved it, or before an SIE import, is refused (409) with what is
+    stored now shown above the rows the user typed."""
     found, standing = get_year_for_user(request, coop, year)
     chosen = get_object_or_404(Fund, cooperation=found.cooperation, slug=fund)
     lines = list(editable_lines(found.pk, chosen))
-    initial = [
-        {"id": x.pk, "date": x.date, "category": x.category, "text": x.text, "amount": x.amount}
+    stored = {
+        x.pk: {
+            "id": x.pk,
+            "date": x.date,
+            "category": x.category,
+            "text": x.text,
+            "amount": x.amount,
+        }
         for x in lines
-    ]
+    }
+    initial = list(stored.values())
     imported = found.lines.filter(fund=chosen, source=LineSource.SIE).count()
+    guard = EditGuard(request, chosen, found)
     status, error = 200, ""
     if request.method == "POST":
         require(standing, Capability.EDIT_ACCOUNTS)
@@ -346,13 +374,24 @@ def ledger_lines(request: HttpRequest, coop: str, year: int, fund: str) -> HttpR
             prefix = LedgerFormSet.get_default_prefix()
             data[f"{prefix}-TOTAL_FORMS"] = str(int(data.get(f"{prefix}-TOTAL_FORMS", 0)) + 5)
             formset = LedgerFormSet(data, initial=initial, cooperation=found.cooperation)
-        else:
+        elif refusal := guard.missing():
             formset = LedgerFormSet(data, initial=initial, cooperation=found.cooperation)
+            status, error = 400, refusal
+        else:
+            formset = LedgerFormSet(
+                data, initial=_posted_initial(data, stored), cooperation=found.cooperation
+            )
             if formset.is_valid():
                 try:
                     saved = save_ledger_lines(
-                        found.pk, chosen, formset.rows(), actor=acting_user(request)
+                        found.pk,
+                        chosen,
+                        formset.rows(),
+                        actor=acting_user(request),
+                        read_as=guard.read_as,
                     )
+                except EditConflict as exc:
+                    status, error = 409, guard.conflict(exc)
                 except InvalidLine as exc:
                     status, error = 400, exc.message
                 except DomainError as exc:
@@ -383,6 +422,7 @@ def ledger_lines(request: HttpRequest, coop: str, year: int, fund: str) -> HttpR
             error=error,
             imported=imported,
             funds=[(row.slug, row.name) for row in accounts_overview(found).funds],
+            edit_guard=guard,
         ),
         status=status,
     )

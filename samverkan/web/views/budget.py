@@ -16,8 +16,9 @@ from samverkan.finance.budget import budget_comparison, year_funds
 from samverkan.finance.models import BudgetLine, CostCategory
 from samverkan.finance.services import save_budget
 from samverkan.governance.models import Event
-from samverkan.members.services import DomainError
+from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import acting_user, get_year_for_user, require
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.plan_forms import BudgetGrid
 from samverkan.web.views.plan import year_context
 from samverkan.web.views.plan_edit import _see_other
@@ -25,7 +26,11 @@ from samverkan.web.views.plan_edit import _see_other
 
 @require_http_methods(["GET", "POST"])
 def budget(request: HttpRequest, coop: str, year: int) -> HttpResponse:
-    """Everyone reads the budget and its outcome; the secretariat enters it while the plan is open."""
+    """Everyone reads the budget and its outcome; the secretariat enters it while the plan is open.
+
+    The grid carries the digest of the budget as read (`EditGuard`): a save from a grid read
+    before someone else saved the budget is refused (409), with the stored budget shown above
+    the amounts the user typed."""
     found, standing = get_year_for_user(request, coop, year)
     if request.method == "POST":
         require(standing, Capability.EDIT_PLAN)
@@ -48,12 +53,23 @@ def budget(request: HttpRequest, coop: str, year: int) -> HttpResponse:
         data=request.POST if request.method == "POST" else None,
         labels=fund_labels(found),
     )
+    guard = EditGuard(request, found, found)
     error = ""
     status = 200
     if request.method == "POST":
-        if grid.is_valid():
+        if refusal := guard.missing():
+            error, status = refusal, 400
+        elif grid.is_valid():
             try:
-                save_budget(found, actor=acting_user(request), amounts=grid.amounts, caps=grid.caps)
+                save_budget(
+                    found,
+                    actor=acting_user(request),
+                    amounts=grid.amounts,
+                    caps=grid.caps,
+                    read_as=guard.read_as,
+                )
+            except EditConflict as exc:
+                error, status = guard.conflict(exc), 409
             except DomainError as exc:
                 error, status = exc.message, 409
             else:
@@ -74,6 +90,7 @@ def budget(request: HttpRequest, coop: str, year: int) -> HttpResponse:
             grid=grid,
             editable=editable,
             error=error,
+            edit_guard=guard,
             comparison=budget_comparison(found),
         ),
         status=status,

@@ -18,11 +18,13 @@ from samverkan.members.fees import rules_and_years
 from samverkan.members.models import FeeRule, Year
 from samverkan.members.services import (
     DomainError,
+    EditConflict,
     add_fee_rule,
     change_fee_rule,
     delete_fee_rule,
 )
 from samverkan.web.access import acting_user, get_year_for_capability, get_year_for_user
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.member_forms import FeeRateForm, FeeRuleForm
 from samverkan.web.register_forms import add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
@@ -65,11 +67,14 @@ def _form_page(
     *,
     status: int = 200,
     error: str = "",
+    guard: EditGuard | None = None,
 ) -> HttpResponse:
     return render(
         request,
         "web/fee_rule_form.html",
-        year_context(found, standing, "members", form=form, record=rule, error=error),
+        year_context(
+            found, standing, "members", form=form, record=rule, error=error, edit_guard=guard
+        ),
         status=status,
     )
 
@@ -98,14 +103,22 @@ def fee_rule_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 def fee_rule_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
     found, standing = _editor(request, coop, year)
     rule = _rule(found, pk)
+    guard = EditGuard(request, rule, found)
     if request.method != "POST":
         form = FeeRateForm(initial={"rate": rule.rate, "basis": rule.basis})
-        return _form_page(request, found, standing, form, rule)
+        return _form_page(request, found, standing, form, rule, guard=guard)
     form = FeeRateForm(request.POST)
     status, error = 400, ""
-    if form.is_valid():
+    if refusal := guard.missing():
+        error = refusal
+    elif form.is_valid():
         try:
-            change_fee_rule(rule, actor=acting_user(request), **form.cleaned_data)
+            change_fee_rule(
+                rule, actor=acting_user(request), read_as=guard.read_as, **form.cleaned_data
+            )
+        except EditConflict as exc:
+            status, error = 409, guard.conflict(exc)
+            rule.refresh_from_db()
         except ValidationError as exc:
             add_service_errors(exc, form)
         except DomainError as exc:
@@ -113,7 +126,7 @@ def fee_rule_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
         else:
             messages.success(request, _("Avgiftsregeln är sparad."))
             return see_other("web:fee-rules", coop, year)
-    return _form_page(request, found, standing, form, rule, status=status, error=error)
+    return _form_page(request, found, standing, form, rule, status=status, error=error, guard=guard)
 
 
 @require_http_methods(["GET", "POST"])

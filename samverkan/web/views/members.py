@@ -12,8 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.accounts.roles import Capability, Standing
 from samverkan.members.models import Member, PopulationFigure, Year
-from samverkan.members.services import DomainError, add_member, mark_member_left, rename_member
+from samverkan.members.services import (
+    DomainError,
+    EditConflict,
+    add_member,
+    mark_member_left,
+    rename_member,
+)
 from samverkan.web.access import acting_user, get_member_for_user, get_year_for_user, require
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.member_forms import LeftForm, MemberForm, RenameForm
 from samverkan.web.register_forms import add_service_errors
 from samverkan.web.views.editing import see_other
@@ -86,6 +93,7 @@ def _member_page(
     *,
     rename: RenameForm | None = None,
     left: LeftForm | None = None,
+    guard: EditGuard | None = None,
     status: int = 200,
 ) -> HttpResponse:
     return render(
@@ -98,6 +106,7 @@ def _member_page(
             member=member,
             figures=member.population_figures.order_by("-date"),
             rename_form=rename or RenameForm(initial={"name": member.name}),
+            edit_guard=guard or EditGuard(request, member, found, posted=False),
             left_form=left or LeftForm(initial={"left": member.left}),
             can_edit=standing.can(Capability.EDIT_MEMBERS),
         ),
@@ -115,10 +124,21 @@ def member(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
 def member_rename(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
     found_member, found, standing = get_member_for_user(request, coop, year, pk, edit=True)
     form = RenameForm(request.POST)
+    guard = EditGuard(request, found_member, found)
     status = 400
-    if form.is_valid():
+    if refusal := guard.missing():
+        form.add_error(None, refusal)
+    elif form.is_valid():
         try:
-            rename_member(found_member, actor=acting_user(request), name=form.cleaned_data["name"])
+            rename_member(
+                found_member,
+                actor=acting_user(request),
+                name=form.cleaned_data["name"],
+                read_as=guard.read_as,
+            )
+        except EditConflict as exc:
+            form.add_error(None, guard.conflict(exc))
+            status = 409
         except ValidationError as exc:
             add_service_errors(exc, form)
         except DomainError as exc:
@@ -127,7 +147,9 @@ def member_rename(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
         else:
             messages.success(request, _("Namnet är rättat."))
             return see_other("web:member", coop, year, pk)
-    return _member_page(request, found_member, found, standing, rename=form, status=status)
+    return _member_page(
+        request, found_member, found, standing, rename=form, guard=guard, status=status
+    )
 
 
 @require_POST

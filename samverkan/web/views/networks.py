@@ -21,8 +21,9 @@ from samverkan.governance.services import (
     set_network_year,
 )
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError
+from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import acting_user, get_year_for_capability
+from samverkan.web.edit_guard import NETWORK_YEAR, EditGuard
 from samverkan.web.register_forms import NetworkForm, NetworkYearForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -47,16 +48,27 @@ def _network_page(
     request: HttpRequest, found: Year, standing: Standing, network: Network | None
 ) -> HttpResponse:
     status, error = 200, ""
+    # Asked before the form: validating a model form writes the typed values into `network`.
+    guard = EditGuard(request, network, found)
     if request.method == "POST":
         form = NetworkForm(request.POST, instance=network)
-        if form.is_valid():
+        if refusal := guard.missing():
+            status, error = 400, refusal
+        elif form.is_valid():
             try:
                 if network is None:
                     add_network(
                         found.cooperation, actor=acting_user(request), values=form.cleaned_data
                     )
                 else:
-                    change_network(network, actor=acting_user(request), values=form.cleaned_data)
+                    change_network(
+                        network,
+                        actor=acting_user(request),
+                        values=form.cleaned_data,
+                        read_as=guard.read_as,
+                    )
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except ValidationError as exc:
                 add_service_errors(exc, form)
                 status = 400
@@ -72,7 +84,9 @@ def _network_page(
     return render(
         request,
         "web/network_form.html",
-        year_context(found, standing, "networks", form=form, record=network, error=error),
+        year_context(
+            found, standing, "networks", form=form, record=network, error=error, edit_guard=guard
+        ),
         status=status,
     )
 
@@ -113,11 +127,22 @@ def network_year(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRes
     network = _network(found, pk)
     part = NetworkYear.objects.filter(year=found, network=network).first()
     status, error = 200, ""
+    guard = EditGuard(request, network, found, guarded=NETWORK_YEAR)
     if request.method == "POST":
         form = NetworkYearForm(request.POST, year=found, network=network)
-        if form.is_valid():
+        if refusal := guard.missing():
+            status, error = 400, refusal
+        elif form.is_valid():
             try:
-                set_network_year(found, network, actor=acting_user(request), **form.cleaned_data)
+                set_network_year(
+                    found,
+                    network,
+                    actor=acting_user(request),
+                    read_as=guard.read_as,
+                    **form.cleaned_data,
+                )
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except ValidationError as exc:
                 add_service_errors(exc, form)
                 status = 400
@@ -139,7 +164,14 @@ def network_year(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRes
         request,
         "web/network_year_form.html",
         year_context(
-            found, standing, "networks", form=form, network=network, part=part, error=error
+            found,
+            standing,
+            "networks",
+            form=form,
+            network=network,
+            part=part,
+            error=error,
+            edit_guard=guard,
         ),
         status=status,
     )

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samverkan.accounts.roles import Capability, Standing
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError
+from samverkan.members.services import DomainError, EditConflict
 from samverkan.plan.models import (
     Activity,
     ActivityProposal,
@@ -49,6 +49,7 @@ from samverkan.plan.services import (
     update_sub_goal,
 )
 from samverkan.web.access import acting_user, get_year_for_user, require
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.plan_forms import (
     ActivityForm,
     AdoptPlanForm,
@@ -76,6 +77,8 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> bool:
     """
     try:
         call()
+    except EditConflict:
+        raise
     except DomainError as exc:
         form.add_error(None, exc.message)
         return False
@@ -86,6 +89,26 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> bool:
             form.add_error(field if field in form.fields else None, messages_)
         return False
     return True
+
+
+def _save_guarded(
+    form: forms.Form, guard: EditGuard, call: Callable[[str | None], Any]
+) -> int | None:
+    """Save an edit form of an existing record through its guard: None when saved, else the
+    status of the page that shows why not (400: no digest or bad input, 409: someone saved
+    in between or the service refused), the reason on the form, what is stored on the guard."""
+    if refusal := guard.missing():
+        form.add_error(None, refusal)
+        return 400
+    if not form.is_valid():
+        return 400
+    try:
+        if _attempt(form, lambda: call(guard.read_as)):
+            return None
+    except EditConflict as exc:
+        form.add_error(None, guard.conflict(exc))
+        return 409
+    return 400
 
 
 def _editable(year: Year, standing: Standing) -> bool:
@@ -261,6 +284,7 @@ def _area_page(
             goal,
             bound.get(f"goal-{goal.pk}")
             or SubGoalForm(initial={"text": goal.text}, prefix=f"goal-{goal.pk}"),
+            bound.get(f"goal-{goal.pk}-guard") or EditGuard(request, goal, found, posted=False),
         )
         for goal in goals
     ]
@@ -274,6 +298,7 @@ def _area_page(
         "editable": _editable(found, standing),
         "rename_form": bound.get("rename_form")
         or FocusAreaForm(initial={"title": area.title, "main_goal": area.main_goal}),
+        "rename_guard": bound.get("rename_guard") or EditGuard(request, area, found, posted=False),
         "goal_forms": goal_forms,
         "new_goal_form": bound.get("new_goal_form") or NewSubGoalForm(prefix="new-goal"),
         "activities": activities,
@@ -303,18 +328,29 @@ def plan_area(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
     here = request.path
     if action == "rename":
         form: forms.Form = FocusAreaForm(request.POST)
-        if form.is_valid() and _attempt(
+        guard = EditGuard(request, area, found)
+        status = _save_guarded(
             form,
-            lambda: update_focus_area(
+            guard,
+            lambda read_as: update_focus_area(
                 area,
                 actor=user,
                 title=form.cleaned_data["title"],
                 main_goal=form.cleaned_data["main_goal"],
+                read_as=read_as,
             ),
-        ):
+        )
+        if status is None:
             messages.success(request, _("Fokusområdet är sparat."))
             return _redirect(here)
-        return _area_page(request, found, standing, area, status=400, bound={"rename_form": form})
+        return _area_page(
+            request,
+            found,
+            standing,
+            area,
+            status=status,
+            bound={"rename_form": form, "rename_guard": guard},
+        )
     if action == "add_goal":
         form = NewSubGoalForm(request.POST, prefix="new-goal")
         if form.is_valid() and _attempt(
@@ -326,11 +362,18 @@ def plan_area(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
     if action.startswith("goal_"):
         goal = _chosen(request, "goal", SubGoal.objects.filter(focus_area=area))
         form = SubGoalForm(request.POST, prefix=f"goal-{goal.pk}")
+        goal_guard = EditGuard(request, goal, found)
         verb = action.removeprefix("goal_")
+        status = 400
         if verb == "save":
-            ok = form.is_valid() and _attempt(
-                form, lambda: update_sub_goal(goal, actor=user, text=form.cleaned_data["text"])
+            saved = _save_guarded(
+                form,
+                goal_guard,
+                lambda read_as: update_sub_goal(
+                    goal, actor=user, text=form.cleaned_data["text"], read_as=read_as
+                ),
             )
+            ok, status = saved is None, saved or 400
         elif verb in DIRECTIONS:
             ok = _attempt(form, lambda: move_sub_goal(goal, verb, actor=user))
         elif verb == "delete" and request.POST.get("confirmed") != "1":
@@ -357,7 +400,12 @@ def plan_area(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
             messages.success(request, _("Delmålen är sparade."))
             return _redirect(here, "sub-goals")
         return _area_page(
-            request, found, standing, area, status=400, bound={f"goal-{goal.pk}": form}
+            request,
+            found,
+            standing,
+            area,
+            status=status,
+            bound={f"goal-{goal.pk}": form, f"goal-{goal.pk}-guard": goal_guard},
         )
     if action == "add_activity":
         activity_form = ActivityForm(request.POST, year=found, prefix="new")
@@ -392,6 +440,7 @@ def _activity_page(
     *,
     status: int = 200,
     bound: dict[str, forms.Form] | None = None,
+    guard: EditGuard | None = None,
 ) -> HttpResponse:
     bound = bound or {}
     follow_up = FollowUp.objects.filter(activity=activity).first()
@@ -403,6 +452,7 @@ def _activity_page(
         "may_cancel": standing.can(Capability.EDIT_PLAN) and not found.is_locked,
         "form": bound.get("form")
         or ActivityForm(initial=ActivityForm.initial_for(activity), year=found),
+        "edit_guard": guard or EditGuard(request, activity, found, posted=False),
         "move_form": bound.get("move_form")
         or MoveActivityForm(initial={"focus_area": activity.focus_area_id}, year=found),
         "cancel_form": bound.get("cancel_form") or CancelActivityForm(),
@@ -431,15 +481,24 @@ def plan_activity(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
     area_url = ("web:plan-area", coop, year, activity.focus_area_id)
     if action == "save":
         form = ActivityForm(request.POST, year=found)
-        if form.is_valid() and _attempt(
+        guard = EditGuard(request, activity, found)
+        status = _save_guarded(
             form,
-            lambda: save_activity(
-                activity.focus_area, activity, actor=user, **form.service_arguments()
+            guard,
+            lambda read_as: save_activity(
+                activity.focus_area,
+                activity,
+                actor=user,
+                read_as=read_as,
+                **form.service_arguments(),
             ),
-        ):
+        )
+        if status is None:
             messages.success(request, _("Aktiviteten är sparad."))
             return _see_other(*area_url)
-        return _activity_page(request, found, standing, activity, status=400, bound={"form": form})
+        return _activity_page(
+            request, found, standing, activity, status=status, bound={"form": form}, guard=guard
+        )
     if action == "move":
         move_form = MoveActivityForm(request.POST, year=found)
         if move_form.is_valid() and _attempt(

@@ -27,9 +27,10 @@ from samverkan.plan.services import (
     update_proposal,
 )
 from samverkan.web.access import acting_user, get_year_for_user, refused, require
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.plan_forms import ActivityForm, DeclineForm, ProposalEditForm, ProposalForm
 from samverkan.web.views.plan import year_context
-from samverkan.web.views.plan_edit import _attempt, _see_other
+from samverkan.web.views.plan_edit import _attempt, _save_guarded, _see_other
 
 
 def _open_for_proposals(year: Year) -> bool:
@@ -107,6 +108,7 @@ def _proposal_page(
     *,
     status: int = 200,
     bound: dict[str, forms.Form] | None = None,
+    guard: EditGuard | None = None,
 ) -> HttpResponse:
     bound = bound or {}
     undecided = proposal.status == ProposalStatus.PROPOSED
@@ -127,6 +129,7 @@ def _proposal_page(
         else "",
         "edit_form": bound.get("edit_form")
         or ProposalEditForm(initial={"title": proposal.title, "description": proposal.description}),
+        "edit_guard": guard or EditGuard(request, proposal, found, posted=False),
         "accept_form": bound.get("accept_form")
         or ActivityForm(
             initial={
@@ -166,19 +169,29 @@ def proposal(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespons
         if not standing.can_edit_proposal(found_proposal):
             raise refused(reason=_proposal_refusal(found_proposal))
         form: forms.Form = ProposalEditForm(request.POST)
-        if form.is_valid() and _attempt(
+        guard = EditGuard(request, found_proposal, found)
+        status = _save_guarded(
             form,
-            lambda: update_proposal(
+            guard,
+            lambda read_as: update_proposal(
                 found_proposal,
                 actor=user,
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
+                read_as=read_as,
             ),
-        ):
+        )
+        if status is None:
             messages.success(request, _("Förslaget är sparat."))
             return _see_other("web:proposal", coop, year, pk)
         return _proposal_page(
-            request, found, standing, found_proposal, status=400, bound={"edit_form": form}
+            request,
+            found,
+            standing,
+            found_proposal,
+            status=status,
+            bound={"edit_form": form},
+            guard=guard,
         )
     require(standing, Capability.EDIT_PLAN)
     if action == "accept":

@@ -40,7 +40,7 @@ from samverkan.accounts.services import (
     set_password,
 )
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError
+from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import (
     acting_user,
     get_person_for_user,
@@ -48,6 +48,7 @@ from samverkan.web.access import (
     get_year_for_user,
     require,
 )
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.register_forms import add_service_errors
 from samverkan.web.user_forms import PersonForm, RoleForm
 from samverkan.web.views.members import see_other
@@ -176,12 +177,25 @@ def user_link(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def role_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
     assignment, found, standing = get_role_for_user(request, coop, year, pk)
+    guard = EditGuard(request, assignment, found)
     status = 200
     if request.method == "POST":
         form = RoleForm(request.POST, cooperation=standing.cooperation)
-        if form.is_valid():
+        if refusal := guard.missing():
+            form.add_error(None, refusal)
+            status = 400
+        elif form.is_valid():
             try:
-                change_role(assignment, actor=acting_user(request), **form.cleaned_data)
+                change_role(
+                    assignment,
+                    actor=acting_user(request),
+                    read_as=guard.read_as,
+                    **form.cleaned_data,
+                )
+            except EditConflict as exc:
+                form.add_error(None, guard.conflict(exc))
+                assignment.refresh_from_db()
+                status = 409
             except ValidationError as exc:
                 add_service_errors(exc, form)
                 status = 400
@@ -201,7 +215,7 @@ def role_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
     return render(
         request,
         "web/role_form.html",
-        year_context(found, standing, SECTION, form=form, assignment=assignment),
+        year_context(found, standing, SECTION, form=form, assignment=assignment, edit_guard=guard),
         status=status,
     )
 
