@@ -25,7 +25,7 @@ from samverkan.governance.models import Body, Meeting, MeetingFormat, Network
 from samverkan.members.models import Cooperation, Year, YearStatus
 from samverkan.members.services import reopen_year
 from samverkan.plan.models import Activity, AreaGroup, FocusArea, FollowUp
-from samverkan.web.edit_guard import DIGEST_FIELD, digest_of
+from samverkan.web.edit_guard import DIGEST_FIELD, Guarded, digest_of
 
 SECRETARIAT = "secretariat"
 LEAD_A = "lead_a"  # network lead of SUP-gruppen (network A)
@@ -44,13 +44,16 @@ def make_user(
     return user
 
 
-def read_as(record: Any, year: Year | None = None) -> dict[str, str]:
+def read_as(
+    record: Any, year: Year | None = None, guarded: Guarded | None = None
+) -> dict[str, str]:
     """The hidden field an edit form carries: the digest of the record as stored now, as the
-    page of `year` shows it (default: the record's own year, a project's first)."""
+    page of `year` shows it (default: the record's own year, a project's first; `guarded`:
+    another state of the record than its own page's, as a network's year)."""
     record.refresh_from_db()
     if year is None:
         year = getattr(record, "year", None) or record.start_year
-    return {DIGEST_FIELD: digest_of(record, year)}
+    return {DIGEST_FIELD: digest_of(record, year, guarded)}
 
 
 @dataclass

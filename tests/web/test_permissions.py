@@ -20,12 +20,13 @@ from django.urls import reverse
 
 from samverkan.accounts.models import RoleAssignment
 from samverkan.consultations.models import ConsultationResponse
-from samverkan.finance.models import AccountMapping, CostCategory
-from samverkan.governance.models import Event, Meeting
+from samverkan.finance.models import AccountMapping, CostCategory, Fund
+from samverkan.governance.models import Event, Meeting, Network
 from samverkan.members.models import FeeRule, Member, Year, YearStatus, YearText
 from samverkan.members.population import ImportSource, from_payload, plan_import
-from samverkan.plan.models import ActivityProposal, FollowUp
+from samverkan.plan.models import Activity, ActivityProposal, FocusArea, FollowUp
 from samverkan.projects.models import Project
+from samverkan.web.edit_guard import NETWORK_YEAR, Guarded
 from samverkan.web.views.population import PLAN_SALT
 from tests.web.conftest import (
     ANONYMOUS,
@@ -491,11 +492,30 @@ def meeting_data(network: str) -> Callable[[Place], dict[str, Any]]:
 
 
 def edit_of(
-    model: Any, pk: Callable[[Place], int], data: Callable[[Place], dict[str, Any]]
+    model: Any,
+    pk: Callable[[Place], int],
+    data: Callable[[Place], dict[str, Any]],
+    *,
+    year: int | None = None,
+    guarded: Guarded | None = None,
 ) -> Callable[[Place], dict[str, Any]]:
-    """An edit form's data with the digest of the record as stored now (as the form page would
-    carry it: an earlier persona's save has changed the record)."""
-    return lambda place: {**data(place), **read_as(model.objects.get(pk=pk(place)), place.year)}
+    """An edit form's data with the digest of the record as stored now (as the form page of
+    `year`, 2020 unless given, would carry it: an earlier persona's save has changed the
+    record)."""
+
+    def prepare(place: Place) -> dict[str, Any]:
+        posted = data(place)
+        shown = Year.objects.get(cooperation=place.coop, year=year) if year else place.year
+        return {**posted, **read_as(model.objects.get(pk=pk(place)), shown, guarded)}
+
+    return prepare
+
+
+def fund(slug: str) -> Callable[[Place], int]:
+    return lambda place: Fund.objects.get(cooperation=place.coop, slug=slug).pk
+
+
+this_year = lambda place: place.year.pk  # noqa: E731
 
 
 def scb_upload(place: Place) -> dict[str, Any]:
@@ -621,7 +641,11 @@ POST_ROWS = [
         "change a role",
         app("role-edit", lead_a_role),
         secretariat_only(MOVED),
-        lambda p: {"role": "network_lead", "network": p.network_b.pk},
+        edit_of(
+            RoleAssignment,
+            lead_a_role,
+            lambda p: {"role": "network_lead", "network": p.network_b.pk},
+        ),
     ),
     Row(
         "remove a role",
@@ -644,7 +668,7 @@ POST_ROWS = [
         "correct the name of a member that the locked 2018 shows (refused)",
         app("member-rename", botkyrka),
         secretariat_only(409),
-        lambda p: {"name": "Botkyrka kommun"},
+        edit_of(Member, botkyrka, lambda p: {"name": "Botkyrka kommun"}),
     ),
     Row(
         "mark a member as having left",
@@ -800,7 +824,7 @@ POST_ROWS = [
         "change the rate of the fee rule the published 2018 follows (refused)",
         app("fee-rule-edit", fee_rule_2018),
         secretariat_only(409),
-        lambda p: {"rate": "5", "basis": "previous_year_end"},
+        edit_of(FeeRule, fee_rule_2018, lambda p: {"rate": "5", "basis": "previous_year_end"}),
     ),
     Row(
         "delete the fee rule the published 2018 follows (refused)",
@@ -817,7 +841,7 @@ POST_ROWS = [
         "rename a network that the locked 2018 prints (refused)",
         app("network-edit", network_a),
         secretariat_only(409),
-        lambda p: {"name": "Nytt namn", "slug": p.network_a.slug},
+        edit_of(Network, network_a, lambda p: {"name": "Nytt namn", "slug": p.network_a.slug}),
     ),
     Row(
         "delete a network that meetings depend on (refused)",
@@ -828,13 +852,20 @@ POST_ROWS = [
         "say how a network takes part in 2020",
         app("network-year", network_b),
         secretariat_only(MOVED),
-        lambda p: {"takes_part": "on", "participation_note": "Alla deltar."},
+        edit_of(
+            Network,
+            network_b,
+            lambda p: {"takes_part": "on", "participation_note": "Alla deltar."},
+            guarded=NETWORK_YEAR,
+        ),
     ),
     Row(
         "say how a network takes part in the decided 2019 (refused)",
         app("network-year", network_b, year=2019),
         secretariat_only(409),
-        lambda p: {"takes_part": "on"},
+        edit_of(
+            Network, network_b, lambda p: {"takes_part": "on"}, year=2019, guarded=NETWORK_YEAR
+        ),
     ),
     Row(
         "add an event",
@@ -892,7 +923,11 @@ POST_ROWS = [
         "rename a focus area",
         app("plan-area", area_a),
         secretariat_only(MOVED),
-        lambda p: {"action": "rename", "title": "Infrastruktur och trafik", "main_goal": "Mål"},
+        edit_of(
+            FocusArea,
+            area_a,
+            lambda p: {"action": "rename", "title": "Infrastruktur och trafik", "main_goal": "Mål"},
+        ),
     ),
     Row(
         "add an activity",
@@ -908,11 +943,15 @@ POST_ROWS = [
         "change an activity",
         app("plan-activity", activity_a),
         secretariat_only(MOVED),
-        lambda p: {
-            "action": "save",
-            "title": "Kollektivtrafikens utveckling",
-            "networks": [p.network_a.pk],
-        },
+        edit_of(
+            Activity,
+            activity_a,
+            lambda p: {
+                "action": "save",
+                "title": "Kollektivtrafikens utveckling",
+                "networks": [p.network_a.pk],
+            },
+        ),
     ),
     Row(
         "adopt the plan",
@@ -932,7 +971,12 @@ POST_ROWS = [
         secretariat_only(409),
         lambda p: {"reason": "ändring"},
     ),
-    Row("enter the budget", app("budget"), secretariat_only(MOVED), lambda p: {}),
+    Row(
+        "enter the budget",
+        app("budget"),
+        secretariat_only(MOVED),
+        edit_of(Year, this_year, lambda p: {}),
+    ),
     # lead B leads no network responsible for SUP-gruppen's area: the form says so (400)
     Row(
         "propose an activity for network A's area",
@@ -946,7 +990,9 @@ POST_ROWS = [
         "edit network A's proposal",
         app("proposal", proposal_a),
         insiders(403, lead_a=MOVED),
-        in_planning({"action": "edit", "title": "Ändrat förslag"}),
+        edit_of(
+            ActivityProposal, proposal_a, in_planning({"action": "edit", "title": "Ändrat förslag"})
+        ),
     ),
     Row(
         "decline network A's proposal",
@@ -1013,13 +1059,13 @@ POST_ROWS = [
         "save the ledger lines of a fund",
         app("ledger-lines", "drift-2020"),
         secretariat_only(MOVED),
-        lambda p: ledger_grid(p, "2020-06-01"),
+        edit_of(Fund, fund("drift-2020"), lambda p: ledger_grid(p, "2020-06-01")),
     ),
     Row(
         "save ledger lines in the locked 2019 (refused)",
         app("ledger-lines", "drift-2019", year=2019),
         secretariat_only(409),
-        lambda p: ledger_grid(p, "2019-06-01"),
+        edit_of(Fund, fund("drift-2019"), lambda p: ledger_grid(p, "2019-06-01"), year=2019),
     ),
     Row("logout", plain("logout"), {**everyone(MOVED), ANONYMOUS: LOGIN}),
     Row(
