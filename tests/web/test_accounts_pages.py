@@ -18,7 +18,7 @@ from samverkan.audit.models import AuditEntry
 from samverkan.demo import DEMO_DIR
 from samverkan.finance.models import AccountMapping, CostCategory, Fund, ImportBatch, LedgerLine
 from samverkan.members.models import Year
-from tests.web.conftest import READER, SECRETARIAT, Place
+from tests.web.conftest import READER, SECRETARIAT, Place, read_as
 
 DEMO_SIE = DEMO_DIR / "huddinge-2020.se"
 
@@ -205,6 +205,7 @@ def test_the_ledger_grid_adds_changes_and_deletes_rows_in_one_audited_save(
         lines,
         [{"date": "2020-06-01", "category": category.pk, "text": "Konsult", "amount": "1250.50"}],
         **{"form-0-amount": str(lines[0].amount + 1), "form-1-DELETE": "on"},
+        **read_as(fund, place.year),
     )
     client = client_for(SECRETARIAT)
     response = client.post(url("ledger-lines", "drift-2020"), data)
@@ -230,6 +231,7 @@ def test_the_ledger_grid_saves_nothing_when_one_row_is_wrong(place: Place, clien
             {"date": "2020-06-01", "category": category.pk, "text": "Rätt", "amount": "10"},
             {"date": "2019-06-01", "category": category.pk, "text": "Fel år", "amount": "10"},
         ],
+        **read_as(fund, place.year),
     )
     response = client_for(SECRETARIAT).post(url("ledger-lines", "drift-2020"), data)
     assert response.status_code == 400
@@ -256,7 +258,12 @@ def test_the_ledger_grid_is_refused_in_a_locked_year(place: Place, client_for: A
     category = CostCategory.objects.filter(cooperation=place.coop).first()
     assert category is not None
     data = grid_data(
-        [], [{"date": "2019-06-01", "category": category.pk, "text": "Sent", "amount": "5"}]
+        [],
+        [{"date": "2019-06-01", "category": category.pk, "text": "Sent", "amount": "5"}],
+        **read_as(
+            Fund.objects.get(cooperation=place.coop, slug="drift-2019"),
+            Year.objects.get(cooperation=place.coop, year=2019),
+        ),
     )
     response = client_for(SECRETARIAT).post(
         reverse("web:ledger-lines", args=["sodertorn", 2019, "drift-2019"]), data

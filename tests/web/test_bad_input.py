@@ -23,7 +23,7 @@ from samverkan.governance.models import Event
 from samverkan.members.models import Member, PopulationFigure
 from samverkan.plan.models import Activity, FocusArea, SubGoal
 from samverkan.projects.models import Project
-from tests.web.conftest import SECRETARIAT, Place
+from tests.web.conftest import SECRETARIAT, Place, read_as
 
 TOO_LARGE_FOR_ANY_ID = "9" * 25
 
@@ -299,7 +299,12 @@ def test_an_activity_title_of_only_invisible_characters_is_refused_next_to_the_t
     activity = place.activity_a
     response = client_for(SECRETARIAT).post(
         reverse("web:plan-activity", args=["sodertorn", 2020, activity.pk]),
-        {"action": "save", "title": INVISIBLE, "networks": [place.network_a.pk]},
+        {
+            "action": "save",
+            "title": INVISIBLE,
+            "networks": [place.network_a.pk],
+            **read_as(activity, place.year),
+        },
     )
     assert response.status_code == 400
     assert error_of(response.content.decode(), "id_title")

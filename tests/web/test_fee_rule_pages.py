@@ -16,7 +16,7 @@ from samverkan.audit.models import AuditEntry
 from samverkan.members.fees import rule_for
 from samverkan.members.models import FeeRule, Year
 from samverkan.members.services import YearLocked
-from tests.web.conftest import LEAD_A, READER, SECRETARIAT, Place
+from tests.web.conftest import LEAD_A, READER, SECRETARIAT, Place, read_as
 
 
 def url(name: str, *args: Any) -> str:
@@ -67,7 +67,8 @@ def test_changing_the_rate_of_a_rule_a_published_year_follows_is_refused_naming_
 ) -> None:
     rule = rule_2018(place)
     response = client_for(SECRETARIAT).post(
-        url("fee-rule-edit", rule.pk), {"rate": "5", "basis": "previous_year_end"}
+        url("fee-rule-edit", rule.pk),
+        {"rate": "5", "basis": "previous_year_end", **read_as(rule, place.year)},
     )
     assert response.status_code == 409
     assert "Året 2018 är publicerat" in response.content.decode()
@@ -80,7 +81,8 @@ def test_the_rate_of_a_rule_only_open_years_follow_is_changed_and_logged(
 ) -> None:
     rule = FeeRule.objects.create(cooperation=place.coop, from_year=2020, rate=Decimal(4))
     response = client_for(SECRETARIAT).post(
-        url("fee-rule-edit", rule.pk), {"rate": "4,25", "basis": "previous_year_end"}
+        url("fee-rule-edit", rule.pk),
+        {"rate": "4,25", "basis": "previous_year_end", **read_as(rule, place.year)},
     )
     assert response.status_code == 303
     rule.refresh_from_db()

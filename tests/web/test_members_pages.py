@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
 from samverkan.members.models import Member, PopulationFigure
-from tests.web.conftest import READER, SECRETARIAT, Place
+from tests.web.conftest import READER, SECRETARIAT, Place, read_as
 
 SCB_CSV = Path(__file__).resolve().parents[1] / "data" / "scb" / "folkmangd-botkyrka-haninge.csv"
 
@@ -34,6 +34,12 @@ def secretariat(client_for: Any, place: Place) -> Client:
 
 def member(code: str) -> Member:
     return Member.objects.get(cooperation__slug="sodertorn", code=code)
+
+
+def rename_form(found: Member, name: str) -> dict[str, Any]:
+    """The rename form as the member's page carries it: the new name and the digest of the
+    member as read."""
+    return {"name": name, **read_as(found, found.cooperation.years.get(year=2020))}
 
 
 def upload(client: Client, name: str, content: bytes) -> Any:
@@ -99,7 +105,7 @@ def test_correcting_a_name_is_saved_and_audited_with_the_user(
     secretariat.post(url("member-new"), {"code": "0160", "name": "Täby", "joined": 2020})
     assert (
         secretariat.post(
-            url("member-rename", member("0160").pk), {"name": "Täby kommun"}
+            url("member-rename", member("0160").pk), rename_form(member("0160"), "Täby kommun")
         ).status_code
         == 303
     )
@@ -111,7 +117,9 @@ def test_correcting_a_name_is_saved_and_audited_with_the_user(
 def test_correcting_a_name_that_a_locked_year_shows_is_a_form_error_naming_the_year(
     secretariat: Client,
 ) -> None:
-    response = secretariat.post(url("member-rename", member("0128").pk), {"name": "Salems kommun"})
+    response = secretariat.post(
+        url("member-rename", member("0128").pk), rename_form(member("0128"), "Salems kommun")
+    )
     assert response.status_code == 409
     assert "Året 2018 är publicerat och därför låst" in response.content.decode()
     assert member("0128").name == "Salem"

@@ -13,7 +13,8 @@ from samverkan.audit.models import AuditEntry
 from samverkan.governance.models import Network, NetworkYear
 from samverkan.members.models import Member, Year
 from samverkan.plan.models import FocusArea
-from tests.web.conftest import LEAD_A, SECRETARIAT, Place
+from samverkan.web.edit_guard import NETWORK_YEAR
+from tests.web.conftest import LEAD_A, SECRETARIAT, Place, read_as
 
 
 def url(name: str, *args: Any, year: int = 2020) -> str:
@@ -65,7 +66,12 @@ def test_renaming_a_network_that_a_decided_year_prints_is_refused_naming_the_yea
     network = place.network_a
     response = client_for(SECRETARIAT).post(
         url("network-edit", network.pk),
-        {"name": "Ett nytt namn", "short_name": network.short_name, "slug": network.slug},
+        {
+            "name": "Ett nytt namn",
+            "short_name": network.short_name,
+            "slug": network.slug,
+            **read_as(network, place.year),
+        },
     )
     assert response.status_code == 409
     assert "Året 2018" in response.content.decode()
@@ -76,7 +82,8 @@ def test_renaming_a_network_that_a_decided_year_prints_is_refused_naming_the_yea
 def test_renaming_a_network_no_locked_year_reads_is_saved(place: Place, client_for: Any) -> None:
     network = a_network_no_year_reads(place)
     response = client_for(SECRETARIAT).post(
-        url("network-edit", network.pk), {"name": "GIS-gruppen", "slug": "gis", "order": 3}
+        url("network-edit", network.pk),
+        {"name": "GIS-gruppen", "slug": "gis", "order": 3, **read_as(network, place.year)},
     )
     assert response.status_code == 303
     network.refresh_from_db()
@@ -121,6 +128,7 @@ def test_the_secretariat_says_who_stays_away_and_the_networks_focus_area(
             "absent": [botkyrka.pk],
             "participation_note": "Botkyrka deltar från hösten.",
             "focus_area": area.pk,
+            **read_as(network, place.year, NETWORK_YEAR),
         },
     )
     assert response.status_code == 303
@@ -136,7 +144,9 @@ def test_a_network_that_no_longer_takes_part_loses_its_year_record(
 ) -> None:
     network = a_network_no_year_reads(place)
     NetworkYear.objects.create(year=place.year, network=network, participation_note="Vilande")
-    response = client_for(SECRETARIAT).post(url("network-year", network.pk), {})
+    response = client_for(SECRETARIAT).post(
+        url("network-year", network.pk), read_as(network, place.year, NETWORK_YEAR)
+    )
     assert response.status_code == 303
     assert not NetworkYear.objects.filter(network=network).exists()
     entry = AuditEntry.objects.get(action="governance.network_year.update")
@@ -188,7 +198,8 @@ def test_participation_in_a_decided_year_is_refused_with_the_year_locks_message(
     network = place.network_a
     before = NetworkYear.objects.filter(year=decided, network=network).exists()
     response = client_for(SECRETARIAT).post(
-        url("network-year", network.pk, year=2019), {"takes_part": "on"}
+        url("network-year", network.pk, year=2019),
+        {"takes_part": "on", **read_as(network, decided, NETWORK_YEAR)},
     )
     assert response.status_code == 409
     assert "Året 2019" in response.content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from samverkan.finance.models import BudgetLine, CostCategory, Fund
 from samverkan.members.models import Year
 from samverkan.plan.models import Activity
-from tests.web.conftest import SECRETARIAT, Place
+from tests.web.conftest import SECRETARIAT, Place, read_as
 
 
 def area_url(place: Place) -> str:
@@ -60,7 +60,7 @@ def test_an_activity_in_a_locked_year_is_refused_in_the_form(place: Place, clien
     Year.objects.filter(pk=place.year.pk).update(status="decided")
     response = client_for(SECRETARIAT).post(
         reverse("web:plan-activity", args=["sodertorn", 2020, place.activity_a.pk]),
-        {"action": "save", "title": "Ändrad titel"},
+        {"action": "save", "title": "Ändrad titel", **read_as(place.activity_a, place.year)},
     )
     assert response.status_code == 400
     assert re.search(
@@ -78,7 +78,11 @@ def test_a_budget_amount_that_is_not_a_number_is_refused_next_to_its_cell(
     consultants = CostCategory.objects.get(cooperation=place.coop, slug="ovriga-konsulter")
     response = client_for(SECRETARIAT).post(
         reverse("web:budget", args=["sodertorn", 2020]),
-        {f"b-{fund.pk}-{staff.pk}": "ett par miljoner", f"b-{fund.pk}-{consultants.pk}": "200 000"},
+        {
+            f"b-{fund.pk}-{staff.pk}": "ett par miljoner",
+            f"b-{fund.pk}-{consultants.pk}": "200 000",
+            **read_as(place.year, place.year),
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()

@@ -24,7 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from samverkan.accounts.models import Role, RoleAssignment
 from samverkan.accounts.services import add_person
 from samverkan.audit.models import AuditEntry
-from tests.web.conftest import LEAD_A, OUTSIDER, SECRETARIAT, Place, make_user
+from tests.web.conftest import LEAD_A, OUTSIDER, SECRETARIAT, Place, make_user, read_as
 
 PASSWORD = "ett-långt-lösenord-för-test"
 User = get_user_model()
@@ -334,7 +334,8 @@ def test_no_link_is_made_for_someone_with_roles_in_another_cooperation(
 def test_the_secretariat_changes_a_leads_network(secretariat: Client, place: Place) -> None:
     role = role_of("sup-ledare", place)
     response = secretariat.post(
-        url("role-edit", role.pk), {"role": "network_lead", "network": place.network_b.pk}
+        url("role-edit", role.pk),
+        {"role": "network_lead", "network": place.network_b.pk, **read_as(role, place.year)},
     )
     assert response.status_code == 303 and response["Location"] == url("users")
     role.refresh_from_db()
@@ -350,9 +351,11 @@ def test_making_a_reader_secretariat_gives_the_admin_and_taking_it_back_removes_
     secretariat: Client, place: Place
 ) -> None:
     role = role_of("lasare", place)
-    secretariat.post(url("role-edit", role.pk), {"role": "secretariat"})
+    secretariat.post(
+        url("role-edit", role.pk), {"role": "secretariat", **read_as(role, place.year)}
+    )
     assert User.objects.get(username="lasare").is_staff
-    secretariat.post(url("role-edit", role.pk), {"role": "reader"})
+    secretariat.post(url("role-edit", role.pk), {"role": "reader", **read_as(role, place.year)})
     assert not User.objects.get(username="lasare").is_staff
 
 
@@ -374,7 +377,9 @@ def test_the_last_secretariat_member_cannot_be_removed_or_demoted(
     role = role_of("kansli", place)
     removed = secretariat.post(url("role-delete", role.pk))
     assert removed.status_code == 409 and "den enda i kansliet" in removed.content.decode()
-    demoted = secretariat.post(url("role-edit", role.pk), {"role": "reader"})
+    demoted = secretariat.post(
+        url("role-edit", role.pk), {"role": "reader", **read_as(role, place.year)}
+    )
     assert demoted.status_code == 409
     role.refresh_from_db()
     assert role.role == Role.SECRETARIAT
@@ -425,7 +430,8 @@ def test_the_audit_trail_reads_the_role_changes_in_swedish(
     secretariat.post(url("user-new"), new_person())
     role = role_of("nora.nilsson", place)
     secretariat.post(
-        url("role-edit", role.pk), {"role": "network_lead", "network": place.network_a.pk}
+        url("role-edit", role.pk),
+        {"role": "network_lead", "network": place.network_a.pk, **read_as(role, place.year)},
     )
     page = secretariat.get(url("audit")).content.decode()
     assert "En person fick en roll" in page and "En roll ändrades" in page
