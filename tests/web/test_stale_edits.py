@@ -27,6 +27,7 @@ from samverkan.accounts.models import Role, RoleAssignment
 from samverkan.audit.models import AuditEntry
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.consultations.services import save_consultation_response
+from samverkan.demo import DEMO_DIR
 from samverkan.finance.models import (
     AccountMapping,
     BudgetLine,
@@ -37,6 +38,7 @@ from samverkan.finance.models import (
     LineSource,
 )
 from samverkan.finance.services import editable_lines
+from samverkan.finance.sie_import import import_sie
 from samverkan.governance.models import Event, Network, NetworkYear
 from samverkan.lib.money import format_amount
 from samverkan.members.models import FeeRule, Member, Year, YearStatus, YearText
@@ -507,6 +509,56 @@ def test_a_cost_line_added_to_a_project_since_the_form_was_read_refuses_its_save
     refused = olle.post(url, {**olles_form, kind.field: kind.second})
     assert refused.status_code == 409
     assert "Tryckning" in refused.content.decode().split('id="stored-record"')[1]
+
+
+def test_an_sie_import_since_the_ledger_grid_was_read_refuses_its_save_naming_who_imported(
+    place: Place,
+) -> None:
+    kind = KINDS["ledger grid of a fund"]
+    karin, olle = two_people(place, kind)
+    fund = kind.record(place)
+    page, post = urls(kind, fund)
+    olles_form = kind.form(olle.get(page), fund)
+    import_sie(
+        DEMO_DIR / "huddinge-2020.se",
+        place.year,
+        objects=["1:1510"],
+        actor=get_user_model().objects.get(username="karin"),
+    )
+    before = first_hand_line(fund)
+    refused = olle.post(post, {**olles_form, "form-0-text": kind.second})
+    assert refused.status_code == 409
+    assert "ändrades av Karin Berg den " in refused.content.decode()
+    assert first_hand_line(fund) == before
+
+
+def test_a_ledger_line_added_since_the_grid_was_read_is_kept_when_the_refused_grid_is_saved_again(
+    place: Place,
+) -> None:
+    kind = KINDS["ledger grid of a fund"]
+    karin, olle = two_people(place, kind)
+    fund = kind.record(place)
+    page, post = urls(kind, fund)
+    karins_form, olles_form = kind.form(karin.get(page), fund), kind.form(olle.get(page), fund)
+    category = CostCategory.objects.get(cooperation=place.coop, slug="ovriga-konsulter")
+    # Karin fills the first empty row: a line dated first in the year, so it sorts before the rest.
+    new_row = int(karins_form["form-INITIAL_FORMS"])
+    added = {
+        f"form-{new_row}-date": "2020-01-02",
+        f"form-{new_row}-category": str(category.pk),
+        f"form-{new_row}-text": "Karins nya rad",
+        f"form-{new_row}-amount": "500",
+    }
+    assert karin.post(post, {**karins_form, **added}).status_code == 303
+    refused = olle.post(post, {**olles_form, "form-0-text": kind.second})
+    assert refused.status_code == 409
+    assert "Karins nya rad" in refused.content.decode().split('id="stored-record"')[1]
+    again = kind.form(refused, fund)
+    resaved = olle.post(post, again)
+    assert resaved.status_code == 303, "Olle's empty rows are still empty, whatever sorts first now"
+    lines = LedgerLine.objects.filter(year=place.year, fund=fund)
+    assert lines.filter(text="Karins nya rad").exists(), "Karin's line is not Olle's to remove"
+    assert lines.filter(text=kind.second).exists()
 
 
 @pytest.mark.django_db(transaction=True)
