@@ -232,6 +232,42 @@ def test_two_people_saving_one_meeting_the_second_sees_what_is_stored_and_keeps_
     assert Meeting.objects.get(pk=place.meeting_a.pk).place == "Flemingsbergs bibliotek"
 
 
+def test_two_tabs_saving_one_funds_ledger_grid_the_second_sees_the_stored_lines_and_keeps_its_rows(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    from samverkan.finance.models import Fund
+    from samverkan.finance.services import editable_lines
+
+    fund = Fund.objects.get(cooperation=place.coop, slug="drift-2020")
+    path = "/app/sodertorn/2020/ekonomi/rader/drift-2020/"
+    first, second = open_page(SECRETARIAT), open_page(SECRETARIAT)
+    for page in (first, second):
+        page.goto(url(live_server, path))
+
+    first.get_by_label("Text, rad 1", exact=True).fill("Hyra, rättad i första fliken")
+    follow(first.get_by_role("button", name="Spara alla rader"))
+    assert shown(first.get_by_text("Raderna är sparade."))
+    second.get_by_label("Text, rad 1", exact=True).fill("Hyra, rättad i andra fliken")
+    follow(second.get_by_role("button", name="Spara alla rader"))
+
+    error = second.locator(".notice.error").first
+    assert "Fondens bokföringsrader ändrades av kansli" in error.inner_text()
+    assert "dina ändringar är inte sparade" in error.inner_text()
+    assert "Hyra, rättad i första fliken" in second.locator("#stored-record").inner_text()
+    assert (
+        second.get_by_label("Text, rad 1", exact=True).input_value()
+        == "Hyra, rättad i andra fliken"
+    ), "the rows typed are kept"
+    assert editable_lines(place.year.pk, fund).first().text == "Hyra, rättad i första fliken"  # type: ignore[union-attr]
+    assert axe_violations(second) == []
+    second.set_viewport_size({"width": 360, "height": 740})
+    assert axe_violations(second) == [], "the refused grid at phone width"
+
+    follow(second.get_by_role("button", name="Spara alla rader"))
+    assert shown(second.get_by_text("Raderna är sparade."))
+    assert editable_lines(place.year.pk, fund).first().text == "Hyra, rättad i andra fliken"  # type: ignore[union-attr]
+
+
 def test_after_the_secretariat_decides_the_year_an_edit_is_refused(
     open_page: Any, live_server: Any, place: Place, users: dict[str, Any]
 ) -> None:
