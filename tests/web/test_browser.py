@@ -268,6 +268,34 @@ def test_two_tabs_saving_one_funds_ledger_grid_the_second_sees_the_stored_lines_
     assert editable_lines(place.year.pk, fund).first().text == "Hyra, rättad i andra fliken"  # type: ignore[union-attr]
 
 
+def test_two_tabs_saving_one_activity_of_the_plan_the_second_sees_the_stored_activity(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    from samverkan.plan.models import Activity
+
+    path = f"/app/sodertorn/2020/verksamhetsplan/aktiviteter/{place.activity_a.pk}/"
+    first, second = open_page(SECRETARIAT), open_page(SECRETARIAT)
+    for page in (first, second):
+        page.goto(url(live_server, path))
+
+    first.locator("#edit-form").get_by_label("Aktivitet").fill("Kollektivtrafiken (första fliken)")
+    follow(first.get_by_role("button", name="Spara aktiviteten"))
+    assert shown(first.get_by_text("Aktiviteten är sparad."))
+    second.locator("#edit-form").get_by_label("Aktivitet").fill("Kollektivtrafiken (andra fliken)")
+    follow(second.get_by_role("button", name="Spara aktiviteten"))
+
+    assert "Aktiviteten ändrades av kansli" in second.locator("#edit-form").inner_text()
+    assert "Kollektivtrafiken (första fliken)" in second.locator("#stored-record").inner_text()
+    assert (
+        second.locator("#edit-form").get_by_label("Aktivitet").input_value()
+        == "Kollektivtrafiken (andra fliken)"
+    )
+    assert Activity.objects.get(pk=place.activity_a.pk).title == "Kollektivtrafiken (första fliken)"
+    assert axe_violations(second) == []
+    second.set_viewport_size({"width": 360, "height": 740})
+    assert axe_violations(second) == [], "the refused activity at phone width"
+
+
 def test_after_the_secretariat_decides_the_year_an_edit_is_refused(
     open_page: Any, live_server: Any, place: Place, users: dict[str, Any]
 ) -> None:
