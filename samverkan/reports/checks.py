@@ -321,7 +321,11 @@ def event_co_financing_covers_cost(ctx: YearFigures) -> list[Finding]:
     """The members' co-financing of an event adds up to the costs its fund has booked.
 
     The app accepts shares agreed before the costs are booked; this check
-    finds them when the booked costs (an SIE import, say) differ.
+    finds them when the booked costs (an SIE import, say) differ. While the
+    year is open and the event's fund has booked no costs yet (the event is
+    planned, or the invoices have not come), the shares cannot be compared:
+    a warning says so. Once costs are booked, or the year is decided with
+    none, shares that differ are an error.
     """
     findings: list[Finding] = []
     for event in ctx.events:
@@ -329,18 +333,36 @@ def event_co_financing_covers_cost(ctx: YearFigures) -> list[Finding]:
             continue
         shares = ctx.member_shares(event.fund)
         costs = event.costs or ZERO
-        if shares and shares != costs:
+        if not shares or shares == costs:
+            continue
+        if not costs and not ctx.closed:
             findings.append(
                 Finding(
                     check="event_co_financing",
-                    severity="error",
+                    severity="warning",
                     where=ctx.where(event.name, "medfinansiering"),
-                    message="Medlemmarnas medfinansiering är inte lika med arrangemangets bokförda kostnader.",
+                    message=(
+                        "Arrangemangets kostnader är inte bokförda ännu, så medlemmarnas "
+                        "medfinansiering kan inte stämmas av. Den jämförs med kostnaderna "
+                        "när de är bokförda."
+                    ),
                     expected=costs,
                     found=shares,
                     record=f"event:{event.slug}",
                 )
             )
+            continue
+        findings.append(
+            Finding(
+                check="event_co_financing",
+                severity="error",
+                where=ctx.where(event.name, "medfinansiering"),
+                message="Medlemmarnas medfinansiering är inte lika med arrangemangets bokförda kostnader.",
+                expected=costs,
+                found=shares,
+                record=f"event:{event.slug}",
+            )
+        )
     return findings
 
 

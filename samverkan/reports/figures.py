@@ -117,6 +117,8 @@ class YearFigures:
 
     year: int
     accounts: YearAccounts
+    # The year is decided or published: its accounts are final, nothing more will be booked.
+    closed: bool = False
     # Closing balance per fund at the end of every year in the system up to this one, oldest first.
     closings: tuple[tuple[int, Mapping[str, Decimal]], ...] = ()
     fund_labels: Mapping[str, str] = field(default_factory=_empty)  # slug -> name (Fund.label)

@@ -67,6 +67,7 @@ def build_year_figures(year: Year) -> YearFigures:
             )
             for p in PublishedFigure.objects.filter(year=year)
         ),
+        closed=year.is_locked,
         events=_event_figures(year, accounts),
         projects=MappingProxyType(project_figures(year, accounts)),
         grants=grant_balances(year),

@@ -7,7 +7,7 @@ kept for as long as the data version holds (reports.versions, as the figures are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from django.urls import reverse
@@ -93,8 +93,12 @@ def _year_findings(year_pk: int, version: str) -> list[FindingRow]:
     return rows
 
 
-def error_texts(rows: list[FindingRow]) -> list[str]:
-    """The error-level findings in one line each, as the audit entry of a decision keeps them."""
-    return [
-        f"{r.finding.where}: {r.finding.message}" for r in rows if r.finding.severity == "error"
-    ]
+def errors_once_decided(year: Year) -> list[str]:
+    """The error-level findings the year has once it is decided, one line each.
+
+    A decided year's accounts are final: co-financing of an event whose costs are not booked,
+    a warning while the year is open, is then an error. The decision asks for its reason
+    before, not after.
+    """
+    figures = replace(_year_figures(year.pk, figures_version(year)), closed=True)
+    return [f"{f.where}: {f.message}" for f in run_checks(figures) if f.severity == "error"]

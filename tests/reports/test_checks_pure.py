@@ -98,10 +98,12 @@ def figures(
     projects: Sequence[ProjectFigures] = (),
     population: Mapping[dt.date, Mapping[str, int]] | None = None,
     stated_population: StatedPopulation = NOT_STATED,
+    closed: bool = False,
 ) -> YearFigures:
     return YearFigures(
         year=2020,
         accounts=year_accounts or accounts(),
+        closed=closed,
         fund_labels=MappingProxyType({"drift": "Drift 2020", "konferens": "Konferensen"}),
         fee_basis="previous_year_end",
         fee_basis_label="invånare 31 december året före",
@@ -383,6 +385,25 @@ def test_each_members_co_financing_is_its_income_in_the_fund_less_refunds_and_no
 
 def test_an_event_without_co_financing_is_not_compared() -> None:
     assert event_co_financing_covers_cost(figures(events=[event(costs=D(1000))])) == []
+
+
+def test_co_financing_before_the_events_costs_are_booked_is_a_warning_that_says_so() -> None:
+    books = accounts(income("konferens", "600", member="A"), income("konferens", "300", member="B"))
+    for costs in (None, D(0)):
+        found = event_co_financing_covers_cost(figures(books, events=[event(costs=costs)]))
+        assert briefly(found) == [("warning", "2020 · Rådslaget · medfinansiering", D(0), D(900))]
+        assert "inte bokförda ännu" in found[0].message
+
+
+def test_co_financing_without_booked_costs_in_a_decided_year_is_an_error() -> None:
+    books = accounts(income("konferens", "900", member="A"))
+    found = event_co_financing_covers_cost(figures(books, events=[event()], closed=True))
+    assert briefly(found) == [("error", "2020 · Rådslaget · medfinansiering", D(0), D(900))]
+
+
+def test_co_financing_equal_to_the_booked_costs_is_quiet_in_an_open_year() -> None:
+    books = accounts(cost("konferens", "900"), income("konferens", "900", member="A"))
+    assert event_co_financing_covers_cost(figures(books, events=[event(costs=D(900))])) == []
 
 
 # -- grants --------------------------------------------------------------------------------------

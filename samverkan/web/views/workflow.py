@@ -23,7 +23,7 @@ from samverkan.members.services import (
     set_year_status,
 )
 from samverkan.web.access import acting_user, get_year_for_user, require
-from samverkan.web.findings import error_texts, year_findings
+from samverkan.web.findings import errors_once_decided, year_findings
 from samverkan.web.forms import DecideForm, PublishForm, ReopenForm, YearStatusForm
 from samverkan.web.reports import formats, report_response
 from samverkan.web.views.plan import year_context
@@ -42,7 +42,7 @@ def _status_page(
     findings = year_findings(found)
     context: dict[str, Any] = {
         "findings": findings,
-        "open_errors": error_texts(findings),
+        "open_errors": errors_once_decided(found),
         "status_form": YearStatusForm(initial={"status": found.status}),
         "decide_form": DecideForm(),
         "publish_form": PublishForm(),
@@ -108,7 +108,7 @@ def year_decide(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.MANAGE_YEAR)
     form = DecideForm(request.POST)
-    open_errors = error_texts(year_findings(found))
+    open_errors = errors_once_decided(found)
     if not form.is_valid() or not form.require_confirmation(open_errors):
         return _status_page(request, found, standing, status=400, bound={"decide_form": form})
     try:
