@@ -389,6 +389,16 @@ class Year(ReadByYears, models.Model):
                 | models.Q(plan_adopted_on__isnull=False),
                 name="year_plan_published_only_when_adopted",
             ),
+            # The stated inhabitants are a figure at a date; a note stands with a figure.
+            models.CheckConstraint(
+                condition=models.Q(
+                    population_total__isnull=True,
+                    population_total_date__isnull=True,
+                    population_total_note="",
+                )
+                | models.Q(population_total__isnull=False, population_total_date__isnull=False),
+                name="year_population_total_with_its_date",
+            ),
         ]
         verbose_name = _("år")
         verbose_name_plural = _("år")
@@ -431,6 +441,10 @@ class Year(ReadByYears, models.Model):
             raise ValidationError(
                 {"plan_adopted_on": _("Verksamhetsplanen måste vara antagen innan den publiceras.")}
             )
+        self.population_total_note = (self.population_total_note or "").strip()
+        population_errors = self.population_total_errors()
+        if population_errors:
+            raise ValidationError(population_errors)
         if self.decided_on is not None and self.year is not None:
             latest = timezone.localdate() + DECISION_DATE_MARGIN
             if not self.start() <= self.decided_on <= latest:
@@ -442,6 +456,21 @@ class Year(ReadByYears, models.Model):
                         % {"start": self.start().isoformat(), "latest": latest.isoformat()}
                     }
                 )
+
+    def population_total_errors(self) -> dict[str, Any]:
+        """The stated inhabitants are a number at a date, both or neither; a note needs the number."""
+        if self.population_total is None:
+            if self.population_total_date is not None:
+                return {"population_total": _("Ange invånarantalet som gäller datumet.")}
+            if self.population_total_note:
+                return {
+                    "population_total": _(
+                        "Anteckningen hör till ett invånarantal: ange antalet eller töm anteckningen."
+                    )
+                }
+        elif self.population_total_date is None:
+            return {"population_total_date": _("Ange datumet som invånarantalet gäller.")}
+        return {}
 
     def start(self) -> dt.date:
         return dt.date(self.year, 1, 1)

@@ -368,6 +368,51 @@ def import_population(
 YEAR_TEXT_FIELDS = ("key", "body")
 
 
+def _population_total_state(year: Year) -> dict[str, Any]:
+    return {
+        "population_total": year.population_total,
+        "population_total_date": (
+            year.population_total_date.isoformat() if year.population_total_date else None
+        ),
+        "population_total_note": year.population_total_note,
+    }
+
+
+@transaction.atomic
+def set_population_total(
+    year: Year, *, actor: Actor, total: int | None, date: dt.date | None, note: str = ""
+) -> Year:
+    """Set the inhabitants the year's report states (e.g. "494 358 invånare (30 september)").
+
+    The figure is the year's own, beside the members' figures, so the check
+    `stated_population` compares the two. A number and its date, or neither
+    (the report then states none); the note says what the figure is. Refused
+    for a decided or published year; the same values again change nothing and
+    are not audited.
+    """
+    locked = lock_year_for_edit(year.pk)
+    before = _population_total_state(locked)
+    locked.population_total = total
+    locked.population_total_date = date
+    locked.population_total_note = note.strip()
+    check_record(locked)
+    changes = diff(before, _population_total_state(locked))
+    if not changes:
+        return locked
+    locked.save(
+        update_fields=["population_total", "population_total_date", "population_total_note"]
+    )
+    record(
+        actor=actor,
+        action="members.year.population_total",
+        cooperation=locked.cooperation,
+        year=locked.year,
+        obj=locked,
+        changes=changes,
+    )
+    return locked
+
+
 def year_text_state(text: YearText) -> dict[str, Any]:
     """A text's state as its audit entries compare it (and its edit form's digest covers it)."""
     return {name: getattr(text, name) for name in YEAR_TEXT_FIELDS}

@@ -74,16 +74,51 @@ class PopulationFigureForm(forms.Form):
             self.initial["date"] = dt.date((year or dt.date.today().year) - 1, 12, 31)
 
     def clean_population(self) -> int:
-        text = (self.cleaned_data.get("population") or "").strip()
-        digits = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-        if digits.startswith(("-", "\u2212")) and digits[1:].isdigit():
-            raise ValidationError(_("Ett invånarantal kan inte vara negativt."))
-        if not digits.isdigit():
-            raise ValidationError(
-                _("”%(value)s” är inte ett heltal (bara siffror, t.ex. 95905)."),
-                params={"value": text},
-            )
-        return int(digits)
+        return inhabitants(self.cleaned_data.get("population") or "")
+
+
+class PopulationTotalForm(forms.Form):
+    """The inhabitants the year's report states, with the date they are counted at."""
+
+    population_total = forms.CharField(
+        label=_("Invånare totalt"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Siffran som årsredovisningens text anger, t.ex. 494 358. Lämna tomt om "
+            "årsredovisningen inte anger något invånarantal."
+        ),
+    )
+    population_total_date = forms.DateField(
+        label=_("Datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Dagen invånarna räknades, t.ex. 30 september eller 31 december."),
+    )
+    population_total_note = forms.CharField(
+        label=_("Anteckning"),
+        max_length=300,
+        required=False,
+        help_text=_("Vad siffran är, t.ex. ”Vid årets slut”."),
+    )
+
+    def clean_population_total(self) -> int | None:
+        text = (self.cleaned_data.get("population_total") or "").strip()
+        return inhabitants(text) if text else None
+
+
+def inhabitants(text: str) -> int:
+    """A number of inhabitants as typed: digits, perhaps grouped by spaces (95 905)."""
+    text = text.strip()
+    digits = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if digits.startswith(("-", "\u2212")) and digits[1:].isdigit():
+        raise ValidationError(_("Ett invånarantal kan inte vara negativt."))
+    if not digits.isdigit():
+        raise ValidationError(
+            _("”%(value)s” är inte ett heltal (bara siffror, t.ex. 95905)."),
+            params={"value": text},
+        )
+    return int(digits)
 
 
 class PopulationUploadForm(forms.Form):

@@ -81,6 +81,7 @@ year_urls = [
     path("anvandare/roller/<int:pk>/ta-bort/", users.role_delete, name="role-delete"),
     path("befolkning/", population.population, name="population"),
     path("befolkning/ny/", population.population_new, name="population-new"),
+    path("befolkning/totalt/", population.population_total, name="population-total"),
     path("befolkning/importera/", population.population_import, name="population-import"),
     path(
         "befolkning/importera/spara/",

@@ -346,3 +346,107 @@ def test_every_fee_view_explains_the_fee_with_rate_population_basis_date_and_sou
     text = secretariat.get(url(page)).content.decode().replace("\xa0", " ")
     assert "4 kr × 94 606 invånare den 31 december 2019 = 378 424 kr" in text
     assert "Källa: SCB, 31 Dec 2019, as printed by mitti.se" in text
+
+
+# -- the year's stated population total -----------------------------------------------------------------------
+
+
+def shown(response: Any) -> str:
+    """The page's text with its non-breaking spaces (in numbers) as plain ones."""
+    return str(response.content.decode()).replace("\xa0", " ")
+
+
+def total_data(
+    total: str, date: str = "2020-12-31", note: str = "Vid årets slut"
+) -> dict[str, str]:
+    return {
+        "population_total": total,
+        "population_total_date": date,
+        "population_total_note": note,
+    }
+
+
+def test_the_population_page_shows_the_years_stated_total_and_offers_its_form(
+    secretariat: Client,
+) -> None:
+    page = shown(secretariat.get(url("population")))
+    assert "507 552 invånare den 31 december 2020." in page
+    assert f'href="{url("population-total")}"' in page
+    form = secretariat.get(url("population-total")).context["form"]
+    assert form["population_total"].value() == 507552
+
+
+def test_the_secretariat_corrects_the_stated_total_and_the_change_is_audited(
+    secretariat: Client, place: Place
+) -> None:
+    response = secretariat.post(url("population-total"), total_data("508 001", "2020-09-30"))
+    assert response.status_code == 303 and response["Location"] == url("population")
+    place.year.refresh_from_db()
+    assert (place.year.population_total, place.year.population_total_date) == (
+        508001,
+        dt.date(2020, 9, 30),
+    )
+    entry = AuditEntry.objects.filter(action="members.year.population_total").get()
+    assert entry.year == 2020
+    assert entry.changes["population_total"] == {"before": 507552, "after": 508001}
+    assert "508 001 invånare den 30 september 2020." in shown(secretariat.get(url("population")))
+
+
+def test_the_same_stated_total_sent_again_is_not_audited(secretariat: Client) -> None:
+    secretariat.post(url("population-total"), total_data("507552"))
+    assert not AuditEntry.objects.filter(action="members.year.population_total").exists()
+
+
+def test_the_stated_total_can_be_removed_with_its_date_and_note(
+    secretariat: Client, place: Place
+) -> None:
+    response = secretariat.post(url("population-total"), total_data("", "", ""))
+    assert response.status_code == 303
+    place.year.refresh_from_db()
+    assert place.year.population_total is None and place.year.population_total_date is None
+    assert "anger inget invånarantal" in shown(secretariat.get(url("population")))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (total_data("508001", ""), "Ange datumet som invånarantalet gäller."),
+        (total_data("", "2020-12-31"), "Ange invånarantalet som gäller datumet."),
+        (total_data("", "", "En anteckning"), "Anteckningen hör till ett invånarantal"),
+        (total_data("-5"), "Ett invånarantal kan inte vara negativt."),
+        (total_data("fem"), "”fem” är inte ett heltal"),
+    ],
+)
+def test_a_stated_total_without_its_date_or_not_a_number_is_a_form_error_and_nothing_changes(
+    secretariat: Client, place: Place, data: dict[str, str], message: str
+) -> None:
+    response = secretariat.post(url("population-total"), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    place.year.refresh_from_db()
+    assert place.year.population_total == 507552
+
+
+def test_the_stated_total_of_a_decided_year_is_refused_with_the_lock_message(
+    secretariat: Client,
+) -> None:
+    from samverkan.members.models import Year
+
+    decided = reverse("web:population-total", args=["sodertorn", 2019])
+    assert "Året är låst" in secretariat.get(decided).content.decode()
+    response = secretariat.post(decided, total_data("1", "2019-12-31"))
+    assert response.status_code == 409
+    assert "Året 2019" in response.content.decode()
+    assert Year.objects.get(cooperation__slug="sodertorn", year=2019).population_total is None
+    assert (
+        url("population-total").replace("2020", "2019")
+        not in secretariat.get(reverse("web:population", args=["sodertorn", 2019])).content.decode()
+    )
+
+
+def test_a_stated_total_that_differs_from_the_members_becomes_a_finding(
+    secretariat: Client,
+) -> None:
+    secretariat.post(url("population-total"), total_data("1 000", "2019-12-31"))
+    dashboard = shown(secretariat.get(url("dashboard")))
+    assert "Årsredovisningen anger 1 000 invånare den 31 december 2019" in dashboard

@@ -384,6 +384,12 @@ GET_ROWS = [
     ),
     Row("population figures", app("population"), insiders(200)),
     Row("new population figure", app("population-new"), secretariat_only(200)),
+    Row("the year's stated population total", app("population-total"), secretariat_only(200)),
+    Row(
+        "the stated population total of the decided 2019 (says it is locked)",
+        app("population-total", year=2019),
+        secretariat_only(200),
+    ),
     Row("population import", app("population-import"), secretariat_only(200)),
     Row("report page", app("report"), insiders(200)),
     Row("report draft as markdown", app("report-file", "md"), insiders(200)),
@@ -686,6 +692,22 @@ POST_ROWS = [
             "population": "96000",
             "source": "SCB",
         },
+    ),
+    Row(
+        "set the year's stated population total",
+        app("population-total"),
+        secretariat_only(MOVED),
+        lambda p: {
+            "population_total": "507 600",
+            "population_total_date": "2020-12-31",
+            "population_total_note": "Vid årets slut",
+        },
+    ),
+    Row(
+        "set the stated population total of the decided 2019 (refused)",
+        app("population-total", year=2019),
+        secretariat_only(409),
+        lambda p: {"population_total": "1", "population_total_date": "2019-12-31"},
     ),
     Row(
         "upload an SCB file for the preview",
@@ -1156,6 +1178,7 @@ def test_every_form_page_carries_a_csrf_token(place: Place, client_for: Any) -> 
         reverse("web:member-new", args=["sodertorn", 2020]),
         reverse("web:user-new", args=["sodertorn", 2020]),
         reverse("web:population-new", args=["sodertorn", 2020]),
+        reverse("web:population-total", args=["sodertorn", 2020]),
         reverse("web:population-import", args=["sodertorn", 2020]),
         reverse("web:consultation-new", args=["sodertorn", 2020]),
         reverse("web:project-new", args=["sodertorn", 2020]),

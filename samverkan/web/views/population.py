@@ -34,11 +34,17 @@ from samverkan.members.population import (
     plan_import,
     problem_message,
 )
-from samverkan.members.services import DomainError, import_population, save_population_figure
+from samverkan.members.services import (
+    DomainError,
+    import_population,
+    save_population_figure,
+    set_population_total,
+)
 from samverkan.web.access import acting_user, get_year_for_user, require
 from samverkan.web.member_forms import (
     PopulationConfirmForm,
     PopulationFigureForm,
+    PopulationTotalForm,
     PopulationUploadForm,
 )
 from samverkan.web.register_forms import add_service_errors
@@ -71,7 +77,52 @@ def population(request: HttpRequest, coop: str, year: int) -> HttpResponse:
             members=members,
             rows=rows,
             can_edit=standing.can(Capability.EDIT_MEMBERS),
+            can_edit_total=standing.can(Capability.EDIT_MEMBERS) and not found.is_locked,
         ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def population_total(request: HttpRequest, coop: str, year: int) -> HttpResponse:
+    """The inhabitants the year's report states in its text, with their date and a note."""
+    found, standing = get_year_for_user(request, coop, year)
+    require(standing, Capability.EDIT_MEMBERS)
+    status, error = 200, ""
+    if request.method == "POST":
+        form = PopulationTotalForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                set_population_total(
+                    found,
+                    actor=acting_user(request),
+                    total=data["population_total"],
+                    date=data["population_total_date"],
+                    note=data["population_total_note"],
+                )
+            except ValidationError as exc:
+                add_service_errors(exc, form)
+                status = 400
+            except DomainError as exc:
+                status, error = 409, exc.message
+            else:
+                messages.success(request, _("Årets invånarantal är sparat."))
+                return see_other("web:population", coop, year)
+        else:
+            status = 400
+    else:
+        form = PopulationTotalForm(
+            initial={
+                "population_total": found.population_total,
+                "population_total_date": found.population_total_date,
+                "population_total_note": found.population_total_note,
+            }
+        )
+    return render(
+        request,
+        "web/population_total_form.html",
+        year_context(found, standing, "members", form=form, error=error),
+        status=status,
     )
 
 
