@@ -333,6 +333,66 @@ def remove_role(assignment: RoleAssignment, *, actor: Actor) -> None:
     _sync_admin_access(user)
 
 
+def _person_state(user: Any) -> dict[str, Any]:
+    return {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+
+
+def _not_managed_here(user: Any) -> DomainError:
+    return DomainError(
+        _(
+            "%(name)s har roller i en annan samverkan, eller är installationens administratör; "
+            "namn och e-postadress ändras av installationens administratör."
+        )
+        % {"name": user.get_username()}
+    )
+
+
+@transaction.atomic
+def change_person(
+    user: Any,
+    cooperation: Cooperation,
+    *,
+    actor: Actor,
+    first_name: str,
+    last_name: str,
+    email: str,
+) -> Any:
+    """Correct the name and e-mail address of a person who has roles in `cooperation` only.
+
+    The same rule as the password link (`password_is_managed_here`): someone with roles in
+    another cooperation, or the installation's superuser, is refused (DomainError), so that one
+    secretariat cannot rewrite an account that others rely on. Raises ValidationError (by
+    field) for what the user model refuses, or an e-mail address another user has. The same
+    values again change nothing and are not audited.
+    """
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if not password_is_managed_here(user, cooperation):
+        raise _not_managed_here(user)
+    before = _person_state(user)
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.email = get_user_model().objects.normalize_email(email.strip())
+    user.full_clean(exclude=["password"])
+    if (
+        user.email
+        and get_user_model().objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists()
+    ):
+        raise ValidationError({"email": _("E-postadressen används redan av en annan användare.")})
+    changes = diff(before, _person_state(user))
+    if not changes:
+        return user
+    user.save(update_fields=["first_name", "last_name", "email"])
+    record(
+        actor=actor,
+        action="accounts.user.change",
+        cooperation=cooperation,
+        obj=user,
+        changes=changes,
+        message=user.get_username(),
+    )
+    return user
+
+
 @transaction.atomic
 def issue_password_link(user: Any, cooperation: Cooperation, *, actor: Actor) -> None:
     """Note in the audit trail that the secretariat handed out a link to set the user's password.

@@ -76,6 +76,7 @@ year_urls = [
     path("anvandare/", users.users, name="users"),
     path("anvandare/ny/", users.user_new, name="user-new"),
     path("anvandare/<int:pk>/", users.user, name="user"),
+    path("anvandare/<int:pk>/andra/", users.user_edit, name="user-edit"),
     path("anvandare/<int:pk>/ny-lank/", users.user_link, name="user-link"),
     path("anvandare/roller/<int:pk>/", users.role_edit, name="role-edit"),
     path("anvandare/roller/<int:pk>/ta-bort/", users.role_delete, name="role-delete"),

@@ -46,6 +46,14 @@ class RoleForm(forms.Form):
         return cleaned
 
 
+class PersonDetailsForm(forms.Form):
+    """A person's name and e-mail address, as the secretariat corrects them."""
+
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150)
+    email = forms.EmailField(label=_("E-postadress"), max_length=254)
+
+
 class PersonForm(RoleForm):
     """A new person: who they are, and their role in the cooperation."""
 

@@ -366,6 +366,16 @@ GET_ROWS = [
         insiders(404, secretariat=404, lead_a=403, lead_b=403, reader=403),
     ),
     Row(
+        "correct a person's name and e-mail (the form)",
+        app("user-edit", lead_a_user),
+        secretariat_only(200),
+    ),
+    Row(
+        "a person with a role only in the other cooperation, their name and e-mail under Södertörn's URL",
+        app("user-edit", outsider_user),
+        insiders(404, secretariat=404, lead_a=403, lead_b=403, reader=403),
+    ),
+    Row(
         "a fresh password link takes no GET",
         app("user-link", lead_a_user),
         {**everyone(405), ANONYMOUS: LOGIN},
@@ -637,6 +647,18 @@ POST_ROWS = [
             "email": "ny.person@example.org",
             "role": "reader",
         },
+    ),
+    Row(
+        "correct a network lead's name and e-mail",
+        app("user-edit", lead_a_user),
+        secretariat_only(MOVED),
+        lambda p: {"first_name": "Sara", "last_name": "Planlund", "email": "sara@botkyrka.se"},
+    ),
+    Row(
+        "correct the name of a person with roles only in the other cooperation",
+        app("user-edit", outsider_user),
+        insiders(404, secretariat=404, lead_a=403, lead_b=403, reader=403),
+        lambda p: {"first_name": "X", "last_name": "Y", "email": "x@example.org"},
     ),
     Row(
         "a fresh password link for a network lead",
@@ -1177,6 +1199,7 @@ def test_every_form_page_carries_a_csrf_token(place: Place, client_for: Any) -> 
         reverse("web:year-status", args=["sodertorn", 2020]),
         reverse("web:member-new", args=["sodertorn", 2020]),
         reverse("web:user-new", args=["sodertorn", 2020]),
+        reverse("web:user-edit", args=["sodertorn", 2020, lead_a_user(place)]),
         reverse("web:population-new", args=["sodertorn", 2020]),
         reverse("web:population-total", args=["sodertorn", 2020]),
         reverse("web:population-import", args=["sodertorn", 2020]),

@@ -437,3 +437,125 @@ def test_the_audit_trail_reads_the_role_changes_in_swedish(
     assert "En person fick en roll" in page and "En roll ändrades" in page
     assert '<th scope="row">Nätverk</th>' in page and '<th scope="row">Roll</th>' in page
     assert "Nätverksledare" in page and "E-postadress" in page
+
+
+# -- correcting a person's name and e-mail address --------------------------------------------
+
+
+def details(**overrides: str) -> dict[str, str]:
+    return {
+        "first_name": "Sara",
+        "last_name": "Planlund",
+        "email": "sara.planlund@botkyrka.se",
+        **overrides,
+    }
+
+
+def test_the_secretariat_corrects_a_persons_name_and_e_mail_and_the_change_is_audited(
+    secretariat: Client, users: Any
+) -> None:
+    lead = users[LEAD_A]
+    assert url("user-edit", lead.pk) in secretariat.get(url("user", lead.pk)).content.decode()
+    form = secretariat.get(url("user-edit", lead.pk)).context["form"]
+    assert form["email"].value() == lead.email
+    response = secretariat.post(url("user-edit", lead.pk), details())
+    assert response.status_code == 303 and response["Location"] == url("user", lead.pk)
+    lead.refresh_from_db()
+    assert (lead.first_name, lead.last_name, lead.email) == (
+        "Sara",
+        "Planlund",
+        "sara.planlund@botkyrka.se",
+    )
+    assert lead.username == "sup-ledare", "the username stays"
+    entry = AuditEntry.objects.get(action="accounts.user.change")
+    assert entry.changes["first_name"]["after"] == "Sara"
+    assert entry.actor_label == "kansli"
+    page = secretariat.get(url("audit")).content.decode()
+    assert "En persons namn eller e-postadress ändrades" in page
+
+
+def test_the_same_name_and_e_mail_sent_again_is_not_audited_twice(
+    secretariat: Client, users: Any
+) -> None:
+    lead = users[LEAD_A]
+    secretariat.post(url("user-edit", lead.pk), details())
+    secretariat.post(url("user-edit", lead.pk), details())
+    assert AuditEntry.objects.filter(action="accounts.user.change").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"email": "inte-en-adress"}, "email", "giltig e-postadress"),
+        ({"email": "norrort-kansli@example.org"}, "email", "används redan av en annan användare"),
+        ({"first_name": ""}, "first_name", "Detta fält måste fyllas i"),
+        ({"last_name": "x" * 151}, "last_name", "som mest 150 tecken"),
+    ],
+)
+def test_a_refused_name_or_e_mail_is_shown_next_to_its_field_and_nothing_changes(
+    secretariat: Client, users: Any, overrides: dict[str, str], field: str, message: str
+) -> None:
+    lead = users[LEAD_A]
+    before = (lead.first_name, lead.last_name, lead.email)
+    response = secretariat.post(url("user-edit", lead.pk), details(**overrides))
+    assert response.status_code == 400
+    assert message in str(response.context["form"].errors[field])
+    lead.refresh_from_db()
+    assert (lead.first_name, lead.last_name, lead.email) == before
+    assert not AuditEntry.objects.filter(action="accounts.user.change").exists()
+
+
+def test_someone_with_roles_in_another_cooperation_is_not_changed_and_the_page_says_why(
+    secretariat: Client, place: Place, users: Any
+) -> None:
+    lead = users[LEAD_A]
+    RoleAssignment.objects.create(user=lead, cooperation=place.other_coop, role="reader")
+    assert url("user-edit", lead.pk) not in secretariat.get(url("user", lead.pk)).content.decode()
+    assert (
+        "installationens administratör"
+        in secretariat.get(url("user-edit", lead.pk)).content.decode()
+    )
+    response = secretariat.post(url("user-edit", lead.pk), details())
+    assert response.status_code == 409
+    assert "har roller i en annan samverkan" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.first_name != "Sara"
+
+
+def test_a_superuser_with_a_role_here_is_not_changed(secretariat: Client, place: Place) -> None:
+    root = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    RoleAssignment.objects.create(user=root, cooperation=place.coop, role="reader")
+    response = secretariat.post(url("user-edit", root.pk), details())
+    assert response.status_code == 409
+    root.refresh_from_db()
+    assert root.email == "root@example.org"
+
+
+def test_a_person_with_roles_only_in_another_cooperation_is_404(
+    secretariat: Client, place: Place
+) -> None:
+    outsider = RoleAssignment.objects.get(user__username="norrort-kansli").user
+    assert secretariat.get(url("user-edit", outsider.pk)).status_code == 404
+    assert secretariat.post(url("user-edit", outsider.pk), details()).status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.first_name != "Sara"
+
+
+def test_the_service_asks_the_user_models_own_validation(place: Place, users: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from samverkan.accounts.services import change_person
+
+    lead = users[LEAD_A]
+    with pytest.raises(ValidationError) as refused:
+        change_person(
+            lead,
+            place.coop,
+            actor="tests",
+            first_name="Sara",
+            last_name="P",
+            email="inte-en-adress",
+        )
+    assert "email" in refused.value.message_dict
+    lead.refresh_from_db()
+    assert lead.first_name != "Sara"

@@ -33,6 +33,7 @@ from samverkan.accounts.models import RoleAssignment
 from samverkan.accounts.roles import Capability, Standing
 from samverkan.accounts.services import (
     add_person,
+    change_person,
     change_role,
     issue_password_link,
     password_is_managed_here,
@@ -50,7 +51,7 @@ from samverkan.web.access import (
 )
 from samverkan.web.edit_guard import EditGuard
 from samverkan.web.register_forms import add_service_errors
-from samverkan.web.user_forms import PersonForm, RoleForm
+from samverkan.web.user_forms import PersonDetailsForm, PersonForm, RoleForm
 from samverkan.web.views.members import see_other
 from samverkan.web.views.plan import year_context
 
@@ -161,6 +162,53 @@ def _person_page(
 def user(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
     person, found, standing = get_person_for_user(request, coop, year, pk)
     return _person_page(request, person, found, standing)
+
+
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
+    """Correct a person's name and e-mail address (only someone whose roles are all here)."""
+    person, found, standing = get_person_for_user(request, coop, year, pk)
+    managed_here = password_is_managed_here(person, standing.cooperation)
+    status, error = 200, ""
+    if request.method == "POST":
+        form = PersonDetailsForm(request.POST)
+        if form.is_valid():
+            try:
+                change_person(
+                    person, standing.cooperation, actor=acting_user(request), **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_errors(exc, form)
+                status = 400
+            except DomainError as exc:
+                status, error = 409, exc.message
+            else:
+                messages.success(request, _("Namn och e-postadress är sparade."))
+                return see_other("web:user", coop, year, person.pk)
+        else:
+            status = 400
+    else:
+        form = PersonDetailsForm(
+            initial={
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "email": person.email,
+            }
+        )
+    return render(
+        request,
+        "web/user_edit.html",
+        year_context(
+            found,
+            standing,
+            SECTION,
+            person=person,
+            form=form,
+            managed_here=managed_here,
+            error=error,
+        ),
+        status=status,
+    )
 
 
 @require_POST
