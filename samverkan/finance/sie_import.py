@@ -54,6 +54,7 @@ from samverkan.finance.sie import (
     Account,
     Balance,
     Diagnostic,
+    FiscalYear,
     Header,
     Object,
     Reconciler,
@@ -61,6 +62,7 @@ from samverkan.finance.sie import (
     Voucher,
     iter_sie,
 )
+from samverkan.finance.sie.records import Figure
 from samverkan.lib.money import ZERO
 from samverkan.members import locking
 from samverkan.members.models import Year, years_from
@@ -164,8 +166,8 @@ def match(rules: list[Rule], account: str, objects: frozenset[str]) -> Rule | No
     return None
 
 
-def _error(code: str, message: str, line: int | None = None) -> Diagnostic:
-    return Diagnostic(severity="error", line=line, code=code, message=message)
+def _error(code: str, message: str, line: int | None = None, **figures: Figure) -> Diagnostic:
+    return Diagnostic(severity="error", line=line, code=code, message=message, figures=figures)
 
 
 @contextmanager
@@ -269,17 +271,20 @@ def _check(plan: Plan, scan: _Scan, year: Year) -> None:
                     "mapping_unknown_category",
                     f"The mapping sends account {rule.account} to category {rule.category!r}, which "
                     f"{year.cooperation.slug} does not have.",
+                    account=rule.account,
+                    category=rule.category,
                 )
             )
     if not scan.year_ok:
-        plan.diagnostics.append(
-            _error(
-                "year_not_in_file", f"The file's current fiscal year (#RAR 0) is not {year.year}."
-            )
-        )
+        # One error, first: the file is for another year (its vouchers were not looked at).
+        plan.diagnostics.insert(0, _wrong_year(scan.file_year, year, scan.vouchers))
     for dim, obj in sorted(scan.wanted - scan.declared):
         plan.diagnostics.append(
-            _error("unknown_object", f"Object {dim}:{obj} is not declared in the file (#OBJEKT).")
+            _error(
+                "unknown_object",
+                f"Object {dim}:{obj} is not declared in the file (#OBJEKT).",
+                object=f"{dim}:{obj}",
+            )
         )
     for account, amount in sorted(plan.unmapped.items()):
         name = scan.accounts.get(account, "")
@@ -288,6 +293,8 @@ def _check(plan: Plan, scan: _Scan, year: Year) -> None:
                 "unmapped_account",
                 f"Account {account}{' ' + name if name else ''} ({amount} kr) has no category in the "
                 "mapping; add one (admin: account mappings).",
+                account=account,
+                amount=amount,
             )
         )
     funds = set(
@@ -295,16 +302,48 @@ def _check(plan: Plan, scan: _Scan, year: Year) -> None:
     )
     for fund in sorted(plan.funds_used - funds):
         if fund:
-            plan.diagnostics.append(_error("unknown_fund", f"Fund {fund!r} does not exist."))
+            plan.diagnostics.append(
+                _error("unknown_fund", f"Fund {fund!r} does not exist.", fund=fund)
+            )
         else:
             plan.diagnostics.append(
-                _error("no_operating_fund", f"The year {year.year} has no operating fund.")
+                _error(
+                    "no_operating_fund",
+                    f"The year {year.year} has no operating fund.",
+                    year=year.year,
+                )
             )
     known_projects = set(
         Project.objects.filter(cooperation_id=year.cooperation_id).values_list("slug", flat=True)
     )
     for project in sorted(plan.projects_used - known_projects):
-        plan.diagnostics.append(_error("unknown_project", f"Project {project!r} does not exist."))
+        plan.diagnostics.append(
+            _error("unknown_project", f"Project {project!r} does not exist.", project=project)
+        )
+
+
+def _wrong_year(file_year: FiscalYear | None, year: Year, vouchers: int) -> Diagnostic:
+    """The one error of a file whose current fiscal year (#RAR 0) is not the year imported into:
+    which year the file covers, which year it was meant for, and what to do."""
+    if file_year is None or file_year.start is None:
+        return _error(
+            "year_not_in_file",
+            f"The file states no current fiscal year (#RAR 0), so it cannot be imported into "
+            f"{year.year}; export it again from the accounting program with its fiscal year.",
+            year=year.year,
+            vouchers=vouchers,
+        )
+    return _error(
+        "year_not_in_file",
+        f"The file covers the fiscal year {file_year.start} to {file_year.end} (#RAR 0), not "
+        f"{year.year}: import it into {file_year.start.year}, or export {year.year} from the "
+        f"accounting program. None of its {vouchers} vouchers was imported.",
+        year=year.year,
+        file_year=file_year.start.year,
+        file_start=file_year.start,
+        file_end=file_year.end,
+        vouchers=vouchers,
+    )
 
 
 class _Scan:
@@ -324,12 +363,19 @@ class _Scan:
         for spec in objects:
             dim, sep, obj = spec.partition(":")
             if not sep or not dim or not obj:
-                self._add(_error("bad_object", f"--object {spec!r} is not DIM:ID (e.g. 1:4711)."))
+                self._add(
+                    _error(
+                        "bad_object",
+                        f"--object {spec!r} is not DIM:ID (e.g. 1:4711).",
+                        object=spec[:80],
+                    )
+                )
             self.wanted.add((dim, obj))
         self.declared: set[tuple[str, str]] = set()
         self.accounts: dict[str, str] = {}
         self.unmapped: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.year_ok = False
+        self.file_year: FiscalYear | None = None  # the file's #RAR 0
         self.vouchers = 0
         self.skipped = 0
         self.reconciler = Reconciler()
@@ -349,9 +395,11 @@ class _Scan:
             elif isinstance(item, Diagnostic):
                 self._add(item)
             elif isinstance(item, Header):
-                current = [fy for fy in item.fiscal_years if fy.index == 0]
+                self.file_year = item.fiscal_year(0)
                 self.year_ok = bool(
-                    current and current[0].start and current[0].start.year == self.year.year
+                    self.file_year
+                    and self.file_year.start
+                    and self.file_year.start.year == self.year.year
                 )
             elif isinstance(item, Object):
                 self.declared.add((item.dimension, item.id))
@@ -361,12 +409,17 @@ class _Scan:
 
     def _voucher(self, voucher: Voucher) -> Iterator[dict[str, Any]]:
         self.vouchers += 1
+        if not self.year_ok:
+            # A file of another year: one error says so (year_not_in_file), not one per voucher.
+            return
         if voucher.date is None or voucher.date.year != self.year.year:
             self._add(
                 _error(
                     "voucher_outside_year",
                     f"Voucher {voucher.series} {voucher.number} is dated {voucher.date}, outside {self.year.year}.",
                     voucher.line,
+                    voucher=f"{voucher.series} {voucher.number}".strip()[:60],
+                    date=voucher.date,
                 )
             )
             return
@@ -397,6 +450,8 @@ class _Scan:
                         f"Line {trans.line or voucher.line}: the amount {trans.amount} of account "
                         f"{account} is larger than the ledger can hold ({AMOUNT_LIMIT} kr or more).",
                         trans.line or voucher.line,
+                        account=account,
+                        amount=trans.amount,
                     )
                 )
                 continue
@@ -577,6 +632,8 @@ def import_sie(
                         "already_imported",
                         f"The year {year.year} already has imported accounts from "
                         f"{existing[-1].file_name}; use --replace to replace them with this file.",
+                        year=year.year,
+                        file=existing[-1].file_name,
                     )
                 ]
             )
@@ -638,6 +695,7 @@ def _lock_years(year: Year, using: str) -> None:
                 _error(
                     "year_locked",
                     f"The year {exc.year.year} is {exc.year.status}; reopen it first.",
+                    year=exc.year.year,
                 )
             ]
         ) from None

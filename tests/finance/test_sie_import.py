@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from samverkan.audit.models import AuditEntry
 from samverkan.demo import DEMO_DIR
@@ -108,13 +109,76 @@ def test_an_unmapped_account_is_listed_not_dropped(draft_2020: Year) -> None:
     ]
 
 
-def test_a_year_the_file_does_not_hold_is_refused(demo_open: None) -> None:
-    year = Year.objects.get(cooperation__slug="sodertorn", year=2019)
-    Year.objects.filter(pk=year.pk).update(status="draft")
-    year.refresh_from_db()
+def open_2019() -> Year:
+    Year.objects.filter(cooperation__slug="sodertorn", year=2019).update(status="draft")
+    return Year.objects.get(cooperation__slug="sodertorn", year=2019)
+
+
+def test_a_file_of_another_year_is_refused_with_one_error_naming_both_years(
+    demo_open: None,
+) -> None:
     with pytest.raises(ImportRefused) as refused:
-        import_sie(DEMO_SIE, year, objects=["1:1510"])
-    assert {"year_not_in_file", "voucher_outside_year"} <= codes(refused.value)
+        import_sie(DEMO_SIE, open_2019(), objects=["1:1510"])
+    errors = [d for d in refused.value.diagnostics if d.severity == "error"]
+    assert [d.code for d in errors] == ["year_not_in_file"], "one error, not one per voucher"
+    assert errors[0].figures == {
+        "year": 2019,
+        "file_year": 2020,
+        "file_start": dt.date(2020, 1, 1),
+        "file_end": dt.date(2020, 12, 31),
+        "vouchers": 60,
+    }
+    assert "import it into 2020, or export 2019" in errors[0].message
+    assert not LedgerLine.objects.filter(source="sie").exists()
+
+
+def test_the_command_line_says_once_which_year_a_file_of_another_year_covers(
+    demo_open: None,
+) -> None:
+    open_2019()
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command(
+            "sie", "import", str(DEMO_SIE), "--cooperation", "sodertorn", "--year", "2019",
+            "--dry-run", stdout=out, stderr=err,
+        )  # fmt: skip
+    text = out.getvalue()
+    assert text.count("error:") == 1 and "voucher_outside_year" not in text
+    assert "year_not_in_file: The file covers the fiscal year 2020-01-01 to 2020-12-31" in text
+    with pytest.raises(CommandError):
+        call_command(
+            "sie", "import", str(DEMO_SIE), "--cooperation", "sodertorn", "--year", "2019",
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    assert err.getvalue().count("error:") == 1 and "import it into 2020" in err.getvalue()
+
+
+def test_a_file_without_its_fiscal_year_is_refused_with_one_error(
+    demo_open: None, tmp_path: Path
+) -> None:
+    lines = DEMO_SIE.read_bytes().split(b"\n")
+    bare = tmp_path / "utan-rar.se"
+    bare.write_bytes(b"\n".join(x for x in lines if not x.startswith((b"#RAR", b"#KSUMMA"))))
+    plan = plan_import(bare, open_2019(), objects=["1:1510"])
+    assert [d.code for d in plan.errors] == ["year_not_in_file"]
+    assert "states no current fiscal year" in plan.errors[0].message
+
+
+def test_a_voucher_dated_outside_the_year_of_a_file_for_the_year_is_named_with_its_date(
+    draft_2020: Year, tmp_path: Path
+) -> None:
+    lines = DEMO_SIE.read_bytes().split(b"\n")
+    stray = tmp_path / "fel-datum.se"
+    first = next(i for i, x in enumerate(lines) if x.startswith(b"#VER"))
+    fields = lines[first].split(b" ")
+    fields[3] = b"20190615"
+    lines[first] = b" ".join(fields)
+    written = [x for x in lines if not x.startswith(b"#KSUMMA")]
+    stray.write_bytes(b"\n".join(written))
+    plan = plan_import(stray, draft_2020, objects=["1:1510"])
+    [outside] = [d for d in plan.errors if d.code == "voucher_outside_year"]
+    assert outside.figures == {"voucher": "A 1", "date": dt.date(2019, 6, 15)}
+    assert outside.line == written.index(lines[first]) + 1
 
 
 def test_a_decided_year_is_refused(demo: None) -> None:

@@ -30,6 +30,8 @@ def read_balance(state: ReadState, label: str, fields: list[Field], lineno: int)
                 lineno,
                 "bad_period",
                 f"Line {lineno}: {label} period {period!r} is not a valid YYYYMM.",
+                record=label,
+                value=str(period)[:40],
             )
             return
         i = 3

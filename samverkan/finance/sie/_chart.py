@@ -60,6 +60,8 @@ def read_object(state: ReadState, label: str, fields: list[Field], lineno: int) 
             "duplicate_object",
             f"Line {lineno}: object {obj_id} in dimension {dimension} is declared "
             f"again (first on line {first}); the later one is used.",
+            object=f"{dimension}:{obj_id}"[:80],
+            first_line=first,
         )
     if state.chart_sent:
         state.out.append(obj)
@@ -95,6 +97,8 @@ def _konto(state: ReadState, account: Account, fields: list[Field], lineno: int)
             "duplicate_account",
             f"Line {lineno}: account {number} is declared again (first on line "
             f"{state.accounts[number].line}); the later name is used.",
+            account=number[:40],
+            first_line=state.accounts[number].line,
         )
     return Account(
         number=number,
@@ -115,6 +119,8 @@ def _ktyp(state: ReadState, account: Account, fields: list[Field], lineno: int) 
             "bad_account_type",
             f"Line {lineno}: #KTYP {account.number} has type {value!r}, not one of T, S, K, I; "
             "ignored.",
+            account=account.number[:40],
+            value=str(value)[:40],
         )
         return None
     return dataclasses.replace(account, type=cast(AccountType, value))

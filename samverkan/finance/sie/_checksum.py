@@ -67,6 +67,7 @@ def read_ksumma(state: ReadState, fields: list[Field], lineno: int) -> None:
             lineno,
             "ksumma_mismatch",
             f"Line {lineno}: #KSUMMA value {value!r} is not a number.",
+            value=str(value)[:40],
         )
         return
     expected = int(value)
@@ -101,6 +102,8 @@ def ksumma_mismatch(
         "ksumma_mismatch",
         f"Line {lineno}: #KSUMMA says {expected} but the records sum to {state.ks_crc}; "
         f"the file was changed or damaged after export.{note}",
+        expected=expected,
+        found=state.ks_crc,
     )
 
 

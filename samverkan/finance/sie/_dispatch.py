@@ -59,6 +59,7 @@ def read_record(state: ReadState, fields: list[Field], flags: int, lineno: int) 
                 lineno,
                 "flagga_not_first",
                 f"Line {lineno}: the first record is {label}, not #FLAGGA.",
+                record=label[:40],
             )
     if state.voucher is not None and label not in ROWS:
         _voucher_ended_by(state, lineno)
@@ -73,6 +74,7 @@ def read_record(state: ReadState, fields: list[Field], flags: int, lineno: int) 
             "unknown_label",
             f"Line {lineno}: unknown record {label[:40]} ignored "
             "(further ones with this label are not reported).",
+            record=label[:40],
         )
 
 
@@ -87,6 +89,7 @@ def _voucher_ended_by(state: ReadState, lineno: int) -> None:
             "missing_closing_brace",
             f"Voucher {vid(voucher)} (line {voucher.line}): its block has no closing "
             f"'}}' before line {lineno}; the voucher was closed there.",
+            voucher=vid(voucher),
         )
     else:
         state.diag(
@@ -95,5 +98,6 @@ def _voucher_ended_by(state: ReadState, lineno: int) -> None:
             "missing_opening_brace",
             f"Voucher {vid(voucher)} (line {voucher.line}): no '{{' line follows "
             "the #VER; the voucher has no rows.",
+            voucher=vid(voucher),
         )
     close_voucher(state)

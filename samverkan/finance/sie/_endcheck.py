@@ -50,6 +50,7 @@ def finish(state: ReadState, lineno: int) -> None:
             "missing_closing_brace",
             f"Voucher {vid(voucher)} (line {voucher.line}): the file ends inside its "
             "block (no closing '}').",
+            voucher=vid(voucher),
         )
         close_voucher(state)
     start_chart_data(state, lineno)
@@ -82,6 +83,8 @@ def finish(state: ReadState, lineno: int) -> None:
             "missing_omfattn",
             f"The type {sie_type} file has {state.period_balances} period balance(s) but "
             "no #OMFATTN saying up to which date they run.",
+            count=state.period_balances,
+            sie_type=sie_type,
         )
     omfattn = head.get("omfattn")
     year0 = next((y for y in state.years if y.index == 0), None)
@@ -91,6 +94,9 @@ def finish(state: ReadState, lineno: int) -> None:
             None,
             "implausible_omfattn",
             f"#OMFATTN {omfattn} lies outside the current fiscal year ({year0.start}–{year0.end}).",
+            date=omfattn,
+            file_start=year0.start,
+            file_end=year0.end,
         )
     if sie_type in (1, 2, 3) and state.voucher_count:
         state.diag(
@@ -99,6 +105,8 @@ def finish(state: ReadState, lineno: int) -> None:
             "vouchers_in_balance_file",
             f"A type {sie_type} file holds {state.voucher_count} voucher(s); only type 4 "
             "files may.",
+            count=state.voucher_count,
+            sie_type=sie_type,
         )
     account_findings(state)
     tallied_findings(state)
@@ -110,6 +118,8 @@ def finish(state: ReadState, lineno: int) -> None:
             f"{state.lossy_lines} line(s) hold U+FFFD replacement characters (first on line "
             f"{state.lossy_first}): letters were lost before or while reading; they cannot "
             "be recovered.",
+            count=state.lossy_lines,
+            first_line=state.lossy_first,
         )
     for code, (count, severity) in sorted(state.suppressed.items()):
         state.out.append(
@@ -118,6 +128,7 @@ def finish(state: ReadState, lineno: int) -> None:
                 line=None,
                 code="suppressed_diagnostics",
                 message=f"{count} further {code!r} finding(s) were not listed.",
+                figures={"count": count, "finding": code},
             )
         )
     state.out.append(

@@ -98,6 +98,7 @@ def missing(
         lineno,
         "missing_field",
         f"Line {lineno}: {label} lacks its {what}; the record was ignored.",
+        record=label[:40],
     )
 
 
@@ -109,7 +110,7 @@ def bad_amount(state: ReadState, value: Field, lineno: int, label: str) -> None:
         message = (
             f"Line {lineno}: {label} amount {shown[:40]!r} is not a number; the record was ignored."
         )
-    state.diag("error", lineno, "bad_amount", message)
+    state.diag("error", lineno, "bad_amount", message, record=label[:40], value=shown[:40])
 
 
 def amount_field(
@@ -140,6 +141,8 @@ def bad_quantity(state: ReadState, value: str, lineno: int, label: str) -> None:
         lineno,
         "bad_quantity",
         f"Line {lineno}: {label} quantity {value[:40]!r} is not a number; ignored.",
+        record=label[:40],
+        value=value[:40],
     )
 
 
@@ -155,6 +158,8 @@ def int_field(state: ReadState, fields: list[Field], i: int, lineno: int, label:
         f"Line {lineno}: field {i} of {label} {what}; the record was ignored"
         if label not in IDENTIFICATION
         else f"Line {lineno}: field {i} of {label} {what}.",
+        record=label[:40],
+        value=value[:40],
     )
     return None
 
@@ -176,6 +181,7 @@ def date_field(
                 lineno,
                 "bad_date",
                 f"Line {lineno}: {label} has no date where one is required.",
+                record=label[:40],
             )
         return None
     return state.dates.get(value) or parse_date(state, value, lineno, label)
@@ -189,6 +195,8 @@ def parse_date(state: ReadState, value: str, lineno: int, label: str) -> date | 
             lineno,
             "bad_date",
             f"Line {lineno}: {label} date {value[:40]!r} is not a valid YYYYMMDD date.",
+            record=label[:40],
+            value=value[:40],
         )
         return None
     if len(state.dates) < 100_000:
@@ -206,6 +214,7 @@ def object_pairs(state: ReadState, elements: Field, lineno: int) -> ObjectList:
             "odd_object_list",
             f"Line {lineno}: object list {{{' '.join(elements)[:60]}}} has an odd number of "
             "elements; the last one was ignored.",
+            text=" ".join(elements)[:60],
         )
     it = iter(elements)
     return tuple(zip(it, it, strict=False))

@@ -99,6 +99,7 @@ def _format(state: ReadState, label: str, fields: list[Field], lineno: int) -> N
             lineno,
             "unknown_format",
             f"Line {lineno}: #FORMAT is {fmt!r}; the only value the spec allows is PC8.",
+            value=str(fmt)[:40],
         )
 
 
@@ -115,6 +116,7 @@ def _sietyp(state: ReadState, label: str, fields: list[Field], lineno: int) -> N
             lineno,
             "unknown_sie_type",
             f"Line {lineno}: #SIETYP {sie_type} is not one of 1, 2, 3, 4.",
+            value=str(sie_type)[:40],
         )
     state.head["sie_type"] = sie_type
 
@@ -169,6 +171,7 @@ def _rar(state: ReadState, label: str, fields: list[Field], lineno: int) -> bool
             lineno,
             "duplicate_year",
             f"Line {lineno}: #RAR {index} declared twice; the later one is used.",
+            value=index,
         )
         state.years = [y for y in state.years if y.index != index]
     start = date_field(state, fields, 2, lineno, label)
@@ -179,6 +182,8 @@ def _rar(state: ReadState, label: str, fields: list[Field], lineno: int) -> bool
             lineno,
             "bad_date",
             f"Line {lineno}: fiscal year {index} ends ({end}) before it starts ({start}).",
+            file_start=start,
+            file_end=end,
         )
     year = FiscalYear(index=index, start=start, end=end, line=lineno)
     for other in state.years:
@@ -286,6 +291,7 @@ def late(state: ReadState, label: str, lineno: int) -> None:
             "record_out_of_order",
             f"Line {lineno}: {label} comes after records of a later group; it was still "
             "used (later out-of-order records are not reported).",
+            record=label[:40],
         )
 
 

@@ -234,6 +234,7 @@ def read_row(state: ReadState, label: str, fields: list[Field], lineno: int) -> 
             lineno,
             "trans_outside_voucher",
             f"Line {lineno}: {label} outside a #VER block; the row was ignored.",
+            record=label[:40],
         )
         return
     if not voucher.in_block:
@@ -243,6 +244,7 @@ def read_row(state: ReadState, label: str, fields: list[Field], lineno: int) -> 
             "missing_opening_brace",
             f"Voucher {vid(voucher)} (line {voucher.line}): no '{{' line "
             "before its rows; rows read as if it were there.",
+            voucher=vid(voucher),
         )
         voucher.in_block = True
     kind = label[1:]
@@ -258,6 +260,7 @@ def read_row(state: ReadState, label: str, fields: list[Field], lineno: int) -> 
                 lineno,
                 "missing_object_list",
                 f"Line {lineno}: #{kind} has no object list {{…}}; read as empty.",
+                record=f"#{kind}",
             )
             i = 2
         elif objects_field:
@@ -267,6 +270,8 @@ def read_row(state: ReadState, label: str, fields: list[Field], lineno: int) -> 
                 "bad_object_list",
                 f"Line {lineno}: #{kind} has {objects_field[:40]!r} where the object "
                 "list {…} belongs; read as empty.",
+                record=f"#{kind}",
+                text=str(objects_field)[:40],
             )
         objects_field = ()
     if not account or not isinstance(account, str):
@@ -370,6 +375,7 @@ def rtrans_without_twin(
         "rtrans_without_twin",
         f"Line {rtrans.line}: #RTRANS in voucher {vid(voucher)} {what}; the #RTRANS row "
         "was counted as part of the voucher.",
+        voucher=vid(voucher),
     )
 
 
@@ -401,6 +407,7 @@ def close_voucher(state: ReadState) -> None:
             voucher.line,
             "empty_voucher",
             f"Voucher {vid(voucher)} (line {voucher.line}) has no #TRANS rows.",
+            voucher=vid(voucher),
         )
     elif voucher.unreadable_rows:
         state.diag(
@@ -409,6 +416,8 @@ def close_voucher(state: ReadState) -> None:
             "unreadable_rows",
             f"Voucher {vid(voucher)} (line {voucher.line}): {voucher.unreadable_rows} "
             "row(s) could not be read, so its balance was not checked.",
+            voucher=vid(voucher),
+            count=voucher.unreadable_rows,
         )
     else:
         total = sum(map(_amount_of, rows), _ZERO)

@@ -242,6 +242,10 @@ class Reconciler:
                     f"number tell balance from result account: {', '.join(unclassified[:20])}"
                     + (" …" if len(unclassified) > 20 else "")
                     + ".",
+                    figures={
+                        "accounts": ", ".join(unclassified[:20])
+                        + (" …" if len(unclassified) > 20 else "")
+                    },
                 )
             )
         return Reconciliation(

@@ -50,7 +50,7 @@ from samverkan.web.account_forms import (
     project_names,
 )
 from samverkan.web.edit_guard import EditGuard
-from samverkan.web.sie_findings import FINDING_TEXTS
+from samverkan.web.sie_findings import describe
 from samverkan.web.summaries import accounts_overview
 from samverkan.web.uploads import upload_too_large
 from samverkan.web.views.editing import see_other
@@ -182,7 +182,11 @@ def sie_preview(request: HttpRequest, coop: str, year: int, token: str) -> HttpR
             plan=plan,
             earlier=earlier,
             changes=changes,
-            refused=[d for d in refused if d.severity == "error"],
+            refused=[
+                describe(d)
+                for d in refused
+                if d.severity == "error" and d.code != "year_not_in_file"
+            ],
             **_preview(plan, found),
         ),
         status=status,
@@ -208,12 +212,13 @@ def _preview(plan: Plan, year: Year) -> dict[str, Any]:
         {"account": account, "name": plan.account_names.get(account, ""), "amount": amount}
         for account, amount in sorted(plan.unmapped.items())
     ]
+    # Shown in tables of their own (reconciliation, unmapped accounts) or at the top (the year).
+    apart = ("reconciliation_difference", "unmapped_account", "year_not_in_file")
     findings = [
-        {"level": d.severity, "label": _LEVELS[d.severity], "line": d.line, "code": d.code,
-         "meaning": FINDING_TEXTS.get(d.code, ""), "message": d.message}
+        {"label": _LEVELS[d.severity], "view": describe(d)}
         for d in plan.diagnostics
-        if d.code not in ("reconciliation_difference", "unmapped_account")
-    ]  # fmt: skip
+        if d.code not in apart
+    ]
     counts = {level: sum(1 for d in plan.diagnostics if d.severity == level) for level in _LEVELS}
     return {
         "totals": totals,
@@ -221,6 +226,31 @@ def _preview(plan: Plan, year: Year) -> dict[str, Any]:
         "findings": findings,
         "counts": counts,
         "can_import": not plan.errors,
+        "wrong_year": _wrong_year(plan, year),
+    }
+
+
+def _wrong_year(plan: Plan, year: Year) -> dict[str, Any] | None:
+    """The file's own year when it is not the page's, and where to upload it instead."""
+    found = next((d for d in plan.diagnostics if d.code == "year_not_in_file"), None)
+    if found is None:
+        return None
+    file_year = found.figures.get("file_year")
+    target = (
+        Year.objects.filter(cooperation_id=year.cooperation_id, year=file_year).first()
+        if isinstance(file_year, int)
+        else None
+    )
+    return {
+        "file_year": file_year,
+        "start": found.figures.get("file_start"),
+        "end": found.figures.get("file_end"),
+        "vouchers": found.figures.get("vouchers", 0),
+        "upload_url": (
+            reverse("web:sie-upload", args=[year.cooperation.slug, target.year])
+            if target is not None and not target.is_locked
+            else ""
+        ),
     }
 
 
