@@ -343,3 +343,140 @@ def test_a_mappings_project_is_shown_and_chosen_by_its_name(place: Place, client
     )
     assert response.status_code == 303
     assert AccountMapping.objects.get(account="6444").project == "kartor-infrastruktur"
+
+
+# -- the preview reads in Swedish ----------------------------------------------------------------
+
+
+def demo_sie_with(*changes: tuple[bytes, bytes], without_checksum: bool = True) -> bytes:
+    """The demo's SIE file with some lines changed (and, by default, its checksum left out)."""
+    data = DEMO_SIE.read_bytes()
+    for old, new in changes:
+        assert old in data, old
+        data = data.replace(old, new, 1)
+    if without_checksum:
+        data = b"\r\n".join(x for x in data.split(b"\r\n") if not x.startswith(b"#KSUMMA"))
+    return data
+
+
+def line_of(data: bytes, text: bytes) -> int:
+    return data.split(b"\r\n").index(text) + 1
+
+
+def finding_rows(page: str) -> list[str]:
+    """The rows of the findings table, tags stripped, spaces collapsed."""
+    import re
+
+    table = page.split('id="findings-heading"', 1)[1]
+    rows = re.findall(r'<tr class="finding-[a-z]+">(.*?)</tr>', table, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_every_finding_of_the_preview_reads_in_swedish_with_its_line_figures_and_what_to_do(
+    place: Place, client_for: Any
+) -> None:
+    data = demo_sie_with(
+        (b'#KONTO 1930 "Bank"\r\n', b'#KONTO 1930 "Bank"\r\n#KONTO 1930 "Bankkonto"\r\n'),
+        (b"#TRANS 1930 {} 378424.00\r\n", b"#TRANS 1930 {} 378426.50\r\n"),
+    )
+    _, page = preview_of(client_for(SECRETARIAT), data)
+    page = page.replace("\xa0", " ")
+    rows = finding_rows(page)
+    again = line_of(data, b'#KONTO 1930 "Bankkonto"')
+    voucher = line_of(data, b'#VER A 1 20200331 "Medlemsavgift 2020 Botkyrka"')
+    assert (
+        f"Varning {again} Ett konto anges två gånger; det senare namnet används. "
+        f"kod duplicate_account konto: 1930 första rad: {again - 1} Inget behöver göras."
+    ) in rows
+    assert (
+        f"Fel {voucher} En verifikation balanserar inte: raderna summerar inte till noll. "
+        "kod unbalanced_voucher serie: A nummer: 1 summa: 2,50 "
+        "Rätta verifikationen i ekonomisystemet och ta ut filen på nytt."
+    ) in rows
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Detaljer" not in main and 'lang="en"' not in main
+    assert "is declared again" not in main and "does not balance" not in main, "no English"
+
+
+def test_a_refused_import_says_in_swedish_why(place: Place, client_for: Any) -> None:
+    client = client_for(SECRETARIAT)
+    data = demo_sie_with((b"#TRANS 1930 {} 378424.00\r\n", b"#TRANS 1930 {} 378426.50\r\n"))
+    location, _ = preview_of(client, data)
+    refused = client.post(location, {"import": "1"})
+    assert refused.status_code == 409
+    alert = refused.content.decode().replace("\xa0", " ").split('role="alert"', 1)[1]
+    alert = alert.split("</div>", 1)[0]
+    assert "Importen vägrades; inget har ändrats." in alert
+    assert "En verifikation balanserar inte" in alert and "summa: 2,50" in alert
+    assert "Voucher" not in alert
+
+
+def test_every_documented_finding_that_asks_for_action_says_what_to_do_in_swedish() -> None:
+    import re
+
+    from samverkan.web.sie_findings import FINDING_ACTIONS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sie.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z0-9_]+)` \|.*\| ([^|]+) \|$", docs, re.MULTILINE)
+    asking = {code for code, what in rows if not what.startswith("Nothing")}
+    assert asking - set(FINDING_ACTIONS) == set()
+
+
+def test_every_figure_the_reader_gives_on_the_sample_files_has_a_swedish_name() -> None:
+    from samverkan.finance.sie import LENIENT_INSPECT, read_sie
+    from samverkan.web.sie_findings import FIGURE_LABELS
+
+    samples = Path(__file__).resolve().parents[1] / "data" / "sie-samples"
+    keys = {
+        key
+        for path in sorted(samples.glob("*.s[ei]"))
+        for d in read_sie(path.read_bytes(), options=LENIENT_INSPECT).diagnostics
+        for key in d.figures
+    }
+    assert len(keys) > 10, "the samples give figures"
+    assert keys - set(FIGURE_LABELS) == set()
+
+
+# -- a file of another year ------------------------------------------------------------------------
+
+
+def test_a_file_of_another_year_gives_one_clear_error_at_the_top_and_no_error_per_voucher(
+    place: Place, client_for: Any
+) -> None:
+    # Huddinge's export of 2019 (the demo's file a year earlier), uploaded into 2020.
+    data = demo_sie_with((b"", b"")).replace(b"2020", b"2019")
+    _, page = preview_of(client_for(SECRETARIAT), data, name="huddinge-2019.se")
+    top = page.split('id="wrong-year"', 1)[1].split("</div>", 1)[0]
+    assert (
+        "Filen gäller räkenskapsåret 2019 (1 januari 2019–31 december 2019 enligt filens "
+        "#RAR 0), men sidan är för 2020."
+    ) in top
+    assert "Ingen av filens 60 verifikationer kan importeras till 2020." in top
+    assert "Ladda upp filen under 2019, eller ta ut SIE-filen för 2020" in top
+    assert page.index('id="wrong-year"') < page.index('id="summary-heading"'), "at the top"
+    assert "1 fel, 0 varningar" in page
+    assert "voucher_outside_year" not in page and "year_not_in_file" not in page
+    assert not [row for row in finding_rows(page) if row.startswith("Fel")]
+
+
+def test_the_error_of_another_year_links_to_that_years_upload_when_it_is_open(
+    place: Place, client_for: Any
+) -> None:
+    Year.objects.update_or_create(
+        cooperation=place.coop, year=2021, defaults={"status": "planning"}
+    )
+    data = demo_sie_with((b"#RAR 0 20200101 20201231", b"#RAR 0 20210101 20211231"))
+    _, page = preview_of(client_for(SECRETARIAT), data)
+    upload_2021 = reverse("web:sie-upload", args=["sodertorn", 2021])
+    assert f'href="{upload_2021}"' in page and "Ladda upp SIE-fil för 2021" in page
+    data = demo_sie_with((b"#RAR 0 20200101 20201231", b"#RAR 0 20190101 20191231"))
+    _, page = preview_of(client_for(SECRETARIAT), data)
+    assert "sidan är för 2020" in page
+    assert reverse("web:sie-upload", args=["sodertorn", 2019]) not in page, "2019 is decided"
+
+
+def test_a_file_without_its_fiscal_year_says_so_at_the_top(place: Place, client_for: Any) -> None:
+    data = demo_sie_with((b"#RAR 0 20200101 20201231\r\n", b""))
+    _, page = preview_of(client_for(SECRETARIAT), data)
+    top = page.split('id="wrong-year"', 1)[1].split("</div>", 1)[0]
+    assert "Filen anger inget räkenskapsår (#RAR 0), så den kan inte importeras till 2020." in top
