@@ -851,3 +851,92 @@ def test_the_secretariat_invites_a_person_who_chooses_a_password_and_signs_in(
     follow(page.get_by_role("button", name="Ja, ta bort rollen"))
     assert "nora.nilsson" not in page.content()
     assert problems == []
+
+
+def axe_at_both_widths(problems: list[str], page: Any, what: str) -> None:
+    """axe-core at desktop and phone width; what it finds goes into `problems`."""
+    problems.extend(f"{what} (desktop): {v}" for v in axe_violations(page))
+    size = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 740})
+    problems.extend(f"{what} (phone): {v}" for v in axe_violations(page))
+    page.set_viewport_size(size)
+
+
+def test_the_secretariat_corrects_the_years_stated_population_and_a_persons_name(
+    open_page: Any, live_server: Any, place: Place, users: dict[str, Any]
+) -> None:
+    """The population page's stated total and a person's name and e-mail, without script:
+    axe checks each form empty, refused and saved, at desktop and phone width."""
+    from samverkan.accounts.models import RoleAssignment
+
+    problems: list[str] = []
+    page = open_page(SECRETARIAT)
+    page.goto(url(live_server, "/app/sodertorn/2020/befolkning/"))
+    follow(page.get_by_role("link", name="Ändra invånare totalt"))
+    assert page.get_by_label("Invånare totalt").input_value() == "507552"
+    axe_at_both_widths(problems, page, "the stated total's form")
+    page.get_by_label("Invånare totalt").fill("")
+    follow(page.get_by_role("button", name="Spara invånarantalet"))
+    assert shown(page.get_by_text("Ange invånarantalet som gäller datumet."))
+    axe_at_both_widths(problems, page, "the stated total refused")
+    page.get_by_label("Invånare totalt").fill("507 600")
+    follow(page.get_by_role("button", name="Spara invånarantalet"))
+    assert shown(page.get_by_text("Årets invånarantal är sparat."))
+    assert "507 600 invånare den 31 december 2020." in page.inner_text("main").replace("\xa0", " ")
+    axe_at_both_widths(problems, page, "the population page")
+
+    lead = users[LEAD_A]
+    page.goto(url(live_server, f"/app/sodertorn/2020/anvandare/{lead.pk}/"))
+    follow(page.get_by_role("link", name="Ändra namn och e-postadress"))
+    axe_at_both_widths(problems, page, "a person's name and e-mail")
+    page.get_by_label("E-postadress").fill("inte en adress")
+    follow(page.get_by_role("button", name="Spara namn och e-postadress"))
+    assert shown(page.get_by_text("giltig e-postadress"))
+    axe_at_both_widths(problems, page, "a person's name and e-mail refused")
+    page.get_by_label("Förnamn").fill("Sara")
+    page.get_by_label("Efternamn").fill("Planlund")
+    page.get_by_label("E-postadress").fill("sara@botkyrka.se")
+    follow(page.get_by_role("button", name="Spara namn och e-postadress"))
+    assert shown(page.get_by_text("Namn och e-postadress är sparade."))
+    lead.refresh_from_db()
+    assert (lead.first_name, lead.email) == ("Sara", "sara@botkyrka.se")
+
+    RoleAssignment.objects.create(user=lead, cooperation=place.other_coop, role="reader")
+    page.goto(url(live_server, f"/app/sodertorn/2020/anvandare/{lead.pk}/andra/"))
+    assert shown(page.get_by_text("ändras av installationens administratör"))
+    axe_at_both_widths(problems, page, "a person with roles elsewhere")
+    assert problems == []
+
+
+def test_the_sie_preview_of_a_file_of_another_year_and_its_findings_read_in_swedish(
+    open_page: Any, live_server: Any, place: Place, tmp_path: Path, settings: Any
+) -> None:
+    from samverkan.demo import DEMO_DIR
+
+    settings.SIE_UPLOAD_DIR = tmp_path / "uploads"
+    demo = DEMO_DIR / "huddinge-2020.se"
+    lines = [x for x in demo.read_bytes().split(b"\r\n") if not x.startswith(b"#KSUMMA")]
+    other_year = tmp_path / "huddinge-2019.se"
+    other_year.write_bytes(b"\r\n".join(lines).replace(b"2020", b"2019"))
+    findings = tmp_path / "huddinge-2020-rattad.se"
+    findings.write_bytes(
+        b"\r\n".join(lines)
+        .replace(b'#KONTO 1930 "Bank"', b'#KONTO 1930 "Bank"\r\n#KONTO 1930 "Bankkonto"', 1)
+        .replace(b"#TRANS 1930 {} 378424.00", b"#TRANS 1930 {} 378426.50", 1)
+    )
+    problems: list[str] = []
+    page = open_page(SECRETARIAT)
+    for path, what in ((other_year, "a file of another year"), (findings, "findings")):
+        page.goto(url(live_server, "/app/sodertorn/2020/ekonomi/sie/"))
+        page.get_by_label("SIE-fil").set_input_files(str(path))
+        page.get_by_label("Objekt").fill("1:1510")
+        follow(page.get_by_role("button", name="Läs filen och visa förhandsgranskning"))
+        page.get_by_role("heading", name=f"Förhandsgranskning: {path.name}").wait_for()
+        axe_at_both_widths(problems, page, what)
+        if path == other_year:
+            alert = page.get_by_role("alert").first.inner_text()
+            assert "Filen gäller räkenskapsåret 2019" in alert and "sidan är för 2020" in alert
+        else:
+            table = page.get_by_role("region", name="Vad läsningen fann").last.inner_text()
+            assert "En verifikation balanserar inte" in table and "Att göra" in table
+    assert problems == []
