@@ -157,8 +157,10 @@ def test_an_sie_amount_too_large_for_the_ledger_is_an_error_of_the_preview_with_
         {"file": SimpleUploadedFile("huddinge-2020.se", sie), "objects": "1:1510"},
     )
     assert uploaded.status_code == 303
-    page = client.get(uploaded["Location"]).content.decode()
-    assert "Ett belopp är för stort för bokföringen" in page and "Line 53:" in page
+    page = client.get(uploaded["Location"]).content.decode().replace("\xa0", " ")
+    row = page.split('<tr class="finding-error">', 1)[1].split("</tr>", 1)[0]
+    assert "Ett belopp är för stort för bokföringen" in row and "<td>53</td>" in row
+    assert "konto: 3460" in row and "belopp: −123 456 789 012 345 678 901 234" in row
     assert 'name="import"' not in page
     assert not LedgerLine.objects.filter(source="sie", year=place.year).exists()
 
