@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "samverkan.core",
     "samverkan.accounts",
     "samverkan.audit",
     "samverkan.members",

@@ -1,4 +1,4 @@
-"""Template filters of the web app: Markdown, money in the page's language."""
+"""Template filters of the web app: Markdown, money in the page's language; a create form's token."""
 
 from __future__ import annotations
 
@@ -8,13 +8,23 @@ from typing import Any
 
 from django import template
 from django.utils.dates import MONTHS
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy
 
 from samverkan.lib.money import format_amount, format_kr
 from samverkan.web.markup import render_markdown
+from samverkan.web.once import ONCE_FIELD, form_token
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def once_field(context: template.Context) -> SafeString:
+    """The hidden one-time token of a form that adds a record (samverkan/web/once.py)."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', ONCE_FIELD, form_token(context["request"])
+    )
 
 
 def _lang() -> str:

@@ -50,6 +50,7 @@ from samverkan.web.account_forms import (
     project_names,
 )
 from samverkan.web.edit_guard import EditGuard
+from samverkan.web.once import stored_once
 from samverkan.web.sie_findings import describe
 from samverkan.web.summaries import accounts_overview
 from samverkan.web.uploads import upload_too_large
@@ -325,6 +326,7 @@ def _mapping_form(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def account_mapping_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     return _mapping_form(request, found, standing, AccountMapping(cooperation=found.cooperation))

@@ -20,6 +20,7 @@ from samverkan.members.models import Year
 from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
 from samverkan.web.edit_guard import EditGuard
+from samverkan.web.once import stored_once
 from samverkan.web.register_forms import ConsultationForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -92,6 +93,7 @@ def _form_page(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def consultation_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.EDIT_REGISTERS)

@@ -15,6 +15,7 @@ from samverkan.members.models import Year
 from samverkan.members.services import DomainError
 from samverkan.members.year_services import next_year_number, preview_year, start_year
 from samverkan.web.access import acting_user, get_standing, require
+from samverkan.web.once import stored_once
 from samverkan.web.plan_forms import StartYearForm
 from samverkan.web.views.plan_edit import _see_other
 
@@ -38,6 +39,7 @@ def project_choice(project: Any) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def year_new(request: HttpRequest, coop: str) -> HttpResponse:
     """`?ar=2021&fran=2020` previews 2021 started from 2020 (`fran=` empty: an empty year); POST starts it."""
     standing = get_standing(request, coop)

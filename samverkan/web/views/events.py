@@ -28,6 +28,7 @@ from samverkan.members.models import Member, Year
 from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
 from samverkan.web.edit_guard import EditGuard
+from samverkan.web.once import stored_once
 from samverkan.web.register_forms import CoFinancingForm, EventForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -171,6 +172,7 @@ def _event_page(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def event_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.EDIT_REGISTERS)

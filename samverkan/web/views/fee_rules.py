@@ -26,6 +26,7 @@ from samverkan.members.services import (
 from samverkan.web.access import acting_user, get_year_for_capability, get_year_for_user
 from samverkan.web.edit_guard import EditGuard
 from samverkan.web.member_forms import FeeRateForm, FeeRuleForm
+from samverkan.web.once import stored_once
 from samverkan.web.register_forms import add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -80,6 +81,7 @@ def _form_page(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def fee_rule_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = _editor(request, coop, year)
     if request.method != "POST":

@@ -22,6 +22,7 @@ from samverkan.members.services import (
 from samverkan.web.access import acting_user, get_member_for_user, get_year_for_user, require
 from samverkan.web.edit_guard import EditGuard
 from samverkan.web.member_forms import LeftForm, MemberForm, RenameForm
+from samverkan.web.once import stored_once
 from samverkan.web.register_forms import add_service_errors
 from samverkan.web.views.editing import see_other
 from samverkan.web.views.plan import year_context
@@ -51,6 +52,7 @@ def members(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def member_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.EDIT_MEMBERS)

@@ -24,6 +24,7 @@ from samverkan.members.models import Year
 from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import acting_user, get_year_for_capability
 from samverkan.web.edit_guard import NETWORK_YEAR, EditGuard
+from samverkan.web.once import stored_once
 from samverkan.web.register_forms import NetworkForm, NetworkYearForm, add_service_errors
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
@@ -92,6 +93,7 @@ def _network_page(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def network_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = _editor(request, coop, year)
     return _network_page(request, found, standing, None)

@@ -50,6 +50,7 @@ from samverkan.plan.services import (
 )
 from samverkan.web.access import acting_user, get_year_for_user, require
 from samverkan.web.edit_guard import EditGuard
+from samverkan.web.once import stored_once
 from samverkan.web.plan_forms import (
     ActivityForm,
     AdoptPlanForm,
@@ -152,6 +153,7 @@ def _plan_page(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def plan(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     """The year's plan; POST (secretariat) adds a focus area or moves one up or down."""
     found, standing = get_year_for_user(request, coop, year)
@@ -316,6 +318,7 @@ def _area_page(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def plan_area(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
     """A focus area of the plan; POST (secretariat) changes it, by `action`."""
     found, standing = get_year_for_user(request, coop, year)

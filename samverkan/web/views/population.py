@@ -47,6 +47,7 @@ from samverkan.web.member_forms import (
     PopulationTotalForm,
     PopulationUploadForm,
 )
+from samverkan.web.once import stored_once
 from samverkan.web.register_forms import add_service_errors
 from samverkan.web.uploads import upload_too_large
 from samverkan.web.views.members import see_other
@@ -127,6 +128,7 @@ def population_total(request: HttpRequest, coop: str, year: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def population_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.EDIT_MEMBERS)

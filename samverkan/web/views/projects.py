@@ -33,6 +33,7 @@ from samverkan.projects.services import (
 )
 from samverkan.web.access import acting_user, get_project_for_user, get_year_for_user, require
 from samverkan.web.edit_guard import EditGuard
+from samverkan.web.once import stored_once
 from samverkan.web.register_forms import (
     ProjectForm,
     ProjectYearForm,
@@ -192,6 +193,7 @@ def _add_errors(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def project_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.EDIT_REGISTERS)

@@ -28,6 +28,7 @@ from samverkan.plan.services import (
 )
 from samverkan.web.access import acting_user, get_year_for_user, refused, require
 from samverkan.web.edit_guard import EditGuard
+from samverkan.web.once import stored_once
 from samverkan.web.plan_forms import ActivityForm, DeclineForm, ProposalEditForm, ProposalForm
 from samverkan.web.views.plan import year_context
 from samverkan.web.views.plan_edit import _attempt, _save_guarded, _see_other
@@ -58,6 +59,7 @@ def proposals(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def proposal_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     """A network lead proposes an activity (the secretariat adds activities directly in the plan)."""
     found, standing = get_year_for_user(request, coop, year)

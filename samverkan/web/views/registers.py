@@ -23,6 +23,7 @@ from samverkan.web.access import (
 )
 from samverkan.web.edit_guard import EditGuard
 from samverkan.web.forms import MeetingForm
+from samverkan.web.once import stored_once
 from samverkan.web.services import delete_meeting, save_meeting
 from samverkan.web.summaries import accounts_overview
 from samverkan.web.views.editing import confirm_delete
@@ -108,6 +109,7 @@ def _meeting_form(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def meeting_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require_meeting_author(standing)

@@ -26,6 +26,7 @@ from samverkan.projects.models import Project
 from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
 from samverkan.web.edit_guard import EditGuard
 from samverkan.web.markup import render_markdown
+from samverkan.web.once import stored_once
 from samverkan.web.register_forms import YearTextForm, add_service_errors
 from samverkan.web.summaries import year_figures
 from samverkan.web.views.editing import confirm_delete, see_other
@@ -174,6 +175,7 @@ def _text_page(
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def text_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.EDIT_REGISTERS)

@@ -50,6 +50,7 @@ from samverkan.web.access import (
     require,
 )
 from samverkan.web.edit_guard import EditGuard
+from samverkan.web.once import stored_once
 from samverkan.web.register_forms import add_service_errors
 from samverkan.web.user_forms import PersonDetailsForm, PersonForm, RoleForm
 from samverkan.web.views.members import see_other
@@ -86,6 +87,7 @@ def users(request: HttpRequest, coop: str, year: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@stored_once
 def user_new(request: HttpRequest, coop: str, year: int) -> HttpResponse:
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.MANAGE_USERS)
