@@ -9,7 +9,10 @@ Every change made here is found in the audit trail with before and after.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -940,3 +943,35 @@ def test_the_sie_preview_of_a_file_of_another_year_and_its_findings_read_in_swed
             table = page.get_by_role("region", name="Vad läsningen fann").last.inner_text()
             assert "En verifikation balanserar inte" in table and "Att göra" in table
     assert problems == []
+
+
+def test_a_double_click_on_save_stores_one_new_meeting(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    """The second click of a double click sends the form again while the first is under way."""
+    from samverkan.governance.models import Meeting
+
+    page = open_page(SECRETARIAT)
+    page.goto(url(live_server, "/app/sodertorn/2020/moten/nytt/"))
+    page.get_by_label(str(place.network_a), exact=True).check()
+    page.get_by_label("Datum").fill("2020-10-06")
+    page.get_by_label("Form").select_option("digital")
+    page.get_by_label("Plats").fill("Dubbelklickets sal")
+
+    def slow_answer(route: Any) -> None:
+        # The server has stored the first POST; its answer is slow to come back.
+        answer = route.fetch(max_redirects=0)
+        time.sleep(0.5)
+        with contextlib.suppress(playwright_api.Error):  # dropped for the second click's
+            route.fulfill(response=answer)
+
+    page.route(
+        "**/moten/nytt/",
+        lambda route: slow_answer(route) if route.request.method == "POST" else route.continue_(),
+    )
+    page.get_by_role("button", name="Spara mötet").dblclick(delay=100)
+    # Not wait_for_url: it fails on the first click's navigation, which the browser drops.
+    playwright_api.expect(page).to_have_url(re.compile(r".*/moten/$"))
+
+    assert shown(page.get_by_text("Formuläret var redan skickat. Här är det som sparades."))
+    assert Meeting.objects.filter(place="Dubbelklickets sal").count() == 1
