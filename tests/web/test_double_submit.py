@@ -32,10 +32,18 @@ from samverkan.accounts.models import Role
 from samverkan.audit.models import AuditEntry
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.core.models import FormReceipt
-from samverkan.governance.models import Event, Meeting
-from samverkan.members.models import Member, Year, YearText
+from samverkan.finance.models import AccountMapping, CostCategory
+from samverkan.governance.models import Event, Meeting, Network
+from samverkan.members.models import (
+    FeeRule,
+    Member,
+    PopulationFigure,
+    Year,
+    YearStatus,
+    YearText,
+)
 from samverkan.members.services import reopen_year
-from samverkan.plan.models import Activity
+from samverkan.plan.models import Activity, ActivityProposal, FocusArea, SubGoal
 from samverkan.projects.models import Project
 from samverkan.web.once import KEEP, ONCE_FIELD
 from tests.web.conftest import Place, make_user
@@ -115,6 +123,13 @@ class Kind:
     records: Callable[[Place], QuerySet[Any]]
     typed: Callable[[Place], dict[str, Any]]
     nth: int = 0  # which of the page's create forms (the area page has two)
+    role: Role = Role.SECRETARIAT
+    before: Callable[[Place], Any] = lambda place: None  # what the page needs first
+
+
+def planning(place: Place) -> None:
+    """The year is being planned: the networks may propose activities."""
+    Year.objects.filter(pk=place.year.pk).update(status=YearStatus.PLANNING)
 
 
 def app(name: str) -> Callable[[Place], str]:
@@ -173,6 +188,60 @@ KINDS = {
         lambda place: YearText.objects.filter(year=place.year),
         lambda place: {"key": "cycling", "body": "Om cykling."},
     ),
+    "network": Kind(
+        app("network-new"),
+        lambda place: Network.objects.filter(cooperation=place.coop),
+        lambda place: {"name": "Nätverket för cykelplanerare", "short_name": "Cykel"},
+    ),
+    "fee rule": Kind(
+        app("fee-rule-new"),
+        lambda place: FeeRule.objects.filter(cooperation=place.coop),
+        lambda place: {"from_year": "2021", "rate": "5", "basis": "previous_year_end"},
+    ),
+    "population figure": Kind(
+        app("population-new"),
+        lambda place: PopulationFigure.objects.filter(member__cooperation=place.coop),
+        lambda place: {
+            "member": place.coop.members.get(code="0127").pk,
+            "date": "2020-12-31",
+            "population": "96142",
+            "source": "SCB",
+        },
+    ),
+    "account mapping": Kind(
+        app("account-mapping-new"),
+        lambda place: AccountMapping.objects.filter(cooperation=place.coop),
+        lambda place: {
+            "account": "6420",
+            "category": CostCategory.objects.filter(cooperation=place.coop).first().pk,  # type: ignore[union-attr]
+        },
+    ),
+    "focus area": Kind(
+        app("plan"),
+        lambda place: FocusArea.objects.filter(year=place.year),
+        lambda place: {"action": "add", "title": "Cykling", "main_goal": "Fler cyklar."},
+    ),
+    "sub-goal": Kind(
+        area_url,
+        lambda place: SubGoal.objects.filter(focus_area__year=place.year),
+        lambda place: {"action": "add_goal", "new-goal-text": "Fler cykelbanor."},
+    ),
+    "activity proposal": Kind(
+        app("proposal-new"),
+        lambda place: ActivityProposal.objects.filter(focus_area__year=place.year),
+        lambda place: {
+            "focus_area": place.activity_a.focus_area_id,
+            "network": place.network_a.pk,
+            "title": "Cykelkarta",
+        },
+        role=Role.NETWORK_LEAD,
+        before=planning,
+    ),
+    "year": Kind(
+        lambda place: reverse("web:year-new", args=[place.coop.slug]) + "?ar=2021&fran=2020",
+        lambda place: Year.objects.filter(cooperation=place.coop),
+        lambda place: {"ar": "2021", "fran": "2020"},
+    ),
     "person": Kind(
         app("user-new"),
         lambda place: get_user_model().objects.all(),
@@ -200,16 +269,23 @@ def secretariat(place: Place) -> Client:
     return client
 
 
+def client_of(place: Place, role: Role) -> Client:
+    client = Client()
+    network = place.network_a if role == Role.NETWORK_LEAD else None
+    client.force_login(make_user(f"person-{role}", place.coop, role, network))
+    return client
+
+
 @pytest.mark.parametrize("name", KINDS, ids=KINDS.keys())
-def test_a_form_sent_twice_stores_one_record_and_one_audit_entry(
-    place: Place, secretariat: Client, name: str
-) -> None:
+def test_a_form_sent_twice_stores_one_record_and_one_audit_entry(place: Place, name: str) -> None:
     kind = KINDS[name]
+    kind.before(place)
+    secretariat = client_of(place, kind.role)
     form = filled_form(secretariat, kind, place)
     records, entries = kind.records(place).count(), AuditEntry.objects.count()
 
     first = secretariat.post(kind.url(place), form)
-    assert first.status_code in (302, 303), first.content.decode()[:2000]
+    assert first.status_code in (302, 303), first.content.decode().split("<main")[-1][:3000]
     assert kind.records(place).count() == records + 1
     entries_after_first = AuditEntry.objects.count()
     assert entries_after_first == entries + 1
