@@ -975,3 +975,38 @@ def test_a_double_click_on_save_stores_one_new_meeting(
 
     assert shown(page.get_by_text("Formuläret var redan skickat. Här är det som sparades."))
     assert Meeting.objects.filter(place="Dubbelklickets sal").count() == 1
+
+
+def test_back_to_a_sent_form_and_sending_it_again_stores_no_second_meeting(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    """The page is fetched anew on the way back (no-store) and the browser puts back what was
+    typed; the form gets back the token it was sent with, so the server sees a repeat."""
+    from samverkan.governance.models import Meeting
+
+    page = open_page(SECRETARIAT)
+    page.goto(url(live_server, "/app/sodertorn/2020/moten/nytt/"))
+    page.get_by_label(str(place.network_a), exact=True).check()
+    page.get_by_label("Datum").fill("2020-10-06")
+    page.get_by_label("Form").select_option("digital")
+    page.get_by_label("Plats").fill("Bakåtknappens sal")
+    follow(page.get_by_role("button", name="Spara mötet"))
+    assert shown(page.get_by_text("Mötet är sparat."))
+
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.get_by_label("Plats").input_value() == "Bakåtknappens sal"
+    follow(page.get_by_role("button", name="Spara mötet"))
+
+    assert shown(page.get_by_text("Formuläret var redan skickat. Här är det som sparades."))
+    assert Meeting.objects.filter(place="Bakåtknappens sal").count() == 1
+
+    page.get_by_role("link", name="Lägg till ett möte").click()
+    page.wait_for_load_state()
+    page.get_by_label(str(place.network_a), exact=True).check()
+    page.get_by_label("Datum").fill("2020-11-03")
+    page.get_by_label("Form").select_option("digital")
+    page.get_by_label("Plats").fill("Bakåtknappens sal")
+    follow(page.get_by_role("button", name="Spara mötet"))
+    assert shown(page.get_by_text("Mötet är sparat."))
+    assert Meeting.objects.filter(place="Bakåtknappens sal").count() == 2, "a new visit, a new form"
