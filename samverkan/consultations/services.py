@@ -95,10 +95,17 @@ def save_consultation_response(
 
 
 @transaction.atomic
-def delete_consultation_response(response: ConsultationResponse, *, actor: Actor) -> None:
-    """Remove a consultation response; the audit entry keeps what it said."""
+def delete_consultation_response(
+    response: ConsultationResponse, *, actor: Actor, read_as: str | None = None
+) -> None:
+    """Remove a consultation response; the audit entry keeps what it said.
+    `read_as`: the digest of the record as the confirm page showed it; EditConflict, and
+    nothing removed, if it changed since."""
     locked = lock_year_for_edit(response.year_id)
     response = ConsultationResponse.objects.select_for_update().get(pk=response.pk)
+    refuse_if_changed(
+        response, consultation_state(response), read_as, what=_("Remissvaret"), removing=True
+    )
     record(
         actor=actor,
         action="consultations.response.delete",

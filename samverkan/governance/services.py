@@ -237,10 +237,13 @@ def event_dependents(event: Event) -> list[str]:
 
 
 @transaction.atomic
-def delete_event(event: Event, *, actor: Actor) -> None:
-    """Remove an event; refused while co-financing, printed figures or texts depend on it."""
+def delete_event(event: Event, *, actor: Actor, read_as: str | None = None) -> None:
+    """Remove an event; refused while co-financing, printed figures or texts depend on it.
+    `read_as`: the digest of the record as the confirm page showed it; EditConflict, and
+    nothing removed, if it changed since."""
     locked = lock_year_for_edit(event.year_id)
     event = Event.objects.select_for_update().get(pk=event.pk)
+    refuse_if_changed(event, event_state(event), read_as, what=_("Arrangemanget"), removing=True)
     dependents = event_dependents(event)
     if dependents:
         raise DomainError(
@@ -403,10 +406,13 @@ def network_dependents(network: Network) -> list[str]:
 
 
 @transaction.atomic
-def delete_network(network: Network, *, actor: Actor) -> None:
-    """Remove a network and its records in open years; refused while anything else depends on it."""
+def delete_network(network: Network, *, actor: Actor, read_as: str | None = None) -> None:
+    """Remove a network and its records in open years; refused while anything else depends on it.
+    `read_as`: the digest of the record as the confirm page showed it; EditConflict, and
+    nothing removed, if it changed since."""
     stored = Network.objects.select_for_update().get(pk=network.pk)
     lock_years(stored.years_read())
+    refuse_if_changed(stored, network_state(stored), read_as, what=_("Nätverket"), removing=True)
     dependents = network_dependents(stored)
     if dependents:
         raise DomainError(

@@ -62,28 +62,52 @@ def _who(entry: AuditEntry) -> str:
     return entry.actor_label or _("någon annan")
 
 
-def changed_message(obj: Model, what: str, entries: QuerySet[AuditEntry] | None = None) -> str:
+def changed_message(
+    obj: Model,
+    what: str,
+    entries: QuerySet[AuditEntry] | None = None,
+    *,
+    removing: bool = False,
+) -> str:
     """The refusal in words: `what` (\"Mötet\") changed, by whom and when (the latest of
     `entries`, by default the record's audit entries), what the page shows and what happened
-    to the user's changes."""
+    to the user's changes (`removing`: to the deletion or cancellation the user confirmed)."""
     if entries is None:
         entries = AuditEntry.objects.filter(
             object_type=obj._meta.label_lower, object_id=str(obj.pk)
         )
     latest = entries.select_related("actor").order_by("-created_at", "-id").first()
-    rest = _(
-        "Det sparade visas nedan; dina ändringar är inte sparade men står kvar i formuläret. "
-        "Jämför och spara igen om dina ändringar ska gälla."
-    )
+    if removing:
+        rest = _(
+            "Det som är sparat nu visas nedan; inget togs bort eller ställdes in. "
+            "Läs det och bekräfta igen om det fortfarande ska göras."
+        )
+    else:
+        rest = _(
+            "Det sparade visas nedan; dina ändringar är inte sparade men står kvar i formuläret. "
+            "Jämför och spara igen om dina ändringar ska gälla."
+        )
     if latest is None:
+        if removing:
+            return _("%(what)s ändrades av någon annan efter att du öppnade sidan. %(rest)s") % {
+                "what": what,
+                "rest": rest,
+            }
         return _("%(what)s ändrades av någon annan medan du redigerade. %(rest)s") % {
             "what": what,
             "rest": rest,
         }
     when = timezone.localtime(latest.created_at)
-    return _(
-        "%(what)s ändrades av %(who)s den %(date)s kl. %(time)s medan du redigerade. %(rest)s"
-    ) % {
+    if removing:
+        template = _(
+            "%(what)s ändrades av %(who)s den %(date)s kl. %(time)s efter att du öppnade sidan. "
+            "%(rest)s"
+        )
+    else:
+        template = _(
+            "%(what)s ändrades av %(who)s den %(date)s kl. %(time)s medan du redigerade. %(rest)s"
+        )
+    return template % {
         "what": what,
         "who": _who(latest),
         "date": date_format(when, "DATE_FORMAT"),
@@ -99,6 +123,7 @@ def refuse_if_changed(
     *,
     what: str,
     entries: QuerySet[AuditEntry] | None = None,
+    removing: bool = False,
 ) -> None:
     """Raise EditConflict when `obj` (re-read under the lock, `state` its state now) is not what
     the form carrying the digest `read_as` was read from. `read_as=None` asks nothing: a caller
@@ -106,10 +131,13 @@ def refuse_if_changed(
 
     `entries`: the audit entries that change the state, when they are not the record's own (a
     fund's ledger grid: its saves and the year's SIE imports; the budget: the year's budget
-    saves); the message names who made the latest."""
+    saves); the message names who made the latest. `removing`: the form confirms a deletion
+    or cancellation of what the page showed; the message says nothing was removed."""
     if read_as is None:
         return
     digest = state_digest(state)
     if hmac.compare_digest(digest, read_as):
         return
-    raise EditConflict(changed_message(obj, what, entries), obj, state=state, digest=digest)
+    raise EditConflict(
+        changed_message(obj, what, entries, removing=removing), obj, state=state, digest=digest
+    )

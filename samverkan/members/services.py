@@ -464,10 +464,13 @@ def save_year_text(
 
 
 @transaction.atomic
-def delete_year_text(text: YearText, *, actor: Actor) -> None:
-    """Remove one of the year's texts; the audit entry keeps it."""
+def delete_year_text(text: YearText, *, actor: Actor, read_as: str | None = None) -> None:
+    """Remove one of the year's texts; the audit entry keeps it.
+    `read_as`: the digest of the record as the confirm page showed it; EditConflict, and
+    nothing removed, if it changed since."""
     locked = lock_year_for_edit(text.year_id)
     text = YearText.objects.select_for_update().get(pk=text.pk)
+    refuse_if_changed(text, year_text_state(text), read_as, what=_("Texten"), removing=True)
     record(
         actor=actor,
         action="members.year_text.delete",
@@ -550,11 +553,15 @@ def change_fee_rule(
 
 
 @transaction.atomic
-def delete_fee_rule(rule: FeeRule, *, actor: Actor) -> None:
+def delete_fee_rule(rule: FeeRule, *, actor: Actor, read_as: str | None = None) -> None:
     """Remove a rule (its years fall back on the rule before); refused, naming the year, when a
-    decided or published year's fees would change."""
+    decided or published year's fees would change. `read_as`: the digest of the record as the confirm page showed it; EditConflict, and
+    nothing removed, if it changed since."""
     stored = FeeRule.objects.select_for_update().get(pk=rule.pk)
     lock_years(stored.years_read())
+    refuse_if_changed(
+        stored, fee_rule_state(stored), read_as, what=_("Avgiftsregeln"), removing=True
+    )
     record(
         actor=actor,
         action="members.fee_rule.delete",

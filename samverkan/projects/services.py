@@ -312,12 +312,18 @@ def project_dependents(project: Project, year: Year) -> list[str]:
 
 
 @transaction.atomic
-def delete_project(project: Project, year: Year, *, actor: Actor) -> None:
+def delete_project(
+    project: Project, year: Year, *, actor: Actor, read_as: str | None = None
+) -> None:
     """Remove the project's part in `year` with its financing and the grants decided that year;
     in the project's start year, the whole project. Refused while lines, payments, printed
-    figures or later years depend on it (the message says which)."""
+    figures or later years depend on it (the message says which). `read_as`: the digest of the record as the confirm page showed it; EditConflict, and
+    nothing removed, if it changed since."""
     locked = lock_year_for_edit(year.pk)
     project = Project.objects.select_for_update().get(pk=project.pk)
+    refuse_if_changed(
+        project, project_state(project, locked), read_as, what=_("Projektet"), removing=True
+    )
     dependents = project_dependents(project, locked)
     if dependents:
         raise DomainError(

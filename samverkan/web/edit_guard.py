@@ -1,6 +1,8 @@
 """What every edit page of an existing record does so that a save cannot silently overwrite a
 newer one: the registers, the plan (focus areas, sub-goals, activities, proposals), a fund's
-ledger grid, the budget, the networks and their years, members, fee rules and roles.
+ledger grid, the budget, the networks and their years, members, fee rules and roles; and the
+confirm pages that delete or cancel one of them (a person removes only what they have seen as
+it is stored now).
 
 The form carries, in the hidden field `read_as`, the digest of the record's
 state as the page read it (`samverkan.members.conflicts`). The view hands the
@@ -233,6 +235,12 @@ class EditGuard:
             "sparades. Det sparade visas nedan; dina ändringar står kvar i formuläret. Jämför "
             "och spara igen om de ska gälla."
         )
+
+    def shown(self) -> list[StoredRow]:
+        """The record as stored now, as the page shows it: what a confirm page asks about."""
+        if self.record is None or self.guarded is None:
+            return []
+        return self.guarded.rows(self.record, self.guarded.state(self.record, self.year))
 
     def conflict(self, exc: EditConflict) -> str:
         """Show what is stored now and carry its digest; the message for the top of the page."""

@@ -115,12 +115,15 @@ def save_meeting(
 
 
 @transaction.atomic
-def delete_meeting(meeting: Meeting, *, actor: Actor) -> None:
-    """Remove a meeting from its year's register; the audit entry keeps what it said."""
+def delete_meeting(meeting: Meeting, *, actor: Actor, read_as: str | None = None) -> None:
+    """Remove a meeting from its year's register; the audit entry keeps what it said.
+    `read_as`: the digest of the record as the confirm page showed it; EditConflict, and
+    nothing removed, if it changed since."""
     locked = lock_year_for_edit(meeting.year_id)
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
     )
+    refuse_if_changed(meeting, meeting_state(meeting), read_as, what=_("Mötet"), removing=True)
     record(
         actor=actor,
         action="governance.meeting.delete",

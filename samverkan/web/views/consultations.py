@@ -131,6 +131,9 @@ def consultation_delete(request: HttpRequest, coop: str, year: int, pk: int) -> 
         what=_("remissvaret ”%(subject)s”") % {"subject": response.subject},
         back=reverse("web:consultations", args=[coop, year]),
         dependents=[],
-        delete=lambda: delete_consultation_response(response, actor=acting_user(request)),
+        record=response,
+        delete=lambda read_as: delete_consultation_response(
+            response, actor=acting_user(request), read_as=read_as
+        ),
         done=_("Remissvaret är borttaget."),
     )

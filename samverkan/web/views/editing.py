@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from samverkan.accounts.roles import Standing
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError
+from samverkan.members.services import DomainError, EditConflict
+from samverkan.web.edit_guard import EditGuard
 from samverkan.web.views.plan import year_context
 
 
@@ -24,18 +26,28 @@ def confirm_delete(
     what: str,
     back: str,
     dependents: list[str],
-    delete: Callable[[], Any],
+    record: Model,
+    delete: Callable[[str | None], Any],
     done: str,
 ) -> HttpResponse:
-    """GET asks first (naming what depends on the record, if anything does); POST deletes.
+    """GET asks first, showing the record as stored (and naming what depends on it, if anything
+    does); POST deletes: `delete(read_as)` with the digest of the record as the page showed it.
 
     A record that something depends on is not deleted: the page says what, with status 409.
+    A record changed since the page was read is not deleted either (409): the page shows it as
+    stored now and asks again; a confirmation posted without the digest gets 400.
     """
     status, error = 200, ""
+    guard = EditGuard(request, record, found)
     if request.method == "POST":
-        if not dependents:
+        refusal = guard.missing()
+        if refusal:
+            status, error = 400, refusal
+        elif not dependents:
             try:
-                delete()
+                delete(guard.read_as)
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except DomainError as exc:
                 status, error = 409, exc.message
             else:
@@ -43,11 +55,20 @@ def confirm_delete(
                 return see_other(back)
         else:
             status = 409
+    shown = guard.stored or guard.shown()
     return render(
         request,
         "web/confirm_delete.html",
         year_context(
-            found, standing, section, what=what, back=back, dependents=dependents, error=error
+            found,
+            standing,
+            section,
+            what=what,
+            back=back,
+            dependents=dependents,
+            error=error,
+            edit_guard=guard,
+            shown=shown,
         ),
         status=status,
     )

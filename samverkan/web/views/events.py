@@ -200,6 +200,7 @@ def event_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRes
         what=_("arrangemanget ”%(name)s”") % {"name": event.name},
         back=reverse("web:events", args=[coop, year]),
         dependents=event_dependents(event),
-        delete=lambda: delete_event(event, actor=acting_user(request)),
+        record=event,
+        delete=lambda read_as: delete_event(event, actor=acting_user(request), read_as=read_as),
         done=_("Arrangemanget är borttaget."),
     )

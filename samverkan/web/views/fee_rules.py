@@ -143,6 +143,7 @@ def fee_rule_delete(request: HttpRequest, coop: str, year: int, pk: int) -> Http
         what=_("avgiftsregeln från %(year)s") % {"year": rule.from_year},
         back=reverse("web:fee-rules", args=[coop, year]),
         dependents=[],
-        delete=lambda: delete_fee_rule(rule, actor=acting_user(request)),
+        record=rule,
+        delete=lambda read_as: delete_fee_rule(rule, actor=acting_user(request), read_as=read_as),
         done=_("Avgiftsregeln är borttagen."),
     )

@@ -117,7 +117,8 @@ def network_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpR
         what=_("nätverket ”%(name)s”") % {"name": network.name},
         back=reverse("web:networks", args=[coop, year]),
         dependents=network_dependents(network),
-        delete=lambda: delete_network(network, actor=acting_user(request)),
+        record=network,
+        delete=lambda read_as: delete_network(network, actor=acting_user(request), read_as=read_as),
         done=_("Nätverket är borttaget."),
     )
 

@@ -246,7 +246,10 @@ def project_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpR
         ),
         back=reverse("web:projects", args=[coop, year]),
         dependents=project_dependents(project, found),
-        delete=lambda: delete_project(project, found, actor=acting_user(request)),
+        record=project,
+        delete=lambda read_as: delete_project(
+            project, found, actor=acting_user(request), read_as=read_as
+        ),
         done=_("Projektet är borttaget.")
         if starts_here
         else _("Årets del av projektet är borttagen."),

@@ -134,7 +134,8 @@ def meeting_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpR
         what=_("mötet %(meeting)s") % {"meeting": meeting},
         back=reverse("web:meetings", args=[coop, year]),
         dependents=[],
-        delete=lambda: delete_meeting(meeting, actor=acting_user(request)),
+        record=meeting,
+        delete=lambda read_as: delete_meeting(meeting, actor=acting_user(request), read_as=read_as),
         done=_("Mötet är borttaget."),
     )
 

@@ -203,6 +203,7 @@ def text_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResp
         what=_("texten ”%(place)s”") % {"place": place_of(text.key, record_places(found))},
         back=reverse("web:texts", args=[coop, year]),
         dependents=[],
-        delete=lambda: delete_year_text(text, actor=acting_user(request)),
+        record=text,
+        delete=lambda read_as: delete_year_text(text, actor=acting_user(request), read_as=read_as),
         done=_("Texten är borttagen."),
     )
