@@ -141,9 +141,13 @@ def test_a_rule_only_open_years_follow_is_deleted_and_one_a_decided_year_follows
 ) -> None:
     client = client_for(SECRETARIAT)
     later = FeeRule.objects.create(cooperation=place.coop, from_year=2021, rate=Decimal(5))
-    assert client.post(url("fee-rule-delete", later.pk)).status_code == 303
+    assert (
+        client.post(url("fee-rule-delete", later.pk), read_as(later, place.year)).status_code == 303
+    )
     assert not FeeRule.objects.filter(pk=later.pk).exists()
-    response = client.post(url("fee-rule-delete", rule_2018(place).pk))
+    response = client.post(
+        url("fee-rule-delete", rule_2018(place).pk), read_as(rule_2018(place), place.year)
+    )
     assert response.status_code == 409
     assert "Året 2018" in response.content.decode()
     assert FeeRule.objects.filter(pk=rule_2018(place).pk).exists()

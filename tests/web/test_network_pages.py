@@ -97,7 +97,9 @@ def test_a_network_with_meetings_and_activities_is_not_deleted_and_the_page_says
     asked = client.get(url("network-delete", place.network_a.pk)).content.decode()
     assert "2 möten" in asked
     assert "det låsta året 2018" in asked
-    response = client.post(url("network-delete", place.network_a.pk))
+    response = client.post(
+        url("network-delete", place.network_a.pk), read_as(place.network_a, place.year)
+    )
     assert response.status_code == 409
     assert Network.objects.filter(pk=place.network_a.pk).exists()
 
@@ -107,7 +109,9 @@ def test_a_network_nothing_depends_on_is_deleted_with_its_open_years_records(
 ) -> None:
     network = a_network_no_year_reads(place)
     NetworkYear.objects.create(year=place.year, network=network)
-    response = client_for(SECRETARIAT).post(url("network-delete", network.pk))
+    response = client_for(SECRETARIAT).post(
+        url("network-delete", network.pk), read_as(network, place.year)
+    )
     assert response.status_code == 303
     assert not Network.objects.filter(pk=network.pk).exists()
     assert not NetworkYear.objects.filter(network_id=network.pk).exists()

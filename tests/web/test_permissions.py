@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -527,6 +528,25 @@ def edit_of(
     return prepare
 
 
+def removal_of(
+    model: Any,
+    pk: Callable[[Place], int],
+    before: Callable[[Place], dict[str, Any]] | None = None,
+) -> Callable[[Place], dict[str, Any]]:
+    """A confirm page's data: the digest of the record it showed, as stored now (none when an
+    earlier persona has removed it; `before` puts it back first)."""
+
+    def prepare(place: Place) -> dict[str, Any]:
+        posted = before(place) if before else {}
+        try:
+            found = model.objects.get(pk=pk(place))
+        except ObjectDoesNotExist:
+            return posted
+        return {**posted, **read_as(found, place.year)}
+
+    return prepare
+
+
 def fund(slug: str) -> Callable[[Place], int]:
     return lambda place: Fund.objects.get(cooperation=place.coop, slug=slug).pk
 
@@ -826,6 +846,7 @@ POST_ROWS = [
         "delete a consultation response",
         app("consultation-delete", consultation),
         secretariat_only(MOVED),
+        removal_of(ConsultationResponse, consultation),
     ),
     Row("add a project", app("project-new"), secretariat_only(MOVED), lambda p: project_data()),
     Row(
@@ -841,6 +862,7 @@ POST_ROWS = [
         "delete a project with cost lines (refused)",
         app("project-delete", project),
         secretariat_only(409),
+        removal_of(Project, project),
     ),
     Row(
         "continue a 2018 project in 2020",
@@ -874,6 +896,7 @@ POST_ROWS = [
         "delete the fee rule the published 2018 follows (refused)",
         app("fee-rule-delete", fee_rule_2018),
         secretariat_only(409),
+        removal_of(FeeRule, fee_rule_2018),
     ),
     Row(
         "add a network",
@@ -891,6 +914,7 @@ POST_ROWS = [
         "delete a network that meetings depend on (refused)",
         app("network-delete", network_a),
         secretariat_only(409),
+        removal_of(Network, network_a),
     ),
     Row(
         "say how a network takes part in 2020",
@@ -917,7 +941,12 @@ POST_ROWS = [
         secretariat_only(MOVED),
         lambda p: {"name": "Rådslag", "kind": "radslag", "status": "held", "action": "save"},
     ),
-    Row("delete an event", app("event-delete", event), secretariat_only(MOVED)),
+    Row(
+        "delete an event",
+        app("event-delete", event),
+        secretariat_only(MOVED),
+        removal_of(Event, event),
+    ),
     Row(
         "add a text",
         app("text-new"),
@@ -930,12 +959,17 @@ POST_ROWS = [
         secretariat_only(200),
         lambda p: {"key": "introduction", "body": "# Rubrik", "action": "preview"},
     ),
-    Row("delete a text", app("text-delete", text), secretariat_only(MOVED)),
+    Row(
+        "delete a text",
+        app("text-delete", text),
+        secretariat_only(MOVED),
+        removal_of(YearText, text),
+    ),
     Row(
         "delete a meeting of network A",
         app("meeting-delete", meeting_a),
         insiders(403, secretariat=MOVED, lead_a=MOVED),
-        lambda p: restored_meeting(p),
+        removal_of(Meeting, meeting_a, restored_meeting),
     ),
     Row(
         "publish the decided 2019",

@@ -83,7 +83,7 @@ def test_the_secretariat_adds_edits_and_deletes_a_consultation_response_with_one
         "Ta bort remissvaret" in confirm.content.decode()
         and ConsultationResponse.objects.filter(pk=created.pk)
     )
-    assert client.post(url("consultation-delete", created.pk)).status_code == 303
+    assert client.post(url("consultation-delete", created.pk), read_as(created)).status_code == 303
     assert not ConsultationResponse.objects.filter(pk=created.pk).exists()
     actions = list(
         AuditEntry.objects.filter(
@@ -253,7 +253,7 @@ def test_a_project_that_lines_depend_on_is_not_deleted_and_the_page_says_why(
         "bokföringsrader hör till projektet"
         in client.get(url("project-delete", project.pk)).content.decode()
     )
-    response = client.post(url("project-delete", project.pk))
+    response = client.post(url("project-delete", project.pk), read_as(project, place.year))
     assert response.status_code == 409
     assert Project.objects.filter(pk=project.pk).exists()
 
@@ -299,7 +299,7 @@ def test_split_by_population_fills_the_rows_and_saves_nothing_until_saved(
     assert "Arrangemangets kostnader är inte bokförda ännu" in findings, "a warning, not an error"
     assert "är inte lika med arrangemangets bokförda kostnader" not in findings
     assert url("event-edit", event.pk) in findings, "the finding links to the event"
-    refused = client.post(url("event-delete", event.pk))
+    refused = client.post(url("event-delete", event.pk), read_as(event))
     assert refused.status_code == 409 and "medfinansiering" in refused.content.decode()
 
 
@@ -356,7 +356,10 @@ def test_a_network_lead_deletes_a_meeting_of_their_network_after_confirming(
 ) -> None:
     client = client_for(LEAD_A)
     assert "Ja, ta bort" in client.get(url("meeting-delete", place.meeting_a.pk)).content.decode()
-    assert client.post(url("meeting-delete", place.meeting_a.pk)).status_code == 303
+    assert (
+        client.post(url("meeting-delete", place.meeting_a.pk), read_as(place.meeting_a)).status_code
+        == 303
+    )
     assert not place.year.meetings.filter(pk=place.meeting_a.pk).exists()
     assert AuditEntry.objects.filter(action="governance.meeting.delete").count() == 1
 
