@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
@@ -44,7 +44,7 @@ from samverkan.lib.money import format_amount
 from samverkan.members.models import FeeRule, Member, Year, YearStatus, YearText
 from samverkan.members.services import EditConflict, reopen_year
 from samverkan.plan.models import ActivityProposal, SubGoal
-from samverkan.projects.models import Project
+from samverkan.projects.models import Project, ProjectYear
 from samverkan.web.edit_guard import DIGEST_FIELD, digest_of
 from tests.web.conftest import Place, make_user
 
@@ -600,3 +600,109 @@ def test_concurrent_saves_from_one_read_let_exactly_one_through_on_postgresql(de
     )
     stored = ConsultationResponse.objects.get(pk=response.pk)
     assert stored.subject == winner.changes["subject"]["after"]
+
+
+# -- confirm pages that delete a record ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A confirm page that deletes a record, and an edit (a kind of KINDS, on the same record)
+    that changes the record between reading the confirm page and confirming."""
+
+    url_name: str
+    edit: Kind
+
+    def record(self, place: Place) -> Model:
+        return self.edit.record(place)
+
+    def exists(self, record: Model) -> bool:
+        return type(record).objects.filter(pk=record.pk).exists()
+
+
+def a_project_nothing_depends_on(place: Place) -> Project:
+    project = Project.objects.create(
+        cooperation=place.coop, start_year=place.year, slug="ny-analys", name="Ny analys"
+    )
+    ProjectYear.objects.create(project=project, year=place.year, description="Årets del.")
+    return project
+
+
+REMOVALS = {
+    "meeting": Removal("meeting-delete", KINDS["meeting"]),
+    "consultation response": Removal("consultation-delete", KINDS["consultation response"]),
+    "event": Removal(
+        "event-delete",
+        replace(
+            KINDS["event"],
+            record=lambda place: Event.objects.get(year=place.year, slug="klimatkrav-webinar-2020"),
+        ),
+    ),
+    "text": Removal("text-delete", KINDS["text"]),
+    "project": Removal(
+        "project-delete",
+        replace(KINDS["project (its part in the year)"], record=a_project_nothing_depends_on),
+    ),
+    "network": Removal("network-delete", KINDS["network"]),
+    "fee rule": Removal("fee-rule-delete", KINDS["fee rule"]),
+}
+
+
+def confirm_url(removal: Removal, record: Model) -> str:
+    return reverse(f"web:{removal.url_name}", args=["sodertorn", 2020, record.pk])
+
+
+def confirmation(page: Any) -> dict[str, Any]:
+    """The fields of the confirm page's form (the one with the "Ja, ta bort" button)."""
+    return form_of(page, "confirm-removal")
+
+
+@pytest.mark.parametrize("name", REMOVALS)
+def test_a_deletion_confirmed_on_a_page_read_before_someone_elses_change_is_refused_and_asks_again(
+    place: Place, name: str
+) -> None:
+    removal = REMOVALS[name]
+    karin, olle = two_people(place, removal.edit)
+    record = removal.record(place)
+    asked = olle.get(confirm_url(removal, record))
+    assert 'id="stored-record"' in asked.content.decode(), "the page shows what is removed"
+    olles_confirmation = confirmation(asked)
+    assert olles_confirmation[DIGEST_FIELD], "the confirm page carries the digest it showed"
+
+    page, post = urls(removal.edit, record)
+    field = removal.edit.field_of(record)
+    form = removal.edit.form(karin.get(page), record)
+    saved = karin.post(post, {**form, field: removal.edit.first, **dict(removal.edit.extra)})
+    assert saved.status_code in (302, 303), saved.content.decode()[:2000]
+    entries = all_entries()
+
+    refused = olle.post(confirm_url(removal, record), olles_confirmation)
+    assert refused.status_code == 409
+    text = refused.content.decode()
+    assert "ändrades av Karin Berg den " in text and "efter att du öppnade sidan" in text
+    assert "inget togs bort" in text
+    assert removal.exists(record), "nothing was removed"
+    assert all_entries() == entries, "the refused deletion wrote no audit entry"
+    stored = text.split('id="stored-record"')[1].split("</section>")[0]
+    assert (removal.edit.shown or removal.edit.first) in stored, "the page shows what is stored"
+    again = confirmation(refused)
+    assert again[DIGEST_FIELD] != olles_confirmation[DIGEST_FIELD], "it asks again, as stored"
+
+    removed = olle.post(confirm_url(removal, record), again)
+    assert removed.status_code == 303, "confirming after reading the stored record removes it"
+    assert not removal.exists(record)
+
+
+@pytest.mark.parametrize("name", REMOVALS)
+def test_a_deletion_confirmed_without_the_digest_is_refused_and_removes_nothing(
+    place: Place, name: str
+) -> None:
+    removal = REMOVALS[name]
+    karin, _olle = two_people(place, removal.edit)
+    record = removal.record(place)
+    data = confirmation(karin.get(confirm_url(removal, record)))
+    del data[DIGEST_FIELD]
+    refused = karin.post(confirm_url(removal, record), data)
+    assert refused.status_code == 400
+    assert "Formuläret saknar uppgift om vilken version" in refused.content.decode()
+    assert removal.exists(record)
