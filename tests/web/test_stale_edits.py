@@ -341,6 +341,15 @@ KINDS = {
         stored=lambda role: role.role,  # type: ignore[attr-defined]
         shown=str(Role.SECRETARIAT.label),
     ),
+    "year's stated population total": Kind(
+        "population-total",
+        lambda place: place.year,
+        "population_total",
+        "508001",
+        "508002",
+        stored=lambda year: str(year.population_total),  # type: ignore[attr-defined]
+        url_arg=lambda _year: None,
+    ),
 }
 
 
