@@ -1,6 +1,7 @@
 """What every edit page of an existing record does so that a save cannot silently overwrite a
 newer one: the registers, the plan (focus areas, sub-goals, activities, proposals), a fund's
-ledger grid, the budget, the networks and their years, members, fee rules and roles; and the
+ledger grid, the budget, the networks and their years, members, fee rules, roles, a person's
+name and address and a year's stated inhabitants; and the
 confirm pages that delete or cancel one of them (a person removes only what they have seen as
 it is stored now).
 
@@ -22,13 +23,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samverkan.accounts.models import RoleAssignment
-from samverkan.accounts.services import role_state
+from samverkan.accounts.services import person_state, role_state
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.consultations.services import consultation_state
 from samverkan.finance.models import AccountMapping, CostCategory, Fund
@@ -169,6 +171,7 @@ GUARDED: dict[type[Model], Guarded] = {
     Member: Guarded(lambda member, _year: member_state(member)),
     FeeRule: Guarded(lambda rule, _year: fee_rule_state(rule)),
     RoleAssignment: Guarded(lambda assignment, _year: role_state(assignment)),
+    get_user_model(): Guarded(lambda person, _year: person_state(person)),
 }
 
 # Pages that guard another state of a record than its own edit page: how a network takes

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -139,7 +140,6 @@ def outsider_role(place: Place) -> int:
 
 def extra_reader_role(place: Place) -> int:
     """A reader who is none of the personas, made on first use (the secretariat removes the role)."""
-    from django.contrib.auth import get_user_model
 
     user, _created = get_user_model().objects.get_or_create(username="extra-lasare")
     role, _created = RoleAssignment.objects.get_or_create(
@@ -672,7 +672,11 @@ POST_ROWS = [
         "correct a network lead's name and e-mail",
         app("user-edit", lead_a_user),
         secretariat_only(MOVED),
-        lambda p: {"first_name": "Sara", "last_name": "Planlund", "email": "sara@botkyrka.se"},
+        edit_of(
+            get_user_model(),
+            lead_a_user,
+            lambda p: {"first_name": "Sara", "last_name": "Planlund", "email": "sara@botkyrka.se"},
+        ),
     ),
     Row(
         "correct the name of a person with roles only in the other cooperation",

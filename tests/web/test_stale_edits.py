@@ -185,6 +185,13 @@ def participation_note(network: Model) -> str:
     return NetworkYear.objects.get(network=network, year__year=2020).participation_note
 
 
+def a_person_named(username: str, first_name: str, last_name: str) -> Model:
+    person = get_user_model().objects.get(username=username)
+    person.first_name, person.last_name = first_name, last_name
+    person.save()
+    return person
+
+
 KINDS = {
     "meeting": Kind(
         "meeting-edit",
@@ -340,6 +347,13 @@ KINDS = {
         "reader",
         stored=lambda role: role.role,  # type: ignore[attr-defined]
         shown=str(Role.SECRETARIAT.label),
+    ),
+    "person (name and e-mail)": Kind(
+        "user-edit",
+        lambda _place: a_person_named("kansli-extra", "Kerstin", "Ek"),
+        "first_name",
+        "Kristina",
+        "Karolina",
     ),
     "year's stated population total": Kind(
         "population-total",
