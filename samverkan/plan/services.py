@@ -314,8 +314,12 @@ def move_sub_goal(goal: SubGoal, direction: str, *, actor: Actor) -> None:
 
 
 @transaction.atomic
-def delete_sub_goal(goal: SubGoal, *, actor: Actor) -> None:
+def delete_sub_goal(goal: SubGoal, *, actor: Actor, read_as: str | None = None) -> None:
+    """Remove a sub-goal of a focus area. `read_as`: the digest of the sub-goal as the page showed it; EditConflict, and nothing
+    removed, if it changed since."""
     locked = lock_plan_for_edit(goal.focus_area.year_id)
+    goal = SubGoal.objects.select_for_update().get(pk=goal.pk)
+    refuse_if_changed(goal, sub_goal_state(goal), read_as, what=_("Delmålet"), removing=True)
     _plan_record(
         locked,
         "plan.sub_goal.delete",
@@ -392,12 +396,18 @@ def save_activity(
 
 
 @transaction.atomic
-def move_activity(activity: Activity, to_area: FocusArea, *, actor: Actor) -> Activity:
-    """Move an activity to another focus area of the same year (last there)."""
+def move_activity(
+    activity: Activity, to_area: FocusArea, *, actor: Actor, read_as: str | None = None
+) -> Activity:
+    """Move an activity to another focus area of the same year (last there).
+
+    `read_as`: the digest of the activity as the page showed it; EditConflict, and nothing
+    moved, if it changed since."""
     locked = lock_plan_for_edit(activity.focus_area.year_id)
     if to_area.year_id != locked.pk:
         raise DomainError(_("Fokusområdet hör inte till samma år."))
     activity = Activity.objects.select_for_update().select_related("focus_area").get(pk=activity.pk)
+    refuse_if_changed(activity, activity_state(activity), read_as, what=_("Aktiviteten"))
     before = activity.focus_area.slug
     if activity.focus_area_id != to_area.pk:
         activity.focus_area = to_area
@@ -414,10 +424,20 @@ def move_activity(activity: Activity, to_area: FocusArea, *, actor: Actor) -> Ac
 
 
 @transaction.atomic
-def delete_activity(activity: Activity, *, actor: Actor) -> None:
-    """Delete an activity that has not been followed up; one with a follow-up is cancelled instead."""
+def delete_activity(activity: Activity, *, actor: Actor, read_as: str | None = None) -> None:
+    """Delete an activity that has not been followed up; one with a follow-up is cancelled instead.
+
+    `read_as`: the digest of the activity as the page showed it; EditConflict, and nothing
+    removed, if it changed since."""
     locked = lock_plan_for_edit(activity.focus_area.year_id)
-    activity = Activity.objects.select_related("focus_area").get(pk=activity.pk)
+    activity = (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("focus_area")
+        .get(pk=activity.pk)
+    )
+    refuse_if_changed(
+        activity, activity_state(activity), read_as, what=_("Aktiviteten"), removing=True
+    )
     follow_up = FollowUp.objects.filter(activity=activity).first()
     if follow_up is not None and follow_up.is_started:
         raise DomainError(
@@ -432,12 +452,24 @@ def delete_activity(activity: Activity, *, actor: Actor) -> None:
 
 
 @transaction.atomic
-def cancel_activity(activity: Activity, *, actor: Actor, reason: str) -> FollowUp:
+def cancel_activity(
+    activity: Activity, *, actor: Actor, reason: str, read_as: str | None = None
+) -> FollowUp:
     """Mark an activity cancelled (inställd) with a reason, in its follow-up.
 
     Follow-up, not planning: allowed after the plan is adopted, refused only in a locked year.
+    `read_as`: the digest of the activity as the page showed it; EditConflict, and nothing
+    cancelled, if it changed since.
     """
     year = lock_year_for_edit(activity.focus_area.year_id)
+    activity = (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("focus_area")
+        .get(pk=activity.pk)
+    )
+    refuse_if_changed(
+        activity, activity_state(activity), read_as, what=_("Aktiviteten"), removing=True
+    )
     if not reason.strip():
         raise DomainError(_("Ange varför aktiviteten ställs in."))
     follow_up, _created = FollowUp.objects.select_for_update().get_or_create(activity=activity)

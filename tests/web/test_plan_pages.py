@@ -127,8 +127,10 @@ def test_removing_a_sub_goal_asks_first_and_removes_it_once_confirmed(
     page = asked.content.decode()
     assert "Ta bort delmålet" in page and "Ja, ta bort" in page
     assert SubGoal.objects.filter(pk=goal.pk).exists(), "nothing is removed before the answer"
+    assert 'id="stored-record"' in page and goal.text in page, "it shows the sub-goal as stored"
     confirmed = client.post(
-        area_url(place), {"action": "goal_delete", "goal": goal.pk, "confirmed": "1"}
+        area_url(place),
+        {"action": "goal_delete", "goal": goal.pk, "confirmed": "1", **read_as(goal, place.year)},
     )
     assert confirmed.status_code == 303
     assert not SubGoal.objects.filter(pk=goal.pk).exists()

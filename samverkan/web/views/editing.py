@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +29,8 @@ def confirm_delete(
     record: Model,
     delete: Callable[[str | None], Any],
     done: str,
+    hidden: Sequence[tuple[str, Any]] = (),
+    confirmed: bool | None = None,
 ) -> HttpResponse:
     """GET asks first, showing the record as stored (and naming what depends on it, if anything
     does); POST deletes: `delete(read_as)` with the digest of the record as the page showed it.
@@ -36,10 +38,16 @@ def confirm_delete(
     A record that something depends on is not deleted: the page says what, with status 409.
     A record changed since the page was read is not deleted either (409): the page shows it as
     stored now and asks again; a confirmation posted without the digest gets 400.
+
+    `hidden`: what the confirmation posts besides the digest, and `confirmed` whether this
+    request is the confirmation (by default: a POST), for a page whose delete button posts to
+    the page that asks (a sub-goal's, on its focus area's page).
     """
     status, error = 200, ""
-    guard = EditGuard(request, record, found)
-    if request.method == "POST":
+    if confirmed is None:
+        confirmed = request.method == "POST"
+    guard = EditGuard(request, record, found, posted=confirmed)
+    if confirmed:
         refusal = guard.missing()
         if refusal:
             status, error = 400, refusal
@@ -69,6 +77,7 @@ def confirm_delete(
             error=error,
             edit_guard=guard,
             shown=shown,
+            hidden=hidden,
         ),
         status=status,
     )

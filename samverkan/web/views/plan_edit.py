@@ -64,6 +64,7 @@ from samverkan.web.plan_forms import (
     SubGoalForm,
 )
 from samverkan.web.reports import formats, report_response
+from samverkan.web.views.editing import confirm_delete
 from samverkan.web.views.editing import see_other as _see_other
 from samverkan.web.views.plan import year_context
 
@@ -93,11 +94,17 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> bool:
 
 
 def _save_guarded(
-    form: forms.Form, guard: EditGuard, call: Callable[[str | None], Any]
+    form: forms.Form,
+    guard: EditGuard,
+    call: Callable[[str | None], Any],
+    *,
+    refused: int = 400,
 ) -> int | None:
     """Save an edit form of an existing record through its guard: None when saved, else the
     status of the page that shows why not (400: no digest or bad input, 409: someone saved
-    in between or the service refused), the reason on the form, what is stored on the guard."""
+    in between; `refused` when the service refused), the reason on the form, what is stored
+    on the guard. The page's other forms that change the record (move, delete, cancel) go
+    the same way: they carry the digest of the record the page shows."""
     if refusal := guard.missing():
         form.add_error(None, refusal)
         return 400
@@ -109,7 +116,7 @@ def _save_guarded(
     except EditConflict as exc:
         form.add_error(None, guard.conflict(exc))
         return 409
-    return 400
+    return refused
 
 
 def _editable(year: Year, standing: Standing) -> bool:
@@ -379,23 +386,23 @@ def plan_area(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
             ok, status = saved is None, saved or 400
         elif verb in DIRECTIONS:
             ok = _attempt(form, lambda: move_sub_goal(goal, verb, actor=user))
-        elif verb == "delete" and request.POST.get("confirmed") != "1":
-            # Asks first, as every other delete does: the button sits beside "Spara delmålet".
-            return render(
-                request,
-                "web/confirm_delete.html",
-                year_context(
-                    found,
-                    standing,
-                    "plan",
-                    what=_("delmålet ”%(text)s”") % {"text": goal.text},
-                    back=f"{here}#sub-goals",
-                    dependents=[],
-                    hidden=[("action", "goal_delete"), ("goal", goal.pk), ("confirmed", "1")],
-                ),
-            )
         elif verb == "delete":
-            ok = _attempt(form, lambda: delete_sub_goal(goal, actor=user))
+            # Asks first, as every other delete does (the button sits beside "Spara delmålet"),
+            # showing the sub-goal as stored; the confirmation carries its digest.
+            return confirm_delete(
+                request,
+                found,
+                standing,
+                section="plan",
+                what=_("delmålet ”%(text)s”") % {"text": goal.text},
+                back=f"{here}#sub-goals",
+                dependents=[],
+                record=goal,
+                delete=lambda read_as: delete_sub_goal(goal, actor=user, read_as=read_as),
+                done=_("Delmålet är borttaget."),
+                hidden=[("action", "goal_delete"), ("goal", goal.pk), ("confirmed", "1")],
+                confirmed=request.POST.get("confirmed") == "1",
+            )
         else:
             ok = False
             form.add_error(None, _("Okänd åtgärd."))
@@ -502,36 +509,69 @@ def plan_activity(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
         return _activity_page(
             request, found, standing, activity, status=status, bound={"form": form}, guard=guard
         )
+    # Moving, deleting and cancelling carry the digest of the activity the page showed: what
+    # the person decided on is what is stored, or nothing is done and the page shows it (409).
+    guard = EditGuard(request, activity, found)
     if action == "move":
         move_form = MoveActivityForm(request.POST, year=found)
-        if move_form.is_valid() and _attempt(
+        status = _save_guarded(
             move_form,
-            lambda: move_activity(activity, move_form.cleaned_data["focus_area"], actor=user),
-        ):
+            guard,
+            lambda read_as: move_activity(
+                activity, move_form.cleaned_data["focus_area"], actor=user, read_as=read_as
+            ),
+        )
+        if status is None:
             messages.success(request, _("Aktiviteten är flyttad."))
             return _see_other("web:plan-area", coop, year, move_form.cleaned_data["focus_area"].pk)
         return _activity_page(
-            request, found, standing, activity, status=400, bound={"move_form": move_form}
+            request,
+            found,
+            standing,
+            activity,
+            status=status,
+            bound={"move_form": move_form},
+            guard=guard,
         )
     if action == "delete":
         delete_form = forms.Form(request.POST)
-        if _attempt(delete_form, lambda: delete_activity(activity, actor=user)):
+        status = _save_guarded(
+            delete_form,
+            guard,
+            lambda read_as: delete_activity(activity, actor=user, read_as=read_as),
+            refused=409,
+        )
+        if status is None:
             messages.success(request, _("Aktiviteten är borttagen."))
             return _see_other(*area_url)
         return _activity_page(
-            request, found, standing, activity, status=409, bound={"delete_form": delete_form}
+            request,
+            found,
+            standing,
+            activity,
+            status=status,
+            bound={"delete_form": delete_form},
+            guard=guard,
         )
     if action == "cancel":
         cancel_form = CancelActivityForm(request.POST)
-        if cancel_form.is_valid() and _attempt(
+        status = _save_guarded(
             cancel_form,
-            lambda: cancel_activity(
-                activity, actor=user, reason=cancel_form.cleaned_data["reason"]
+            guard,
+            lambda read_as: cancel_activity(
+                activity, actor=user, reason=cancel_form.cleaned_data["reason"], read_as=read_as
             ),
-        ):
+        )
+        if status is None:
             messages.success(request, _("Aktiviteten är markerad som inställd."))
             return _see_other(*area_url)
         return _activity_page(
-            request, found, standing, activity, status=400, bound={"cancel_form": cancel_form}
+            request,
+            found,
+            standing,
+            activity,
+            status=status,
+            bound={"cancel_form": cancel_form},
+            guard=guard,
         )
     return _activity_page(request, found, standing, activity, status=400)
