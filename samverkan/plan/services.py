@@ -582,8 +582,12 @@ def accept_proposal(
     networks: Sequence[Network] = (),
     start: dt.date | None = None,
     end: dt.date | None = None,
+    read_as: str | None = None,
 ) -> Activity:
-    """Take a proposal into the plan, as proposed or edited: it becomes an activity of its focus area."""
+    """Take a proposal into the plan, as proposed or edited: it becomes an activity of its focus area.
+
+    `read_as`: the digest of the proposal as the page showed it; EditConflict, and nothing
+    taken in, if its network changed it since."""
     locked = lock_plan_for_edit(proposal.focus_area.year_id)
     proposal = (
         ActivityProposal.objects.select_for_update()
@@ -592,6 +596,7 @@ def accept_proposal(
     )
     if proposal.status != ProposalStatus.PROPOSED:
         raise DomainError(_("Kansliet har redan tagit ställning till förslaget."))
+    refuse_if_changed(proposal, proposal_state(proposal), read_as, what=_("Förslaget"))
     activity = save_activity(
         proposal.focus_area,
         actor=actor,
@@ -617,7 +622,11 @@ def accept_proposal(
 
 
 @transaction.atomic
-def decline_proposal(proposal: ActivityProposal, *, actor: Actor, reason: str) -> ActivityProposal:
+def decline_proposal(
+    proposal: ActivityProposal, *, actor: Actor, reason: str, read_as: str | None = None
+) -> ActivityProposal:
+    """Decline a proposal with a reason. `read_as`: the digest of the proposal as the page
+    showed it; EditConflict, and nothing declined, if its network changed it since."""
     locked = lock_plan_for_edit(proposal.focus_area.year_id)
     proposal = (
         ActivityProposal.objects.select_for_update()
@@ -626,6 +635,9 @@ def decline_proposal(proposal: ActivityProposal, *, actor: Actor, reason: str) -
     )
     if proposal.status != ProposalStatus.PROPOSED:
         raise DomainError(_("Kansliet har redan tagit ställning till förslaget."))
+    refuse_if_changed(
+        proposal, proposal_state(proposal), read_as, what=_("Förslaget"), removing=True
+    )
     before = proposal_state(proposal)
     proposal.status, proposal.decision_reason = ProposalStatus.DECLINED, reason.strip()
     proposal.decided_by = user_of(actor)

@@ -1091,7 +1091,55 @@ POST_ROWS = [
         "decline network A's proposal",
         app("proposal", proposal_a),
         secretariat_only(MOVED),
-        in_planning({"action": "decline", "decline-reason": "Ryms inte i budgeten"}),
+        edit_of(
+            ActivityProposal,
+            proposal_a,
+            in_planning({"action": "decline", "decline-reason": "Ryms inte i budgeten"}),
+        ),
+    ),
+    Row(
+        "accept network A's proposal into the plan",
+        app("proposal", proposal_a),
+        secretariat_only(MOVED),
+        edit_of(
+            ActivityProposal,
+            proposal_a,
+            in_planning(
+                {
+                    "action": "accept",
+                    "accept-title": "Förslag från SUP",
+                    "accept-networks": lambda p: p.network_a.pk,
+                }
+            ),
+        ),
+    ),
+    Row(
+        "move an activity of the plan to another focus area",
+        app("plan-activity", activity_a),
+        secretariat_only(MOVED),
+        edit_of(
+            Activity,
+            activity_a,
+            lambda p: {
+                "action": "move",
+                "focus_area": FocusArea.objects.filter(year=p.year)
+                .exclude(pk=p.activity_a.focus_area_id)
+                .first()
+                .pk,
+            },
+        ),
+    ),
+    Row(
+        "cancel an activity of the plan",
+        app("plan-activity", activity_a),
+        secretariat_only(MOVED),
+        edit_of(Activity, activity_a, lambda p: {"action": "cancel", "reason": "Ingen budget"}),
+    ),
+    Row(
+        "delete an activity of the plan that has a follow-up (refused)",
+        app("plan-activity", activity_a),
+        secretariat_only(409),
+        edit_of(Activity, activity_a, lambda p: {"action": "delete"}),
     ),
     Row(
         "the plan in the other cooperation",

@@ -196,28 +196,52 @@ def proposal(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespons
             guard=guard,
         )
     require(standing, Capability.EDIT_PLAN)
+    # A decision carries the digest of the proposal the page showed: one its network changed
+    # since is not decided on unseen (409, the page shows it as stored now).
+    guard = EditGuard(request, found_proposal, found)
     if action == "accept":
         accept = ActivityForm(request.POST, year=found, prefix="accept")
-        if accept.is_valid() and _attempt(
+        status = _save_guarded(
             accept,
-            lambda: accept_proposal(found_proposal, actor=user, **accept.service_arguments()),
-        ):
+            guard,
+            lambda read_as: accept_proposal(
+                found_proposal, actor=user, read_as=read_as, **accept.service_arguments()
+            ),
+        )
+        if status is None:
             messages.success(request, _("Förslaget är intaget i planen."))
             return _see_other("web:plan-area", coop, year, found_proposal.focus_area_id)
         return _proposal_page(
-            request, found, standing, found_proposal, status=400, bound={"accept_form": accept}
+            request,
+            found,
+            standing,
+            found_proposal,
+            status=status,
+            bound={"accept_form": accept},
+            guard=guard,
         )
     if action == "decline":
         decline = DeclineForm(request.POST, prefix="decline")
-        if decline.is_valid() and _attempt(
+        status = _save_guarded(
             decline,
-            lambda: decline_proposal(
-                found_proposal, actor=user, reason=decline.cleaned_data["reason"]
+            guard,
+            lambda read_as: decline_proposal(
+                found_proposal,
+                actor=user,
+                reason=decline.cleaned_data["reason"],
+                read_as=read_as,
             ),
-        ):
+        )
+        if status is None:
             messages.success(request, _("Förslaget är avböjt."))
             return _see_other("web:proposal", coop, year, pk)
         return _proposal_page(
-            request, found, standing, found_proposal, status=400, bound={"decline_form": decline}
+            request,
+            found,
+            standing,
+            found_proposal,
+            status=status,
+            bound={"decline_form": decline},
+            guard=guard,
         )
     return _proposal_page(request, found, standing, found_proposal, status=400)
