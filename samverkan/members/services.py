@@ -218,15 +218,19 @@ def add_member(
 
 
 @transaction.atomic
-def mark_member_left(member: Member, *, actor: Actor, left: int | None) -> Member:
+def mark_member_left(
+    member: Member, *, actor: Actor, left: int | None, read_as: str | None = None
+) -> Member:
     """Record the last year of membership (None: a member again with no end).
 
     Refused, naming the year, when the change would add or remove the member
     in a decided or published year (or in a later one, whose population series
-    counts the members of earlier dates).
+    counts the members of earlier dates). `read_as`: the digest of the member as the
+    page read it; EditConflict, and nothing saved, if it changed since.
     """
     stored = Member.objects.select_for_update().get(pk=member.pk)
     before = member_state(stored)
+    refuse_if_changed(stored, before, read_as, what=_("Medlemmen"))
     stored.left = left
     _lock_change(stored)
     stored.full_clean()

@@ -85,7 +85,9 @@ def test_marking_a_member_as_having_left_before_a_decided_year_is_refused(
     secretariat: Client,
 ) -> None:
     salem = member("0128")
-    response = secretariat.post(url("member-left", salem.pk), {"left": 2018})
+    response = secretariat.post(
+        url("member-left", salem.pk), {"left": 2018, **read_as(salem, this_year())}
+    )
     assert response.status_code == 409
     assert "Året 2019" in response.content.decode()
     salem.refresh_from_db()
@@ -94,7 +96,9 @@ def test_marking_a_member_as_having_left_before_a_decided_year_is_refused(
 
 def test_marking_a_member_as_having_left_in_the_open_year_is_saved(secretariat: Client) -> None:
     salem = member("0128")
-    response = secretariat.post(url("member-left", salem.pk), {"left": 2020})
+    response = secretariat.post(
+        url("member-left", salem.pk), {"left": 2020, **read_as(salem, this_year())}
+    )
     assert response.status_code == 303
     salem.refresh_from_db()
     assert salem.left == 2020
@@ -365,6 +369,10 @@ def total_data(
         "population_total_date": date,
         "population_total_note": note,
     }
+
+
+def this_year() -> Year:
+    return Year.objects.get(cooperation__slug="sodertorn", year=2020)
 
 
 def stated_as_read() -> dict[str, str]:

@@ -726,7 +726,7 @@ POST_ROWS = [
         "mark a member as having left",
         app("member-left", botkyrka),
         secretariat_only(MOVED),
-        lambda p: {"left": ""},
+        edit_of(Member, botkyrka, lambda p: {"left": ""}),
     ),
     Row(
         "enter a population figure",

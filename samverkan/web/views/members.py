@@ -158,12 +158,21 @@ def member_rename(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
 def member_left(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
     found_member, found, standing = get_member_for_user(request, coop, year, pk, edit=True)
     form = LeftForm(request.POST)
+    guard = EditGuard(request, found_member, found)
     status = 400
-    if form.is_valid():
+    if refusal := guard.missing():
+        form.add_error(None, refusal)
+    elif form.is_valid():
         try:
             mark_member_left(
-                found_member, actor=acting_user(request), left=form.cleaned_data["left"]
+                found_member,
+                actor=acting_user(request),
+                left=form.cleaned_data["left"],
+                read_as=guard.read_as,
             )
+        except EditConflict as exc:
+            form.add_error(None, guard.conflict(exc))
+            status = 409
         except ValidationError as exc:
             add_service_errors(exc, form)
         except DomainError as exc:
@@ -173,4 +182,6 @@ def member_left(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResp
             messages.success(request, _("Medlemskapets slutår är sparat."))
             return see_other("web:member", coop, year, pk)
     found_member.refresh_from_db()
-    return _member_page(request, found_member, found, standing, left=form, status=status)
+    return _member_page(
+        request, found_member, found, standing, left=form, guard=guard, status=status
+    )
