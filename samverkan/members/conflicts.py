@@ -71,7 +71,8 @@ def changed_message(
 ) -> str:
     """The refusal in words: `what` (\"Mötet\") changed, by whom and when (the latest of
     `entries`, by default the record's audit entries), what the page shows and what happened
-    to the user's changes (`removing`: to the deletion or cancellation the user confirmed)."""
+    to the user's changes (`removing`: to the deletion, cancellation or refusal the user
+    confirmed)."""
     if entries is None:
         entries = AuditEntry.objects.filter(
             object_type=obj._meta.label_lower, object_id=str(obj.pk)
@@ -79,8 +80,8 @@ def changed_message(
     latest = entries.select_related("actor").order_by("-created_at", "-id").first()
     if removing:
         rest = _(
-            "Det som är sparat nu visas nedan; inget togs bort eller ställdes in. "
-            "Läs det och bekräfta igen om det fortfarande ska göras."
+            "Det som är sparat nu visas nedan, och inget har gjorts: läs det och bekräfta "
+            "igen om det fortfarande ska göras."
         )
     else:
         rest = _(
@@ -131,8 +132,8 @@ def refuse_if_changed(
 
     `entries`: the audit entries that change the state, when they are not the record's own (a
     fund's ledger grid: its saves and the year's SIE imports; the budget: the year's budget
-    saves); the message names who made the latest. `removing`: the form confirms a deletion
-    or cancellation of what the page showed; the message says nothing was removed."""
+    saves); the message names who made the latest. `removing`: the form confirms a deletion,
+    cancellation or refusal of what the page showed; the message says nothing was done."""
     if read_as is None:
         return
     digest = state_digest(state)

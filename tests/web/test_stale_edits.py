@@ -43,7 +43,7 @@ from samverkan.governance.models import Event, Network, NetworkYear
 from samverkan.lib.money import format_amount
 from samverkan.members.models import FeeRule, Member, Year, YearStatus, YearText
 from samverkan.members.services import EditConflict, reopen_year
-from samverkan.plan.models import ActivityProposal, SubGoal
+from samverkan.plan.models import Activity, ActivityProposal, FocusArea, FollowUp, SubGoal
 from samverkan.projects.models import Project, ProjectYear
 from samverkan.web.edit_guard import DIGEST_FIELD, digest_of
 from tests.web.conftest import Place, make_user
@@ -326,6 +326,18 @@ KINDS = {
         "Täby köping",
         form_id="rename-form",
         post_name="member-rename",
+    ),
+    "member (the last year of membership)": Kind(
+        "member",
+        lambda place: Member.objects.create(
+            cooperation=place.coop, code="0160", name="Täby", joined=2020
+        ),
+        "left",
+        "2020",
+        "2021",
+        stored=lambda member: str(member.left),  # type: ignore[attr-defined]
+        form_id="left-form",
+        post_name="member-left",
     ),
     "fee rule": Kind(
         "fee-rule-edit",
@@ -625,22 +637,39 @@ def test_concurrent_saves_from_one_read_let_exactly_one_through_on_postgresql(de
     assert stored.subject == winner.changes["subject"]["after"]
 
 
-# -- confirm pages that delete a record ----------------------------------------------------
+# -- pages that delete, cancel or decide on a record ----------------------------------------------------
+
+
+def removed(record: Model) -> bool:
+    return not type(record).objects.filter(pk=record.pk).exists()
 
 
 @dataclass(frozen=True)
 class Removal:
-    """A confirm page that deletes a record, and an edit (a kind of KINDS, on the same record)
-    that changes the record between reading the confirm page and confirming."""
+    """A page that deletes, cancels or decides on a record once asked, and an edit (a kind of
+    KINDS, on the same record) that changes the record between reading the page and asking."""
 
     url_name: str
     edit: Kind
+    form_id: str = "confirm-removal"  # the form that asks
+    extra: Callable[[Place, Model], dict[str, Any]] = lambda _place, _record: {}
+    url_arg: Callable[[Model], Any] | None = None  # how the URL names the record (default: pk)
+    asked_by_post: Callable[[Model], dict[str, Any]] | None = None  # a button that asks first
+    done: Callable[[Model], bool] = removed  # whether it was done
+    refused: str = "inget har gjorts"  # what the refusal says was not done
+    decider: bool = False  # the secretariat decides on what the network's leads edit
 
     def record(self, place: Place) -> Model:
         return self.edit.record(place)
 
-    def exists(self, record: Model) -> bool:
-        return type(record).objects.filter(pk=record.pk).exists()
+    def url(self, record: Model) -> str:
+        arg = self.url_arg(record) if self.url_arg else record.pk
+        return reverse(f"web:{self.url_name}", args=["sodertorn", 2020, arg])
+
+    def ask(self, client: Client, record: Model) -> Any:
+        if self.asked_by_post:
+            return client.post(self.url(record), self.asked_by_post(record))
+        return client.get(self.url(record))
 
 
 def a_project_nothing_depends_on(place: Place) -> Project:
@@ -671,26 +700,105 @@ REMOVALS = {
 }
 
 
-def confirm_url(removal: Removal, record: Model) -> str:
-    return reverse(f"web:{removal.url_name}", args=["sodertorn", 2020, record.pk])
+def an_activity_not_followed_up(place: Place) -> Activity:
+    activity = Activity.objects.create(
+        focus_area=place.activity_a.focus_area, title="Cykelplan för Södertörn"
+    )
+    activity.networks.add(place.network_a)
+    return activity
 
 
-def confirmation(page: Any) -> dict[str, Any]:
-    """The fields of the confirm page's form (the one with the "Ja, ta bort" button)."""
-    return form_of(page, "confirm-removal")
+def another_area(place: Place, activity: Model) -> dict[str, Any]:
+    area = FocusArea.objects.filter(year=place.year).exclude(pk=activity.focus_area_id).first()  # type: ignore[attr-defined]
+    assert area is not None
+    return {"focus_area": str(area.pk), "action": "move"}
+
+
+def status_of(record: Model) -> str:
+    record.refresh_from_db()
+    return str(record.status)  # type: ignore[attr-defined]
+
+
+ACTIVITY = KINDS["activity of the plan"]
+PROPOSAL = KINDS["activity proposal (by its network's leads)"]
+
+REMOVALS.update(
+    {
+        "sub-goal": Removal(
+            "plan-area",
+            KINDS["sub-goal of a focus area"],
+            url_arg=lambda goal: goal.focus_area_id,  # type: ignore[attr-defined]
+            asked_by_post=lambda goal: {"action": "goal_delete", "goal": goal.pk},
+        ),
+        "activity (deleted)": Removal(
+            "plan-activity",
+            replace(ACTIVITY, record=an_activity_not_followed_up),
+            form_id="delete-form",
+            extra=lambda _place, _activity: {"action": "delete"},
+        ),
+        "activity (cancelled)": Removal(
+            "plan-activity",
+            ACTIVITY,
+            form_id="cancel-form",
+            extra=lambda _place, _activity: {"action": "cancel", "reason": "Ingen budget"},
+            done=lambda activity: FollowUp.objects.get(activity=activity).status == "cancelled",
+        ),
+        "activity (moved to another focus area)": Removal(
+            "plan-activity",
+            ACTIVITY,
+            form_id="move-form",
+            extra=another_area,
+            done=lambda activity: (
+                Activity.objects.get(pk=activity.pk).focus_area_id != activity.focus_area_id
+            ),  # type: ignore[attr-defined]
+            refused="dina ändringar är inte sparade",
+        ),
+        "proposal (accepted into the plan)": Removal(
+            "proposal",
+            PROPOSAL,
+            form_id="accept-form",
+            extra=lambda _place, _proposal: {"action": "accept"},
+            done=lambda proposal: status_of(proposal) == "accepted",
+            refused="dina ändringar är inte sparade",
+            decider=True,
+        ),
+        "proposal (declined)": Removal(
+            "proposal",
+            PROPOSAL,
+            form_id="decline-form",
+            extra=lambda _place, _proposal: {"action": "decline", "decline-reason": "Ryms inte"},
+            done=lambda proposal: status_of(proposal) == "declined",
+            decider=True,
+        ),
+    }
+)
+
+
+def people_of(place: Place, removal: Removal) -> tuple[Client, Client]:
+    """Karin, who changes the record, and who asks: Olle, or (for a network's proposal, which
+    its leads change and the secretariat decides on) Sven of the secretariat."""
+    karin, olle = two_people(place, removal.edit)
+    if not removal.decider:
+        return karin, olle
+    sven = Client()
+    sven.force_login(make_user("sven", place.coop, Role.SECRETARIAT))
+    return karin, sven
 
 
 @pytest.mark.parametrize("name", REMOVALS)
-def test_a_deletion_confirmed_on_a_page_read_before_someone_elses_change_is_refused_and_asks_again(
+def test_a_deletion_or_decision_asked_on_a_page_read_before_someone_elses_change_is_refused_and_asks_again(
     place: Place, name: str
 ) -> None:
     removal = REMOVALS[name]
-    karin, olle = two_people(place, removal.edit)
+    karin, olle = people_of(place, removal)
     record = removal.record(place)
-    asked = olle.get(confirm_url(removal, record))
-    assert 'id="stored-record"' in asked.content.decode(), "the page shows what is removed"
-    olles_confirmation = confirmation(asked)
-    assert olles_confirmation[DIGEST_FIELD], "the confirm page carries the digest it showed"
+    asked = removal.ask(olle, record)
+    assert asked.status_code == 200
+    olles_confirmation = {
+        **form_of(asked, removal.form_id),
+        **removal.extra(place, record),
+    }
+    assert olles_confirmation[DIGEST_FIELD], "the page carries the digest of what it showed"
 
     page, post = urls(removal.edit, record)
     field = removal.edit.field_of(record)
@@ -699,33 +807,33 @@ def test_a_deletion_confirmed_on_a_page_read_before_someone_elses_change_is_refu
     assert saved.status_code in (302, 303), saved.content.decode()[:2000]
     entries = all_entries()
 
-    refused = olle.post(confirm_url(removal, record), olles_confirmation)
+    refused = olle.post(removal.url(record), olles_confirmation)
     assert refused.status_code == 409
     text = refused.content.decode()
-    assert "ändrades av Karin Berg den " in text and "efter att du öppnade sidan" in text
-    assert "inget togs bort" in text
-    assert removal.exists(record), "nothing was removed"
-    assert all_entries() == entries, "the refused deletion wrote no audit entry"
+    assert "ändrades av Karin Berg den " in text
+    assert removal.refused in text
+    assert not removal.done(record), "nothing was done"
+    assert all_entries() == entries, "the refusal wrote no audit entry"
     stored = text.split('id="stored-record"')[1].split("</section>")[0]
     assert (removal.edit.shown or removal.edit.first) in stored, "the page shows what is stored"
-    again = confirmation(refused)
+    again = {**form_of(refused, removal.form_id), **removal.extra(place, record)}
     assert again[DIGEST_FIELD] != olles_confirmation[DIGEST_FIELD], "it asks again, as stored"
 
-    removed = olle.post(confirm_url(removal, record), again)
-    assert removed.status_code == 303, "confirming after reading the stored record removes it"
-    assert not removal.exists(record)
+    done = olle.post(removal.url(record), again)
+    assert done.status_code in (302, 303), "asking again after reading what is stored does it"
+    assert removal.done(record)
 
 
 @pytest.mark.parametrize("name", REMOVALS)
-def test_a_deletion_confirmed_without_the_digest_is_refused_and_removes_nothing(
+def test_a_deletion_or_decision_asked_without_the_digest_is_refused_and_does_nothing(
     place: Place, name: str
 ) -> None:
     removal = REMOVALS[name]
-    karin, _olle = two_people(place, removal.edit)
+    _karin, olle = people_of(place, removal)
     record = removal.record(place)
-    data = confirmation(karin.get(confirm_url(removal, record)))
+    data = {**form_of(removal.ask(olle, record), removal.form_id), **removal.extra(place, record)}
     del data[DIGEST_FIELD]
-    refused = karin.post(confirm_url(removal, record), data)
+    refused = olle.post(removal.url(record), data)
     assert refused.status_code == 400
     assert "Formuläret saknar uppgift om vilken version" in refused.content.decode()
-    assert removal.exists(record)
+    assert not removal.done(record)
