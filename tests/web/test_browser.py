@@ -235,6 +235,42 @@ def test_two_people_saving_one_meeting_the_second_sees_what_is_stored_and_keeps_
     assert Meeting.objects.get(pk=place.meeting_a.pk).place == "Flemingsbergs bibliotek"
 
 
+def test_a_meeting_changed_after_its_delete_page_was_read_is_not_deleted_and_the_page_asks_again(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    from django.urls import reverse
+
+    from samverkan.governance.models import Meeting
+
+    edit = reverse("web:meeting-edit", args=["sodertorn", 2020, place.meeting_a.pk])
+    delete = reverse("web:meeting-delete", args=["sodertorn", 2020, place.meeting_a.pk])
+    first, second = open_page(LEAD_A), open_page(SECRETARIAT)
+    first.goto(url(live_server, edit))
+    second.goto(url(live_server, delete))
+    assert shown(second.locator("#stored-record")), "the confirm page shows what is deleted"
+
+    first.get_by_label("Plats").fill("Huddinge kommunhus")
+    first.get_by_role("button", name="Spara mötet").click()
+    assert shown(first.get_by_text("Mötet är sparat."))
+    follow(second.get_by_role("button", name="Ja, ta bort"))
+
+    alert = second.get_by_role("alert")
+    assert "Mötet ändrades av sup-ledare" in alert.inner_text()
+    assert "inget har gjorts" in alert.inner_text()
+    assert "Huddinge kommunhus" in second.locator("#stored-record").inner_text()
+    assert "Det som är sparat nu" in second.locator("#stored-record").inner_text()
+    assert Meeting.objects.filter(pk=place.meeting_a.pk).exists()
+    assert axe_violations(second) == [], "the refused deletion, desktop width"
+    second.set_viewport_size({"width": 360, "height": 740})
+    assert axe_violations(second) == [], "the refused deletion at phone width"
+    width = second.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, "nothing forces the page wider than the phone"
+
+    follow(second.get_by_role("button", name="Ja, ta bort"))
+    assert shown(second.get_by_text("Mötet är borttaget."))
+    assert not Meeting.objects.filter(pk=place.meeting_a.pk).exists()
+
+
 def test_two_tabs_saving_one_funds_ledger_grid_the_second_sees_the_stored_lines_and_keeps_its_rows(
     open_page: Any, live_server: Any, place: Place
 ) -> None:
