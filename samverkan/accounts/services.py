@@ -311,8 +311,10 @@ def change_role(
 
 
 @transaction.atomic
-def remove_role(assignment: RoleAssignment, *, actor: Actor) -> None:
-    """Take a role away; the user keeps their account (and roles elsewhere)."""
+def remove_role(assignment: RoleAssignment, *, actor: Actor, read_as: str | None = None) -> None:
+    """Take a role away; the user keeps their account (and roles elsewhere). `read_as`: the
+    digest of the role as the confirm page showed it; EditConflict, and nothing removed, if it
+    changed since."""
     assignment = (
         # Only the assignment's row: PostgreSQL cannot lock the nullable side of the outer join
         # to the network (a role without one).
@@ -320,8 +322,9 @@ def remove_role(assignment: RoleAssignment, *, actor: Actor) -> None:
         .select_related("user", "network", "cooperation")
         .get(pk=assignment.pk)
     )
-    _check_not_last_secretariat(assignment, actor)
     before = role_state(assignment)
+    refuse_if_changed(assignment, before, read_as, what=_("Rollen"), removing=True)
+    _check_not_last_secretariat(assignment, actor)
     cooperation, user = assignment.cooperation, assignment.user
     record(
         actor=actor,

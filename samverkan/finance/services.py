@@ -91,9 +91,16 @@ def save_account_mapping(
 
 
 @transaction.atomic
-def delete_account_mapping(mapping: AccountMapping, *, actor: Actor) -> None:
-    """Remove an account mapping; accounts it caught are unmapped in the next import."""
+def delete_account_mapping(
+    mapping: AccountMapping, *, actor: Actor, read_as: str | None = None
+) -> None:
+    """Remove an account mapping; accounts it caught are unmapped in the next import.
+    `read_as`: the digest of the mapping as the confirm page showed it; EditConflict, and
+    nothing removed, if it changed since (standing data: no year to lock; the row lock
+    serialises)."""
+    mapping = AccountMapping.objects.select_for_update().get(pk=mapping.pk)
     state = mapping_state(mapping)
+    refuse_if_changed(mapping, state, read_as, what=_("Kontomappningen"), removing=True)
     record(
         actor=actor,
         action="finance.account_mapping_deleted",

@@ -703,6 +703,7 @@ POST_ROWS = [
         "remove a role",
         app("role-delete", extra_reader_role),
         secretariat_only(MOVED),
+        removal_of(RoleAssignment, extra_reader_role),
     ),
     Row(
         "choose a password through a tampered link",
@@ -1195,6 +1196,7 @@ POST_ROWS = [
         "delete an account mapping",
         app("account-mapping-delete", mapping_3460),
         secretariat_only(MOVED),
+        removal_of(AccountMapping, mapping_3460),
     ),
     Row(
         "save the ledger lines of a fund",

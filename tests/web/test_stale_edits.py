@@ -724,6 +724,8 @@ PROPOSAL = KINDS["activity proposal (by its network's leads)"]
 
 REMOVALS.update(
     {
+        "account mapping": Removal("account-mapping-delete", KINDS["account mapping"]),
+        "role": Removal("role-delete", KINDS["role"]),
         "sub-goal": Removal(
             "plan-area",
             KINDS["sub-goal of a focus area"],

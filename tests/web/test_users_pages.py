@@ -365,7 +365,7 @@ def test_removing_a_role_asks_first_then_removes_it(secretariat: Client, place: 
     confirm = secretariat.get(url("role-delete", role.pk))
     assert confirm.status_code == 200 and "Ja, ta bort rollen" in confirm.content.decode()
     assert RoleAssignment.objects.filter(pk=role.pk).exists()
-    response = secretariat.post(url("role-delete", role.pk))
+    response = secretariat.post(url("role-delete", role.pk), read_as(role, place.year))
     assert response.status_code == 303
     assert not RoleAssignment.objects.filter(pk=role.pk).exists()
     assert User.objects.filter(username="lasare").exists()  # the account stays
@@ -376,7 +376,7 @@ def test_the_last_secretariat_member_cannot_be_removed_or_demoted(
     secretariat: Client, place: Place
 ) -> None:
     role = role_of("kansli", place)
-    removed = secretariat.post(url("role-delete", role.pk))
+    removed = secretariat.post(url("role-delete", role.pk), read_as(role, place.year))
     assert removed.status_code == 409 and "den enda i kansliet" in removed.content.decode()
     demoted = secretariat.post(
         url("role-edit", role.pk), {"role": "reader", **read_as(role, place.year)}
@@ -391,10 +391,16 @@ def test_a_secretariat_member_cannot_remove_their_own_role_even_with_a_colleague
 ) -> None:
     colleague = make_user("kollega", place.coop, Role.SECRETARIAT)
     own = role_of("kansli", place)
-    response = secretariat.post(url("role-delete", own.pk))
+    response = secretariat.post(url("role-delete", own.pk), read_as(own, place.year))
     assert response.status_code == 409 and "din egen roll" in response.content.decode()
     # ... but the colleague's role can go, and then the colleague cannot remove the last one
-    assert secretariat.post(url("role-delete", role_of("kollega", place).pk)).status_code == 303
+    colleagues = role_of("kollega", place)
+    assert (
+        secretariat.post(
+            url("role-delete", colleagues.pk), read_as(colleagues, place.year)
+        ).status_code
+        == 303
+    )
     assert not colleague.roles.exists()
 
 

@@ -346,12 +346,24 @@ def account_mapping_delete(request: HttpRequest, coop: str, year: int, pk: int) 
     mapping = get_object_or_404(
         AccountMapping.objects.select_related("category"), pk=pk, cooperation=found.cooperation
     )
+    guard = EditGuard(request, mapping, found)
+    status, error = 200, ""
     if request.method == "POST":
-        delete_account_mapping(mapping, actor=acting_user(request))
-        messages.success(request, _("Kontomappningen är borttagen."))
-        return see_other("web:account-mappings", found.cooperation.slug, found.year)
+        if refusal := guard.missing():
+            status, error = 400, refusal
+        else:
+            try:
+                delete_account_mapping(mapping, actor=acting_user(request), read_as=guard.read_as)
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
+            else:
+                messages.success(request, _("Kontomappningen är borttagen."))
+                return see_other("web:account-mappings", found.cooperation.slug, found.year)
     return render(
-        request, "web/account_mapping_delete.html", _context(found, standing, mapping=mapping)
+        request,
+        "web/account_mapping_delete.html",
+        _context(found, standing, mapping=mapping, edit_guard=guard, error=error),
+        status=status,
     )
 
 

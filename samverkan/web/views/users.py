@@ -283,11 +283,17 @@ def role_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def role_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResponse:
     assignment, found, standing = get_role_for_user(request, coop, year, pk)
+    guard = EditGuard(request, assignment, found)
     error = ""
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and (refusal := guard.missing()):
+        error, status = refusal, 400
+    elif request.method == "POST":
         try:
-            remove_role(assignment, actor=acting_user(request))
+            remove_role(assignment, actor=acting_user(request), read_as=guard.read_as)
+        except EditConflict as exc:
+            error, status = guard.conflict(exc), 409
+            assignment.refresh_from_db()
         except DomainError as exc:
             error, status = exc.message, 409
         else:
@@ -303,7 +309,9 @@ def role_delete(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResp
     return render(
         request,
         "web/role_delete.html",
-        year_context(found, standing, SECTION, assignment=assignment, error=error),
+        year_context(
+            found, standing, SECTION, assignment=assignment, error=error, edit_guard=guard
+        ),
         status=status,
     )
 
