@@ -36,7 +36,12 @@ from samverkan.governance.services import event_state, network_state, network_ye
 from samverkan.lib.money import format_amount
 from samverkan.members.conflicts import EditConflict, state_digest
 from samverkan.members.models import FeeRule, Member, Year, YearText
-from samverkan.members.services import fee_rule_state, member_state, year_text_state
+from samverkan.members.services import (
+    fee_rule_state,
+    member_state,
+    population_total_state,
+    year_text_state,
+)
 from samverkan.plan.models import Activity, ActivityProposal, FocusArea, SubGoal
 from samverkan.plan.services import (
     activity_state,
@@ -164,9 +169,10 @@ GUARDED: dict[type[Model], Guarded] = {
     RoleAssignment: Guarded(lambda assignment, _year: role_state(assignment)),
 }
 
-# A page that guards another state of a record than its own edit page: how a network takes
-# part in the page's year.
+# Pages that guard another state of a record than its own edit page: how a network takes
+# part in the page's year; the year's stated population total (a year's own page is its budget).
 NETWORK_YEAR = Guarded(_network_year_of, network_year_rows)
+POPULATION_TOTAL = Guarded(lambda year, _year: population_total_state(year))
 
 
 def state_of(record: Model, year: Year, guarded: Guarded | None = None) -> dict[str, Any]:

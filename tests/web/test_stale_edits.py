@@ -291,6 +291,14 @@ KINDS = {
         form_id="budget-grid",
         url_arg=lambda _year: None,
     ),
+    "the year's stated population total": Kind(
+        "population-total",
+        lambda place: place.year,
+        "population_total_note",
+        "Vid årets slut (Karins anteckning)",
+        "Vid årets slut (Olles anteckning)",
+        url_arg=lambda _year: None,
+    ),
     "network's part in the year": Kind(
         "network-year",
         lambda place: place.network_b,
