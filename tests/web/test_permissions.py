@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -652,13 +653,21 @@ POST_ROWS = [
         "correct a network lead's name and e-mail",
         app("user-edit", lead_a_user),
         secretariat_only(MOVED),
-        lambda p: {"first_name": "Sara", "last_name": "Planlund", "email": "sara@botkyrka.se"},
+        edit_of(
+            User,
+            lead_a_user,
+            lambda p: {"first_name": "Sara", "last_name": "Planlund", "email": "sara@botkyrka.se"},
+        ),
     ),
     Row(
         "correct the name of a person with roles only in the other cooperation",
         app("user-edit", outsider_user),
         insiders(404, secretariat=404, lead_a=403, lead_b=403, reader=403),
-        lambda p: {"first_name": "X", "last_name": "Y", "email": "x@example.org"},
+        edit_of(
+            User,
+            outsider_user,
+            lambda p: {"first_name": "X", "last_name": "Y", "email": "x@example.org"},
+        ),
     ),
     Row(
         "a fresh password link for a network lead",
