@@ -394,6 +394,7 @@ def test_every_finding_of_the_preview_reads_in_swedish_with_its_line_figures_and
         "Rätta verifikationen i ekonomisystemet och ta ut filen på nytt."
     ) in rows
     main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "1 fel, 2 varningar, 1 notering. Fel stoppar importen;" in main, "one: singular"
     assert "Detaljer" not in main and 'lang="en"' not in main
     assert "is declared again" not in main and "does not balance" not in main, "no English"
 
