@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from samverkan.accounts.models import Role, RoleAssignment
+from samverkan.audit.models import AuditEntry
 from samverkan.audit.services import Actor, diff, record, user_of
 from samverkan.governance.models import Network
 from samverkan.members.conflicts import refuse_if_changed
@@ -333,7 +334,9 @@ def remove_role(assignment: RoleAssignment, *, actor: Actor) -> None:
     _sync_admin_access(user)
 
 
-def _person_state(user: Any) -> dict[str, Any]:
+def person_state(user: Any) -> dict[str, Any]:
+    """A person's name and e-mail address as their audit entries name them (and the page's
+    digest covers them)."""
     return {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
 
 
@@ -356,6 +359,7 @@ def change_person(
     first_name: str,
     last_name: str,
     email: str,
+    read_as: str | None = None,
 ) -> Any:
     """Correct the name and e-mail address of a person who has roles in `cooperation` only.
 
@@ -363,12 +367,25 @@ def change_person(
     another cooperation, or the installation's superuser, is refused (DomainError), so that one
     secretariat cannot rewrite an account that others rely on. Raises ValidationError (by
     field) for what the user model refuses, or an e-mail address another user has. The same
-    values again change nothing and are not audited.
+    values again change nothing and are not audited. `read_as`: the digest of the name and
+    address (`person_state`) as the page read them; EditConflict, and nothing saved, if they
+    changed since.
     """
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if not password_is_managed_here(user, cooperation):
         raise _not_managed_here(user)
-    before = _person_state(user)
+    before = person_state(user)
+    refuse_if_changed(
+        user,
+        before,
+        read_as,
+        what=_("Namnet och e-postadressen"),
+        entries=AuditEntry.objects.filter(
+            action="accounts.user.change",
+            object_type=user._meta.label_lower,
+            object_id=str(user.pk),
+        ),
+    )
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     user.email = get_user_model().objects.normalize_email(email.strip())
@@ -378,7 +395,7 @@ def change_person(
         and get_user_model().objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists()
     ):
         raise ValidationError({"email": _("E-postadressen används redan av en annan användare.")})
-    changes = diff(before, _person_state(user))
+    changes = diff(before, person_state(user))
     if not changes:
         return user
     user.save(update_fields=["first_name", "last_name", "email"])

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverkan.audit.models import AuditEntry
 from samverkan.audit.services import Actor, diff, record
 from samverkan.core.validation import check_record
 from samverkan.members.conflicts import (  # noqa: F401  (re-exported next to DomainError)
@@ -368,7 +369,9 @@ def import_population(
 YEAR_TEXT_FIELDS = ("key", "body")
 
 
-def _population_total_state(year: Year) -> dict[str, Any]:
+def population_total_state(year: Year) -> dict[str, Any]:
+    """The year's stated population total as its audit entries name it (and its page's digest
+    covers it)."""
     return {
         "population_total": year.population_total,
         "population_total_date": (
@@ -380,7 +383,13 @@ def _population_total_state(year: Year) -> dict[str, Any]:
 
 @transaction.atomic
 def set_population_total(
-    year: Year, *, actor: Actor, total: int | None, date: dt.date | None, note: str = ""
+    year: Year,
+    *,
+    actor: Actor,
+    total: int | None,
+    date: dt.date | None,
+    note: str = "",
+    read_as: str | None = None,
 ) -> Year:
     """Set the inhabitants the year's report states (e.g. "494 358 invånare (30 september)").
 
@@ -388,15 +397,27 @@ def set_population_total(
     `stated_population` compares the two. A number and its date, or neither
     (the report then states none); the note says what the figure is. Refused
     for a decided or published year; the same values again change nothing and
-    are not audited.
+    are not audited. `read_as`: the digest of the figure (`population_total_state`) as the
+    page read it; EditConflict, and nothing saved, if it changed since.
     """
     locked = lock_year_for_edit(year.pk)
-    before = _population_total_state(locked)
+    before = population_total_state(locked)
+    refuse_if_changed(
+        locked,
+        before,
+        read_as,
+        what=_("Invånarantalet totalt"),
+        entries=AuditEntry.objects.filter(
+            action="members.year.population_total",
+            cooperation_id=locked.cooperation_id,
+            year=locked.year,
+        ),
+    )
     locked.population_total = total
     locked.population_total_date = date
     locked.population_total_note = note.strip()
     check_record(locked)
-    changes = diff(before, _population_total_state(locked))
+    changes = diff(before, population_total_state(locked))
     if not changes:
         return locked
     locked.save(

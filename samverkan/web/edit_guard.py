@@ -1,6 +1,7 @@
 """What every edit page of an existing record does so that a save cannot silently overwrite a
 newer one: the registers, the plan (focus areas, sub-goals, activities, proposals), a fund's
-ledger grid, the budget, the networks and their years, members, fee rules and roles.
+ledger grid, the budget, the networks and their years, members, fee rules, roles, a person's
+name and e-mail address and the year's stated population total.
 
 The form carries, in the hidden field `read_as`, the digest of the record's
 state as the page read it (`samverkan.members.conflicts`). The view hands the
@@ -20,13 +21,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samverkan.accounts.models import RoleAssignment
-from samverkan.accounts.services import role_state
+from samverkan.accounts.services import person_state, role_state
 from samverkan.consultations.models import ConsultationResponse
 from samverkan.consultations.services import consultation_state
 from samverkan.finance.models import AccountMapping, CostCategory, Fund
@@ -36,7 +38,12 @@ from samverkan.governance.services import event_state, network_state, network_ye
 from samverkan.lib.money import format_amount
 from samverkan.members.conflicts import EditConflict, state_digest
 from samverkan.members.models import FeeRule, Member, Year, YearText
-from samverkan.members.services import fee_rule_state, member_state, year_text_state
+from samverkan.members.services import (
+    fee_rule_state,
+    member_state,
+    population_total_state,
+    year_text_state,
+)
 from samverkan.plan.models import Activity, ActivityProposal, FocusArea, SubGoal
 from samverkan.plan.services import (
     activity_state,
@@ -162,11 +169,13 @@ GUARDED: dict[type[Model], Guarded] = {
     Member: Guarded(lambda member, _year: member_state(member)),
     FeeRule: Guarded(lambda rule, _year: fee_rule_state(rule)),
     RoleAssignment: Guarded(lambda assignment, _year: role_state(assignment)),
+    User: Guarded(lambda person, _year: person_state(person)),
 }
 
-# A page that guards another state of a record than its own edit page: how a network takes
-# part in the page's year.
+# Pages that guard another state of a record than its own edit page: how a network takes
+# part in the page's year; the year's stated population total (a year's own page is its budget).
 NETWORK_YEAR = Guarded(_network_year_of, network_year_rows)
+POPULATION_TOTAL = Guarded(lambda year, _year: population_total_state(year))
 
 
 def state_of(record: Model, year: Year, guarded: Guarded | None = None) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
-from samverkan.members.models import Member, PopulationFigure
+from samverkan.members.models import Member, PopulationFigure, Year
+from samverkan.web.edit_guard import POPULATION_TOTAL
 from tests.web.conftest import READER, SECRETARIAT, Place, read_as
 
 SCB_CSV = Path(__file__).resolve().parents[1] / "data" / "scb" / "folkmangd-botkyrka-haninge.csv"
@@ -366,6 +367,12 @@ def total_data(
     }
 
 
+def sent(data: dict[str, str], year: int = 2020) -> dict[str, str]:
+    """The form as the page sends it: with the digest of the figure as stored now."""
+    found = Year.objects.get(cooperation__slug="sodertorn", year=year)
+    return {**data, **read_as(found, found, POPULATION_TOTAL)}
+
+
 def test_the_population_page_shows_the_years_stated_total_and_offers_its_form(
     secretariat: Client,
 ) -> None:
@@ -379,7 +386,7 @@ def test_the_population_page_shows_the_years_stated_total_and_offers_its_form(
 def test_the_secretariat_corrects_the_stated_total_and_the_change_is_audited(
     secretariat: Client, place: Place
 ) -> None:
-    response = secretariat.post(url("population-total"), total_data("508 001", "2020-09-30"))
+    response = secretariat.post(url("population-total"), sent(total_data("508 001", "2020-09-30")))
     assert response.status_code == 303 and response["Location"] == url("population")
     place.year.refresh_from_db()
     assert (place.year.population_total, place.year.population_total_date) == (
@@ -393,14 +400,14 @@ def test_the_secretariat_corrects_the_stated_total_and_the_change_is_audited(
 
 
 def test_the_same_stated_total_sent_again_is_not_audited(secretariat: Client) -> None:
-    secretariat.post(url("population-total"), total_data("507552"))
+    secretariat.post(url("population-total"), sent(total_data("507552")))
     assert not AuditEntry.objects.filter(action="members.year.population_total").exists()
 
 
 def test_the_stated_total_can_be_removed_with_its_date_and_note(
     secretariat: Client, place: Place
 ) -> None:
-    response = secretariat.post(url("population-total"), total_data("", "", ""))
+    response = secretariat.post(url("population-total"), sent(total_data("", "", "")))
     assert response.status_code == 303
     place.year.refresh_from_db()
     assert place.year.population_total is None and place.year.population_total_date is None
@@ -420,7 +427,7 @@ def test_the_stated_total_can_be_removed_with_its_date_and_note(
 def test_a_stated_total_without_its_date_or_not_a_number_is_a_form_error_and_nothing_changes(
     secretariat: Client, place: Place, data: dict[str, str], message: str
 ) -> None:
-    response = secretariat.post(url("population-total"), data)
+    response = secretariat.post(url("population-total"), sent(data))
     assert response.status_code == 400
     assert message in response.content.decode()
     place.year.refresh_from_db()
@@ -430,11 +437,9 @@ def test_a_stated_total_without_its_date_or_not_a_number_is_a_form_error_and_not
 def test_the_stated_total_of_a_decided_year_is_refused_with_the_lock_message(
     secretariat: Client,
 ) -> None:
-    from samverkan.members.models import Year
-
     decided = reverse("web:population-total", args=["sodertorn", 2019])
     assert "Året är låst" in secretariat.get(decided).content.decode()
-    response = secretariat.post(decided, total_data("1", "2019-12-31"))
+    response = secretariat.post(decided, sent(total_data("1", "2019-12-31"), 2019))
     assert response.status_code == 409
     assert "Året 2019" in response.content.decode()
     assert Year.objects.get(cooperation__slug="sodertorn", year=2019).population_total is None
@@ -447,6 +452,6 @@ def test_the_stated_total_of_a_decided_year_is_refused_with_the_lock_message(
 def test_a_stated_total_that_differs_from_the_members_becomes_a_finding(
     secretariat: Client,
 ) -> None:
-    secretariat.post(url("population-total"), total_data("1 000", "2019-12-31"))
+    secretariat.post(url("population-total"), sent(total_data("1 000", "2019-12-31")))
     dashboard = shown(secretariat.get(url("dashboard")))
     assert "Årsredovisningen anger 1 000 invånare den 31 december 2019" in dashboard

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -26,7 +27,7 @@ from samverkan.members.models import FeeRule, Member, Year, YearStatus, YearText
 from samverkan.members.population import ImportSource, from_payload, plan_import
 from samverkan.plan.models import Activity, ActivityProposal, FocusArea, FollowUp
 from samverkan.projects.models import Project
-from samverkan.web.edit_guard import NETWORK_YEAR, Guarded
+from samverkan.web.edit_guard import NETWORK_YEAR, POPULATION_TOTAL, Guarded
 from samverkan.web.views.population import PLAN_SALT
 from tests.web.conftest import (
     ANONYMOUS,
@@ -652,13 +653,21 @@ POST_ROWS = [
         "correct a network lead's name and e-mail",
         app("user-edit", lead_a_user),
         secretariat_only(MOVED),
-        lambda p: {"first_name": "Sara", "last_name": "Planlund", "email": "sara@botkyrka.se"},
+        edit_of(
+            User,
+            lead_a_user,
+            lambda p: {"first_name": "Sara", "last_name": "Planlund", "email": "sara@botkyrka.se"},
+        ),
     ),
     Row(
         "correct the name of a person with roles only in the other cooperation",
         app("user-edit", outsider_user),
         insiders(404, secretariat=404, lead_a=403, lead_b=403, reader=403),
-        lambda p: {"first_name": "X", "last_name": "Y", "email": "x@example.org"},
+        edit_of(
+            User,
+            outsider_user,
+            lambda p: {"first_name": "X", "last_name": "Y", "email": "x@example.org"},
+        ),
     ),
     Row(
         "a fresh password link for a network lead",
@@ -719,17 +728,28 @@ POST_ROWS = [
         "set the year's stated population total",
         app("population-total"),
         secretariat_only(MOVED),
-        lambda p: {
-            "population_total": "507 600",
-            "population_total_date": "2020-12-31",
-            "population_total_note": "Vid årets slut",
-        },
+        edit_of(
+            Year,
+            lambda p: p.year.pk,
+            lambda p: {
+                "population_total": "507 600",
+                "population_total_date": "2020-12-31",
+                "population_total_note": "Vid årets slut",
+            },
+            guarded=POPULATION_TOTAL,
+        ),
     ),
     Row(
         "set the stated population total of the decided 2019 (refused)",
         app("population-total", year=2019),
         secretariat_only(409),
-        lambda p: {"population_total": "1", "population_total_date": "2019-12-31"},
+        edit_of(
+            Year,
+            lambda p: Year.objects.get(cooperation=p.coop, year=2019).pk,
+            lambda p: {"population_total": "1", "population_total_date": "2019-12-31"},
+            year=2019,
+            guarded=POPULATION_TOTAL,
+        ),
     ),
     Row(
         "upload an SCB file for the preview",

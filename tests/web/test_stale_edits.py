@@ -181,6 +181,14 @@ def first_hand_line(fund: Model) -> str:
     return line.first().text  # type: ignore[union-attr]
 
 
+def named(username: str, first_name: str, last_name: str) -> Model:
+    """A person with a name (the form asks for both names)."""
+    person = get_user_model().objects.get(username=username)
+    person.first_name, person.last_name = first_name, last_name
+    person.save(update_fields=["first_name", "last_name"])
+    return person
+
+
 def participation_note(network: Model) -> str:
     return NetworkYear.objects.get(network=network, year__year=2020).participation_note
 
@@ -291,6 +299,14 @@ KINDS = {
         form_id="budget-grid",
         url_arg=lambda _year: None,
     ),
+    "the year's stated population total": Kind(
+        "population-total",
+        lambda place: place.year,
+        "population_total_note",
+        "Vid årets slut (Karins anteckning)",
+        "Vid årets slut (Olles anteckning)",
+        url_arg=lambda _year: None,
+    ),
     "network's part in the year": Kind(
         "network-year",
         lambda place: place.network_b,
@@ -340,6 +356,13 @@ KINDS = {
         "reader",
         stored=lambda role: role.role,  # type: ignore[attr-defined]
         shown=str(Role.SECRETARIAT.label),
+    ),
+    "a person's name and e-mail address": Kind(
+        "user-edit",
+        lambda place: named("kansli-extra", "Eva", "Lindkvist"),
+        "last_name",
+        "Lindqvist",
+        "Lindh",
     ),
 }
 

@@ -36,11 +36,13 @@ from samverkan.members.population import (
 )
 from samverkan.members.services import (
     DomainError,
+    EditConflict,
     import_population,
     save_population_figure,
     set_population_total,
 )
 from samverkan.web.access import acting_user, get_year_for_user, require
+from samverkan.web.edit_guard import POPULATION_TOTAL, EditGuard
 from samverkan.web.member_forms import (
     PopulationConfirmForm,
     PopulationFigureForm,
@@ -89,9 +91,12 @@ def population_total(request: HttpRequest, coop: str, year: int) -> HttpResponse
     found, standing = get_year_for_user(request, coop, year)
     require(standing, Capability.EDIT_MEMBERS)
     status, error = 200, ""
+    guard = EditGuard(request, found, found, guarded=POPULATION_TOTAL)
     if request.method == "POST":
         form = PopulationTotalForm(request.POST)
-        if form.is_valid():
+        if refusal := guard.missing():
+            status, error = 400, refusal
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 set_population_total(
@@ -100,7 +105,10 @@ def population_total(request: HttpRequest, coop: str, year: int) -> HttpResponse
                     total=data["population_total"],
                     date=data["population_total_date"],
                     note=data["population_total_note"],
+                    read_as=guard.read_as,
                 )
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except ValidationError as exc:
                 add_service_errors(exc, form)
                 status = 400
@@ -122,7 +130,7 @@ def population_total(request: HttpRequest, coop: str, year: int) -> HttpResponse
     return render(
         request,
         "web/population_total_form.html",
-        year_context(found, standing, "members", form=form, error=error),
+        year_context(found, standing, "members", form=form, error=error, edit_guard=guard),
         status=status,
     )
 

@@ -172,13 +172,22 @@ def user_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
     person, found, standing = get_person_for_user(request, coop, year, pk)
     managed_here = password_is_managed_here(person, standing.cooperation)
     status, error = 200, ""
+    guard = EditGuard(request, person, found)
     if request.method == "POST":
         form = PersonDetailsForm(request.POST)
-        if form.is_valid():
+        if refusal := guard.missing():
+            status, error = 400, refusal
+        elif form.is_valid():
             try:
                 change_person(
-                    person, standing.cooperation, actor=acting_user(request), **form.cleaned_data
+                    person,
+                    standing.cooperation,
+                    actor=acting_user(request),
+                    read_as=guard.read_as,
+                    **form.cleaned_data,
                 )
+            except EditConflict as exc:
+                status, error = 409, guard.conflict(exc)
             except ValidationError as exc:
                 add_service_errors(exc, form)
                 status = 400
@@ -208,6 +217,7 @@ def user_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
             form=form,
             managed_here=managed_here,
             error=error,
+            edit_guard=guard,
         ),
         status=status,
     )
