@@ -17,8 +17,9 @@ the unique insert waits; SQLite lets one writer in at a time) and then fails,
 and it answers the same.
 
 The pages are not cached, so the back button fetches a form again with a new
-token; `web/once.js` puts back the token the form was sent with when the page
-is reached by back or forward, so a resend after going back is a repeat too.
+token; `web/once.js` puts back the token the form was sent with when the history
+entry it was sent from is reached by back or forward, so a resend after going
+back is a repeat too (another visit of the same address keeps its new token).
 
 A POST without a token (an older page, a script, the tests that post plain
 data) is served as before, unprotected: refusing it would break every such

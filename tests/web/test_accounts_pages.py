@@ -394,6 +394,7 @@ def test_every_finding_of_the_preview_reads_in_swedish_with_its_line_figures_and
         "Rätta verifikationen i ekonomisystemet och ta ut filen på nytt."
     ) in rows
     main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "1 fel, 2 varningar, 1 notering. Fel stoppar importen;" in main, "one: singular"
     assert "Detaljer" not in main and 'lang="en"' not in main
     assert "is declared again" not in main and "does not balance" not in main, "no English"
 
@@ -452,7 +453,7 @@ def test_a_file_of_another_year_gives_one_clear_error_at_the_top_and_no_error_pe
         "#RAR 0), men sidan är för 2020."
     ) in top
     assert "Ingen av filens 60 verifikationer kan importeras till 2020." in top
-    assert "Ladda upp filen under 2019, eller ta ut SIE-filen för 2020" in top
+    assert "Ta ut SIE-filen för 2020 ur ekonomisystemet och ladda upp den här." in top
     assert page.index('id="wrong-year"') < page.index('id="summary-heading"'), "at the top"
     assert "1 fel, 0 varningar" in page
     assert "voucher_outside_year" not in page and "year_not_in_file" not in page
@@ -473,6 +474,30 @@ def test_the_error_of_another_year_links_to_that_years_upload_when_it_is_open(
     _, page = preview_of(client_for(SECRETARIAT), data)
     assert "sidan är för 2020" in page
     assert reverse("web:sie-upload", args=["sodertorn", 2019]) not in page, "2019 is decided"
+
+
+def test_the_error_of_another_year_sends_the_file_to_its_year_only_where_it_can_be_imported(
+    place: Place, client_for: Any
+) -> None:
+    def advice(file_year: bytes) -> str:
+        data = demo_sie_with(
+            (b"#RAR 0 20200101 20201231", b"#RAR 0 %s0101 %s1231" % (file_year, file_year))
+        )
+        _, page = preview_of(client_for(SECRETARIAT), data)
+        return page.split('id="wrong-year"', 1)[1].split("</div>", 1)[0]
+
+    decided = advice(b"2019")
+    assert "Året 2019 är låst (beslutat eller publicerat)" in decided
+    assert "Ladda upp filen under 2019" not in decided, "2019 refuses an upload"
+    missing = advice(b"2012")
+    assert "Året 2012 finns inte i samverkan." in missing
+    assert "Ladda upp filen under 2012" not in missing
+    Year.objects.update_or_create(
+        cooperation=place.coop, year=2021, defaults={"status": "planning"}
+    )
+    open_year = advice(b"2021")
+    assert "Ladda upp filen under 2021, eller ta ut SIE-filen för 2020" in open_year
+    assert "är låst" not in open_year and "finns inte" not in open_year
 
 
 def test_a_file_without_its_fiscal_year_says_so_at_the_top(place: Place, client_for: Any) -> None:

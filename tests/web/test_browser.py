@@ -1046,3 +1046,34 @@ def test_back_to_a_sent_form_and_sending_it_again_stores_no_second_meeting(
     follow(page.get_by_role("button", name="Spara mötet"))
     assert shown(page.get_by_text("Mötet är sparat."))
     assert Meeting.objects.filter(place="Bakåtknappens sal").count() == 2, "a new visit, a new form"
+
+
+def test_a_form_opened_anew_and_reached_again_by_back_stores_the_record_it_was_given(
+    open_page: Any, live_server: Any, place: Place
+) -> None:
+    """Only the page a form was sent from gets its token back: a later visit of the same
+    address, left unsent and reached again with the back button, stores what it is given."""
+    from samverkan.governance.models import Meeting
+
+    page = open_page(SECRETARIAT)
+
+    def fill_meeting(date: str) -> None:
+        page.get_by_label(str(place.network_a), exact=True).check()
+        page.get_by_label("Datum").fill(date)
+        page.get_by_label("Form").select_option("digital")
+        page.get_by_label("Plats").fill("Tillbakavägens sal")
+
+    page.goto(url(live_server, "/app/sodertorn/2020/moten/nytt/"))
+    fill_meeting("2020-10-06")
+    follow(page.get_by_role("button", name="Spara mötet"))
+    assert shown(page.get_by_text("Mötet är sparat."))
+
+    follow(page.get_by_role("link", name="Lägg till ett möte"))
+    page.goto(url(live_server, "/app/sodertorn/2020/"))  # looks something up first
+    page.go_back()
+    page.wait_for_load_state()
+    fill_meeting("2020-11-03")
+    follow(page.get_by_role("button", name="Spara mötet"))
+
+    assert shown(page.get_by_text("Mötet är sparat."))
+    assert Meeting.objects.filter(place="Tillbakavägens sal").count() == 2

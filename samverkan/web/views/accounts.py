@@ -252,6 +252,10 @@ def _wrong_year(plan: Plan, year: Year) -> dict[str, Any] | None:
             if target is not None and not target.is_locked
             else ""
         ),
+        # Where the file cannot go either: the advice must not send the user to a year that
+        # refuses the upload (decided or published) or that the cooperation does not have.
+        "target_locked": target is not None and target.is_locked,
+        "target_missing": target is None,
     }
 
 
