@@ -21,9 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import get_language
@@ -39,6 +41,7 @@ from samverkan.governance.models import Event, Meeting, Network, NetworkYear
 from samverkan.governance.services import event_state, network_state, network_year_state
 from samverkan.lib.money import format_amount
 from samverkan.members.conflicts import EditConflict, state_digest
+from samverkan.members.locking import DomainError
 from samverkan.members.models import FeeRule, Member, Year, YearText
 from samverkan.members.services import (
     fee_rule_state,
@@ -56,6 +59,7 @@ from samverkan.plan.services import (
 from samverkan.projects.models import Project
 from samverkan.projects.services import project_state
 from samverkan.web.audit_trail import field_label, field_of, show
+from samverkan.web.register_forms import add_service_errors
 from samverkan.web.services import meeting_state
 
 DIGEST_FIELD = "read_as"
@@ -190,6 +194,14 @@ def digest_of(record: Model, year: Year, guarded: Guarded | None = None) -> str:
     return state_digest(state_of(record, year, guarded))
 
 
+class Saved(NamedTuple):
+    """What a guarded save came to: status 0 when saved, else the page's status and message
+    ("" when the form shows the errors itself)."""
+
+    status: int
+    error: str = ""
+
+
 class EditGuard:
     """The digest an edit page carries, and what it shows when a save is refused.
 
@@ -250,6 +262,27 @@ class EditGuard:
         if self.record is None or self.guarded is None:
             return []
         return self.guarded.rows(self.record, self.guarded.state(self.record, self.year))
+
+    def save(self, form: forms.BaseForm, write: Callable[[], object]) -> Saved:
+        """The one shape of a guarded save: refuse an edit without its digest (400) and bad
+        input (400, on the form), else call `write` (the service, handed `self.read_as`) and
+        turn its refusals into the page's answer: a newer save (409, the stored record shown),
+        a rule of the record (400, on the form's fields), a domain refusal such as the year
+        lock (409). `Saved.status` is 0 when the write went through."""
+        if refusal := self.missing():
+            return Saved(400, refusal)
+        if not form.is_valid():
+            return Saved(400)
+        try:
+            write()
+        except EditConflict as exc:
+            return Saved(409, self.conflict(exc))
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+            return Saved(400)
+        except DomainError as exc:
+            return Saved(409, exc.message)
+        return Saved(0)
 
     def conflict(self, exc: EditConflict) -> str:
         """Show what is stored now and carry its digest; the message for the top of the page."""

@@ -18,7 +18,6 @@ from samverkan.members.fees import rules_and_years
 from samverkan.members.models import FeeRule, Year
 from samverkan.members.services import (
     DomainError,
-    EditConflict,
     add_fee_rule,
     change_fee_rule,
     delete_fee_rule,
@@ -110,24 +109,17 @@ def fee_rule_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
         form = FeeRateForm(initial={"rate": rule.rate, "basis": rule.basis})
         return _form_page(request, found, standing, form, rule, guard=guard)
     form = FeeRateForm(request.POST)
-    status, error = 400, ""
-    if refusal := guard.missing():
-        error = refusal
-    elif form.is_valid():
-        try:
-            change_fee_rule(
-                rule, actor=acting_user(request), read_as=guard.read_as, **form.cleaned_data
-            )
-        except EditConflict as exc:
-            status, error = 409, guard.conflict(exc)
-            rule.refresh_from_db()
-        except ValidationError as exc:
-            add_service_errors(exc, form)
-        except DomainError as exc:
-            status, error = 409, exc.message
-        else:
-            messages.success(request, _("Avgiftsregeln är sparad."))
-            return see_other("web:fee-rules", coop, year)
+    status, error = guard.save(
+        form,
+        lambda: change_fee_rule(
+            rule, actor=acting_user(request), read_as=guard.read_as, **form.cleaned_data
+        ),
+    )
+    if not status:
+        messages.success(request, _("Avgiftsregeln är sparad."))
+        return see_other("web:fee-rules", coop, year)
+    if status == 409:
+        rule.refresh_from_db()
     return _form_page(request, found, standing, form, rule, status=status, error=error, guard=guard)
 
 

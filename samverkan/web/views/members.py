@@ -14,7 +14,6 @@ from samverkan.accounts.roles import Capability, Standing
 from samverkan.members.models import Member, PopulationFigure, Year
 from samverkan.members.services import (
     DomainError,
-    EditConflict,
     add_member,
     mark_member_left,
     rename_member,
@@ -127,28 +126,20 @@ def member_rename(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRe
     found_member, found, standing = get_member_for_user(request, coop, year, pk, edit=True)
     form = RenameForm(request.POST)
     guard = EditGuard(request, found_member, found)
-    status = 400
-    if refusal := guard.missing():
-        form.add_error(None, refusal)
-    elif form.is_valid():
-        try:
-            rename_member(
-                found_member,
-                actor=acting_user(request),
-                name=form.cleaned_data["name"],
-                read_as=guard.read_as,
-            )
-        except EditConflict as exc:
-            form.add_error(None, guard.conflict(exc))
-            status = 409
-        except ValidationError as exc:
-            add_service_errors(exc, form)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        else:
-            messages.success(request, _("Namnet är rättat."))
-            return see_other("web:member", coop, year, pk)
+    status, error = guard.save(
+        form,
+        lambda: rename_member(
+            found_member,
+            actor=acting_user(request),
+            name=form.cleaned_data["name"],
+            read_as=guard.read_as,
+        ),
+    )
+    if not status:
+        messages.success(request, _("Namnet är rättat."))
+        return see_other("web:member", coop, year, pk)
+    if error:
+        form.add_error(None, error)
     return _member_page(
         request, found_member, found, standing, rename=form, guard=guard, status=status
     )
@@ -159,28 +150,20 @@ def member_left(request: HttpRequest, coop: str, year: int, pk: int) -> HttpResp
     found_member, found, standing = get_member_for_user(request, coop, year, pk, edit=True)
     form = LeftForm(request.POST)
     guard = EditGuard(request, found_member, found)
-    status = 400
-    if refusal := guard.missing():
-        form.add_error(None, refusal)
-    elif form.is_valid():
-        try:
-            mark_member_left(
-                found_member,
-                actor=acting_user(request),
-                left=form.cleaned_data["left"],
-                read_as=guard.read_as,
-            )
-        except EditConflict as exc:
-            form.add_error(None, guard.conflict(exc))
-            status = 409
-        except ValidationError as exc:
-            add_service_errors(exc, form)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        else:
-            messages.success(request, _("Medlemskapets slutår är sparat."))
-            return see_other("web:member", coop, year, pk)
+    status, error = guard.save(
+        form,
+        lambda: mark_member_left(
+            found_member,
+            actor=acting_user(request),
+            left=form.cleaned_data["left"],
+            read_as=guard.read_as,
+        ),
+    )
+    if not status:
+        messages.success(request, _("Medlemskapets slutår är sparat."))
+        return see_other("web:member", coop, year, pk)
+    if error:
+        form.add_error(None, error)
     found_member.refresh_from_db()
     return _member_page(
         request, found_member, found, standing, left=form, guard=guard, status=status

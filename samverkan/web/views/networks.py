@@ -4,7 +4,6 @@ how each network takes part in the year (secretariat)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,11 +20,10 @@ from samverkan.governance.services import (
     set_network_year,
 )
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import acting_user, get_year_for_capability
 from samverkan.web.edit_guard import NETWORK_YEAR, EditGuard
 from samverkan.web.once import stored_once
-from samverkan.web.register_forms import NetworkForm, NetworkYearForm, add_service_errors
+from samverkan.web.register_forms import NetworkForm, NetworkYearForm
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
 
@@ -53,33 +51,22 @@ def _network_page(
     guard = EditGuard(request, network, found)
     if request.method == "POST":
         form = NetworkForm(request.POST, instance=network)
-        if refusal := guard.missing():
-            status, error = 400, refusal
-        elif form.is_valid():
-            try:
-                if network is None:
-                    add_network(
-                        found.cooperation, actor=acting_user(request), values=form.cleaned_data
-                    )
-                else:
-                    change_network(
-                        network,
-                        actor=acting_user(request),
-                        values=form.cleaned_data,
-                        read_as=guard.read_as,
-                    )
-            except EditConflict as exc:
-                status, error = 409, guard.conflict(exc)
-            except ValidationError as exc:
-                add_service_errors(exc, form)
-                status = 400
-            except DomainError as exc:
-                status, error = 409, exc.message
+
+        def write() -> None:
+            if network is None:
+                add_network(found.cooperation, actor=acting_user(request), values=form.cleaned_data)
             else:
-                messages.success(request, _("Nätverket är sparat."))
-                return see_other("web:networks", found.cooperation.slug, found.year)
-        else:
-            status = 400
+                change_network(
+                    network,
+                    actor=acting_user(request),
+                    values=form.cleaned_data,
+                    read_as=guard.read_as,
+                )
+
+        status, error = guard.save(form, write)
+        if not status:
+            messages.success(request, _("Nätverket är sparat."))
+            return see_other("web:networks", found.cooperation.slug, found.year)
     else:
         form = NetworkForm(instance=network)
     return render(
@@ -133,32 +120,22 @@ def network_year(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRes
     guard = EditGuard(request, network, found, guarded=NETWORK_YEAR)
     if request.method == "POST":
         form = NetworkYearForm(request.POST, year=found, network=network)
-        if refusal := guard.missing():
-            status, error = 400, refusal
-        elif form.is_valid():
-            try:
-                set_network_year(
-                    found,
-                    network,
-                    actor=acting_user(request),
-                    read_as=guard.read_as,
-                    **form.cleaned_data,
-                )
-            except EditConflict as exc:
-                status, error = 409, guard.conflict(exc)
-            except ValidationError as exc:
-                add_service_errors(exc, form)
-                status = 400
-            except DomainError as exc:
-                status, error = 409, exc.message
-            else:
-                messages.success(
-                    request,
-                    _("Nätverkets uppgifter för %(year)s är sparade.") % {"year": found.year},
-                )
-                return see_other("web:networks", found.cooperation.slug, found.year)
-        else:
-            status = 400
+        status, error = guard.save(
+            form,
+            lambda: set_network_year(
+                found,
+                network,
+                actor=acting_user(request),
+                read_as=guard.read_as,
+                **form.cleaned_data,
+            ),
+        )
+        if not status:
+            messages.success(
+                request,
+                _("Nätverkets uppgifter för %(year)s är sparade.") % {"year": found.year},
+            )
+            return see_other("web:networks", found.cooperation.slug, found.year)
     else:
         form = NetworkYearForm(
             initial=NetworkYearForm.initial_for(part), year=found, network=network

@@ -36,7 +36,6 @@ from samverkan.members.population import (
 )
 from samverkan.members.services import (
     DomainError,
-    EditConflict,
     import_population,
     save_population_figure,
     set_population_total,
@@ -94,31 +93,22 @@ def population_total(request: HttpRequest, coop: str, year: int) -> HttpResponse
     guard = EditGuard(request, found, found, guarded=POPULATION_TOTAL)
     if request.method == "POST":
         form = PopulationTotalForm(request.POST)
-        if refusal := guard.missing():
-            status, error = 400, refusal
-        elif form.is_valid():
+
+        def write() -> None:
             data = form.cleaned_data
-            try:
-                set_population_total(
-                    found,
-                    actor=acting_user(request),
-                    total=data["population_total"],
-                    date=data["population_total_date"],
-                    note=data["population_total_note"],
-                    read_as=guard.read_as,
-                )
-            except EditConflict as exc:
-                status, error = 409, guard.conflict(exc)
-            except ValidationError as exc:
-                add_service_errors(exc, form)
-                status = 400
-            except DomainError as exc:
-                status, error = 409, exc.message
-            else:
-                messages.success(request, _("Årets invånarantal är sparat."))
-                return see_other("web:population", coop, year)
-        else:
-            status = 400
+            set_population_total(
+                found,
+                actor=acting_user(request),
+                total=data["population_total"],
+                date=data["population_total_date"],
+                note=data["population_total_note"],
+                read_as=guard.read_as,
+            )
+
+        status, error = guard.save(form, write)
+        if not status:
+            messages.success(request, _("Årets invånarantal är sparat."))
+            return see_other("web:population", coop, year)
     else:
         form = PopulationTotalForm(
             initial={

@@ -175,29 +175,19 @@ def user_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
     guard = EditGuard(request, person, found)
     if request.method == "POST":
         form = PersonDetailsForm(request.POST)
-        if refusal := guard.missing():
-            status, error = 400, refusal
-        elif form.is_valid():
-            try:
-                change_person(
-                    person,
-                    standing.cooperation,
-                    actor=acting_user(request),
-                    read_as=guard.read_as,
-                    **form.cleaned_data,
-                )
-            except EditConflict as exc:
-                status, error = 409, guard.conflict(exc)
-            except ValidationError as exc:
-                add_service_errors(exc, form)
-                status = 400
-            except DomainError as exc:
-                status, error = 409, exc.message
-            else:
-                messages.success(request, _("Namn och e-postadress är sparade."))
-                return see_other("web:user", coop, year, person.pk)
-        else:
-            status = 400
+        status, error = guard.save(
+            form,
+            lambda: change_person(
+                person,
+                standing.cooperation,
+                actor=acting_user(request),
+                read_as=guard.read_as,
+                **form.cleaned_data,
+            ),
+        )
+        if not status:
+            messages.success(request, _("Namn och e-postadress är sparade."))
+            return see_other("web:user", coop, year, person.pk)
     else:
         form = PersonDetailsForm(
             initial={
