@@ -1007,7 +1007,7 @@ def test_a_double_click_on_save_stores_one_new_meeting(
     )
     page.get_by_role("button", name="Spara mötet").dblclick(delay=100)
     # Not wait_for_url: it fails on the first click's navigation, which the browser drops.
-    playwright_api.expect(page).to_have_url(re.compile(r".*/moten/$"))
+    playwright_api.expect(page).to_have_url(re.compile(r".*/moten/$"), timeout=30_000)
 
     assert shown(page.get_by_text("Formuläret var redan skickat. Här är det som sparades."))
     assert Meeting.objects.filter(place="Dubbelklickets sal").count() == 1
