@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,11 +16,10 @@ from samverkan.consultations.services import (
     save_consultation_response,
 )
 from samverkan.members.models import Year
-from samverkan.members.services import DomainError, EditConflict
 from samverkan.web.access import acting_user, get_record_for_user, get_year_for_user, require
 from samverkan.web.edit_guard import EditGuard
 from samverkan.web.once import stored_once
-from samverkan.web.register_forms import ConsultationForm, add_service_errors
+from samverkan.web.register_forms import ConsultationForm
 from samverkan.web.views.editing import confirm_delete, see_other
 from samverkan.web.views.plan import year_context
 
@@ -50,30 +48,19 @@ def _form_page(
     guard = EditGuard(request, response, found)
     if request.method == "POST":
         form = ConsultationForm(request.POST, instance=response)
-        refusal = guard.missing()
-        if refusal:
-            status, error = 400, refusal
-        elif form.is_valid():
-            try:
-                save_consultation_response(
-                    found,
-                    response,
-                    actor=acting_user(request),
-                    read_as=guard.read_as,
-                    **form.cleaned_data,
-                )
-            except EditConflict as exc:
-                status, error = 409, guard.conflict(exc)
-            except ValidationError as exc:
-                add_service_errors(exc, form)
-                status = 400
-            except DomainError as exc:
-                status, error = 409, exc.message
-            else:
-                messages.success(request, _("Remissvaret är sparat."))
-                return see_other("web:consultations", found.cooperation.slug, found.year)
-        else:
-            status = 400
+        status, error = guard.save(
+            form,
+            lambda: save_consultation_response(
+                found,
+                response,
+                actor=acting_user(request),
+                read_as=guard.read_as,
+                **form.cleaned_data,
+            ),
+        )
+        if not status:
+            messages.success(request, _("Remissvaret är sparat."))
+            return see_other("web:consultations", found.cooperation.slug, found.year)
     else:
         form = ConsultationForm(instance=response)
     return render(

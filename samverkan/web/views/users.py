@@ -231,32 +231,19 @@ def role_edit(request: HttpRequest, coop: str, year: int, pk: int) -> HttpRespon
     status = 200
     if request.method == "POST":
         form = RoleForm(request.POST, cooperation=standing.cooperation)
-        if refusal := guard.missing():
-            form.add_error(None, refusal)
-            status = 400
-        elif form.is_valid():
-            try:
-                change_role(
-                    assignment,
-                    actor=acting_user(request),
-                    read_as=guard.read_as,
-                    **form.cleaned_data,
-                )
-            except EditConflict as exc:
-                form.add_error(None, guard.conflict(exc))
-                assignment.refresh_from_db()
-                status = 409
-            except ValidationError as exc:
-                add_service_errors(exc, form)
-                status = 400
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            else:
-                messages.success(request, _("Rollen är ändrad."))
-                return see_other("web:users", coop, year)
-        else:
-            status = 400
+        status, error = guard.save(
+            form,
+            lambda: change_role(
+                assignment, actor=acting_user(request), read_as=guard.read_as, **form.cleaned_data
+            ),
+        )
+        if not status:
+            messages.success(request, _("Rollen är ändrad."))
+            return see_other("web:users", coop, year)
+        if error:
+            form.add_error(None, error)
+        if status == 409:
+            assignment.refresh_from_db()
     else:
         form = RoleForm(
             cooperation=standing.cooperation,
